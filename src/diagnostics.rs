@@ -1,0 +1,289 @@
+//! A located problem in the editor's own file, and the one place that prints problems.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem: what is wrong, where (path relative to the site root, 1-based line and
+/// column in the editor's file), and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    #[serde(serialize_with = "path_as_str")]
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The offending source line, when known.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+fn path_as_str<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&display_path(p))
+}
+
+/// Paths are shown with forward slashes whatever the platform, lossily if not UTF-8.
+pub fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            line,
+            column,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, column, message) }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// Fills in the offending line from the file's text, so the printer can show it.
+    pub fn with_source(mut self, text: &str) -> Self {
+        if self.line > 0 {
+            self.source_line = text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    fn locus(&self) -> String {
+        let path = display_path(&self.path);
+        match (self.line, self.column) {
+            (0, _) => path,
+            (l, 0) => format!("{path}:{l}"),
+            (l, c) => format!("{path}:{l}:{c}"),
+        }
+    }
+}
+
+/// Every problem found in one run, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+    /// Sorted by file, then position, so output does not depend on thread scheduling.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+        });
+        self.items.dedup();
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(items: Vec<Diagnostic>) -> Self {
+        Diagnostics { items }
+    }
+}
+
+/// How problems are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+    Github,
+}
+
+/// Renders problems for people (numbered, with the offending line), for tools (JSON lines
+/// inside one array) or as GitHub workflow annotations. Serve and build both use this.
+pub fn render(diags: &Diagnostics, format: Format, color: bool) -> String {
+    match format {
+        Format::Human => render_human(diags, color),
+        Format::Json => render_json(diags),
+        Format::Github => render_github(diags),
+    }
+}
+
+fn paint(color: bool, code: &str, s: &str) -> String {
+    if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+}
+
+fn render_human(diags: &Diagnostics, color: bool) -> String {
+    let mut out = String::new();
+    for (i, d) in diags.items().iter().enumerate() {
+        let label = match d.severity {
+            Severity::Error => paint(color, "1;31", "error"),
+            Severity::Warning => paint(color, "1;33", "warning"),
+        };
+        let _ = writeln!(out, "{:>3}. {}: {}: {}", i + 1, d.locus(), label, d.message);
+        if let Some(src) = &d.source_line {
+            let n = d.line.to_string();
+            let pad = " ".repeat(n.len());
+            let _ = writeln!(out, "     {n} | {src}");
+            if d.column > 0 {
+                let prefix: String = src
+                    .chars()
+                    .take(d.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else if is_wide(c) { '　' } else { ' ' })
+                    .collect();
+                let _ = writeln!(out, "     {pad} | {prefix}{}", paint(color, "1;31", "^"));
+            }
+        }
+        if let Some(h) = &d.hint {
+            let _ = writeln!(out, "     {}: {h}", paint(color, "1;36", "hint"));
+        }
+    }
+    out.push_str(&summary_line(diags));
+    out.push('\n');
+    out
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+}
+
+/// "2 errors, 1 warning" or "no problems".
+pub fn summary_line(diags: &Diagnostics) -> String {
+    let (e, w) = (diags.error_count(), diags.warning_count());
+    if e == 0 && w == 0 {
+        return "no problems found".to_string();
+    }
+    let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    format!("{}, {}", plural(e, "error"), plural(w, "warning"))
+}
+
+fn render_json(diags: &Diagnostics) -> String {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        errors: usize,
+        warnings: usize,
+        diagnostics: &'a [Diagnostic],
+    }
+    let r = Report { errors: diags.error_count(), warnings: diags.warning_count(), diagnostics: diags.items() };
+    let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|_| "{}".to_string());
+    s.push('\n');
+    s
+}
+
+fn github_escape(s: &str, property: bool) -> String {
+    let mut s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    if property {
+        s = s.replace(':', "%3A").replace(',', "%2C");
+    }
+    s
+}
+
+fn render_github(diags: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in diags.items() {
+        let kind = if d.is_error() { "error" } else { "warning" };
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.hint {
+            msg.push_str("\nhint: ");
+            msg.push_str(h);
+        }
+        let _ = write!(out, "::{kind} file={}", github_escape(&display_path(&d.path), true));
+        if d.line > 0 {
+            let _ = write!(out, ",line={}", d.line);
+        }
+        if d.column > 0 {
+            let _ = write!(out, ",col={}", d.column);
+        }
+        let _ = writeln!(out, "::{}", github_escape(&msg, false));
+    }
+    out.push_str(&summary_line(diags));
+    out.push('\n');
+    out
+}
+
+/// The closest candidate to a misspelled word, for "did you mean" hints.
+pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(word: &str, candidates: I) -> Option<&'a str> {
+    let w = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&w, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_close_ids() {
+        assert_eq!(did_you_mean("huangyan-mold", ["huangyan-moulds", "yuhuan-valves"]), Some("huangyan-moulds"));
+        assert_eq!(did_you_mean("zzz", ["huangyan-moulds"]), None);
+    }
+
+    #[test]
+    fn human_output_numbers_and_points_at_the_column() {
+        let d = Diagnostic::error("content/a.yaml", 2, 8, "bad value").with_hint("use x").with_source("a: 1\nlevel: provinical\n");
+        let out = render(&Diagnostics::from(vec![d]), Format::Human, false);
+        assert!(out.contains("  1. content/a.yaml:2:8: error: bad value"), "{out}");
+        assert!(out.contains("2 | level: provinical"), "{out}");
+        assert!(out.contains("  |        ^"), "{out}");
+        assert!(out.contains("hint: use x"));
+        assert!(out.ends_with("1 error, 0 warnings\n"));
+    }
+
+    #[test]
+    fn github_annotations_escape_properties() {
+        let d = Diagnostic::warning("content/a,b.md", 3, 1, "no source\nat all");
+        let out = render(&Diagnostics::from(vec![d]), Format::Github, false);
+        assert!(out.starts_with("::warning file=content/a%2Cb.md,line=3,col=1::no source%0Aat all\n"), "{out}");
+    }
+}

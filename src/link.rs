@@ -1,0 +1,188 @@
+//! Ids, permalinks, references between content, and backlinks from reports to complexes.
+
+use std::collections::HashMap;
+
+use crate::model::{Id, Site};
+
+/// Every kind of page the site has. Paths are relative to the site root, without the base
+/// path and language prefix, and always end in "/" (a folder with index.html) unless they
+/// name a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route<'a> {
+    Home,
+    Complexes,
+    Complex(&'a str),
+    City(&'a str),
+    Level(&'a str),
+    Status(&'a str),
+    Mode(&'a str),
+    Industry(&'a str),
+    Service(&'a str),
+    /// The reports list; page 1 is the list's own URL.
+    Reports(usize),
+    Report(&'a str),
+    ReportYear(i16),
+    ReportKind(&'a str),
+    Page(&'a str),
+    Search,
+    Feed,
+}
+
+/// Top-level folder names a plain page's id may not take.
+pub const RESERVED: &[&str] = &["complexes", "cities", "reports", "search", "data", "assets", "static", "en", "zh", "atom", "sitemap", "robots", "404"];
+
+impl Route<'_> {
+    pub fn path(&self) -> String {
+        match self {
+            Route::Home => String::new(),
+            Route::Complexes => "complexes/".into(),
+            Route::Complex(id) => format!("complexes/{id}/"),
+            Route::City(c) => format!("cities/{c}/"),
+            Route::Level(v) => format!("complexes/level/{v}/"),
+            Route::Status(v) => format!("complexes/status/{v}/"),
+            Route::Mode(v) => format!("complexes/mode/{v}/"),
+            Route::Industry(v) => format!("complexes/industry/{v}/"),
+            Route::Service(v) => format!("complexes/service/{v}/"),
+            Route::Reports(1) | Route::Reports(0) => "reports/".into(),
+            Route::Reports(n) => format!("reports/page/{n}/"),
+            Route::Report(id) => format!("reports/{id}/"),
+            Route::ReportYear(y) => format!("reports/{y}/"),
+            Route::ReportKind(k) => format!("reports/kind/{k}/"),
+            Route::Page(id) => format!("{id}/"),
+            Route::Search => "search/".into(),
+            Route::Feed => "atom.xml".into(),
+        }
+    }
+
+    /// The output file for this route under a language prefix ("" or "en/").
+    pub fn file(&self, prefix: &str) -> String {
+        let p = self.path();
+        if p.is_empty() || p.ends_with('/') { format!("{prefix}{p}index.html") } else { format!("{prefix}{p}") }
+    }
+}
+
+/// A link to `route` in `lang`, starting with the site's base path: "/a/b/en/complexes/x/".
+pub fn url(site: &Site, lang: &str, route: Route) -> String {
+    format!("{}{}{}", site.config.base_path, site.config.lang_prefix(lang), route.path())
+}
+
+/// The absolute URL of `route`, for feeds, sitemaps and canonical links.
+pub fn absolute_url(site: &Site, lang: &str, route: Route) -> String {
+    format!("{}{}{}", site.config.base_url, site.config.lang_prefix(lang), route.path())
+}
+
+/// A reference written in Markdown as `@/complexes/<id>`, `@/reports/<id>` or `@/pages/<id>`,
+/// with an optional `#fragment`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InternalRef<'a> {
+    pub section: &'a str,
+    pub id: &'a str,
+    pub fragment: Option<&'a str>,
+}
+
+pub fn parse_internal_ref(dest: &str) -> Option<InternalRef<'_>> {
+    let rest = dest.strip_prefix("@/")?;
+    let (path, fragment) = match rest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (rest, None),
+    };
+    let path = path.trim_end_matches('/');
+    let (section, id) = path.split_once('/').unwrap_or((path, ""));
+    let id = id.trim_end_matches(".md").trim_end_matches(".yaml");
+    Some(InternalRef { section, id, fragment })
+}
+
+/// Resolves an internal reference to a URL in `lang`, or says why it cannot.
+pub fn resolve_internal_ref(site: &Site, index: &Index, lang: &str, dest: &str) -> Result<String, String> {
+    let r = parse_internal_ref(dest).ok_or_else(|| format!("\"{dest}\" is not an internal link"))?;
+    let (route, known): (Route, &[String]) = match r.section {
+        "complexes" => (Route::Complex(r.id), &index.complex_ids),
+        "reports" => (Route::Report(r.id), &index.report_ids),
+        "pages" => (Route::Page(r.id), &index.page_ids),
+        other => {
+            return Err(format!("broken internal link \"{dest}\": there is no section \"{other}\" (use @/complexes/<id>, @/reports/<id> or @/pages/<id>)"));
+        }
+    };
+    if known.binary_search_by(|k| k.as_str().cmp(r.id)).is_err() {
+        let hint = crate::diagnostics::did_you_mean(r.id, known.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean \"{s}\"?)"))
+            .unwrap_or_default();
+        return Err(format!("broken internal link \"{dest}\": there is no {} \"{}\"{hint}", singular(r.section), r.id));
+    }
+    let mut u = url(site, lang, route);
+    if let Some(f) = r.fragment {
+        u.push('#');
+        u.push_str(f);
+    }
+    Ok(u)
+}
+
+fn singular(section: &str) -> &str {
+    match section {
+        "complexes" => "complex",
+        "reports" => "report",
+        _ => "page",
+    }
+}
+
+/// What links to what, computed once for the whole site.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    /// Sorted ids, for lookups and hints.
+    pub complex_ids: Vec<String>,
+    pub report_ids: Vec<String>,
+    pub page_ids: Vec<String>,
+    /// Complex id → indices into `site.reports` of the reports that mention it, newest first.
+    pub backlinks: HashMap<Id, Vec<usize>>,
+    /// Indices into `site.reports`, newest first (ties by id), for lists and feeds.
+    pub reports_newest_first: Vec<usize>,
+}
+
+/// Builds the index in one pass over the reports.
+pub fn link(site: &Site) -> Index {
+    let mut complex_ids: Vec<String> = site.complexes.iter().map(|c| c.id.to_string()).collect();
+    complex_ids.sort();
+    let mut report_ids: Vec<String> = site.reports.iter().map(|r| r.id.to_string()).collect();
+    report_ids.sort();
+    let mut page_ids: Vec<String> = site.pages.iter().map(|p| p.id.to_string()).collect();
+    page_ids.sort();
+
+    let mut order: Vec<usize> = (0..site.reports.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ra, rb) = (&site.reports[a], &site.reports[b]);
+        rb.date().cmp(&ra.date()).then_with(|| ra.id.cmp(&rb.id))
+    });
+
+    let mut backlinks: HashMap<Id, Vec<usize>> = HashMap::new();
+    for &i in &order {
+        let r = &site.reports[i];
+        let mut seen: Vec<&Id> = Vec::new();
+        for c in r.complexes.iter().chain(r.location_complex.iter()) {
+            if !seen.contains(&c) {
+                seen.push(c);
+                backlinks.entry(c.clone()).or_default().push(i);
+            }
+        }
+    }
+    Index { complex_ids, report_ids, page_ids, backlinks, reports_newest_first: order }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_pretty_folders() {
+        assert_eq!(Route::Complex("huangyan-moulds").file(""), "complexes/huangyan-moulds/index.html");
+        assert_eq!(Route::Home.file("en/"), "en/index.html");
+        assert_eq!(Route::Reports(2).path(), "reports/page/2/");
+        assert_eq!(Route::Feed.file("en/"), "en/atom.xml");
+    }
+
+    #[test]
+    fn internal_refs_parse() {
+        let r = parse_internal_ref("@/complexes/huangyan-moulds#services").unwrap();
+        assert_eq!((r.section, r.id, r.fragment), ("complexes", "huangyan-moulds", Some("services")));
+        assert!(parse_internal_ref("https://x").is_none());
+    }
+}

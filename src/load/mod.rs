@@ -1,0 +1,3 @@
+//! Walking the site folder, reading files and splitting front matter.
+
+pub mod yaml;

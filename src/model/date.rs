@@ -1,0 +1,145 @@
+//! Dates as precise as the sources give them (a year, a month or a day) and times of day.
+
+use std::fmt;
+
+/// 2019, 2019-04 or 2019-04-29. Ordered by year, then month, then day, with a less precise
+/// date sorting before the more precise dates inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    pub year: i16,
+    pub month: Option<u8>,
+    pub day: Option<u8>,
+}
+
+impl PartialDate {
+    /// Parses ISO 8601 calendar dates of any of the three precisions; refuses impossible
+    /// ones such as 2019-02-30 with a reason.
+    pub fn parse(s: &str) -> Result<PartialDate, String> {
+        let s = s.trim();
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize, what: &str| -> Result<u32, String> {
+            if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("\"{s}\" is not a date: the {what} must be {len} digits"));
+            }
+            p.parse::<u32>().map_err(|_| format!("\"{s}\" is not a date"))
+        };
+        if parts.is_empty() || parts.len() > 3 {
+            return Err(format!("\"{s}\" is not a date"));
+        }
+        let year = num(parts[0], 4, "year")?;
+        if !(1900..=2200).contains(&year) {
+            return Err(format!("year {year} is out of range"));
+        }
+        let month = match parts.get(1) {
+            Some(m) => {
+                let m = num(m, 2, "month")?;
+                if !(1..=12).contains(&m) {
+                    return Err(format!("\"{s}\" has no month {m}"));
+                }
+                Some(m as u8)
+            }
+            None => None,
+        };
+        let day = match parts.get(2) {
+            Some(d) => {
+                let d = num(d, 2, "day")?;
+                let m = month.unwrap_or(1);
+                if jiff::civil::Date::new(year as i16, m as i8, d as i8).is_err() {
+                    return Err(format!("\"{s}\" is an impossible date: month {m} of {year} has no day {d}"));
+                }
+                Some(d as u8)
+            }
+            None => None,
+        };
+        Ok(PartialDate { year: year as i16, month, day })
+    }
+
+    pub fn iso(&self) -> String {
+        self.to_string()
+    }
+
+    /// RFC 3339 timestamp at midnight China time, filling a missing month or day with 1.
+    pub fn rfc3339(&self) -> String {
+        format!("{:04}-{:02}-{:02}T00:00:00+08:00", self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+}
+
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A time of day in China time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Time {
+    pub hour: u8,
+    pub minute: u8,
+}
+
+impl Time {
+    pub fn parse(s: &str) -> Result<Time, String> {
+        let s = s.trim();
+        let err = || format!("\"{s}\" is not a time: write it as HH:MM, for example 09:30");
+        let (h, m) = s.split_once(':').ok_or_else(err)?;
+        if h.is_empty() || h.len() > 2 || m.len() != 2 {
+            return Err(err());
+        }
+        let hour: u8 = h.parse().map_err(|_| err())?;
+        let minute: u8 = m.parse().map_err(|_| err())?;
+        if hour > 23 || minute > 59 {
+            return Err(err());
+        }
+        Ok(Time { hour, minute })
+    }
+}
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_all_three_precisions() {
+        assert_eq!(PartialDate::parse("2019").unwrap().to_string(), "2019");
+        assert_eq!(PartialDate::parse("2019-04").unwrap().to_string(), "2019-04");
+        assert_eq!(PartialDate::parse("2019-04-29").unwrap().to_string(), "2019-04-29");
+        assert!(PartialDate::parse("2020-02-29").is_ok());
+    }
+
+    #[test]
+    fn refuses_impossible_and_malformed_dates() {
+        assert!(PartialDate::parse("2019-02-30").unwrap_err().contains("impossible"));
+        assert!(PartialDate::parse("2019-13").is_err());
+        assert!(PartialDate::parse("19-04-01").is_err());
+        assert!(PartialDate::parse("2019/04/01").is_err());
+        assert!(PartialDate::parse("").is_err());
+    }
+
+    #[test]
+    fn less_precise_sorts_first() {
+        let y = PartialDate::parse("2019").unwrap();
+        let m = PartialDate::parse("2019-04").unwrap();
+        let d = PartialDate::parse("2019-04-29").unwrap();
+        assert!(y < m && m < d);
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(Time::parse("9:05").unwrap().to_string(), "09:05");
+        assert!(Time::parse("24:00").is_err());
+        assert!(Time::parse("noon").is_err());
+    }
+}

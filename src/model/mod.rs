@@ -1,0 +1,292 @@
+//! The strict, validated content: plain data with no I/O, shared by every later stage.
+
+mod date;
+mod text;
+
+pub use date::{PartialDate, Time};
+pub use text::Text;
+
+use std::path::PathBuf;
+
+use crate::config::Config;
+
+/// A checked id: lower-case ASCII letters, digits and single hyphens, taken from a file name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Id(String);
+
+impl Id {
+    /// Accepts `a-z`, `0-9` and inner single hyphens, at most 100 characters.
+    pub fn parse(s: &str) -> Option<Id> {
+        let ok = !s.is_empty()
+            && s.len() <= 100
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+            && !s.contains("--");
+        ok.then(|| Id(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where a piece of content came from, for messages and for "edit this page" links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// Relative to the site root.
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub title: Text,
+    pub publisher: Text,
+    pub url: Option<String>,
+    pub published: Option<PartialDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub city: String,
+    pub district: Text,
+    pub address: Text,
+    pub coordinates: Option<Coordinates>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coordinates {
+    pub lat: f64,
+    pub lon: f64,
+    /// wgs84, gcj02 or bd09.
+    pub datum: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub level: String,
+    pub list: String,
+    pub year: Option<i32>,
+    pub batch: Option<String>,
+    pub announced: Option<PartialDate>,
+    pub issuer: Text,
+    pub document: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub element: String,
+    pub description: Text,
+    pub providers: Vec<Text>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facilities {
+    pub floor_area: Option<f64>,
+    pub investment: Option<(f64, String)>,
+    pub service_hall: Text,
+    pub exhibition_hall: Text,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum When {
+    Period(PartialDate),
+    AsOf(PartialDate),
+}
+
+impl When {
+    pub fn date(&self) -> PartialDate {
+        match self {
+            When::Period(d) | When::AsOf(d) => *d,
+        }
+    }
+}
+
+/// One dated, sourced observation of an indicator.
+#[derive(Debug, Clone)]
+pub struct Statistic {
+    pub indicator: String,
+    pub value: f64,
+    pub unit: String,
+    pub when: When,
+    pub cumulative: bool,
+    pub at_least: bool,
+    pub scope: Text,
+    pub source: Option<String>,
+    pub note: Text,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct Complex {
+    pub id: Id,
+    pub origin: Origin,
+    pub name: Text,
+    pub short_names: Vec<Text>,
+    pub level: String,
+    pub status: Option<String>,
+    pub location: Location,
+    pub leading_industry: Text,
+    pub industry_tags: Vec<String>,
+    pub industry_category: Option<String>,
+    pub mode: Option<String>,
+    pub applicant: Text,
+    pub operator_name: Text,
+    pub operator_type: Text,
+    pub host_units: Vec<Text>,
+    pub lead_enterprises: Vec<Text>,
+    pub partners: Vec<Text>,
+    pub listings: Vec<Listing>,
+    pub services: Vec<Service>,
+    pub facilities: Option<Facilities>,
+    pub statistics: Vec<Statistic>,
+    pub summary: Text,
+    pub contact: Option<Contact>,
+    pub website: Option<String>,
+    pub sources: Vec<Source>,
+    pub last_reviewed: Option<PartialDate>,
+    /// Markdown narrative per language (from a `.md` profile and its translations).
+    pub body: Body,
+    pub draft: bool,
+}
+
+/// Markdown text per language, with the 1-based line where it starts in its file, so that
+/// problems found while rendering point at the editor's line.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub parts: Vec<BodyPart>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BodyPart {
+    pub lang: String,
+    pub markdown: String,
+    pub path: PathBuf,
+    pub first_line: usize,
+}
+
+impl Body {
+    pub fn is_empty(&self) -> bool {
+        self.parts.iter().all(|p| p.markdown.trim().is_empty())
+    }
+    /// The body in `lang`, else the first one there is.
+    pub fn get(&self, lang: &str) -> Option<&BodyPart> {
+        self.parts
+            .iter()
+            .find(|p| p.lang == lang && !p.markdown.trim().is_empty())
+            .or_else(|| self.parts.iter().find(|p| !p.markdown.trim().is_empty()))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Attendee {
+    pub name: Text,
+    pub title: Text,
+    pub organisation: Text,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Photo {
+    /// Path under the site's static/ folder, with forward slashes.
+    pub file: String,
+    pub alt: Text,
+    pub caption: Text,
+    pub credit: Text,
+    pub licence: Text,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReportSource {
+    pub title: Text,
+    pub publisher: Text,
+    pub authors: Vec<Text>,
+    pub correspondents: Vec<Text>,
+    pub url: Option<String>,
+    pub published: Option<PartialDate>,
+    pub reuse: Text,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub id: Id,
+    pub origin: Origin,
+    pub title: Text,
+    pub kind: String,
+    pub event_date: Option<PartialDate>,
+    pub event_time: Option<Time>,
+    pub event_end_time: Option<Time>,
+    pub location_name: Text,
+    pub location_city: Option<String>,
+    pub location_complex: Option<Id>,
+    pub organisers: Vec<Text>,
+    pub attendees: Vec<Attendee>,
+    pub complexes: Vec<Id>,
+    pub summary: Text,
+    pub photos: Vec<Photo>,
+    pub source: Option<ReportSource>,
+    pub published: Option<PartialDate>,
+    pub updated: Option<PartialDate>,
+    pub tags: Vec<Text>,
+    pub body: Body,
+    pub draft: bool,
+}
+
+impl Report {
+    /// The date a report is listed and archived under: the event, else publication.
+    pub fn date(&self) -> Option<PartialDate> {
+        self.event_date.or(self.published)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub id: Id,
+    pub origin: Origin,
+    pub title: Text,
+    pub summary: Text,
+    pub updated: Option<PartialDate>,
+    pub menu: Option<i32>,
+    pub body: Body,
+    pub draft: bool,
+}
+
+/// Every file under static/ (and photos), relative to static/, with forward slashes.
+#[derive(Debug, Clone, Default)]
+pub struct StaticFiles {
+    pub files: Vec<(String, PathBuf)>,
+}
+
+impl StaticFiles {
+    pub fn contains(&self, rel: &str) -> bool {
+        self.files.binary_search_by(|(r, _)| r.as_str().cmp(rel)).is_ok()
+    }
+}
+
+/// The whole validated site. Lists are sorted by id so output never depends on the order
+/// the file system returns entries in.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Config,
+    pub complexes: Vec<Complex>,
+    pub reports: Vec<Report>,
+    pub pages: Vec<Page>,
+    pub statics: StaticFiles,
+}

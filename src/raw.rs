@@ -1,0 +1,376 @@
+//! The loose serde types that editors' YAML is read into: every field an editor may write,
+//! with unknown keys refused. `validate` turns these into the strict model.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// Reader-facing text: a plain string in the site's default language, or `{zh: …, en: …}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawText {
+    Plain(String),
+    Langs(IndexMap<String, String>),
+}
+
+impl<'de> Deserialize<'de> for RawText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("text, or a map of languages such as {zh: …, en: …}")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawText, E> {
+                Ok(RawText::Plain(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<RawText, A::Error> {
+                let mut out = IndexMap::new();
+                while let Some((k, v)) = m.next_entry::<String, String>()? {
+                    out.insert(k, v);
+                }
+                Ok(RawText::Langs(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A scalar that YAML may read as a number or a string (a year, a date, a batch, a phone
+/// number); kept as the text the editor wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a single value such as 2019, 2019-04 or 2019-04-29")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawComplex {
+    pub name: Option<RawText>,
+    #[serde(default)]
+    pub short_names: Vec<RawText>,
+    pub level: Option<String>,
+    pub status: Option<String>,
+    pub location: Option<RawLocation>,
+    pub industry: Option<RawIndustry>,
+    pub mode: Option<String>,
+    pub applicant: Option<RawText>,
+    pub operator: Option<RawOperator>,
+    #[serde(default)]
+    pub host_units: Vec<RawText>,
+    #[serde(default)]
+    pub lead_enterprises: Vec<RawText>,
+    #[serde(default)]
+    pub partners: Vec<RawText>,
+    #[serde(default)]
+    pub listings: Vec<RawListing>,
+    #[serde(default)]
+    pub services: Vec<RawService>,
+    pub facilities: Option<RawFacilities>,
+    #[serde(default)]
+    pub statistics: Vec<RawStatistic>,
+    pub summary: Option<RawText>,
+    pub contact: Option<RawContact>,
+    pub website: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<RawSource>,
+    pub last_reviewed: Option<Scalar>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawLocation {
+    pub city: Option<String>,
+    pub district: Option<RawText>,
+    pub address: Option<RawText>,
+    pub coordinates: Option<RawCoordinates>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCoordinates {
+    pub lat: f64,
+    pub lon: f64,
+    pub datum: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndustry {
+    pub leading: Option<RawText>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawOperator {
+    pub name: Option<RawText>,
+    #[serde(rename = "type")]
+    pub kind: Option<RawText>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawListing {
+    pub level: Option<String>,
+    pub list: Option<String>,
+    pub year: Option<Scalar>,
+    pub batch: Option<Scalar>,
+    pub announced: Option<Scalar>,
+    pub issuer: Option<RawText>,
+    pub document: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    pub element: Option<String>,
+    pub description: Option<RawText>,
+    #[serde(default)]
+    pub providers: Vec<RawText>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawFacilities {
+    /// Floor area in square metres.
+    pub floor_area: Option<f64>,
+    pub investment: Option<RawAmount>,
+    pub service_hall: Option<RawText>,
+    pub exhibition_hall: Option<RawText>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAmount {
+    pub value: f64,
+    pub unit: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawStatistic {
+    pub indicator: Option<String>,
+    pub value: Option<f64>,
+    pub unit: Option<String>,
+    /// The period the figure covers (a year or a month) ...
+    pub period: Option<Scalar>,
+    /// ... or the date at which a running total stood.
+    pub as_of: Option<Scalar>,
+    #[serde(default)]
+    pub cumulative: bool,
+    /// True when the source gives the figure as a lower bound ("more than 77,900").
+    #[serde(default)]
+    pub at_least: bool,
+    pub scope: Option<RawText>,
+    pub source: Option<String>,
+    pub note: Option<RawText>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawContact {
+    pub phone: Option<Scalar>,
+    pub email: Option<String>,
+    pub address: Option<RawText>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub id: Option<String>,
+    pub title: Option<RawText>,
+    pub publisher: Option<RawText>,
+    pub url: Option<String>,
+    pub published: Option<Scalar>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    pub title: Option<RawText>,
+    pub kind: Option<String>,
+    pub event: Option<RawEvent>,
+    pub location: Option<RawEventLocation>,
+    #[serde(default)]
+    pub organisers: Vec<RawText>,
+    #[serde(default)]
+    pub attendees: Vec<RawAttendee>,
+    #[serde(default)]
+    pub complexes: Vec<String>,
+    pub summary: Option<RawText>,
+    #[serde(default)]
+    pub photos: Vec<RawPhoto>,
+    pub source: Option<RawReportSource>,
+    pub published: Option<Scalar>,
+    pub updated: Option<Scalar>,
+    #[serde(default)]
+    pub tags: Vec<RawText>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub date: Option<Scalar>,
+    /// Local China time, HH:MM.
+    pub time: Option<Scalar>,
+    pub end_time: Option<Scalar>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawEventLocation {
+    pub name: Option<RawText>,
+    pub city: Option<String>,
+    pub complex: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawAttendee {
+    pub name: Option<RawText>,
+    pub title: Option<RawText>,
+    pub organisation: Option<RawText>,
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawPhoto {
+    pub file: Option<String>,
+    pub alt: Option<RawText>,
+    pub caption: Option<RawText>,
+    pub credit: Option<RawText>,
+    pub licence: Option<RawText>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawReportSource {
+    pub title: Option<RawText>,
+    pub publisher: Option<RawText>,
+    #[serde(default)]
+    pub authors: Vec<RawText>,
+    #[serde(default)]
+    pub correspondents: Vec<RawText>,
+    pub url: Option<String>,
+    pub published: Option<Scalar>,
+    /// Why the site may reuse the text or photos: a licence, permission, or that the
+    /// source is pure factual news or an official document.
+    pub reuse: Option<RawText>,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawPage {
+    pub title: Option<RawText>,
+    pub summary: Option<RawText>,
+    pub updated: Option<Scalar>,
+    /// Position in the footer navigation; pages without it are not listed there.
+    pub menu: Option<i32>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// site.yaml.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawSite {
+    pub title: Option<RawText>,
+    pub description: Option<RawText>,
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    pub theme: Option<String>,
+    pub publisher: Option<RawText>,
+    pub reports_per_page: Option<usize>,
+    /// Raw HTML in Markdown is sanitised unless this is set to false.
+    pub sanitize_html: Option<bool>,
+    pub data_licence: Option<RawText>,
+    #[serde(default)]
+    pub vocabularies: RawVocabularies,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawVocabularies {
+    #[serde(default)]
+    pub cities: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub levels: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub statuses: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub list_types: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub modes: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub industry_categories: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub industries: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub service_elements: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub indicators: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub report_kinds: IndexMap<String, RawTerm>,
+    #[serde(default)]
+    pub attendee_roles: IndexMap<String, RawTerm>,
+}
+
+/// One vocabulary entry: its labels, plus what some vocabularies need.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawTerm {
+    pub label: Option<RawText>,
+    pub description: Option<RawText>,
+    /// indicators: the units a value may be given in; the first is the default.
+    #[serde(default)]
+    pub units: Vec<String>,
+    /// report_kinds: whether reports of this kind are events, which need an event date.
+    #[serde(default)]
+    pub event: bool,
+}

@@ -1,0 +1,1 @@
+//! Raw editor input into the strict model, collecting every problem.
