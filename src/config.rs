@@ -35,11 +35,17 @@ impl Vocabulary {
     }
     /// Position in display order, for sorting.
     pub fn rank(&self, id: &str) -> usize {
-        self.terms.iter().position(|t| t.id == id).unwrap_or(usize::MAX)
+        self.terms
+            .iter()
+            .position(|t| t.id == id)
+            .unwrap_or(usize::MAX)
     }
     /// The label in `lang` (falling back to the id).
     pub fn label<'a>(&'a self, id: &'a str, lang: &str) -> &'a str {
-        self.get(id).and_then(|t| t.label.get(lang)).map(|(t, _)| t).unwrap_or(id)
+        self.get(id)
+            .and_then(|t| t.label.get(lang))
+            .map(|(t, _)| t)
+            .unwrap_or(id)
     }
 }
 
@@ -83,7 +89,11 @@ impl Config {
 
     /// "" for the default language, "en/" for the others.
     pub fn lang_prefix(&self, lang: &str) -> String {
-        if lang == self.default_language() { String::new() } else { format!("{lang}/") }
+        if lang == self.default_language() {
+            String::new()
+        } else {
+            format!("{lang}/")
+        }
     }
 
     /// Replaces base_url (from `--base-url`).
@@ -103,7 +113,10 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
-    let path = if let Some(rest) = base_url.strip_prefix("https://").or_else(|| base_url.strip_prefix("http://")) {
+    let path = if let Some(rest) = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"))
+    {
         match rest.find('/') {
             Some(0) | None => return Err(format!("base_url \"{url}\" has no host")),
             Some(i) => rest[i..].to_string(),
@@ -111,9 +124,15 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     } else if base_url.starts_with('/') {
         base_url.clone()
     } else {
-        return Err(format!("base_url \"{url}\" must start with https://, http:// or /"));
+        return Err(format!(
+            "base_url \"{url}\" must start with https://, http:// or /"
+        ));
     };
-    if path.contains("//") || path.contains("/../") || path.contains("/./") || path.contains(['?', '#', ' ', '"', '<', '>']) {
+    if path.contains("//")
+        || path.contains("/../")
+        || path.contains("/./")
+        || path.contains(['?', '#', ' ', '"', '<', '>'])
+    {
         return Err(format!("base_url \"{url}\" has a path that is not plain"));
     }
     Ok((base_url, path))
@@ -124,13 +143,19 @@ pub fn text_from_raw(raw: Option<&RawText>, default_lang: &str) -> Text {
     match raw {
         None => Text::default(),
         Some(RawText::Plain(s)) => Text::plain(default_lang, s),
-        Some(RawText::Langs(m)) => Text::new(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Some(RawText::Langs(m)) => {
+            Text::new(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        }
     }
 }
 
 /// Validates site.yaml. `text` is the file's content, `locate` finds a path's line and
 /// column in it; problems are reported against `path`.
-pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usize, usize)) -> (Option<Config>, Diagnostics) {
+pub fn validate_site(
+    raw: RawSite,
+    path: &Path,
+    locate: &dyn Fn(&[&str]) -> (usize, usize),
+) -> (Option<Config>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let err = |diags: &mut Diagnostics, at: &[&str], msg: String, hint: Option<String>| {
         let (l, c) = locate(at);
@@ -141,27 +166,52 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usi
         languages = vec!["zh".to_string(), "en".to_string()];
     }
     for (i, l) in languages.iter().enumerate() {
-        let ok = (2..=8).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+        let ok =
+            (2..=8).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
         if !ok {
             let idx = i.to_string();
-            err(&mut diags, &["languages", &idx], format!("\"{l}\" is not a language code"), Some("use codes such as zh or en".into()));
+            err(
+                &mut diags,
+                &["languages", &idx],
+                format!("\"{l}\" is not a language code"),
+                Some("use codes such as zh or en".into()),
+            );
         }
     }
     let default = languages[0].clone();
     let (base_url, base_path) = match normalize_base_url(raw.base_url.as_deref().unwrap_or("/")) {
         Ok(v) => v,
         Err(m) => {
-            err(&mut diags, &["base_url"], m, Some("write the full address, for example https://example.org/complexes/".into()));
+            err(
+                &mut diags,
+                &["base_url"],
+                m,
+                Some("write the full address, for example https://example.org/complexes/".into()),
+            );
             ("/".into(), "/".into())
         }
     };
     let reports_per_page = raw.reports_per_page.unwrap_or(20);
     if reports_per_page == 0 {
-        err(&mut diags, &["reports_per_page"], "reports_per_page must be at least 1".into(), None);
+        err(
+            &mut diags,
+            &["reports_per_page"],
+            "reports_per_page must be at least 1".into(),
+            None,
+        );
     }
     let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
-    if !theme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') || theme.is_empty() {
-        err(&mut diags, &["theme"], format!("theme \"{theme}\" is not a plain folder name"), None);
+    if !theme
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        || theme.is_empty()
+    {
+        err(
+            &mut diags,
+            &["theme"],
+            format!("theme \"{theme}\" is not a plain folder name"),
+            None,
+        );
     }
     let v = &raw.vocabularies;
     let mut vocab = |name: &'static str, m: &indexmap::IndexMap<String, RawTerm>| -> Vocabulary {
@@ -177,7 +227,12 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usi
             }
             let label = text_from_raw(t.label.as_ref(), &default);
             if label.is_empty() {
-                err(&mut diags, &["vocabularies", name, id], format!("vocabulary term \"{id}\" has no label"), Some("add label: {zh: …, en: …}".into()));
+                err(
+                    &mut diags,
+                    &["vocabularies", name, id],
+                    format!("vocabulary term \"{id}\" has no label"),
+                    Some("add label: {zh: …, en: …}".into()),
+                );
             }
             terms.push(Term {
                 id: id.clone(),
@@ -205,7 +260,10 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usi
     let title = text_from_raw(raw.title.as_ref(), &default);
     if title.is_empty() {
         let (l, c) = locate(&[]);
-        diags.push(Diagnostic::error(path, l.max(1), c.max(1), "site.yaml has no title").with_hint("add title: {zh: …, en: …}"));
+        diags.push(
+            Diagnostic::error(path, l.max(1), c.max(1), "site.yaml has no title")
+                .with_hint("add title: {zh: …, en: …}"),
+        );
     }
     let config = Config {
         title,
@@ -230,7 +288,10 @@ mod tests {
 
     #[test]
     fn base_urls_keep_their_sub_path() {
-        assert_eq!(normalize_base_url("https://host/a/b").unwrap(), ("https://host/a/b/".into(), "/a/b/".into()));
+        assert_eq!(
+            normalize_base_url("https://host/a/b").unwrap(),
+            ("https://host/a/b/".into(), "/a/b/".into())
+        );
         assert_eq!(normalize_base_url("https://host").unwrap().1, "/");
         assert_eq!(normalize_base_url("/x/").unwrap().1, "/x/");
         assert!(normalize_base_url("host/x").is_err());

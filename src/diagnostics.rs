@@ -43,7 +43,12 @@ pub fn display_path(p: &Path) -> String {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn error(
+        path: impl Into<PathBuf>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -55,8 +60,16 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, column, message) }
+    pub fn warning(
+        path: impl Into<PathBuf>,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, line, column, message)
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -72,8 +85,16 @@ impl Diagnostic {
     /// Fills in the offending line from the file's text, so the printer can show it.
     pub fn with_source(mut self, text: &str) -> Self {
         if self.line > 0 {
-            self.source_line = text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+            self.source_line = text
+                .lines()
+                .nth(self.line - 1)
+                .map(|l| l.trim_end_matches('\r').to_string());
         }
+        self
+    }
+
+    pub fn with_source_line(mut self, line: String) -> Self {
+        self.source_line = Some(line.trim_end_matches('\r').to_string());
         self
     }
 
@@ -125,7 +146,8 @@ impl Diagnostics {
     /// Sorted by file, then position, so output does not depend on thread scheduling.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
         });
         self.items.dedup();
     }
@@ -157,7 +179,11 @@ pub fn render(diags: &Diagnostics, format: Format, color: bool) -> String {
 }
 
 fn paint(color: bool, code: &str, s: &str) -> String {
-    if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
 }
 
 fn render_human(diags: &Diagnostics, color: bool) -> String {
@@ -176,7 +202,15 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
                 let prefix: String = src
                     .chars()
                     .take(d.column - 1)
-                    .map(|c| if c == '\t' { '\t' } else if is_wide(c) { '　' } else { ' ' })
+                    .map(|c| {
+                        if c == '\t' {
+                            '\t'
+                        } else if is_wide(c) {
+                            '　'
+                        } else {
+                            ' '
+                        }
+                    })
                     .collect();
                 let _ = writeln!(out, "     {pad} | {prefix}{}", paint(color, "1;31", "^"));
             }
@@ -200,7 +234,13 @@ pub fn summary_line(diags: &Diagnostics) -> String {
     if e == 0 && w == 0 {
         return "no problems found".to_string();
     }
-    let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
     format!("{}, {}", plural(e, "error"), plural(w, "warning"))
 }
 
@@ -211,14 +251,21 @@ fn render_json(diags: &Diagnostics) -> String {
         warnings: usize,
         diagnostics: &'a [Diagnostic],
     }
-    let r = Report { errors: diags.error_count(), warnings: diags.warning_count(), diagnostics: diags.items() };
+    let r = Report {
+        errors: diags.error_count(),
+        warnings: diags.warning_count(),
+        diagnostics: diags.items(),
+    };
     let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s
 }
 
 fn github_escape(s: &str, property: bool) -> String {
-    let mut s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut s = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if property {
         s = s.replace(':', "%3A").replace(',', "%2C");
     }
@@ -234,7 +281,11 @@ fn render_github(diags: &Diagnostics) -> String {
             msg.push_str("\nhint: ");
             msg.push_str(h);
         }
-        let _ = write!(out, "::{kind} file={}", github_escape(&display_path(&d.path), true));
+        let _ = write!(
+            out,
+            "::{kind} file={}",
+            github_escape(&display_path(&d.path), true)
+        );
         if d.line > 0 {
             let _ = write!(out, ",line={}", d.line);
         }
@@ -249,7 +300,10 @@ fn render_github(diags: &Diagnostics) -> String {
 }
 
 /// The closest candidate to a misspelled word, for "did you mean" hints.
-pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(word: &str, candidates: I) -> Option<&'a str> {
+pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(
+    word: &str,
+    candidates: I,
+) -> Option<&'a str> {
     let w = word.to_lowercase();
     candidates
         .into_iter()
@@ -265,15 +319,23 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_close_ids() {
-        assert_eq!(did_you_mean("huangyan-mold", ["huangyan-moulds", "yuhuan-valves"]), Some("huangyan-moulds"));
+        assert_eq!(
+            did_you_mean("huangyan-mold", ["huangyan-moulds", "yuhuan-valves"]),
+            Some("huangyan-moulds")
+        );
         assert_eq!(did_you_mean("zzz", ["huangyan-moulds"]), None);
     }
 
     #[test]
     fn human_output_numbers_and_points_at_the_column() {
-        let d = Diagnostic::error("content/a.yaml", 2, 8, "bad value").with_hint("use x").with_source("a: 1\nlevel: provinical\n");
+        let d = Diagnostic::error("content/a.yaml", 2, 8, "bad value")
+            .with_hint("use x")
+            .with_source("a: 1\nlevel: provinical\n");
         let out = render(&Diagnostics::from(vec![d]), Format::Human, false);
-        assert!(out.contains("  1. content/a.yaml:2:8: error: bad value"), "{out}");
+        assert!(
+            out.contains("  1. content/a.yaml:2:8: error: bad value"),
+            "{out}"
+        );
         assert!(out.contains("2 | level: provinical"), "{out}");
         assert!(out.contains("  |        ^"), "{out}");
         assert!(out.contains("hint: use x"));
@@ -284,6 +346,9 @@ mod tests {
     fn github_annotations_escape_properties() {
         let d = Diagnostic::warning("content/a,b.md", 3, 1, "no source\nat all");
         let out = render(&Diagnostics::from(vec![d]), Format::Github, false);
-        assert!(out.starts_with("::warning file=content/a%2Cb.md,line=3,col=1::no source%0Aat all\n"), "{out}");
+        assert!(
+            out.starts_with("::warning file=content/a%2Cb.md,line=3,col=1::no source%0Aat all\n"),
+            "{out}"
+        );
     }
 }

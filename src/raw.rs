@@ -4,8 +4,8 @@
 use std::fmt;
 
 use indexmap::IndexMap;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 /// Reader-facing text: a plain string in the site's default language, or `{zh: …, en: …}`.
 #[derive(Debug, Clone, PartialEq, Eq)]

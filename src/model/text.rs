@@ -2,15 +2,21 @@
 
 use serde::Serialize;
 
-/// Text per language, in the order the site lists its languages.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// Text per language, in the order the site lists its languages. Serialises as a map
+/// from language code to text, the form editors write and open data readers expect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Text {
     values: Vec<(String, String)>,
 }
 
 impl Text {
     pub fn new(values: Vec<(String, String)>) -> Text {
-        Text { values: values.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect() }
+        Text {
+            values: values
+                .into_iter()
+                .filter(|(_, v)| !v.trim().is_empty())
+                .collect(),
+        }
     }
 
     pub fn plain(lang: &str, s: &str) -> Text {
@@ -37,11 +43,25 @@ impl Text {
 
     /// Only the text written in exactly `lang`.
     pub fn exact(&self, lang: &str) -> Option<&str> {
-        self.values.iter().find(|(l, _)| l == lang).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn values(&self) -> &[(String, String)] {
         &self.values
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.values.len()))?;
+        for (k, v) in &self.values {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
 }
 
@@ -51,7 +71,10 @@ mod tests {
 
     #[test]
     fn falls_back_to_the_first_language() {
-        let t = Text::new(vec![("zh".into(), "黄岩".into()), ("en".into(), "Huangyan".into())]);
+        let t = Text::new(vec![
+            ("zh".into(), "黄岩".into()),
+            ("en".into(), "Huangyan".into()),
+        ]);
         assert_eq!(t.get("en"), Some(("Huangyan", "en")));
         let only_zh = Text::plain("zh", "黄岩");
         assert_eq!(only_zh.get("en"), Some(("黄岩", "zh")));
