@@ -35,17 +35,11 @@ impl Vocabulary {
     }
     /// Position in display order, for sorting.
     pub fn rank(&self, id: &str) -> usize {
-        self.terms
-            .iter()
-            .position(|t| t.id == id)
-            .unwrap_or(usize::MAX)
+        self.terms.iter().position(|t| t.id == id).unwrap_or(usize::MAX)
     }
     /// The label in `lang` (falling back to the id).
     pub fn label<'a>(&'a self, id: &'a str, lang: &str) -> &'a str {
-        self.get(id)
-            .and_then(|t| t.label.get(lang))
-            .map(|(t, _)| t)
-            .unwrap_or(id)
+        self.get(id).and_then(|t| t.label.get(lang)).map(|(t, _)| t).unwrap_or(id)
     }
 }
 
@@ -79,6 +73,7 @@ pub struct Config {
     pub reports_per_page: usize,
     pub sanitize_html: bool,
     pub data_licence: Text,
+    pub data_licence_url: Option<String>,
     pub vocab: Vocabularies,
 }
 
@@ -89,11 +84,7 @@ impl Config {
 
     /// "" for the default language, "en/" for the others.
     pub fn lang_prefix(&self, lang: &str) -> String {
-        if lang == self.default_language() {
-            String::new()
-        } else {
-            format!("{lang}/")
-        }
+        if lang == self.default_language() { String::new() } else { format!("{lang}/") }
     }
 
     /// Replaces base_url (from `--base-url`).
@@ -113,10 +104,7 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     if !base_url.ends_with('/') {
         base_url.push('/');
     }
-    let path = if let Some(rest) = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))
-    {
+    let path = if let Some(rest) = base_url.strip_prefix("https://").or_else(|| base_url.strip_prefix("http://")) {
         match rest.find('/') {
             Some(0) | None => return Err(format!("base_url \"{url}\" has no host")),
             Some(i) => rest[i..].to_string(),
@@ -124,9 +112,7 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     } else if base_url.starts_with('/') {
         base_url.clone()
     } else {
-        return Err(format!(
-            "base_url \"{url}\" must start with https://, http:// or /"
-        ));
+        return Err(format!("base_url \"{url}\" must start with https://, http:// or /"));
     };
     if path.contains("//")
         || path.contains("/../")
@@ -143,10 +129,30 @@ pub fn text_from_raw(raw: Option<&RawText>, default_lang: &str) -> Text {
     match raw {
         None => Text::default(),
         Some(RawText::Plain(s)) => Text::plain(default_lang, s),
-        Some(RawText::Langs(m)) => {
-            Text::new(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        Some(RawText::Langs(m)) => Text::new(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+    }
+}
+
+/// Text in site.yaml, whose language keys must be the site's languages.
+fn site_text(
+    raw: Option<&RawText>,
+    at: &[&str],
+    languages: &[String],
+    ctx: (&Path, &dyn Fn(&[&str]) -> (usize, usize)),
+    diags: &mut Diagnostics,
+) -> Text {
+    if let Some(RawText::Langs(m)) = raw {
+        for k in m.keys().filter(|k| !languages.contains(k)) {
+            let mut path = at.to_vec();
+            path.push(k);
+            let (l, c) = (ctx.1)(&path);
+            diags.push(Diagnostic::error(ctx.0, l, c, format!("unknown language \"{k}\"")).with_hint(format!(
+                "the site's languages are {}; if this is part of the text, the text has a comma and must be quoted: en: \"…, …\"",
+                languages.join(", ")
+            )));
         }
     }
+    text_from_raw(raw, &languages[0])
 }
 
 /// Validates site.yaml. `text` is the file's content, `locate` finds a path's line and
@@ -166,8 +172,7 @@ pub fn validate_site(
         languages = vec!["zh".to_string(), "en".to_string()];
     }
     for (i, l) in languages.iter().enumerate() {
-        let ok =
-            (2..=8).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+        let ok = (2..=8).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
         if !ok {
             let idx = i.to_string();
             err(
@@ -178,7 +183,6 @@ pub fn validate_site(
             );
         }
     }
-    let default = languages[0].clone();
     let (base_url, base_path) = match normalize_base_url(raw.base_url.as_deref().unwrap_or("/")) {
         Ok(v) => v,
         Err(m) => {
@@ -193,25 +197,11 @@ pub fn validate_site(
     };
     let reports_per_page = raw.reports_per_page.unwrap_or(20);
     if reports_per_page == 0 {
-        err(
-            &mut diags,
-            &["reports_per_page"],
-            "reports_per_page must be at least 1".into(),
-            None,
-        );
+        err(&mut diags, &["reports_per_page"], "reports_per_page must be at least 1".into(), None);
     }
     let theme = raw.theme.clone().unwrap_or_else(|| "default".into());
-    if !theme
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        || theme.is_empty()
-    {
-        err(
-            &mut diags,
-            &["theme"],
-            format!("theme \"{theme}\" is not a plain folder name"),
-            None,
-        );
+    if !theme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') || theme.is_empty() {
+        err(&mut diags, &["theme"], format!("theme \"{theme}\" is not a plain folder name"), None);
     }
     let v = &raw.vocabularies;
     let mut vocab = |name: &'static str, m: &indexmap::IndexMap<String, RawTerm>| -> Vocabulary {
@@ -225,7 +215,13 @@ pub fn validate_site(
                     Some("use lower-case ASCII letters, digits and hyphens".into()),
                 );
             }
-            let label = text_from_raw(t.label.as_ref(), &default);
+            let label = site_text(
+                t.label.as_ref(),
+                &["vocabularies", name, id, "label"],
+                &languages,
+                (path, locate),
+                &mut diags,
+            );
             if label.is_empty() {
                 err(
                     &mut diags,
@@ -237,7 +233,13 @@ pub fn validate_site(
             terms.push(Term {
                 id: id.clone(),
                 label,
-                description: text_from_raw(t.description.as_ref(), &default),
+                description: site_text(
+                    t.description.as_ref(),
+                    &["vocabularies", name, id, "description"],
+                    &languages,
+                    (path, locate),
+                    &mut diags,
+                ),
                 units: t.units.clone(),
                 event: t.event,
             });
@@ -257,7 +259,12 @@ pub fn validate_site(
         report_kinds: vocab("report_kinds", &v.report_kinds),
         attendee_roles: vocab("attendee_roles", &v.attendee_roles),
     };
-    let title = text_from_raw(raw.title.as_ref(), &default);
+    let mut text =
+        |raw: Option<&RawText>, field: &str| site_text(raw, &[field], &languages, (path, locate), &mut diags);
+    let title = text(raw.title.as_ref(), "title");
+    let description = text(raw.description.as_ref(), "description");
+    let publisher = text(raw.publisher.as_ref(), "publisher");
+    let data_licence = text(raw.data_licence.as_ref(), "data_licence");
     if title.is_empty() {
         let (l, c) = locate(&[]);
         diags.push(
@@ -267,15 +274,16 @@ pub fn validate_site(
     }
     let config = Config {
         title,
-        description: text_from_raw(raw.description.as_ref(), &default),
+        description,
         base_url,
         base_path,
         languages,
         theme,
-        publisher: text_from_raw(raw.publisher.as_ref(), &default),
+        publisher,
         reports_per_page: reports_per_page.max(1),
         sanitize_html: raw.sanitize_html.unwrap_or(true),
-        data_licence: text_from_raw(raw.data_licence.as_ref(), &default),
+        data_licence,
+        data_licence_url: raw.data_licence_url.clone(),
         vocab,
     };
     let ok = !diags.has_errors();
@@ -288,10 +296,7 @@ mod tests {
 
     #[test]
     fn base_urls_keep_their_sub_path() {
-        assert_eq!(
-            normalize_base_url("https://host/a/b").unwrap(),
-            ("https://host/a/b/".into(), "/a/b/".into())
-        );
+        assert_eq!(normalize_base_url("https://host/a/b").unwrap(), ("https://host/a/b/".into(), "/a/b/".into()));
         assert_eq!(normalize_base_url("https://host").unwrap().1, "/");
         assert_eq!(normalize_base_url("/x/").unwrap().1, "/x/");
         assert!(normalize_base_url("host/x").is_err());

@@ -83,7 +83,7 @@ fn complex_json(site: &Site, c: &Complex) -> Value {
         "contact": c.contact.as_ref().map(|k| json!({"phone": k.phone, "email": k.email, "address": opt_text(&k.address)})),
         "website": c.website,
         "sources": c.sources.iter().map(|s| json!({
-            "id": s.id, "title": s.title, "publisher": opt_text(&s.publisher), "url": s.url, "published": date(s.published),
+            "id": s.id, "title": s.title, "publisher": opt_text(&s.publisher), "url": s.url, "published": date(s.published), "note": opt_text(&s.note),
         })).collect::<Vec<_>>(),
         "last_reviewed": date(c.last_reviewed),
     })
@@ -120,9 +120,7 @@ fn report_json(site: &Site, r: &Report) -> Value {
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(BOM.to_vec());
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BOM.to_vec());
     // Writing to a Vec cannot fail.
     let _ = w.write_record(header);
     for r in rows {
@@ -133,11 +131,7 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8
 
 /// A number as people write it: 6250, 16.4; never 6250.0.
 pub fn plain_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
-    }
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
 }
 
 const COMPLEX_COLUMNS: &[&str] = &[
@@ -177,20 +171,9 @@ const STAT_COLUMNS: &[&str] = &[
 
 /// Every data file, for the site's reports in newest-first order.
 pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
-    let (zh, en) = (
-        site.config.languages[0].as_str(),
-        site.config.languages.get(1).map_or("en", String::as_str),
-    );
-    let complexes: Vec<Value> = site
-        .complexes
-        .iter()
-        .map(|c| complex_json(site, c))
-        .collect();
-    let reports: Vec<Value> = index
-        .reports_newest_first
-        .iter()
-        .map(|&i| report_json(site, &site.reports[i]))
-        .collect();
+    let (zh, en) = (site.config.languages[0].as_str(), site.config.languages.get(1).map_or("en", String::as_str));
+    let complexes: Vec<Value> = site.complexes.iter().map(|c| complex_json(site, c)).collect();
+    let reports: Vec<Value> = index.reports_newest_first.iter().map(|&i| report_json(site, &site.reports[i])).collect();
     let pretty = |v: &Value| {
         let mut s = serde_json::to_vec_pretty(v).unwrap_or_default();
         s.push(b'\n');
@@ -211,11 +194,7 @@ pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
             c.industry_tags.join(";"),
             c.industry_category.clone().unwrap_or_default(),
             c.mode.clone().unwrap_or_default(),
-            c.services
-                .iter()
-                .map(|s| s.element.as_str())
-                .collect::<Vec<_>>()
-                .join(";"),
+            c.services.iter().map(|s| s.element.as_str()).collect::<Vec<_>>().join(";"),
             ex(&c.summary, zh),
             ex(&c.summary, en),
             c.website.clone().unwrap_or_default(),
@@ -225,10 +204,7 @@ pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
     });
     let stat_rows = site.complexes.iter().flat_map(|c| {
         c.statistics.iter().map(move |s| {
-            let src = s
-                .source
-                .as_ref()
-                .and_then(|id| c.sources.iter().find(|x| &x.id == id));
+            let src = s.source.as_ref().and_then(|id| c.sources.iter().find(|x| &x.id == id));
             let (period, as_of) = match &s.when {
                 When::Period(d) => (d.iso(), String::new()),
                 When::AsOf(d) => (String::new(), d.iso()),
@@ -244,8 +220,7 @@ pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
                 s.at_least.to_string(),
                 ex(&s.scope, zh),
                 s.source.clone().unwrap_or_default(),
-                src.map(|x| x.title.text(zh).to_string())
-                    .unwrap_or_default(),
+                src.map(|x| x.title.text(zh).to_string()).unwrap_or_default(),
                 src.and_then(|x| x.url.clone()).unwrap_or_default(),
             ]
         })
@@ -253,25 +228,43 @@ pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
     let mut files = vec![
         OutputFile::new("data/complexes.json", pretty(&Value::Array(complexes))),
         OutputFile::new("data/reports.json", pretty(&Value::Array(reports))),
-        OutputFile::new(
-            "data/complexes.csv",
-            csv_bytes(COMPLEX_COLUMNS, complex_rows),
-        ),
+        OutputFile::new("data/complexes.csv", csv_bytes(COMPLEX_COLUMNS, complex_rows)),
         OutputFile::new("data/statistics.csv", csv_bytes(STAT_COLUMNS, stat_rows)),
     ];
-    files.push(OutputFile::new(
-        "data/datapackage.json",
-        pretty(&datapackage(site)),
-    ));
+    files.push(OutputFile::new("data/datapackage.json", pretty(&datapackage(site))));
     files
+}
+
+/// The data licence as Frictionless wants it: a name (an SPDX id where one is known from the
+/// URL), a path and a title.
+fn licences(site: &Site) -> Value {
+    let c = &site.config;
+    if c.data_licence.is_empty() && c.data_licence_url.is_none() {
+        return json!([]);
+    }
+    let url = c.data_licence_url.as_deref().unwrap_or("");
+    let spdx =
+        [("/by/4.0", "CC-BY-4.0"), ("/by-sa/4.0", "CC-BY-SA-4.0"), ("/zero/1.0", "CC0-1.0"), ("/odbl", "ODbL-1.0")]
+            .iter()
+            .find(|(k, _)| url.contains(k))
+            .map(|(_, v)| *v);
+    let mut l = serde_json::Map::new();
+    if let Some(n) = spdx {
+        l.insert("name".into(), json!(n));
+    }
+    if !url.is_empty() {
+        l.insert("path".into(), json!(url));
+    }
+    if !c.data_licence.is_empty() {
+        l.insert("title".into(), json!(c.data_licence.text(c.default_language())));
+    }
+    json!([l])
 }
 
 fn datapackage(site: &Site) -> Value {
     let lang = site.config.default_language();
     let fields = |cols: &[&str], types: &dyn Fn(&str) -> &'static str| -> Vec<Value> {
-        cols.iter()
-            .map(|c| json!({"name": c, "type": types(c)}))
-            .collect()
+        cols.iter().map(|c| json!({"name": c, "type": types(c)})).collect()
     };
     let complex_type = |_: &str| "string";
     let stat_type = |c: &str| match c {
@@ -285,7 +278,7 @@ fn datapackage(site: &Site) -> Value {
         "title": site.config.title.text(lang),
         "description": site.config.description.text(lang),
         "homepage": site.config.base_url,
-        "licenses": if site.config.data_licence.is_empty() { json!([]) } else { json!([{"title": site.config.data_licence.text(lang)}]) },
+        "licenses": licences(site),
         "resources": [
             {"name": "complexes", "path": "complexes.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
              "schema": {"fields": fields(COMPLEX_COLUMNS, &complex_type), "primaryKey": "id"}},

@@ -35,20 +35,11 @@ fn path_as_str<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> 
 /// Paths are shown with forward slashes whatever the platform, lossily if not UTF-8.
 pub fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '\\' {
-        s.replace('\\', "/")
-    } else {
-        s.into_owned()
-    }
+    if std::path::MAIN_SEPARATOR == '\\' { s.replace('\\', "/") } else { s.into_owned() }
 }
 
 impl Diagnostic {
-    pub fn error(
-        path: impl Into<PathBuf>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -60,16 +51,8 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(
-        path: impl Into<PathBuf>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(path, line, column, message)
-        }
+    pub fn warning(path: impl Into<PathBuf>, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(path, line, column, message) }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -85,10 +68,7 @@ impl Diagnostic {
     /// Fills in the offending line from the file's text, so the printer can show it.
     pub fn with_source(mut self, text: &str) -> Self {
         if self.line > 0 {
-            self.source_line = text
-                .lines()
-                .nth(self.line - 1)
-                .map(|l| l.trim_end_matches('\r').to_string());
+            self.source_line = text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
         }
         self
     }
@@ -179,11 +159,7 @@ pub fn render(diags: &Diagnostics, format: Format, color: bool) -> String {
 }
 
 fn paint(color: bool, code: &str, s: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
+    if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
 }
 
 fn render_human(diags: &Diagnostics, color: bool) -> String {
@@ -235,11 +211,7 @@ pub fn summary_line(diags: &Diagnostics) -> String {
         return "no problems found".to_string();
     }
     let plural = |n: usize, one: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {one}s")
-        }
+        if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
     };
     format!("{}, {}", plural(e, "error"), plural(w, "warning"))
 }
@@ -251,21 +223,14 @@ fn render_json(diags: &Diagnostics) -> String {
         warnings: usize,
         diagnostics: &'a [Diagnostic],
     }
-    let r = Report {
-        errors: diags.error_count(),
-        warnings: diags.warning_count(),
-        diagnostics: diags.items(),
-    };
+    let r = Report { errors: diags.error_count(), warnings: diags.warning_count(), diagnostics: diags.items() };
     let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|_| "{}".to_string());
     s.push('\n');
     s
 }
 
 fn github_escape(s: &str, property: bool) -> String {
-    let mut s = s
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
+    let mut s = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
     if property {
         s = s.replace(':', "%3A").replace(',', "%2C");
     }
@@ -281,11 +246,7 @@ fn render_github(diags: &Diagnostics) -> String {
             msg.push_str("\nhint: ");
             msg.push_str(h);
         }
-        let _ = write!(
-            out,
-            "::{kind} file={}",
-            github_escape(&display_path(&d.path), true)
-        );
+        let _ = write!(out, "::{kind} file={}", github_escape(&display_path(&d.path), true));
         if d.line > 0 {
             let _ = write!(out, ",line={}", d.line);
         }
@@ -300,10 +261,7 @@ fn render_github(diags: &Diagnostics) -> String {
 }
 
 /// The closest candidate to a misspelled word, for "did you mean" hints.
-pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(
-    word: &str,
-    candidates: I,
-) -> Option<&'a str> {
+pub fn did_you_mean<'a, I: IntoIterator<Item = &'a str>>(word: &str, candidates: I) -> Option<&'a str> {
     let w = word.to_lowercase();
     candidates
         .into_iter()
@@ -319,10 +277,7 @@ mod tests {
 
     #[test]
     fn did_you_mean_finds_close_ids() {
-        assert_eq!(
-            did_you_mean("huangyan-mold", ["huangyan-moulds", "yuhuan-valves"]),
-            Some("huangyan-moulds")
-        );
+        assert_eq!(did_you_mean("huangyan-mold", ["huangyan-moulds", "yuhuan-valves"]), Some("huangyan-moulds"));
         assert_eq!(did_you_mean("zzz", ["huangyan-moulds"]), None);
     }
 
@@ -332,10 +287,7 @@ mod tests {
             .with_hint("use x")
             .with_source("a: 1\nlevel: provinical\n");
         let out = render(&Diagnostics::from(vec![d]), Format::Human, false);
-        assert!(
-            out.contains("  1. content/a.yaml:2:8: error: bad value"),
-            "{out}"
-        );
+        assert!(out.contains("  1. content/a.yaml:2:8: error: bad value"), "{out}");
         assert!(out.contains("2 | level: provinical"), "{out}");
         assert!(out.contains("  |        ^"), "{out}");
         assert!(out.contains("hint: use x"));
@@ -346,9 +298,6 @@ mod tests {
     fn github_annotations_escape_properties() {
         let d = Diagnostic::warning("content/a,b.md", 3, 1, "no source\nat all");
         let out = render(&Diagnostics::from(vec![d]), Format::Github, false);
-        assert!(
-            out.starts_with("::warning file=content/a%2Cb.md,line=3,col=1::no source%0Aat all\n"),
-            "{out}"
-        );
+        assert!(out.starts_with("::warning file=content/a%2Cb.md,line=3,col=1::no source%0Aat all\n"), "{out}");
     }
 }

@@ -52,24 +52,12 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
         .map_or_else(|| "2000-01-01T00:00:00+08:00".to_string(), |d| d.rfc3339());
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-    let _ = writeln!(
-        x,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        xml_escape(&html_lang(lang))
-    );
+    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&html_lang(lang)));
     let _ = writeln!(x, "  <title>{}</title>", xml_escape(c.title.text(lang)));
     if !c.description.is_empty() {
-        let _ = writeln!(
-            x,
-            "  <subtitle>{}</subtitle>",
-            xml_escape(c.description.text(lang))
-        );
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(c.description.text(lang)));
     }
-    let _ = writeln!(
-        x,
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml_escape(&feed_url)
-    );
+    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&feed_url));
     let _ = writeln!(
         x,
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
@@ -78,45 +66,24 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
     let _ = writeln!(x, "  <id>{}</id>", xml_escape(&feed_url));
     let _ = writeln!(x, "  <updated>{updated}</updated>");
     if !c.publisher.is_empty() {
-        let _ = writeln!(
-            x,
-            "  <author><name>{}</name></author>",
-            xml_escape(c.publisher.text(lang))
-        );
+        let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(c.publisher.text(lang)));
     }
     for &i in index.reports_newest_first.iter().take(FEED_ENTRIES) {
         let r = &site.reports[i];
         let url = absolute_url(site, lang, Route::Report(r.id.as_str()));
-        let when = r
-            .updated
-            .or(r.published)
-            .or(r.event_date)
-            .map_or_else(|| updated.clone(), |d| d.rfc3339());
+        let when = r.updated.or(r.published).or(r.event_date).map_or_else(|| updated.clone(), |d| d.rfc3339());
         let _ = writeln!(x, "  <entry>");
         let _ = writeln!(x, "    <title>{}</title>", xml_escape(r.title.text(lang)));
-        let _ = writeln!(
-            x,
-            "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-            xml_escape(&url)
-        );
+        let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&url));
         let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
         if let Some(p) = r.published.or(r.event_date) {
             let _ = writeln!(x, "    <published>{}</published>", p.rfc3339());
         }
         let _ = writeln!(x, "    <updated>{when}</updated>");
         let kind = c.vocab.report_kinds.label(&r.kind, lang);
-        let _ = writeln!(
-            x,
-            "    <category term=\"{}\" label=\"{}\"/>",
-            xml_escape(&r.kind),
-            xml_escape(kind)
-        );
+        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(&r.kind), xml_escape(kind));
         if !r.summary.is_empty() {
-            let _ = writeln!(
-                x,
-                "    <summary>{}</summary>",
-                xml_escape(r.summary.text(lang))
-            );
+            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(r.summary.text(lang)));
         }
         let _ = writeln!(x, "  </entry>");
     }
@@ -134,21 +101,13 @@ pub fn html_lang(lang: &str) -> String {
 
 /// sitemap.xml lists every HTML page that was rendered, except the 404 page.
 pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
-    let mut paths: Vec<&str> = html_paths
-        .iter()
-        .copied()
-        .filter(|p| p.ends_with("index.html"))
-        .collect();
+    let mut paths: Vec<&str> = html_paths.iter().copied().filter(|p| p.ends_with("index.html")).collect();
     paths.sort_unstable();
     let mut x = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for p in paths {
-        let loc = format!(
-            "{}{}",
-            site.config.base_url,
-            p.trim_end_matches("index.html")
-        );
+        let loc = format!("{}{}", site.config.base_url, p.trim_end_matches("index.html"));
         let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(&loc));
     }
     x.push_str("</urlset>\n");
@@ -156,13 +115,7 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
 }
 
 pub fn render_robots(site: &Site) -> OutputFile {
-    OutputFile::new(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-            site.config.base_url
-        ),
-    )
+    OutputFile::new("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url))
 }
 
 #[cfg(test)]

@@ -83,19 +83,13 @@ pub struct Checked {
 /// Loads, validates and links the site and compiles its templates: every problem in one run.
 pub fn check(options: &Options) -> Result<Checked, Failure> {
     let root = &options.root;
-    let (site_doc, mut diags) =
-        load::load_site_yaml(root).map_err(|e| Failure::Usage(e.to_string()))?;
+    let (site_doc, mut diags) = load::load_site_yaml(root).map_err(|e| Failure::Usage(e.to_string()))?;
     let Some(site_doc) = site_doc else {
         return Err(Failure::Content(diags));
     };
     let locate = |path: &[&str]| {
-        let segs: Vec<load::Seg> = path
-            .iter()
-            .map(|s| {
-                s.parse::<usize>()
-                    .map_or_else(|_| load::Seg::from(*s), load::Seg::Index)
-            })
-            .collect();
+        let segs: Vec<load::Seg> =
+            path.iter().map(|s| s.parse::<usize>().map_or_else(|_| load::Seg::from(*s), load::Seg::Index)).collect();
         site_doc.locate(&segs, false)
     };
     let (config, d) = config::validate_site(site_doc.raw.clone(), &site_doc.path, &locate);
@@ -105,21 +99,24 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
         return Err(Failure::Content(diags));
     };
     if let Some(url) = &options.base_url {
-        config
-            .set_base_url(url)
-            .map_err(|m| Failure::Usage(format!("--base-url: {m}")))?;
+        config.set_base_url(url).map_err(|m| Failure::Usage(format!("--base-url: {m}")))?;
     }
-    let (loaded, d) =
-        load::load_content(root, &config.languages).map_err(|e| Failure::Usage(e.to_string()))?;
+    if !config.base_url.starts_with("http") {
+        let (l, c) = locate(&["base_url"]);
+        diags.push(
+            Diagnostic::warning(
+                &site_doc.path,
+                l,
+                c,
+                "base_url has no host, so feeds and the sitemap cannot give full addresses",
+            )
+            .with_hint("set base_url: https://host/path/ in site.yaml, or pass --base-url"),
+        );
+    }
+    let (loaded, d) = load::load_content(root, &config.languages).map_err(|e| Failure::Usage(e.to_string()))?;
     diags.extend(d);
     let theme = render::load_theme(root, &config);
-    let (site, d) = validate::validate(
-        loaded,
-        &config,
-        validate::Options {
-            drafts: options.drafts,
-        },
-    );
+    let (site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
     diags.extend(d);
     let theme = match theme {
         Ok(t) => Some(t),
@@ -132,12 +129,7 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
     match (site, theme) {
         (Some(site), Some(theme)) if !diags.has_errors() => {
             let index = link::link(&site);
-            Ok(Checked {
-                site,
-                index,
-                theme,
-                warnings: diags,
-            })
+            Ok(Checked { site, index, theme, warnings: diags })
         }
         _ => Err(Failure::Content(diags)),
     }
@@ -168,11 +160,7 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
     files.extend(feeds::render_feeds(site, index));
     files.extend(data::render_data(site, index));
     files.push(feeds::render_robots(site));
-    let html: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .filter(|p| p.ends_with(".html"))
-        .collect();
+    let html: Vec<&str> = files.iter().map(|f| f.path.as_str()).filter(|p| p.ends_with(".html")).collect();
     let sitemap = feeds::render_sitemap(site, &html);
     files.push(sitemap);
     // The site's static files; a generated file of the same name wins, with a warning.
@@ -198,10 +186,7 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
             }
             !clash
         })
-        .map(|(rel, abs)| CopiedFile {
-            path: rel.clone(),
-            from: abs.clone(),
-        })
+        .map(|(rel, abs)| CopiedFile { path: rel.clone(), from: abs.clone() })
         .collect();
     if clashes.has_errors() {
         return Err(Failure::Content(clashes));
@@ -218,11 +203,7 @@ pub fn build(options: &Options) -> Result<Summary, Failure> {
     let checked = check(options)?;
     let (files, copies) = render_all(&checked)?;
     output::write_site(&out, &files, &copies).map_err(|e| Failure::Usage(e.to_string()))?;
-    let copied_bytes: u64 = copies
-        .iter()
-        .filter_map(|c| std::fs::metadata(&c.from).ok())
-        .map(|m| m.len())
-        .sum();
+    let copied_bytes: u64 = copies.iter().filter_map(|c| std::fs::metadata(&c.from).ok()).map(|m| m.len()).sum();
     Ok(Summary {
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
         files: files.len() + copies.len(),

@@ -71,32 +71,18 @@ impl Route<'_> {
     /// The output file for this route under a language prefix ("" or "en/").
     pub fn file(&self, prefix: &str) -> String {
         let p = self.path();
-        if p.is_empty() || p.ends_with('/') {
-            format!("{prefix}{p}index.html")
-        } else {
-            format!("{prefix}{p}")
-        }
+        if p.is_empty() || p.ends_with('/') { format!("{prefix}{p}index.html") } else { format!("{prefix}{p}") }
     }
 }
 
 /// A link to `route` in `lang`, starting with the site's base path: "/a/b/en/complexes/x/".
 pub fn url(site: &Site, lang: &str, route: Route) -> String {
-    format!(
-        "{}{}{}",
-        site.config.base_path,
-        site.config.lang_prefix(lang),
-        route.path()
-    )
+    format!("{}{}{}", site.config.base_path, site.config.lang_prefix(lang), route.path())
 }
 
 /// The absolute URL of `route`, for feeds, sitemaps and canonical links.
 pub fn absolute_url(site: &Site, lang: &str, route: Route) -> String {
-    format!(
-        "{}{}{}",
-        site.config.base_url,
-        site.config.lang_prefix(lang),
-        route.path()
-    )
+    format!("{}{}{}", site.config.base_url, site.config.lang_prefix(lang), route.path())
 }
 
 /// A reference written in Markdown as `@/complexes/<id>`, `@/reports/<id>` or `@/pages/<id>`,
@@ -117,22 +103,12 @@ pub fn parse_internal_ref(dest: &str) -> Option<InternalRef<'_>> {
     let path = path.trim_end_matches('/');
     let (section, id) = path.split_once('/').unwrap_or((path, ""));
     let id = id.trim_end_matches(".md").trim_end_matches(".yaml");
-    Some(InternalRef {
-        section,
-        id,
-        fragment,
-    })
+    Some(InternalRef { section, id, fragment })
 }
 
 /// Resolves an internal reference to a URL in `lang`, or says why it cannot.
-pub fn resolve_internal_ref(
-    site: &Site,
-    index: &Index,
-    lang: &str,
-    dest: &str,
-) -> Result<String, String> {
-    let r =
-        parse_internal_ref(dest).ok_or_else(|| format!("\"{dest}\" is not an internal link"))?;
+pub fn resolve_internal_ref(site: &Site, index: &Index, lang: &str, dest: &str) -> Result<String, String> {
+    let r = parse_internal_ref(dest).ok_or_else(|| format!("\"{dest}\" is not an internal link"))?;
     let (route, known): (Route, &[String]) = match r.section {
         "complexes" => (Route::Complex(r.id), &index.complex_ids),
         "reports" => (Route::Report(r.id), &index.report_ids),
@@ -147,11 +123,7 @@ pub fn resolve_internal_ref(
         let hint = crate::diagnostics::did_you_mean(r.id, known.iter().map(String::as_str))
             .map(|s| format!(" (did you mean \"{s}\"?)"))
             .unwrap_or_default();
-        return Err(format!(
-            "broken internal link \"{dest}\": there is no {} \"{}\"{hint}",
-            singular(r.section),
-            r.id
-        ));
+        return Err(format!("broken internal link \"{dest}\": there is no {} \"{}\"{hint}", singular(r.section), r.id));
     }
     let mut u = url(site, lang, route);
     if let Some(f) = r.fragment {
@@ -208,13 +180,7 @@ pub fn link(site: &Site) -> Index {
             }
         }
     }
-    Index {
-        complex_ids,
-        report_ids,
-        page_ids,
-        backlinks,
-        reports_newest_first: order,
-    }
+    Index { complex_ids, report_ids, page_ids, backlinks, reports_newest_first: order }
 }
 
 #[cfg(test)]
@@ -223,10 +189,7 @@ mod tests {
 
     #[test]
     fn routes_are_pretty_folders() {
-        assert_eq!(
-            Route::Complex("huangyan-moulds").file(""),
-            "complexes/huangyan-moulds/index.html"
-        );
+        assert_eq!(Route::Complex("huangyan-moulds").file(""), "complexes/huangyan-moulds/index.html");
         assert_eq!(Route::Home.file("en/"), "en/index.html");
         assert_eq!(Route::Reports(2).path(), "reports/page/2/");
         assert_eq!(Route::Feed.file("en/"), "en/atom.xml");
@@ -235,10 +198,7 @@ mod tests {
     #[test]
     fn internal_refs_parse() {
         let r = parse_internal_ref("@/complexes/huangyan-moulds#services").unwrap();
-        assert_eq!(
-            (r.section, r.id, r.fragment),
-            ("complexes", "huangyan-moulds", Some("services"))
-        );
+        assert_eq!((r.section, r.id, r.fragment), ("complexes", "huangyan-moulds", Some("services")));
         assert!(parse_internal_ref("https://x").is_none());
     }
 }

@@ -12,8 +12,7 @@ use fulcrum::{Failure, Options};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let code = match &cli.command {
         Command::Build(args) => {
             let options = Options {
@@ -57,11 +56,7 @@ fn fail(failure: Failure, format: Format, color: bool) -> u8 {
     match &failure {
         Failure::Content(d) => print_problems(d, format, color),
         Failure::Usage(m) => {
-            let label = if color {
-                "\x1b[1;31merror\x1b[0m"
-            } else {
-                "error"
-            };
+            let label = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
             eprintln!("{label}: {m}");
         }
     }
@@ -78,10 +73,10 @@ fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
             if !cli.quiet && format == Format::Human {
                 let s = &checked.site;
                 eprintln!(
-                    "Checked {} complexes, {} reports and {} pages: {} ({:.2} s)",
-                    s.complexes.len(),
-                    s.reports.len(),
-                    s.pages.len(),
+                    "Checked {}, {} and {}: {} ({:.2} s)",
+                    count(s.complexes.len(), "complex", "complexes"),
+                    count(s.reports.len(), "report", "reports"),
+                    count(s.pages.len(), "page", "pages"),
                     if checked.warnings.is_empty() {
                         "no problems found".to_string()
                     } else {
@@ -133,6 +128,10 @@ fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
             code
         }
     }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn human_bytes(n: u64) -> String {

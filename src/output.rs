@@ -17,10 +17,7 @@ pub struct OutputFile {
 
 impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        OutputFile {
-            path: path.into(),
-            bytes: bytes.into(),
-        }
+        OutputFile { path: path.into(), bytes: bytes.into() }
     }
 }
 
@@ -44,10 +41,7 @@ pub enum OutputError {
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
-    move |source| OutputError::Io {
-        path: crate::diagnostics::display_path(path),
-        source,
-    }
+    move |source| OutputError::Io { path: crate::diagnostics::display_path(path), source }
 }
 
 /// Checks that an output path is a plain relative path inside the output folder.
@@ -67,10 +61,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
     let (root, out_abs) = (norm(&root), norm(&out_abs));
     let shown = crate::diagnostics::display_path(out);
     if root.starts_with(&out_abs) {
-        return Err(OutputError::Refused(
-            shown,
-            "it holds the site itself; choose a folder such as public/",
-        ));
+        return Err(OutputError::Refused(shown, "it holds the site itself; choose a folder such as public/"));
     }
     for keep in ["content", "static", "themes", "templates", "site.yaml"] {
         if out_abs.starts_with(root.join(keep)) {
@@ -88,16 +79,9 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
 
 /// Writes the whole site to `out`: first to a temporary sibling folder, then swapped in.
 /// On any error the temporary folder is removed and `out` is untouched.
-pub fn write_site(
-    out: &Path,
-    files: &[OutputFile],
-    copies: &[CopiedFile],
-) -> Result<(), OutputError> {
-    let mut all: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(copies.iter().map(|c| c.path.as_str()))
-        .collect();
+pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), OutputError> {
+    let mut all: Vec<&str> =
+        files.iter().map(|f| f.path.as_str()).chain(copies.iter().map(|c| c.path.as_str())).collect();
     for p in &all {
         check_relative(p)?;
     }
@@ -110,10 +94,7 @@ pub fn write_site(
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
     let tmp = parent.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
     let old = parent.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -145,9 +126,7 @@ fn fill(tmp: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), O
     })?;
     copies.par_iter().try_for_each(|c| {
         let p = tmp.join(&c.path);
-        std::fs::copy(&c.from, &p)
-            .map(|_| ())
-            .map_err(io_err(&c.from))
+        std::fs::copy(&c.from, &p).map(|_| ()).map_err(io_err(&c.from))
     })?;
     Ok(())
 }
@@ -178,15 +157,7 @@ mod tests {
     #[test]
     fn paths_that_escape_are_refused() {
         assert!(check_relative("a/b.html").is_ok());
-        for bad in [
-            "../x",
-            "/etc/passwd",
-            "a/../../x",
-            "a//b",
-            "a\\b",
-            "C:/x",
-            "",
-        ] {
+        for bad in ["../x", "/etc/passwd", "a/../../x", "a//b", "a\\b", "C:/x", ""] {
             assert!(check_relative(bad).is_err(), "{bad}");
         }
     }
@@ -195,25 +166,11 @@ mod tests {
     fn swap_replaces_and_removes_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(
-            &out,
-            &[
-                OutputFile::new("a/index.html", "one"),
-                OutputFile::new("stale.html", "x"),
-            ],
-            &[],
-        )
-        .unwrap();
+        write_site(&out, &[OutputFile::new("a/index.html", "one"), OutputFile::new("stale.html", "x")], &[]).unwrap();
         write_site(&out, &[OutputFile::new("a/index.html", "two")], &[]).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
-            "two"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "two");
         assert!(!out.join("stale.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 
@@ -225,16 +182,10 @@ mod tests {
         let err = write_site(
             &out,
             &[OutputFile::new("index.html", "new")],
-            &[CopiedFile {
-                path: "x.png".into(),
-                from: dir.path().join("missing.png"),
-            }],
+            &[CopiedFile { path: "x.png".into(), from: dir.path().join("missing.png") }],
         );
         assert!(err.is_err());
-        assert_eq!(
-            std::fs::read_to_string(out.join("index.html")).unwrap(),
-            "old"
-        );
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

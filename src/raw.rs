@@ -222,6 +222,8 @@ pub struct RawSource {
     pub publisher: Option<RawText>,
     pub url: Option<String>,
     pub published: Option<Scalar>,
+    /// What a reader should know about the source, e.g. that it is a reprint or a translation.
+    pub note: Option<RawText>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -330,6 +332,8 @@ pub struct RawSite {
     /// Raw HTML in Markdown is sanitised unless this is set to false.
     pub sanitize_html: Option<bool>,
     pub data_licence: Option<RawText>,
+    /// The licence's web address, for datapackage.json.
+    pub data_licence_url: Option<String>,
     #[serde(default)]
     pub vocabularies: RawVocabularies,
 }

@@ -30,21 +30,10 @@ struct Cx<'a, T> {
 
 impl<'a, T> Cx<'a, T> {
     fn new(doc: &'a Doc<T>, config: &'a Config) -> Self {
-        Cx {
-            doc,
-            config,
-            diags: Vec::new(),
-        }
+        Cx { doc, config, diags: Vec::new() }
     }
 
-    fn at(
-        &self,
-        path: &[Seg],
-        key: bool,
-        message: String,
-        hint: Option<String>,
-        warning: bool,
-    ) -> Diagnostic {
+    fn at(&self, path: &[Seg], key: bool, message: String, hint: Option<String>, warning: bool) -> Diagnostic {
         let (line, col) = self.doc.locate(path, key);
         let d = if warning {
             Diagnostic::warning(&self.doc.path, line, col, message)
@@ -76,25 +65,16 @@ impl<'a, T> Cx<'a, T> {
                     let mut at = path.to_vec();
                     at.push(Seg::Key(k.clone()));
                     let langs = self.config.languages.join(", ");
-                    let hint =
-                        match did_you_mean(k, self.config.languages.iter().map(String::as_str)) {
-                            // A comma inside {zh: …, en: …} splits the text; quoting keeps it whole.
-                            _ if k.contains(' ') || k.len() > 12 => {
-                                "text containing a comma inside { } must be quoted: en: \"…, …\""
-                                    .to_string()
-                            }
-                            Some(s) => {
-                                format!("did you mean \"{s}\"? the site's languages are {langs}")
-                            }
-                            None => format!("the site's languages are {langs} (set in site.yaml)"),
-                        };
-                    let d = self.at(
-                        &at,
-                        true,
-                        format!("unknown language \"{k}\""),
-                        Some(hint),
-                        false,
-                    );
+                    let hint = match did_you_mean(k, self.config.languages.iter().map(String::as_str)) {
+                        Some(s) if !k.contains(' ') => {
+                            format!("did you mean \"{s}\"? the site's languages are {langs}")
+                        }
+                        // A comma inside {zh: …, en: …} splits the text; quoting keeps it whole.
+                        _ => format!(
+                            "the site's languages are {langs}; if this is part of the text, the text has a comma and must be quoted: en: \"…, …\""
+                        ),
+                    };
+                    let d = self.at(&at, true, format!("unknown language \"{k}\""), Some(hint), false);
                     self.diags.push(d);
                 }
             }
@@ -110,11 +90,7 @@ impl<'a, T> Cx<'a, T> {
     }
 
     fn texts(&mut self, raw: &[RawText], field: &str) -> Vec<Text> {
-        raw.iter()
-            .enumerate()
-            .map(|(i, t)| self.text(Some(t), &p![field, i]))
-            .filter(|t| !t.is_empty())
-            .collect()
+        raw.iter().enumerate().map(|(i, t)| self.text(Some(t), &p![field, i])).filter(|t| !t.is_empty()).collect()
     }
 
     /// A required text: reports a missing one against the enclosing map.
@@ -123,11 +99,7 @@ impl<'a, T> Cx<'a, T> {
         at.push(Seg::Key(field.to_string()));
         let t = self.text(raw, &at);
         if t.is_empty() {
-            let what = if raw.is_some() {
-                "is empty"
-            } else {
-                "is missing"
-            };
+            let what = if raw.is_some() { "is empty" } else { "is missing" };
             self.err(
                 if raw.is_some() { &at } else { parent },
                 format!("required field \"{field}\" {what}"),
@@ -138,13 +110,7 @@ impl<'a, T> Cx<'a, T> {
     }
 
     /// A value that must be one of a vocabulary's ids.
-    fn term(
-        &mut self,
-        value: Option<&String>,
-        vocab: &Vocabulary,
-        path: &[Seg],
-        required: bool,
-    ) -> Option<String> {
+    fn term(&mut self, value: Option<&String>, vocab: &Vocabulary, path: &[Seg], required: bool) -> Option<String> {
         let field = match path.last() {
             Some(Seg::Key(k)) => k.clone(),
             _ => vocab.name.to_string(),
@@ -171,10 +137,7 @@ impl<'a, T> Cx<'a, T> {
             None => format!("use one of: {}", list(vocab)),
         };
         // Editors often write the Chinese label; say which id it is.
-        let by_label = vocab
-            .terms
-            .iter()
-            .find(|t| t.label.values().iter().any(|(_, l)| l == v));
+        let by_label = vocab.terms.iter().find(|t| t.label.values().iter().any(|(_, l)| l == v));
         let hint = match by_label {
             Some(t) => format!("write the id \"{}\" rather than its label", t.id),
             None => hint,
@@ -183,11 +146,7 @@ impl<'a, T> Cx<'a, T> {
             path,
             format!(
                 "\"{v}\" is not a known {} value",
-                vocab
-                    .name
-                    .trim_end_matches('s')
-                    .replace("ie", "y")
-                    .replace('_', " ")
+                vocab.name.trim_end_matches('s').replace("ie", "y").replace('_', " ")
             ),
             Some(hint),
         );
@@ -199,11 +158,7 @@ impl<'a, T> Cx<'a, T> {
         match PartialDate::parse(&v.0) {
             Ok(d) => Some(d),
             Err(m) => {
-                self.err(
-                    path,
-                    m,
-                    Some("write dates as 2019, 2019-04 or 2019-04-29".to_string()),
-                );
+                self.err(path, m, Some("write dates as 2019, 2019-04 or 2019-04-29".to_string()));
                 None
             }
         }
@@ -211,10 +166,7 @@ impl<'a, T> Cx<'a, T> {
 
     fn url(&mut self, value: Option<&String>, path: &[Seg]) -> Option<String> {
         let v = value?.trim();
-        if (v.starts_with("https://") || v.starts_with("http://"))
-            && v.len() > 8
-            && !v.contains(char::is_whitespace)
-        {
+        if (v.starts_with("https://") || v.starts_with("http://")) && v.len() > 8 && !v.contains(char::is_whitespace) {
             Some(v.to_string())
         } else {
             self.err(
@@ -227,21 +179,14 @@ impl<'a, T> Cx<'a, T> {
     }
 
     /// A reference to an entry of this file's `sources:` list.
-    fn source_ref(
-        &mut self,
-        value: Option<&String>,
-        ids: &[String],
-        path: &[Seg],
-    ) -> Option<String> {
+    fn source_ref(&mut self, value: Option<&String>, ids: &[String], path: &[Seg]) -> Option<String> {
         let v = value?;
         if ids.iter().any(|i| i == v) {
             return Some(v.clone());
         }
         let hint = match did_you_mean(v, ids.iter().map(String::as_str)) {
             Some(s) => format!("did you mean \"{s}\"?"),
-            None if ids.is_empty() => {
-                "add the source to this file's sources: list with this id".to_string()
-            }
+            None if ids.is_empty() => "add the source to this file's sources: list with this id".to_string(),
             None => format!("this file's sources are: {}", ids.join(", ")),
         };
         self.err(path, format!("unknown source \"{v}\""), Some(hint));
@@ -265,11 +210,7 @@ impl<'a, T> Cx<'a, T> {
 
 fn list(vocab: &Vocabulary) -> String {
     let ids: Vec<&str> = vocab.ids().collect();
-    if ids.len() > 12 {
-        format!("{}, …", ids[..12].join(", "))
-    } else {
-        ids.join(", ")
-    }
+    if ids.len() > 12 { format!("{}, …", ids[..12].join(", ")) } else { ids.join(", ") }
 }
 
 /// Checks the file name as an id.
@@ -287,22 +228,11 @@ fn check_id<T>(doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
             .collect::<Vec<_>>()
             .join("-");
         let hint = if suggestion.is_empty() {
-            "name the file with lower-case ASCII letters, digits and hyphens, e.g. huangyan-moulds"
-                .to_string()
+            "name the file with lower-case ASCII letters, digits and hyphens, e.g. huangyan-moulds".to_string()
         } else {
-            format!(
-                "rename the file to \"{suggestion}\" (lower-case ASCII letters, digits and hyphens)"
-            )
+            format!("rename the file to \"{suggestion}\" (lower-case ASCII letters, digits and hyphens)")
         };
-        diags.push(
-            Diagnostic::error(
-                &doc.path,
-                1,
-                1,
-                format!("\"{}\" is not a safe id", doc.stem),
-            )
-            .with_hint(hint),
-        );
+        diags.push(Diagnostic::error(&doc.path, 1, 1, format!("\"{}\" is not a safe id", doc.stem)).with_hint(hint));
     }
     id
 }
@@ -328,10 +258,7 @@ fn validate_sources(cx: &mut Cx<'_, RawComplex>, raw: &[RawSource]) -> Vec<Sourc
             cx.err(
                 &p!["sources", i],
                 "a source needs an id",
-                Some(
-                    "add id: a short name such as zjnews-2019-04-29, used by statistics' source:"
-                        .to_string(),
-                ),
+                Some("add id: a short name such as zjnews-2019-04-29, used by statistics' source:".to_string()),
             );
             continue;
         };
@@ -353,13 +280,8 @@ fn validate_sources(cx: &mut Cx<'_, RawComplex>, raw: &[RawSource]) -> Vec<Sourc
         let publisher = cx.text(s.publisher.as_ref(), &p!["sources", i, "publisher"]);
         let url = cx.url(s.url.as_ref(), &p!["sources", i, "url"]);
         let published = cx.date(s.published.as_ref(), &p!["sources", i, "published"]);
-        out.push(Source {
-            id,
-            title,
-            publisher,
-            url,
-            published,
-        });
+        let note = cx.text(s.note.as_ref(), &p!["sources", i, "note"]);
+        out.push(Source { id, title, publisher, url, published, note });
     }
     out
 }
@@ -382,11 +304,8 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
             Some("add location: with at least city: (for example taizhou)".to_string()),
         );
     }
-    let city = if r.location.is_some() {
-        cx.term(loc.city.as_ref(), &v.cities, &p!["location", "city"], true)
-    } else {
-        None
-    };
+    let city =
+        if r.location.is_some() { cx.term(loc.city.as_ref(), &v.cities, &p!["location", "city"], true) } else { None };
     let coordinates = loc.coordinates.as_ref().and_then(|c| {
         let datum: &'static str = match c.datum.as_deref().unwrap_or("wgs84") {
             "wgs84" => "wgs84",
@@ -409,11 +328,7 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
             );
             return None;
         }
-        Some(Coordinates {
-            lat: c.lat,
-            lon: c.lon,
-            datum,
-        })
+        Some(Coordinates { lat: c.lat, lon: c.lon, datum })
     });
     let district = cx.text(loc.district.as_ref(), &p!["location", "district"]);
     let address = cx.text(loc.address.as_ref(), &p!["location", "address"]);
@@ -427,12 +342,7 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
             industry_tags.push(t);
         }
     }
-    let industry_category = cx.term(
-        ind.category.as_ref(),
-        &v.industry_categories,
-        &p!["industry", "category"],
-        false,
-    );
+    let industry_category = cx.term(ind.category.as_ref(), &v.industry_categories, &p!["industry", "category"], false);
     let mode = cx.term(r.mode.as_ref(), &v.modes, &p!["mode"], false);
     let applicant = cx.text(r.applicant.as_ref(), &p!["applicant"]);
     let op = r.operator.clone().unwrap_or_default();
@@ -447,18 +357,8 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
 
     let mut listings = Vec::new();
     for (i, l) in r.listings.iter().enumerate() {
-        let level = cx.term(
-            l.level.as_ref(),
-            &v.levels,
-            &p!["listings", i, "level"],
-            true,
-        );
-        let list = cx.term(
-            l.list.as_ref(),
-            &v.list_types,
-            &p!["listings", i, "list"],
-            true,
-        );
+        let level = cx.term(l.level.as_ref(), &v.levels, &p!["listings", i, "level"], true);
+        let list = cx.term(l.list.as_ref(), &v.list_types, &p!["listings", i, "list"], true);
         let year = l.year.as_ref().and_then(|y| match y.0.parse::<i32>() {
             Ok(n) if (1900..=2200).contains(&n) => Some(n),
             _ => {
@@ -489,19 +389,10 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
 
     let mut services = Vec::new();
     for (i, s) in r.services.iter().enumerate() {
-        let element = cx.term(
-            s.element.as_ref(),
-            &v.service_elements,
-            &p!["services", i, "element"],
-            true,
-        );
+        let element = cx.term(s.element.as_ref(), &v.service_elements, &p!["services", i, "element"], true);
         let description = cx.text(s.description.as_ref(), &p!["services", i, "description"]);
-        let providers = s
-            .providers
-            .iter()
-            .enumerate()
-            .map(|(j, t)| cx.text(Some(t), &p!["services", i, "providers", j]))
-            .collect();
+        let providers =
+            s.providers.iter().enumerate().map(|(j, t)| cx.text(Some(t), &p!["services", i, "providers", j])).collect();
         if let Some(element) = element {
             if services.iter().any(|x: &Service| x.element == element) {
                 cx.err(
@@ -510,11 +401,7 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
                     Some("merge the two entries".to_string()),
                 );
             }
-            services.push(Service {
-                element,
-                description,
-                providers,
-            });
+            services.push(Service { element, description, providers });
         }
     }
 
@@ -544,22 +431,14 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
             floor_area: f.floor_area,
             investment,
             service_hall: cx.text(f.service_hall.as_ref(), &p!["facilities", "service_hall"]),
-            exhibition_hall: cx.text(
-                f.exhibition_hall.as_ref(),
-                &p!["facilities", "exhibition_hall"],
-            ),
+            exhibition_hall: cx.text(f.exhibition_hall.as_ref(), &p!["facilities", "exhibition_hall"]),
             source: cx.source_ref(f.source.as_ref(), &source_ids, &p!["facilities", "source"]),
         }
     });
 
     let mut statistics = Vec::new();
     for (i, s) in r.statistics.iter().enumerate() {
-        let indicator = cx.term(
-            s.indicator.as_ref(),
-            &v.indicators,
-            &p!["statistics", i, "indicator"],
-            true,
-        );
+        let indicator = cx.term(s.indicator.as_ref(), &v.indicators, &p!["statistics", i, "indicator"], true);
         let value = s.value;
         if value.is_none() {
             cx.err(
@@ -570,11 +449,7 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
         }
         let unit = match (&indicator, &s.unit) {
             (Some(ind), unit) => {
-                let units = &v
-                    .indicators
-                    .get(ind)
-                    .map(|t| t.units.clone())
-                    .unwrap_or_default();
+                let units = &v.indicators.get(ind).map(|t| t.units.clone()).unwrap_or_default();
                 match unit {
                     Some(u) if units.is_empty() || units.contains(u) => Some(u.clone()),
                     Some(u) => {
@@ -591,10 +466,7 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
                             cx.err(
                                 &p!["statistics", i],
                                 "this statistic needs a unit",
-                                Some(
-                                    "add unit: …, or list units for the indicator in site.yaml"
-                                        .to_string(),
-                                ),
+                                Some("add unit: …, or list units for the indicator in site.yaml".to_string()),
                             );
                             None
                         }
@@ -607,22 +479,30 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
         let as_of = cx.date(s.as_of.as_ref(), &p!["statistics", i, "as_of"]);
         let when = match (period, as_of, s.period.is_some() || s.as_of.is_some()) {
             (Some(_), Some(_), _) => {
-                cx.err(&p!["statistics", i, "as_of"], "give either period or as_of, not both", Some("period: the year or month a figure covers; as_of: the date a running total stood".to_string()));
+                cx.err(
+                    &p!["statistics", i, "as_of"],
+                    "give either period or as_of, not both",
+                    Some(
+                        "period: the year or month a figure covers; as_of: the date a running total stood".to_string(),
+                    ),
+                );
                 None
             }
             (Some(d), None, _) => Some(When::Period(d)),
             (None, Some(d), _) => Some(When::AsOf(d)),
             (None, None, false) => {
-                cx.err(&p!["statistics", i], "this statistic has no date", Some("add period: 2019 (what the figure covers) or as_of: 2019-04 (when a total stood)".to_string()));
+                cx.err(
+                    &p!["statistics", i],
+                    "this statistic has no date",
+                    Some(
+                        "add period: 2019 (what the figure covers) or as_of: 2019-04 (when a total stood)".to_string(),
+                    ),
+                );
                 None
             }
             (None, None, true) => None,
         };
-        let source = cx.source_ref(
-            s.source.as_ref(),
-            &source_ids,
-            &p!["statistics", i, "source"],
-        );
+        let source = cx.source_ref(s.source.as_ref(), &source_ids, &p!["statistics", i, "source"]);
         if s.source.is_none() {
             cx.warn(
                 &p!["statistics", i],
@@ -632,15 +512,9 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
         }
         let scope = cx.text(s.scope.as_ref(), &p!["statistics", i, "scope"]);
         let note = cx.text(s.note.as_ref(), &p!["statistics", i, "note"]);
-        if let (Some(indicator), Some(value), Some(unit), Some(when)) =
-            (indicator, value, unit, when)
-        {
+        if let (Some(indicator), Some(value), Some(unit), Some(when)) = (indicator, value, unit, when) {
             if !value.is_finite() {
-                cx.err(
-                    &p!["statistics", i, "value"],
-                    "the value is not a number",
-                    None,
-                );
+                cx.err(&p!["statistics", i, "value"], "the value is not a number", None);
                 continue;
             }
             statistics.push(Statistic {
@@ -662,11 +536,7 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
         if let Some(e) = &c.email
             && (!e.contains('@') || e.contains(char::is_whitespace))
         {
-            cx.err(
-                &p!["contact", "email"],
-                format!("\"{e}\" is not an e-mail address"),
-                None,
-            );
+            cx.err(&p!["contact", "email"], format!("\"{e}\" is not an e-mail address"), None);
         }
         Contact {
             phone: c.phone.as_ref().map(|p| p.0.clone()),
@@ -681,19 +551,12 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
     let complex = match (id, name.is_empty(), level, city, summary.is_empty()) {
         (Some(id), false, Some(level), Some(city), false) => Some(Complex {
             id,
-            origin: Origin {
-                path: doc.path.clone(),
-            },
+            origin: Origin { path: doc.path.clone() },
             name,
             short_names,
             level,
             status,
-            location: Location {
-                city,
-                district,
-                address,
-                coordinates,
-            },
+            location: Location { city, district, address, coordinates },
             leading_industry,
             industry_tags,
             industry_category,
@@ -729,20 +592,14 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
     let v = &config.vocab;
     let title = cx.required_text(r.title.as_ref(), &[], "title");
     let kind = cx.term(r.kind.as_ref(), &v.report_kinds, &p!["kind"], true);
-    let is_event = kind
-        .as_deref()
-        .and_then(|k| v.report_kinds.get(k))
-        .is_some_and(|t| t.event);
+    let is_event = kind.as_deref().and_then(|k| v.report_kinds.get(k)).is_some_and(|t| t.event);
     let ev = r.event.clone().unwrap_or_default();
     let event_date = cx.date(ev.date.as_ref(), &p!["event", "date"]);
     if is_event && ev.date.is_none() {
         let at: &[Seg] = if r.event.is_some() { &p!["event"] } else { &[] };
         cx.err(
             at,
-            format!(
-                "a report of kind \"{}\" needs the event's date",
-                kind.as_deref().unwrap_or("")
-            ),
+            format!("a report of kind \"{}\" needs the event's date", kind.as_deref().unwrap_or("")),
             Some("add event: {date: 2019-04-29} (and time: \"09:30\" if known)".to_string()),
         );
     }
@@ -751,11 +608,7 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
         match Time::parse(&s.0) {
             Ok(t) => Some(t),
             Err(m) => {
-                cx.err(
-                    &p!["event", field],
-                    m,
-                    Some("quote it: time: \"09:30\"".to_string()),
-                );
+                cx.err(&p!["event", field], m, Some("quote it: time: \"09:30\"".to_string()));
                 None
             }
         }
@@ -777,12 +630,7 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
                 Some("add name: … (and title: as at the event)".to_string()),
             );
         }
-        let role = cx.term(
-            a.role.as_ref(),
-            &v.attendee_roles,
-            &p!["attendees", i, "role"],
-            false,
-        );
+        let role = cx.term(a.role.as_ref(), &v.attendee_roles, &p!["attendees", i, "role"], false);
         attendees.push(Attendee {
             name,
             title: cx.text(a.title.as_ref(), &p!["attendees", i, "title"]),
@@ -795,7 +643,11 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
     for (i, ph) in r.photos.iter().enumerate() {
         let alt = cx.text(ph.alt.as_ref(), &p!["photos", i, "alt"]);
         if alt.is_empty() {
-            cx.err(&p!["photos", i], "a photo needs alt text", Some("add alt: a short description of what the photo shows, for readers who cannot see it".to_string()));
+            cx.err(
+                &p!["photos", i],
+                "a photo needs alt text",
+                Some("add alt: a short description of what the photo shows, for readers who cannot see it".to_string()),
+            );
         }
         let credit = cx.text(ph.credit.as_ref(), &p!["photos", i, "credit"]);
         if credit.is_empty() {
@@ -810,9 +662,7 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
                 cx.err(
                     &p!["photos", i],
                     "a photo needs a file",
-                    Some(
-                        "add file: a path under static/, e.g. photos/2019/meeting.jpg".to_string(),
-                    ),
+                    Some("add file: a path under static/, e.g. photos/2019/meeting.jpg".to_string()),
                 );
                 None
             }
@@ -823,12 +673,7 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
     let source = r.source.as_ref().map(|s| ReportSource {
         title: cx.text(s.title.as_ref(), &p!["source", "title"]),
         publisher: cx.text(s.publisher.as_ref(), &p!["source", "publisher"]),
-        authors: s
-            .authors
-            .iter()
-            .enumerate()
-            .map(|(i, t)| cx.text(Some(t), &p!["source", "authors", i]))
-            .collect(),
+        authors: s.authors.iter().enumerate().map(|(i, t)| cx.text(Some(t), &p!["source", "authors", i])).collect(),
         correspondents: s
             .correspondents
             .iter()
@@ -869,9 +714,7 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
     let report = match (&id, title.is_empty(), &kind) {
         (Some(id), false, Some(kind)) => Some(Report {
             id: id.clone(),
-            origin: Origin {
-                path: doc.path.clone(),
-            },
+            origin: Origin { path: doc.path.clone() },
             title,
             kind: kind.clone(),
             event_date,
@@ -905,13 +748,8 @@ fn validate_page(doc: &Doc<RawPage>, config: &Config) -> (Option<Page>, Vec<Diag
         && RESERVED.contains(&id.as_str())
     {
         diags.push(
-            Diagnostic::error(
-                &doc.path,
-                1,
-                1,
-                format!("a page cannot be called \"{id}\": the site uses that address"),
-            )
-            .with_hint(format!("rename the file, e.g. to about-{id}.md")),
+            Diagnostic::error(&doc.path, 1, 1, format!("a page cannot be called \"{id}\": the site uses that address"))
+                .with_hint(format!("rename the file, e.g. to about-{id}.md")),
         );
     }
     let mut cx = Cx::new(doc, config);
@@ -924,9 +762,7 @@ fn validate_page(doc: &Doc<RawPage>, config: &Config) -> (Option<Page>, Vec<Diag
     let page = match (id, title.is_empty()) {
         (Some(id), false) if !RESERVED.contains(&id.as_str()) => Some(Page {
             id,
-            origin: Origin {
-                path: doc.path.clone(),
-            },
+            origin: Origin { path: doc.path.clone() },
             title,
             summary,
             updated,
@@ -968,10 +804,42 @@ fn check_duplicates<'a>(
 
 /// Checks references between files: reports name complexes that must exist; photos and
 /// linked files must exist; Markdown internal links must resolve.
+/// Ids of every file that was read, valid or not, so that one broken file does not make
+/// every reference to it an error too; and the drafts left out of this build.
+struct Known {
+    complexes: HashSet<String>,
+    reports: HashSet<String>,
+    pages: HashSet<String>,
+    drafts: HashSet<(Section, String)>,
+}
+
+impl Known {
+    fn of(loaded: &Loaded) -> Known {
+        fn stems<T>(docs: &[Doc<T>]) -> HashSet<String> {
+            docs.iter().map(|d| d.stem.clone()).collect()
+        }
+        Known {
+            complexes: stems(&loaded.complexes),
+            reports: stems(&loaded.reports),
+            pages: stems(&loaded.pages),
+            drafts: HashSet::new(),
+        }
+    }
+
+    fn section(&self, section: &str) -> Option<(Section, &HashSet<String>)> {
+        match section {
+            "complexes" => Some((Section::Complexes, &self.complexes)),
+            "reports" => Some((Section::Reports, &self.reports)),
+            "pages" => Some((Section::Pages, &self.pages)),
+            _ => None,
+        }
+    }
+}
+
 fn check_references(
     site: &mut Site,
     docs: &HashMap<String, &Doc<RawReport>>,
-    all_complex_ids: &HashSet<String>,
+    known: &Known,
     config: &Config,
     diags: &mut Diagnostics,
 ) {
@@ -989,13 +857,15 @@ fn check_references(
             if published.binary_search_by(|p| p.as_str().cmp(id)).is_ok() {
                 return Id::parse(id);
             }
-            let hint = if all_complex_ids.contains(id) {
+            let hint = if known.drafts.contains(&(Section::Complexes, id.to_string())) {
                 "that complex is a draft: publish it, or build with --drafts".to_string()
+            } else if known.complexes.contains(id) {
+                // The file exists but has errors of its own, reported there.
+                return None;
             } else {
                 match did_you_mean(id, published.iter().map(String::as_str)) {
                     Some(s) => format!("did you mean \"{s}\"?"),
-                    None => "ids are the file names in content/complexes/, without .yaml or .md"
-                        .to_string(),
+                    None => "ids are the file names in content/complexes/, without .yaml or .md".to_string(),
                 }
             };
             cx.err(at, format!("unknown complex \"{id}\""), Some(hint));
@@ -1042,7 +912,7 @@ fn check_references(
         .chain(site.reports.iter().flat_map(|r| &r.body.parts))
         .chain(site.pages.iter().flat_map(|p| &p.body.parts));
     for part in bodies {
-        check_markdown_links(part, site, diags);
+        check_markdown_links(part, site, known, diags);
     }
 }
 
@@ -1051,29 +921,19 @@ pub fn safe_relative(rel: &str) -> bool {
     !rel.is_empty()
         && !rel.contains('\\')
         && !rel.contains(':')
-        && rel
-            .split('/')
-            .all(|s| !s.is_empty() && s != "." && s != "..")
+        && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
 /// Every `@/…` link must name existing content; every link to a local file must exist in
 /// static/.
-fn check_markdown_links(part: &BodyPart, site: &Site, diags: &mut Diagnostics) {
+fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut Diagnostics) {
     use pulldown_cmark::{Event, Parser, Tag};
     let md = &part.markdown;
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(md.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let position = |offset: usize| -> (usize, usize) {
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
         let col = md[line_starts[line]..offset].chars().count() + 1;
         (part.first_line + line, col)
-    };
-    let exists = |section: &str, id: &str| match section {
-        "complexes" => site.complexes.iter().any(|c| c.id.as_str() == id),
-        "reports" => site.reports.iter().any(|c| c.id.as_str() == id),
-        "pages" => site.pages.iter().any(|c| c.id.as_str() == id),
-        _ => false,
     };
     let candidates = |section: &str| -> Vec<String> {
         match section {
@@ -1085,20 +945,15 @@ fn check_markdown_links(part: &BodyPart, site: &Site, diags: &mut Diagnostics) {
     };
     for (event, range) in Parser::new_ext(md, crate::markdown_options()).into_offset_iter() {
         let dest = match &event {
-            Event::Start(Tag::Link { dest_url, .. })
-            | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                dest_url.to_string()
+            }
             _ => continue,
         };
         let src_text = &md[range.clone()];
-        let at = src_text
-            .find(dest.as_str())
-            .map_or(range.start, |i| range.start + i);
+        let at = src_text.find(dest.as_str()).map_or(range.start, |i| range.start + i);
         let (line, col) = position(at);
-        let line_text = md[line_starts[line - part.first_line]..]
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string();
+        let line_text = md[line_starts[line - part.first_line]..].lines().next().unwrap_or("").to_string();
         if let Some(r) = crate::link::parse_internal_ref(&dest) {
             if !matches!(r.section, "complexes" | "reports" | "pages") {
                 diags.push(
@@ -1106,29 +961,24 @@ fn check_markdown_links(part: &BodyPart, site: &Site, diags: &mut Diagnostics) {
                         &part.path,
                         line,
                         col,
-                        format!(
-                            "broken internal link \"{dest}\": there is no section \"{}\"",
-                            r.section
-                        ),
+                        format!("broken internal link \"{dest}\": there is no section \"{}\"", r.section),
                     )
                     .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
                     .with_source_line(line_text),
                 );
-            } else if !exists(r.section, r.id) {
+            } else if let Some((section, ids)) = known.section(r.section)
+                && (!ids.contains(r.id) || known.drafts.contains(&(section, r.id.to_string())))
+            {
                 let c = candidates(r.section);
                 let hint = match did_you_mean(r.id, c.iter().map(String::as_str)) {
+                    _ if ids.contains(r.id) => "that file is a draft: publish it, or build with --drafts".to_string(),
                     Some(s) => format!("did you mean \"@/{}/{s}\"?", r.section),
                     None => format!("there is no file content/{}/{}.*", r.section, r.id),
                 };
                 diags.push(
-                    Diagnostic::error(
-                        &part.path,
-                        line,
-                        col,
-                        format!("broken internal link \"{dest}\""),
-                    )
-                    .with_hint(hint)
-                    .with_source_line(line_text),
+                    Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))
+                        .with_hint(hint)
+                        .with_source_line(line_text),
                 );
             }
             continue;
@@ -1137,14 +987,9 @@ fn check_markdown_links(part: &BodyPart, site: &Site, diags: &mut Diagnostics) {
             && !site.statics.contains(&local)
         {
             diags.push(
-                Diagnostic::error(
-                    &part.path,
-                    line,
-                    col,
-                    format!("linked file \"{dest}\" does not exist"),
-                )
-                .with_hint(format!("put the file at static/{local}, or fix the link"))
-                .with_source_line(line_text),
+                Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
+                    .with_hint(format!("put the file at static/{local}, or fix the link"))
+                    .with_source_line(line_text),
             );
         }
     }
@@ -1153,11 +998,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, diags: &mut Diagnostics) {
 /// A link to a file of the site itself ("/files/plan.pdf", "files/plan.pdf"), as a path
 /// under static/; None for web addresses, fragments, pretty page links and mail links.
 fn local_file_link(dest: &str) -> Option<String> {
-    if dest.is_empty()
-        || dest.starts_with('#')
-        || dest.starts_with("//")
-        || dest.contains("://")
-        || dest.contains(':')
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || dest.contains("://") || dest.contains(':')
     {
         return None;
     }
@@ -1176,46 +1017,13 @@ fn local_file_link(dest: &str) -> Option<String> {
 pub fn validate(loaded: Loaded, config: &Config, options: Options) -> (Option<Site>, Diagnostics) {
     use rayon::prelude::*;
     let mut diags = Diagnostics::new();
-    check_duplicates(
-        "complexes",
-        loaded
-            .complexes
-            .iter()
-            .map(|d| (d.stem.as_str(), d.path.as_path())),
-        &mut diags,
-    );
-    check_duplicates(
-        "reports",
-        loaded
-            .reports
-            .iter()
-            .map(|d| (d.stem.as_str(), d.path.as_path())),
-        &mut diags,
-    );
-    check_duplicates(
-        "pages",
-        loaded
-            .pages
-            .iter()
-            .map(|d| (d.stem.as_str(), d.path.as_path())),
-        &mut diags,
-    );
+    check_duplicates("complexes", loaded.complexes.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
+    check_duplicates("reports", loaded.reports.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
+    check_duplicates("pages", loaded.pages.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
 
-    let complexes: Vec<_> = loaded
-        .complexes
-        .par_iter()
-        .map(|d| validate_complex(d, config))
-        .collect();
-    let reports: Vec<_> = loaded
-        .reports
-        .par_iter()
-        .map(|d| validate_report(d, config))
-        .collect();
-    let pages: Vec<_> = loaded
-        .pages
-        .par_iter()
-        .map(|d| validate_page(d, config))
-        .collect();
+    let complexes: Vec<_> = loaded.complexes.par_iter().map(|d| validate_complex(d, config)).collect();
+    let reports: Vec<_> = loaded.reports.par_iter().map(|d| validate_report(d, config)).collect();
+    let pages: Vec<_> = loaded.pages.par_iter().map(|d| validate_page(d, config)).collect();
 
     let mut site = Site {
         config: config.clone(),
@@ -1224,52 +1032,37 @@ pub fn validate(loaded: Loaded, config: &Config, options: Options) -> (Option<Si
         pages: Vec::new(),
         statics: loaded.statics.clone(),
     };
-    let mut all_complex_ids = HashSet::new();
+    let mut known = Known::of(&loaded);
+    let mut keep = |section: Section, id: &Id, draft: bool| {
+        let keep = options.drafts || !draft;
+        if !keep {
+            known.drafts.insert((section, id.to_string()));
+        }
+        keep
+    };
     for (c, d) in complexes {
         diags.extend(Diagnostics::from(d));
-        if let Some(c) = c {
-            all_complex_ids.insert(c.id.to_string());
-            if options.drafts || !c.draft {
-                site.complexes.push(c);
-            }
-        }
+        site.complexes.extend(c.filter(|c| keep(Section::Complexes, &c.id, c.draft)));
     }
     for (r, d) in reports {
         diags.extend(Diagnostics::from(d));
-        site.reports
-            .extend(r.filter(|r| options.drafts || !r.draft));
+        site.reports.extend(r.filter(|r| keep(Section::Reports, &r.id, r.draft)));
     }
     for (p, d) in pages {
         diags.extend(Diagnostics::from(d));
-        site.pages.extend(p.filter(|p| options.drafts || !p.draft));
+        site.pages.extend(p.filter(|p| keep(Section::Pages, &p.id, p.draft)));
     }
     // Duplicate ids leave the first file only.
-    site.complexes.sort_by(|a, b| {
-        a.id.cmp(&b.id)
-            .then_with(|| a.origin.path.cmp(&b.origin.path))
-    });
+    site.complexes.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
     site.complexes.dedup_by(|a, b| a.id == b.id);
-    site.reports.sort_by(|a, b| {
-        a.id.cmp(&b.id)
-            .then_with(|| a.origin.path.cmp(&b.origin.path))
-    });
+    site.reports.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
     site.reports.dedup_by(|a, b| a.id == b.id);
-    site.pages.sort_by(|a, b| {
-        a.id.cmp(&b.id)
-            .then_with(|| a.origin.path.cmp(&b.origin.path))
-    });
+    site.pages.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
     site.pages.dedup_by(|a, b| a.id == b.id);
 
     attach_translations(&mut site, &loaded, &mut diags);
-    let report_docs: HashMap<String, &Doc<RawReport>> =
-        loaded.reports.iter().map(|d| (d.stem.clone(), d)).collect();
-    check_references(
-        &mut site,
-        &report_docs,
-        &all_complex_ids,
-        config,
-        &mut diags,
-    );
+    let report_docs: HashMap<String, &Doc<RawReport>> = loaded.reports.iter().map(|d| (d.stem.clone(), d)).collect();
+    check_references(&mut site, &report_docs, &known, config, &mut diags);
     diags.sort();
     let ok = !diags.has_errors();
     (ok.then_some(site), diags)
@@ -1284,21 +1077,9 @@ fn attach_translations(site: &mut Site, loaded: &Loaded, diags: &mut Diagnostics
             first_line: t.first_line,
         };
         let body = match t.section {
-            Section::Complexes => site
-                .complexes
-                .iter_mut()
-                .find(|c| c.id.as_str() == t.stem)
-                .map(|c| &mut c.body),
-            Section::Reports => site
-                .reports
-                .iter_mut()
-                .find(|c| c.id.as_str() == t.stem)
-                .map(|c| &mut c.body),
-            Section::Pages => site
-                .pages
-                .iter_mut()
-                .find(|c| c.id.as_str() == t.stem)
-                .map(|c| &mut c.body),
+            Section::Complexes => site.complexes.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
+            Section::Reports => site.reports.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
+            Section::Pages => site.pages.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
         };
         match body {
             Some(b) => b.parts.push(part),

@@ -89,21 +89,13 @@ pub struct Loaded {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
-    #[error(
-        "{0} is not a Fulcrum site: it has no site.yaml (use --root to point at the site folder)"
-    )]
+    Io { path: String, source: std::io::Error },
+    #[error("{0} is not a Fulcrum site: it has no site.yaml (use --root to point at the site folder)")]
     NotASite(String),
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> LoadError {
-    LoadError::Io {
-        path: crate::diagnostics::display_path(path),
-        source,
-    }
+    LoadError::Io { path: crate::diagnostics::display_path(path), source }
 }
 
 /// Reads site.yaml alone (the languages decide which files are translations).
@@ -134,17 +126,10 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagno
         }
         for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
             let entry = entry.map_err(|e| {
-                let p = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| dir.clone());
+                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.clone());
                 io_err(&p, e.into())
             })?;
-            let rel = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             let name = entry.file_name().to_string_lossy();
             if is_editor_noise(&name) {
                 continue;
@@ -152,36 +137,23 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagno
             if entry.file_type().is_dir() {
                 diags.push(
                     Diagnostic::warning(&rel, 0, 0, "folders inside a content section are ignored")
-                        .with_hint(format!(
-                            "put files directly in content/{}/",
-                            section.folder()
-                        )),
+                        .with_hint(format!("put files directly in content/{}/", section.folder())),
                 );
                 continue;
             }
-            let ext = entry
-                .path()
-                .extension()
-                .and_then(|e| e.to_str())
-                .unwrap_or("");
+            let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
             let allowed = match section {
                 Section::Complexes => matches!(ext, "yaml" | "yml" | "md"),
                 _ => ext == "md",
             };
             if !allowed || entry.file_type().is_symlink() {
-                let why = if allowed {
-                    "symbolic links are not followed"
-                } else {
-                    "this file type is not content"
-                };
+                let why = if allowed { "symbolic links are not followed" } else { "this file type is not content" };
                 let hint = match section {
                     Section::Complexes => "profiles are <id>.yaml or <id>.md",
                     Section::Reports => "reports are <id>.md",
                     Section::Pages => "pages are <id>.md",
                 };
-                diags.push(
-                    Diagnostic::warning(&rel, 0, 0, format!("file ignored: {why}")).with_hint(hint),
-                );
+                diags.push(Diagnostic::warning(&rel, 0, 0, format!("file ignored: {why}")).with_hint(hint));
                 continue;
             }
             files.push((section, entry.path().to_path_buf()));
@@ -200,10 +172,7 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagno
             let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
             let bytes = std::fs::read(abs).map_err(|e| io_err(abs, e))?;
             let mut d = Diagnostics::new();
-            let file_name = abs
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+            let file_name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             if let Some((stem, lang)) = translation_parts(&file_name, languages) {
                 let item = read_text(&rel, &bytes, &mut d).map(|text| {
                     let (markdown, first_line) = match split_front_matter(&text) {
@@ -223,10 +192,12 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagno
             }
             let md = file_name.ends_with(".md");
             let item = match section {
-                Section::Complexes => parse_file::<RawComplex>(&rel, &bytes, md, &mut d)
-                    .map(|d| Item::Complex(Box::new(d))),
-                Section::Reports => parse_file::<RawReport>(&rel, &bytes, md, &mut d)
-                    .map(|d| Item::Report(Box::new(d))),
+                Section::Complexes => {
+                    parse_file::<RawComplex>(&rel, &bytes, md, &mut d).map(|d| Item::Complex(Box::new(d)))
+                }
+                Section::Reports => {
+                    parse_file::<RawReport>(&rel, &bytes, md, &mut d).map(|d| Item::Report(Box::new(d)))
+                }
                 Section::Pages => parse_file::<RawPage>(&rel, &bytes, md, &mut d).map(Item::Page),
             };
             Ok((item, d))
@@ -262,11 +233,7 @@ fn is_editor_noise(name: &str) -> bool {
 fn translation_parts(file_name: &str, languages: &[String]) -> Option<(String, String)> {
     let base = file_name.strip_suffix(".md")?;
     let (stem, lang) = base.rsplit_once('.')?;
-    languages
-        .iter()
-        .skip(1)
-        .any(|l| l == lang)
-        .then(|| (stem.to_string(), lang.to_string()))
+    languages.iter().skip(1).any(|l| l == lang).then(|| (stem.to_string(), lang.to_string()))
 }
 
 fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, LoadError> {
@@ -275,11 +242,7 @@ fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, Load
     if dir.is_dir() {
         for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
             let entry = entry.map_err(|e| io_err(&dir, e.into()))?;
-            let rel_root = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .to_path_buf();
+            let rel_root = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             if entry.file_type().is_symlink() {
                 diags.push(
                     Diagnostic::warning(&rel_root, 0, 0, "symbolic link in static/ ignored")
@@ -313,15 +276,13 @@ fn read_text(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<String
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let col = std::str::from_utf8(
-                &valid[valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..],
-            )
-            .map(|s| s.chars().count() + 1)
-            .unwrap_or(1);
-            diags.push(
-                Diagnostic::error(rel, line, col, "the file is not valid UTF-8 text")
-                    .with_hint("save the file as UTF-8 (most editors offer this in their \"Save with encoding\" menu)"),
-            );
+            let col = std::str::from_utf8(&valid[valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..])
+                .map(|s| s.chars().count() + 1)
+                .unwrap_or(1);
+            diags
+                .push(Diagnostic::error(rel, line, col, "the file is not valid UTF-8 text").with_hint(
+                    "save the file as UTF-8 (most editors offer this in their \"Save with encoding\" menu)",
+                ));
             None
         }
     }
@@ -376,10 +337,7 @@ fn parse_file<T: DeserializeOwned>(
     diags: &mut Diagnostics,
 ) -> Option<Doc<T>> {
     let text = read_text(rel, bytes, diags)?;
-    let stem = rel
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if text.trim().is_empty() {
         let hint = if markdown {
             "start the file with front matter between two --- lines"
@@ -391,11 +349,7 @@ fn parse_file<T: DeserializeOwned>(
     }
     let (yaml, yaml_offset, body) = if markdown {
         match split_front_matter(&text) {
-            Ok(Some(fm)) => (
-                fm.yaml.to_string(),
-                fm.yaml_offset,
-                Some((fm.body.to_string(), fm.body_line)),
-            ),
+            Ok(Some(fm)) => (fm.yaml.to_string(), fm.yaml_offset, Some((fm.body.to_string(), fm.body_line))),
             Ok(None) => {
                 diags.push(
                     Diagnostic::error(rel, 1, 1, "the file has no front matter")
@@ -417,26 +371,11 @@ fn parse_file<T: DeserializeOwned>(
         (text.clone(), 0, None)
     };
     match yaml::parse::<T>(&yaml) {
-        Ok(raw) => Some(Doc {
-            stem,
-            path: rel.to_path_buf(),
-            yaml,
-            yaml_offset,
-            raw,
-            body,
-        }),
+        Ok(raw) => Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body }),
         Err(e) => {
-            let (line, col) = if e.line == 0 {
-                (yaml_offset.max(1), 1)
-            } else {
-                (e.line + yaml_offset, e.column)
-            };
+            let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
             let (message, hint) = explain_yaml_error(&e.message);
-            diags.push(
-                Diagnostic::error(rel, line, col, message)
-                    .hint_opt(hint)
-                    .with_source(&text),
-            );
+            diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
             None
         }
     }
@@ -465,18 +404,12 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = m.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
-        return (
-            at(format!("missing required field \"{name}\"")),
-            Some(format!("add {name}: …")),
-        );
+        return (at(format!("missing required field \"{name}\"")), Some(format!("add {name}: …")));
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
         return (
             at(format!("wrong type: {rest}")),
-            Some(
-                "check the value's form: text, a number, a list (- item) or a map (key: value)"
-                    .into(),
-            ),
+            Some("check the value's form: text, a number, a list (- item) or a map (key: value)".into()),
         );
     }
     if m.contains("did not find expected")
@@ -498,38 +431,29 @@ mod tests {
 
     #[test]
     fn front_matter_splits_with_line_numbers() {
-        let fm = split_front_matter("---\ntitle: x\n---\nbody\n")
-            .unwrap()
-            .unwrap();
+        let fm = split_front_matter("---\ntitle: x\n---\nbody\n").unwrap().unwrap();
         assert_eq!(fm.yaml, "title: x\n");
         assert_eq!(fm.body, "body\n");
         assert_eq!(fm.body_line, 4);
         assert_eq!(split_front_matter("---\ntitle: x\n"), Err(1));
         assert_eq!(split_front_matter("no front matter"), Ok(None));
-        let crlf = split_front_matter("---\r\ntitle: x\r\n---\r\nbody")
-            .unwrap()
-            .unwrap();
+        let crlf = split_front_matter("---\r\ntitle: x\r\n---\r\nbody").unwrap().unwrap();
         assert_eq!(crlf.body, "body");
     }
 
     #[test]
     fn unknown_keys_get_a_did_you_mean() {
-        let (m, h) =
-            explain_yaml_error("unknown field `levle`, expected one of `name`, `level`, `status`");
+        let (m, h) = explain_yaml_error("unknown field `levle`, expected one of `name`, `level`, `status`");
         assert_eq!(m, "unknown key \"levle\"");
         assert_eq!(h.as_deref(), Some("did you mean \"level\"?"));
-        let (m, _) =
-            explain_yaml_error("location: unknown field `cty`, expected one of `city`, `district`");
+        let (m, _) = explain_yaml_error("location: unknown field `cty`, expected one of `city`, `district`");
         assert_eq!(m, "unknown key \"cty\" (in location)");
     }
 
     #[test]
     fn translations_are_recognised_by_language() {
         let langs = vec!["zh".to_string(), "en".to_string()];
-        assert_eq!(
-            translation_parts("a-b.en.md", &langs),
-            Some(("a-b".into(), "en".into()))
-        );
+        assert_eq!(translation_parts("a-b.en.md", &langs), Some(("a-b".into(), "en".into())));
         assert_eq!(translation_parts("a-b.zh.md", &langs), None);
         assert_eq!(translation_parts("a-b.md", &langs), None);
     }

@@ -3,9 +3,7 @@
 
 use std::fmt;
 
-use serde::de::{
-    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// A YAML problem at a 1-based line and column of the parsed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,19 +39,12 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         let t = l.trim();
         t.is_empty() || t.starts_with('#')
     });
-    let result = if blank {
-        serde_yaml::from_str("{}")
-    } else {
-        serde_yaml::from_str(text)
-    };
+    let result = if blank { serde_yaml::from_str("{}") } else { serde_yaml::from_str(text) };
     result.map_err(|e| convert(&e))
 }
 
 fn convert(e: &serde_yaml::Error) -> YamlError {
-    let (line, column) = e
-        .location()
-        .map(|l| (l.line(), l.column()))
-        .unwrap_or((0, 0));
+    let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
     let mut message = e.to_string();
     // The crate appends " at line L column C"; the location is carried separately.
     if let Some(i) = message.rfind(" at line ")
@@ -61,11 +52,7 @@ fn convert(e: &serde_yaml::Error) -> YamlError {
     {
         message.truncate(i);
     }
-    YamlError {
-        line,
-        column,
-        message,
-    }
+    YamlError { line, column, message }
 }
 
 const MARKER: &str = "\u{0}fulcrum-locate";
@@ -110,9 +97,7 @@ struct KeySeed<'a> {
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = bool;
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        let k = d.deserialize_any(AnyKey {
-            fail_at: self.fail.then_some(self.want),
-        })?;
+        let k = d.deserialize_any(AnyKey { fail_at: self.fail.then_some(self.want) })?;
         Ok(k.as_deref() == Some(self.want))
     }
 }
@@ -168,15 +153,9 @@ impl<'de> Visitor<'de> for Seek<'_> {
             return Ok(());
         };
         let last = self.path.len() == 1;
-        while let Some(hit) = m.next_key_seed(KeySeed {
-            want,
-            fail: last && self.key,
-        })? {
+        while let Some(hit) = m.next_key_seed(KeySeed { want, fail: last && self.key })? {
             if hit {
-                m.next_value_seed(Seek {
-                    path: &self.path[1..],
-                    key: self.key,
-                })?;
+                m.next_value_seed(Seek { path: &self.path[1..], key: self.key })?;
             } else {
                 m.next_value::<IgnoredAny>()?;
             }
@@ -191,12 +170,7 @@ impl<'de> Visitor<'de> for Seek<'_> {
         let mut i = 0;
         loop {
             if i == *want {
-                if s.next_element_seed(Seek {
-                    path: &self.path[1..],
-                    key: self.key,
-                })?
-                .is_none()
-                {
+                if s.next_element_seed(Seek { path: &self.path[1..], key: self.key })?.is_none() {
                     return Ok(());
                 }
             } else if s.next_element::<IgnoredAny>()?.is_none() {
@@ -269,14 +243,7 @@ mod tests {
         let p = |v: &[Seg]| v.to_vec();
         assert_eq!(locate(DOC, &p(&["level".into()]), false), Some((2, 8)));
         assert_eq!(locate(DOC, &p(&["level".into()]), true), Some((2, 1)));
-        assert_eq!(
-            locate(
-                DOC,
-                &p(&["listings".into(), 1.into(), "list".into()]),
-                false
-            ),
-            Some((7, 11))
-        );
+        assert_eq!(locate(DOC, &p(&["listings".into(), 1.into(), "list".into()]), false), Some((7, 11)));
         assert_eq!(locate(DOC, &p(&["listings".into(), 5.into()]), false), None);
         assert_eq!(locate(DOC, &p(&["missing".into()]), false), None);
     }

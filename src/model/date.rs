@@ -19,12 +19,9 @@ impl PartialDate {
         let parts: Vec<&str> = s.split('-').collect();
         let num = |p: &str, len: usize, what: &str| -> Result<u32, String> {
             if p.len() != len || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!(
-                    "\"{s}\" is not a date: the {what} must be {len} digits"
-                ));
+                return Err(format!("\"{s}\" is not a date: the {what} must be {len} digits"));
             }
-            p.parse::<u32>()
-                .map_err(|_| format!("\"{s}\" is not a date"))
+            p.parse::<u32>().map_err(|_| format!("\"{s}\" is not a date"))
         };
         if parts.is_empty() || parts.len() > 3 {
             return Err(format!("\"{s}\" is not a date"));
@@ -48,19 +45,13 @@ impl PartialDate {
                 let d = num(d, 2, "day")?;
                 let m = month.unwrap_or(1);
                 if jiff::civil::Date::new(year as i16, m as i8, d as i8).is_err() {
-                    return Err(format!(
-                        "\"{s}\" is an impossible date: month {m} of {year} has no day {d}"
-                    ));
+                    return Err(format!("\"{s}\" is an impossible date: month {m} of {year} has no day {d}"));
                 }
                 Some(d as u8)
             }
             None => None,
         };
-        Ok(PartialDate {
-            year: year as i16,
-            month,
-            day,
-        })
+        Ok(PartialDate { year: year as i16, month, day })
     }
 
     pub fn iso(&self) -> String {
@@ -69,12 +60,7 @@ impl PartialDate {
 
     /// RFC 3339 timestamp at midnight China time, filling a missing month or day with 1.
     pub fn rfc3339(&self) -> String {
-        format!(
-            "{:04}-{:02}-{:02}T00:00:00+08:00",
-            self.year,
-            self.month.unwrap_or(1),
-            self.day.unwrap_or(1)
-        )
+        format!("{:04}-{:02}-{:02}T00:00:00+08:00", self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
     }
 }
 
@@ -128,24 +114,14 @@ mod tests {
     #[test]
     fn parses_all_three_precisions() {
         assert_eq!(PartialDate::parse("2019").unwrap().to_string(), "2019");
-        assert_eq!(
-            PartialDate::parse("2019-04").unwrap().to_string(),
-            "2019-04"
-        );
-        assert_eq!(
-            PartialDate::parse("2019-04-29").unwrap().to_string(),
-            "2019-04-29"
-        );
+        assert_eq!(PartialDate::parse("2019-04").unwrap().to_string(), "2019-04");
+        assert_eq!(PartialDate::parse("2019-04-29").unwrap().to_string(), "2019-04-29");
         assert!(PartialDate::parse("2020-02-29").is_ok());
     }
 
     #[test]
     fn refuses_impossible_and_malformed_dates() {
-        assert!(
-            PartialDate::parse("2019-02-30")
-                .unwrap_err()
-                .contains("impossible")
-        );
+        assert!(PartialDate::parse("2019-02-30").unwrap_err().contains("impossible"));
         assert!(PartialDate::parse("2019-13").is_err());
         assert!(PartialDate::parse("19-04-01").is_err());
         assert!(PartialDate::parse("2019/04/01").is_err());

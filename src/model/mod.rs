@@ -20,8 +20,7 @@ impl Id {
     pub fn parse(s: &str) -> Option<Id> {
         let ok = !s.is_empty()
             && s.len() <= 100
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
             && !s.contains("--");
@@ -52,6 +51,7 @@ pub struct Source {
     pub publisher: Text,
     pub url: Option<String>,
     pub published: Option<PartialDate>,
+    pub note: Text,
 }
 
 #[derive(Debug, Clone)]
@@ -277,9 +277,7 @@ pub struct StaticFiles {
 
 impl StaticFiles {
     pub fn contains(&self, rel: &str) -> bool {
-        self.files
-            .binary_search_by(|(r, _)| r.as_str().cmp(rel))
-            .is_ok()
+        self.files.binary_search_by(|(r, _)| r.as_str().cmp(rel)).is_ok()
     }
 }
 

@@ -11,12 +11,7 @@ pub struct Text {
 
 impl Text {
     pub fn new(values: Vec<(String, String)>) -> Text {
-        Text {
-            values: values
-                .into_iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .collect(),
-        }
+        Text { values: values.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect() }
     }
 
     pub fn plain(lang: &str, s: &str) -> Text {
@@ -43,10 +38,7 @@ impl Text {
 
     /// Only the text written in exactly `lang`.
     pub fn exact(&self, lang: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(l, _)| l == lang)
-            .map(|(_, v)| v.as_str())
+        self.values.iter().find(|(l, _)| l == lang).map(|(_, v)| v.as_str())
     }
 
     pub fn values(&self) -> &[(String, String)] {
@@ -71,10 +63,7 @@ mod tests {
 
     #[test]
     fn falls_back_to_the_first_language() {
-        let t = Text::new(vec![
-            ("zh".into(), "黄岩".into()),
-            ("en".into(), "Huangyan".into()),
-        ]);
+        let t = Text::new(vec![("zh".into(), "黄岩".into()), ("en".into(), "Huangyan".into())]);
         assert_eq!(t.get("en"), Some(("Huangyan", "en")));
         let only_zh = Text::plain("zh", "黄岩");
         assert_eq!(only_zh.get("en"), Some(("黄岩", "zh")));
