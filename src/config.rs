@@ -133,12 +133,15 @@ pub fn text_from_raw(raw: Option<&RawText>, default_lang: &str) -> Text {
     }
 }
 
+/// Finds the line and column of a path in site.yaml.
+pub type Locate<'a> = &'a dyn Fn(&[&str]) -> (usize, usize);
+
 /// Text in site.yaml, whose language keys must be the site's languages.
 fn site_text(
     raw: Option<&RawText>,
     at: &[&str],
     languages: &[String],
-    ctx: (&Path, &dyn Fn(&[&str]) -> (usize, usize)),
+    ctx: (&Path, Locate<'_>),
     diags: &mut Diagnostics,
 ) -> Text {
     if let Some(RawText::Langs(m)) = raw {
@@ -157,11 +160,7 @@ fn site_text(
 
 /// Validates site.yaml. `text` is the file's content, `locate` finds a path's line and
 /// column in it; problems are reported against `path`.
-pub fn validate_site(
-    raw: RawSite,
-    path: &Path,
-    locate: &dyn Fn(&[&str]) -> (usize, usize),
-) -> (Option<Config>, Diagnostics) {
+pub fn validate_site(raw: RawSite, path: &Path, locate: Locate<'_>) -> (Option<Config>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let err = |diags: &mut Diagnostics, at: &[&str], msg: String, hint: Option<String>| {
         let (l, c) = locate(at);
