@@ -111,7 +111,7 @@ fn report_json(site: &Site, r: &Report) -> Value {
         })).collect::<Vec<_>>(),
         "source": r.source.as_ref().map(|s| json!({
             "title": opt_text(&s.title), "publisher": opt_text(&s.publisher), "authors": texts(&s.authors),
-            "correspondents": texts(&s.correspondents), "url": s.url, "published": date(s.published), "reuse": opt_text(&s.reuse),
+            "correspondents": texts(&s.correspondents), "url": s.url, "published": date(s.published), "reuse": opt_text(&s.reuse), "note": opt_text(&s.note),
         })),
         "published": date(r.published),
         "updated": date(r.updated),

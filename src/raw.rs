@@ -300,6 +300,8 @@ pub struct RawReportSource {
     pub correspondents: Vec<RawText>,
     pub url: Option<String>,
     pub published: Option<Scalar>,
+    /// What a reader should know about the source, e.g. that it is a reprint or a translation.
+    pub note: Option<RawText>,
     /// Why the site may reuse the text or photos: a licence, permission, or that the
     /// source is pure factual news or an official document.
     pub reuse: Option<RawText>,

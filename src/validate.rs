@@ -683,6 +683,7 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
         url: cx.url(s.url.as_ref(), &p!["source", "url"]),
         published: cx.date(s.published.as_ref(), &p!["source", "published"]),
         reuse: cx.text(s.reuse.as_ref(), &p!["source", "reuse"]),
+        note: cx.text(s.note.as_ref(), &p!["source", "note"]),
     });
     let published = cx.date(r.published.as_ref(), &p!["published"]);
     let updated = cx.date(r.updated.as_ref(), &p!["updated"]);

@@ -223,6 +223,7 @@ pub struct ReportSource {
     pub url: Option<String>,
     pub published: Option<PartialDate>,
     pub reuse: Text,
+    pub note: Text,
 }
 
 #[derive(Debug, Clone)]
