@@ -198,8 +198,8 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
 /// check, then render and write the site atomically into the output folder.
 pub fn build(options: &Options) -> Result<Summary, Failure> {
     let start = Instant::now();
-    let out = options.output_dir();
-    output::check_output_dir(&options.root, &out).map_err(|e| Failure::Usage(e.to_string()))?;
+    let out =
+        output::check_output_dir(&options.root, &options.output_dir()).map_err(|e| Failure::Usage(e.to_string()))?;
     let checked = check(options)?;
     let (files, copies) = render_all(&checked)?;
     output::write_site(&out, &files, &copies).map_err(|e| Failure::Usage(e.to_string()))?;

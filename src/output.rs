@@ -53,12 +53,12 @@ pub fn check_relative(rel: &str) -> Result<(), OutputError> {
     }
 }
 
-/// Refuses output folders whose replacement would destroy the site itself.
-pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
+/// Refuses output folders whose replacement would destroy the site itself; returns the
+/// folder as an absolute path with `.` and `..` resolved.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError> {
     let root = std::path::absolute(root).map_err(io_err(root))?;
     let out_abs = std::path::absolute(out).map_err(io_err(out))?;
-    let norm = |p: &Path| -> PathBuf { p.components().collect() };
-    let (root, out_abs) = (norm(&root), norm(&out_abs));
+    let (root, out_abs) = (resolve(&root), resolve(&out_abs));
     let shown = crate::diagnostics::display_path(out);
     if root.starts_with(&out_abs) {
         return Err(OutputError::Refused(shown, "it holds the site itself; choose a folder such as public/"));
@@ -74,7 +74,37 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
     if out.is_file() {
         return Err(OutputError::Refused(shown, "it is a file, not a folder"));
     }
-    Ok(())
+    if out_abs.parent().is_none() {
+        return Err(OutputError::Refused(shown, "it is the root of the file system"));
+    }
+    Ok(out_abs)
+}
+
+/// An absolute path with `.` and `..` resolved and, for the part that exists, symbolic
+/// links followed, so that two spellings of one folder compare equal.
+fn resolve(p: &Path) -> PathBuf {
+    let mut lexical = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                lexical.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => lexical.push(c),
+        }
+    }
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(n) => rest.push(n.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut out = std::fs::canonicalize(&existing).unwrap_or(existing);
+    out.extend(rest.iter().rev());
+    out
 }
 
 /// Writes the whole site to `out`: first to a temporary sibling folder, then swapped in.
@@ -193,6 +223,8 @@ mod tests {
     fn refuses_to_replace_the_site_itself() {
         let dir = tempfile::tempdir().unwrap();
         assert!(check_output_dir(dir.path(), dir.path()).is_err());
+        assert!(check_output_dir(dir.path(), &dir.path().join("..")).is_err());
+        assert!(check_output_dir(dir.path(), &dir.path().join("public/../content")).is_err());
         assert!(check_output_dir(&dir.path().join("a"), dir.path()).is_err());
         assert!(check_output_dir(dir.path(), &dir.path().join("content/x")).is_err());
         assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
