@@ -146,6 +146,8 @@ pub struct Summary {
     pub elapsed: Duration,
     pub output: PathBuf,
     pub warnings: Diagnostics,
+    /// How long each stage took.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Renders every output file in memory: pages, feeds, data, sitemap and static files.
@@ -197,12 +199,33 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
 
 /// check, then render and write the site atomically into the output folder.
 pub fn build(options: &Options) -> Result<Summary, Failure> {
+    build_with_progress(options, &|_| {})
+}
+
+/// The stages of a build, reported as each begins so a terminal can show progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Checking,
+    Rendering { pages_from: usize },
+    Writing { files: usize },
+}
+
+/// `build`, calling `progress` as each stage begins.
+pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Result<Summary, Failure> {
     let start = Instant::now();
     let out =
         output::check_output_dir(&options.root, &options.output_dir()).map_err(|e| Failure::Usage(e.to_string()))?;
+    progress(Stage::Checking);
     let checked = check(options)?;
+    let checked_at = start.elapsed();
+    let s = &checked.site;
+    progress(Stage::Rendering { pages_from: s.complexes.len() + s.reports.len() + s.pages.len() });
     let (files, copies) = render_all(&checked)?;
+    let rendered_at = start.elapsed();
+    progress(Stage::Writing { files: files.len() + copies.len() });
     output::write_site(&out, &files, &copies).map_err(|e| Failure::Usage(e.to_string()))?;
+    let timings =
+        vec![("check", checked_at), ("render", rendered_at - checked_at), ("write", start.elapsed() - rendered_at)];
     let copied_bytes: u64 = copies.iter().filter_map(|c| std::fs::metadata(&c.from).ok()).map(|m| m.len()).sum();
     Ok(Summary {
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -211,6 +234,7 @@ pub fn build(options: &Options) -> Result<Summary, Failure> {
         complexes: checked.site.complexes.len(),
         reports: checked.site.reports.len(),
         elapsed: start.elapsed(),
+        timings,
         output: out,
         warnings: checked.warnings,
     })

@@ -92,12 +92,22 @@ fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
 }
 
 fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
-    let progress = std::io::stderr().is_terminal() && !cli.quiet;
-    if progress {
-        eprint!("building {}…\r", display_path(&options.root));
-    }
-    let result = fulcrum::build(options);
-    if progress {
+    let show = std::io::stderr().is_terminal() && !cli.quiet;
+    // On a terminal, one status line that each stage overwrites, cleared at the end.
+    let progress = |stage: fulcrum::Stage| {
+        if !show {
+            return;
+        }
+        let text = match stage {
+            fulcrum::Stage::Checking => "[1/3] checking content…".to_string(),
+            fulcrum::Stage::Rendering { pages_from } => format!("[2/3] rendering pages from {pages_from} files…"),
+            fulcrum::Stage::Writing { files } => format!("[3/3] writing {files} files…"),
+        };
+        eprint!("\x1b[2K\r{text}");
+        let _ = std::io::stderr().flush();
+    };
+    let result = fulcrum::build_with_progress(options, &progress);
+    if show {
         eprint!("\x1b[2K\r");
     }
     match result {
@@ -107,6 +117,9 @@ fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
             }
             if cli.verbose {
                 eprintln!("{} complexes, {} reports", s.complexes, s.reports);
+                for (stage, t) in &s.timings {
+                    eprintln!("  {stage:<7} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                }
             }
             if !cli.quiet {
                 eprintln!(
@@ -114,7 +127,7 @@ fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
                     s.pages,
                     s.files,
                     human_bytes(s.bytes),
-                    display_path(&s.output),
+                    display_path(options.output_dir().strip_prefix(".").unwrap_or(&s.output)),
                     s.elapsed.as_secs_f64()
                 );
             }
