@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod raw;
 pub mod render;
+pub mod search;
 pub mod validate;
 
 use std::path::PathBuf;
@@ -161,6 +162,7 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
     }
     files.extend(feeds::render_feeds(site, index));
     files.extend(data::render_data(site, index));
+    files.extend(search::build_index(site));
     files.push(feeds::render_robots(site));
     let html: Vec<&str> = files.iter().map(|f| f.path.as_str()).filter(|p| p.ends_with(".html")).collect();
     let sitemap = feeds::render_sitemap(site, &html);
