@@ -413,7 +413,6 @@ pub fn build_language(site: &Site, lang: &str) -> Vec<OutputFile> {
             })
         })
         .collect();
-    let types: Vec<Value> = ["complex", "report", "page"].iter().map(|k| json!([k, kind_label(k, lang)])).collect();
     let manifest = json!({
         "version": 1,
         "lang": lang,
@@ -421,7 +420,6 @@ pub fn build_language(site: &Site, lang: &str) -> Vec<OutputFile> {
         "docs": docs.len(),
         "chunk": CHUNK_DOCS,
         "shards": bounds,
-        "types": types,
         "facets": facets,
     });
     files.push(OutputFile::new(format!("{dir}manifest.json"), serde_json::to_vec(&manifest).unwrap_or_default()));
