@@ -73,6 +73,7 @@ pub struct Config {
     pub reports_per_page: usize,
     pub sanitize_html: bool,
     pub data_licence: Text,
+    pub data_licence_url: Option<String>,
     pub vocab: Vocabularies,
 }
 
@@ -113,7 +114,11 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     } else {
         return Err(format!("base_url \"{url}\" must start with https://, http:// or /"));
     };
-    if path.contains("//") || path.contains("/../") || path.contains("/./") || path.contains(['?', '#', ' ', '"', '<', '>']) {
+    if path.contains("//")
+        || path.contains("/../")
+        || path.contains("/./")
+        || path.contains(['?', '#', ' ', '"', '<', '>'])
+    {
         return Err(format!("base_url \"{url}\" has a path that is not plain"));
     }
     Ok((base_url, path))
@@ -128,9 +133,34 @@ pub fn text_from_raw(raw: Option<&RawText>, default_lang: &str) -> Text {
     }
 }
 
+/// Finds the line and column of a path in site.yaml.
+pub type Locate<'a> = &'a dyn Fn(&[&str]) -> (usize, usize);
+
+/// Text in site.yaml, whose language keys must be the site's languages.
+fn site_text(
+    raw: Option<&RawText>,
+    at: &[&str],
+    languages: &[String],
+    ctx: (&Path, Locate<'_>),
+    diags: &mut Diagnostics,
+) -> Text {
+    if let Some(RawText::Langs(m)) = raw {
+        for k in m.keys().filter(|k| !languages.contains(k)) {
+            let mut path = at.to_vec();
+            path.push(k);
+            let (l, c) = (ctx.1)(&path);
+            diags.push(Diagnostic::error(ctx.0, l, c, format!("unknown language \"{k}\"")).with_hint(format!(
+                "the site's languages are {}; if this is part of the text, the text has a comma and must be quoted: en: \"…, …\"",
+                languages.join(", ")
+            )));
+        }
+    }
+    text_from_raw(raw, &languages[0])
+}
+
 /// Validates site.yaml. `text` is the file's content, `locate` finds a path's line and
 /// column in it; problems are reported against `path`.
-pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usize, usize)) -> (Option<Config>, Diagnostics) {
+pub fn validate_site(raw: RawSite, path: &Path, locate: Locate<'_>) -> (Option<Config>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let err = |diags: &mut Diagnostics, at: &[&str], msg: String, hint: Option<String>| {
         let (l, c) = locate(at);
@@ -144,14 +174,23 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usi
         let ok = (2..=8).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
         if !ok {
             let idx = i.to_string();
-            err(&mut diags, &["languages", &idx], format!("\"{l}\" is not a language code"), Some("use codes such as zh or en".into()));
+            err(
+                &mut diags,
+                &["languages", &idx],
+                format!("\"{l}\" is not a language code"),
+                Some("use codes such as zh or en".into()),
+            );
         }
     }
-    let default = languages[0].clone();
     let (base_url, base_path) = match normalize_base_url(raw.base_url.as_deref().unwrap_or("/")) {
         Ok(v) => v,
         Err(m) => {
-            err(&mut diags, &["base_url"], m, Some("write the full address, for example https://example.org/complexes/".into()));
+            err(
+                &mut diags,
+                &["base_url"],
+                m,
+                Some("write the full address, for example https://example.org/complexes/".into()),
+            );
             ("/".into(), "/".into())
         }
     };
@@ -175,14 +214,31 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usi
                     Some("use lower-case ASCII letters, digits and hyphens".into()),
                 );
             }
-            let label = text_from_raw(t.label.as_ref(), &default);
+            let label = site_text(
+                t.label.as_ref(),
+                &["vocabularies", name, id, "label"],
+                &languages,
+                (path, locate),
+                &mut diags,
+            );
             if label.is_empty() {
-                err(&mut diags, &["vocabularies", name, id], format!("vocabulary term \"{id}\" has no label"), Some("add label: {zh: …, en: …}".into()));
+                err(
+                    &mut diags,
+                    &["vocabularies", name, id],
+                    format!("vocabulary term \"{id}\" has no label"),
+                    Some("add label: {zh: …, en: …}".into()),
+                );
             }
             terms.push(Term {
                 id: id.clone(),
                 label,
-                description: text_from_raw(t.description.as_ref(), &default),
+                description: site_text(
+                    t.description.as_ref(),
+                    &["vocabularies", name, id, "description"],
+                    &languages,
+                    (path, locate),
+                    &mut diags,
+                ),
                 units: t.units.clone(),
                 event: t.event,
             });
@@ -202,22 +258,31 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: &dyn Fn(&[&str]) -> (usi
         report_kinds: vocab("report_kinds", &v.report_kinds),
         attendee_roles: vocab("attendee_roles", &v.attendee_roles),
     };
-    let title = text_from_raw(raw.title.as_ref(), &default);
+    let mut text =
+        |raw: Option<&RawText>, field: &str| site_text(raw, &[field], &languages, (path, locate), &mut diags);
+    let title = text(raw.title.as_ref(), "title");
+    let description = text(raw.description.as_ref(), "description");
+    let publisher = text(raw.publisher.as_ref(), "publisher");
+    let data_licence = text(raw.data_licence.as_ref(), "data_licence");
     if title.is_empty() {
         let (l, c) = locate(&[]);
-        diags.push(Diagnostic::error(path, l.max(1), c.max(1), "site.yaml has no title").with_hint("add title: {zh: …, en: …}"));
+        diags.push(
+            Diagnostic::error(path, l.max(1), c.max(1), "site.yaml has no title")
+                .with_hint("add title: {zh: …, en: …}"),
+        );
     }
     let config = Config {
         title,
-        description: text_from_raw(raw.description.as_ref(), &default),
+        description,
         base_url,
         base_path,
         languages,
         theme,
-        publisher: text_from_raw(raw.publisher.as_ref(), &default),
+        publisher,
         reports_per_page: reports_per_page.max(1),
         sanitize_html: raw.sanitize_html.unwrap_or(true),
-        data_licence: text_from_raw(raw.data_licence.as_ref(), &default),
+        data_licence,
+        data_licence_url: raw.data_licence_url.clone(),
         vocab,
     };
     let ok = !diags.has_errors();

@@ -35,11 +35,7 @@ fn path_as_str<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> 
 /// Paths are shown with forward slashes whatever the platform, lossily if not UTF-8.
 pub fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();
-    if std::path::MAIN_SEPARATOR == '\\' {
-        s.replace('\\', "/")
-    } else {
-        s.into_owned()
-    }
+    if std::path::MAIN_SEPARATOR == '\\' { s.replace('\\', "/") } else { s.into_owned() }
 }
 
 impl Diagnostic {
@@ -74,6 +70,11 @@ impl Diagnostic {
         if self.line > 0 {
             self.source_line = text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
         }
+        self
+    }
+
+    pub fn with_source_line(mut self, line: String) -> Self {
+        self.source_line = Some(line.trim_end_matches('\r').to_string());
         self
     }
 
@@ -125,7 +126,8 @@ impl Diagnostics {
     /// Sorted by file, then position, so output does not depend on thread scheduling.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.severity, &a.message).cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
         });
         self.items.dedup();
     }
@@ -176,7 +178,15 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
                 let prefix: String = src
                     .chars()
                     .take(d.column - 1)
-                    .map(|c| if c == '\t' { '\t' } else if is_wide(c) { '　' } else { ' ' })
+                    .map(|c| {
+                        if c == '\t' {
+                            '\t'
+                        } else if is_wide(c) {
+                            '　'
+                        } else {
+                            ' '
+                        }
+                    })
                     .collect();
                 let _ = writeln!(out, "     {pad} | {prefix}{}", paint(color, "1;31", "^"));
             }
@@ -200,7 +210,9 @@ pub fn summary_line(diags: &Diagnostics) -> String {
     if e == 0 && w == 0 {
         return "no problems found".to_string();
     }
-    let plural = |n: usize, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    let plural = |n: usize, one: &str| {
+        if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") }
+    };
     format!("{}, {}", plural(e, "error"), plural(w, "warning"))
 }
 
@@ -271,7 +283,9 @@ mod tests {
 
     #[test]
     fn human_output_numbers_and_points_at_the_column() {
-        let d = Diagnostic::error("content/a.yaml", 2, 8, "bad value").with_hint("use x").with_source("a: 1\nlevel: provinical\n");
+        let d = Diagnostic::error("content/a.yaml", 2, 8, "bad value")
+            .with_hint("use x")
+            .with_source("a: 1\nlevel: provinical\n");
         let out = render(&Diagnostics::from(vec![d]), Format::Human, false);
         assert!(out.contains("  1. content/a.yaml:2:8: error: bad value"), "{out}");
         assert!(out.contains("2 | level: provinical"), "{out}");

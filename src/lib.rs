@@ -1,9 +1,11 @@
 //! Fulcrum: YAML and Markdown profiles of industrial innovation service complexes in, a
 //! static public website out. The pipeline is a chain of values:
-//! load → validate → link → render → write.
+//! load → validate → link → render → write. `check` stops before render; `build` runs all.
 
 pub mod config;
+pub mod data;
 pub mod diagnostics;
+pub mod feeds;
 pub mod link;
 pub mod load;
 pub mod model;
@@ -11,3 +13,229 @@ pub mod output;
 pub mod raw;
 pub mod render;
 pub mod validate;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use diagnostics::{Diagnostic, Diagnostics};
+use link::Index;
+use model::Site;
+use output::{CopiedFile, OutputFile};
+
+/// The Markdown extensions the site uses: CommonMark plus tables, footnotes and
+/// strikethrough. Shared by the link checker and the renderer so they read text alike.
+pub fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+}
+
+/// What `check` and `build` run on.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The site folder (holding site.yaml).
+    pub root: PathBuf,
+    /// Where the site is written; relative paths are taken from `root`. Default public/.
+    pub output: Option<PathBuf>,
+    /// Replaces site.yaml's base_url.
+    pub base_url: Option<String>,
+    /// Include content marked as draft.
+    pub drafts: bool,
+}
+
+impl Options {
+    pub fn output_dir(&self) -> PathBuf {
+        match &self.output {
+            Some(p) if p.is_absolute() => p.clone(),
+            Some(p) => self.root.join(p),
+            None => self.root.join("public"),
+        }
+    }
+}
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Problems in the content: exit code 1.
+    #[error("the content has errors")]
+    Content(Diagnostics),
+    /// Usage or I/O problems: exit code 2.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Failure {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Content(_) => 1,
+            Failure::Usage(_) => 2,
+        }
+    }
+}
+
+/// A checked site, ready to render, with the warnings found on the way.
+pub struct Checked {
+    pub site: Site,
+    pub index: Index,
+    pub theme: render::Theme,
+    pub warnings: Diagnostics,
+}
+
+/// Loads, validates and links the site and compiles its templates: every problem in one run.
+pub fn check(options: &Options) -> Result<Checked, Failure> {
+    let root = &options.root;
+    let (site_doc, mut diags) = load::load_site_yaml(root).map_err(|e| Failure::Usage(e.to_string()))?;
+    let Some(site_doc) = site_doc else {
+        return Err(Failure::Content(diags));
+    };
+    let locate = |path: &[&str]| {
+        let segs: Vec<load::Seg> =
+            path.iter().map(|s| s.parse::<usize>().map_or_else(|_| load::Seg::from(*s), load::Seg::Index)).collect();
+        site_doc.locate(&segs, false)
+    };
+    let (config, d) = config::validate_site(site_doc.raw.clone(), &site_doc.path, &locate);
+    diags.extend(d);
+    let Some(mut config) = config else {
+        diags.sort();
+        return Err(Failure::Content(diags));
+    };
+    if let Some(url) = &options.base_url {
+        config.set_base_url(url).map_err(|m| Failure::Usage(format!("--base-url: {m}")))?;
+    }
+    if !config.base_url.starts_with("http") {
+        let (l, c) = locate(&["base_url"]);
+        diags.push(
+            Diagnostic::warning(
+                &site_doc.path,
+                l,
+                c,
+                "base_url has no host, so feeds and the sitemap cannot give full addresses",
+            )
+            .with_hint("set base_url: https://host/path/ in site.yaml, or pass --base-url"),
+        );
+    }
+    let (loaded, d) = load::load_content(root, &config.languages).map_err(|e| Failure::Usage(e.to_string()))?;
+    diags.extend(d);
+    let theme = render::load_theme(root, &config);
+    let (site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
+    diags.extend(d);
+    let theme = match theme {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    };
+    diags.sort();
+    match (site, theme) {
+        (Some(site), Some(theme)) if !diags.has_errors() => {
+            let index = link::link(&site);
+            Ok(Checked { site, index, theme, warnings: diags })
+        }
+        _ => Err(Failure::Content(diags)),
+    }
+}
+
+/// What a build wrote.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+    pub complexes: usize,
+    pub reports: usize,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+    pub warnings: Diagnostics,
+    /// How long each stage took.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Renders every output file in memory: pages, feeds, data, sitemap and static files.
+pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>), Failure> {
+    let (site, index) = (&checked.site, &checked.index);
+    let (mut files, d) = render::render_site(site, index, &checked.theme);
+    if d.has_errors() {
+        let mut d = d;
+        d.sort();
+        return Err(Failure::Content(d));
+    }
+    files.extend(feeds::render_feeds(site, index));
+    files.extend(data::render_data(site, index));
+    files.push(feeds::render_robots(site));
+    let html: Vec<&str> = files.iter().map(|f| f.path.as_str()).filter(|p| p.ends_with(".html")).collect();
+    let sitemap = feeds::render_sitemap(site, &html);
+    files.push(sitemap);
+    // The site's static files; a generated file of the same name wins, with a warning.
+    let mut taken: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    taken.sort_unstable();
+    let mut clashes = Diagnostics::new();
+    let copies: Vec<CopiedFile> = site
+        .statics
+        .files
+        .iter()
+        .filter(|(rel, _)| {
+            let clash = taken.binary_search(&rel.as_str()).is_ok();
+            if clash {
+                clashes.push(
+                    Diagnostic::error(
+                        PathBuf::from("static").join(rel),
+                        0,
+                        0,
+                        format!("static/{rel} has the same path as a file the site generates"),
+                    )
+                    .with_hint("rename or move the file"),
+                );
+            }
+            !clash
+        })
+        .map(|(rel, abs)| CopiedFile { path: rel.clone(), from: abs.clone() })
+        .collect();
+    if clashes.has_errors() {
+        return Err(Failure::Content(clashes));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, copies))
+}
+
+/// check, then render and write the site atomically into the output folder.
+pub fn build(options: &Options) -> Result<Summary, Failure> {
+    build_with_progress(options, &|_| {})
+}
+
+/// The stages of a build, reported as each begins so a terminal can show progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Checking,
+    Rendering { pages_from: usize },
+    Writing { files: usize },
+}
+
+/// `build`, calling `progress` as each stage begins.
+pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Result<Summary, Failure> {
+    let start = Instant::now();
+    let out =
+        output::check_output_dir(&options.root, &options.output_dir()).map_err(|e| Failure::Usage(e.to_string()))?;
+    progress(Stage::Checking);
+    let checked = check(options)?;
+    let checked_at = start.elapsed();
+    let s = &checked.site;
+    progress(Stage::Rendering { pages_from: s.complexes.len() + s.reports.len() + s.pages.len() });
+    let (files, copies) = render_all(&checked)?;
+    let rendered_at = start.elapsed();
+    progress(Stage::Writing { files: files.len() + copies.len() });
+    output::write_site(&out, &files, &copies).map_err(|e| Failure::Usage(e.to_string()))?;
+    let timings =
+        vec![("check", checked_at), ("render", rendered_at - checked_at), ("write", start.elapsed() - rendered_at)];
+    let copied_bytes: u64 = copies.iter().filter_map(|c| std::fs::metadata(&c.from).ok()).map(|m| m.len()).sum();
+    Ok(Summary {
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len() + copies.len(),
+        bytes: files.iter().map(|f| f.bytes.len() as u64).sum::<u64>() + copied_bytes,
+        complexes: checked.site.complexes.len(),
+        reports: checked.site.reports.len(),
+        elapsed: start.elapsed(),
+        timings,
+        output: out,
+        warnings: checked.warnings,
+    })
+}

@@ -29,7 +29,21 @@ pub enum Route<'a> {
 }
 
 /// Top-level folder names a plain page's id may not take.
-pub const RESERVED: &[&str] = &["complexes", "cities", "reports", "search", "data", "assets", "static", "en", "zh", "atom", "sitemap", "robots", "404"];
+pub const RESERVED: &[&str] = &[
+    "complexes",
+    "cities",
+    "reports",
+    "search",
+    "data",
+    "assets",
+    "static",
+    "en",
+    "zh",
+    "atom",
+    "sitemap",
+    "robots",
+    "404",
+];
 
 impl Route<'_> {
     pub fn path(&self) -> String {
@@ -100,7 +114,9 @@ pub fn resolve_internal_ref(site: &Site, index: &Index, lang: &str, dest: &str) 
         "reports" => (Route::Report(r.id), &index.report_ids),
         "pages" => (Route::Page(r.id), &index.page_ids),
         other => {
-            return Err(format!("broken internal link \"{dest}\": there is no section \"{other}\" (use @/complexes/<id>, @/reports/<id> or @/pages/<id>)"));
+            return Err(format!(
+                "broken internal link \"{dest}\": there is no section \"{other}\" (use @/complexes/<id>, @/reports/<id> or @/pages/<id>)"
+            ));
         }
     };
     if known.binary_search_by(|k| k.as_str().cmp(r.id)).is_err() {

@@ -4,8 +4,8 @@
 use std::fmt;
 
 use indexmap::IndexMap;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 
 /// Reader-facing text: a plain string in the site's default language, or `{zh: …, en: …}`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +222,8 @@ pub struct RawSource {
     pub publisher: Option<RawText>,
     pub url: Option<String>,
     pub published: Option<Scalar>,
+    /// What a reader should know about the source, e.g. that it is a reprint or a translation.
+    pub note: Option<RawText>,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -298,6 +300,8 @@ pub struct RawReportSource {
     pub correspondents: Vec<RawText>,
     pub url: Option<String>,
     pub published: Option<Scalar>,
+    /// What a reader should know about the source, e.g. that it is a reprint or a translation.
+    pub note: Option<RawText>,
     /// Why the site may reuse the text or photos: a licence, permission, or that the
     /// source is pure factual news or an official document.
     pub reuse: Option<RawText>,
@@ -330,6 +334,8 @@ pub struct RawSite {
     /// Raw HTML in Markdown is sanitised unless this is set to false.
     pub sanitize_html: Option<bool>,
     pub data_licence: Option<RawText>,
+    /// The licence's web address, for datapackage.json.
+    pub data_licence_url: Option<String>,
     #[serde(default)]
     pub vocabularies: RawVocabularies,
 }

@@ -1,1 +1,1111 @@
-//! Raw editor input into the strict model, collecting every problem.
+//! Raw editor input into the strict model, collecting every problem with its location.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::config::{Config, Vocabulary, text_from_raw};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use crate::link::RESERVED;
+use crate::load::{Doc, Loaded, Section, Seg};
+use crate::model::*;
+use crate::raw::*;
+
+/// What validation may leave out.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Keep content marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// Builds a YAML path: `p!["listings", i, "year"]`.
+macro_rules! p {
+    ($($s:expr),* $(,)?) => { [$(Seg::from($s)),*] };
+}
+
+/// Checks one document, pointing each problem at the editor's line.
+struct Cx<'a, T> {
+    doc: &'a Doc<T>,
+    config: &'a Config,
+    diags: Vec<Diagnostic>,
+}
+
+impl<'a, T> Cx<'a, T> {
+    fn new(doc: &'a Doc<T>, config: &'a Config) -> Self {
+        Cx { doc, config, diags: Vec::new() }
+    }
+
+    fn at(&self, path: &[Seg], key: bool, message: String, hint: Option<String>, warning: bool) -> Diagnostic {
+        let (line, col) = self.doc.locate(path, key);
+        let d = if warning {
+            Diagnostic::warning(&self.doc.path, line, col, message)
+        } else {
+            Diagnostic::error(&self.doc.path, line, col, message)
+        };
+        d.hint_opt(hint)
+    }
+
+    fn err(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<Option<String>>) {
+        let d = self.at(path, false, message.into(), hint.into(), false);
+        self.diags.push(d);
+    }
+
+    fn warn(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<Option<String>>) {
+        let d = self.at(path, false, message.into(), hint.into(), true);
+        self.diags.push(d);
+    }
+
+    fn default_lang(&self) -> &'a str {
+        self.config.default_language()
+    }
+
+    /// Reader-facing text; a map's keys must be the site's languages.
+    fn text(&mut self, raw: Option<&RawText>, path: &[Seg]) -> Text {
+        if let Some(RawText::Langs(m)) = raw {
+            for k in m.keys() {
+                if !self.config.languages.iter().any(|l| l == k) {
+                    let mut at = path.to_vec();
+                    at.push(Seg::Key(k.clone()));
+                    let langs = self.config.languages.join(", ");
+                    let hint = match did_you_mean(k, self.config.languages.iter().map(String::as_str)) {
+                        Some(s) if !k.contains(' ') => {
+                            format!("did you mean \"{s}\"? the site's languages are {langs}")
+                        }
+                        // A comma inside {zh: …, en: …} splits the text; quoting keeps it whole.
+                        _ => format!(
+                            "the site's languages are {langs}; if this is part of the text, the text has a comma and must be quoted: en: \"…, …\""
+                        ),
+                    };
+                    let d = self.at(&at, true, format!("unknown language \"{k}\""), Some(hint), false);
+                    self.diags.push(d);
+                }
+            }
+            if m.is_empty() {
+                self.err(
+                    path,
+                    "the text is empty",
+                    Some("write the text, or a map such as {zh: …, en: …}".to_string()),
+                );
+            }
+        }
+        text_from_raw(raw, self.default_lang())
+    }
+
+    fn texts(&mut self, raw: &[RawText], field: &str) -> Vec<Text> {
+        raw.iter().enumerate().map(|(i, t)| self.text(Some(t), &p![field, i])).filter(|t| !t.is_empty()).collect()
+    }
+
+    /// A required text: reports a missing one against the enclosing map.
+    fn required_text(&mut self, raw: Option<&RawText>, parent: &[Seg], field: &str) -> Text {
+        let mut at = parent.to_vec();
+        at.push(Seg::Key(field.to_string()));
+        let t = self.text(raw, &at);
+        if t.is_empty() {
+            let what = if raw.is_some() { "is empty" } else { "is missing" };
+            self.err(
+                if raw.is_some() { &at } else { parent },
+                format!("required field \"{field}\" {what}"),
+                Some(format!("add {field}: …")),
+            );
+        }
+        t
+    }
+
+    /// A value that must be one of a vocabulary's ids.
+    fn term(&mut self, value: Option<&String>, vocab: &Vocabulary, path: &[Seg], required: bool) -> Option<String> {
+        let field = match path.last() {
+            Some(Seg::Key(k)) => k.clone(),
+            _ => vocab.name.to_string(),
+        };
+        let Some(v) = value else {
+            if required {
+                let parent = &path[..path.len().saturating_sub(1)];
+                self.err(
+                    parent,
+                    format!("required field \"{field}\" is missing"),
+                    Some(format!("add {field}: one of {}", list(vocab))),
+                );
+            }
+            return None;
+        };
+        if vocab.contains(v) {
+            return Some(v.clone());
+        }
+        let hint = match did_you_mean(v, vocab.ids()) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None if vocab.terms.is_empty() => {
+                format!("site.yaml defines no vocabularies.{}", vocab.name)
+            }
+            None => format!("use one of: {}", list(vocab)),
+        };
+        // Editors often write the Chinese label; say which id it is.
+        let by_label = vocab.terms.iter().find(|t| t.label.values().iter().any(|(_, l)| l == v));
+        let hint = match by_label {
+            Some(t) => format!("write the id \"{}\" rather than its label", t.id),
+            None => hint,
+        };
+        self.err(
+            path,
+            format!(
+                "\"{v}\" is not a known {} value",
+                vocab.name.trim_end_matches('s').replace("ie", "y").replace('_', " ")
+            ),
+            Some(hint),
+        );
+        None
+    }
+
+    fn date(&mut self, value: Option<&Scalar>, path: &[Seg]) -> Option<PartialDate> {
+        let v = value?;
+        match PartialDate::parse(&v.0) {
+            Ok(d) => Some(d),
+            Err(m) => {
+                self.err(path, m, Some("write dates as 2019, 2019-04 or 2019-04-29".to_string()));
+                None
+            }
+        }
+    }
+
+    fn url(&mut self, value: Option<&String>, path: &[Seg]) -> Option<String> {
+        let v = value?.trim();
+        if (v.starts_with("https://") || v.starts_with("http://")) && v.len() > 8 && !v.contains(char::is_whitespace) {
+            Some(v.to_string())
+        } else {
+            self.err(
+                path,
+                format!("\"{v}\" is not a web address"),
+                Some("write the full address, starting with https://".to_string()),
+            );
+            None
+        }
+    }
+
+    /// A reference to an entry of this file's `sources:` list.
+    fn source_ref(&mut self, value: Option<&String>, ids: &[String], path: &[Seg]) -> Option<String> {
+        let v = value?;
+        if ids.iter().any(|i| i == v) {
+            return Some(v.clone());
+        }
+        let hint = match did_you_mean(v, ids.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None if ids.is_empty() => "add the source to this file's sources: list with this id".to_string(),
+            None => format!("this file's sources are: {}", ids.join(", ")),
+        };
+        self.err(path, format!("unknown source \"{v}\""), Some(hint));
+        None
+    }
+
+    fn finish(self) -> Vec<Diagnostic> {
+        let text = self.doc.yaml.clone();
+        let offset = self.doc.yaml_offset;
+        self.diags
+            .into_iter()
+            .map(|mut d| {
+                if d.line > offset {
+                    d.source_line = text.lines().nth(d.line - offset - 1).map(str::to_string);
+                }
+                d
+            })
+            .collect()
+    }
+}
+
+fn list(vocab: &Vocabulary) -> String {
+    let ids: Vec<&str> = vocab.ids().collect();
+    if ids.len() > 12 { format!("{}, …", ids[..12].join(", ")) } else { ids.join(", ") }
+}
+
+/// Checks the file name as an id.
+fn check_id<T>(doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
+    let id = Id::parse(&doc.stem);
+    if id.is_none() {
+        let suggestion: String = doc
+            .stem
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>()
+            .split('-')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        let hint = if suggestion.is_empty() {
+            "name the file with lower-case ASCII letters, digits and hyphens, e.g. huangyan-moulds".to_string()
+        } else {
+            format!("rename the file to \"{suggestion}\" (lower-case ASCII letters, digits and hyphens)")
+        };
+        diags.push(Diagnostic::error(&doc.path, 1, 1, format!("\"{}\" is not a safe id", doc.stem)).with_hint(hint));
+    }
+    id
+}
+
+fn body_of<T>(doc: &Doc<T>, lang: &str) -> Body {
+    match &doc.body {
+        Some((md, line)) => Body {
+            parts: vec![BodyPart {
+                lang: lang.to_string(),
+                markdown: md.clone(),
+                path: doc.path.clone(),
+                first_line: *line,
+            }],
+        },
+        None => Body::default(),
+    }
+}
+
+fn validate_sources(cx: &mut Cx<'_, RawComplex>, raw: &[RawSource]) -> Vec<Source> {
+    let mut out: Vec<Source> = Vec::new();
+    for (i, s) in raw.iter().enumerate() {
+        let Some(id) = s.id.clone() else {
+            cx.err(
+                &p!["sources", i],
+                "a source needs an id",
+                Some("add id: a short name such as zjnews-2019-04-29, used by statistics' source:".to_string()),
+            );
+            continue;
+        };
+        if Id::parse(&id).is_none() {
+            cx.err(
+                &p!["sources", i, "id"],
+                format!("source id \"{id}\" is not a safe id"),
+                Some("use lower-case ASCII letters, digits and hyphens".to_string()),
+            );
+        }
+        if out.iter().any(|o| o.id == id) {
+            cx.err(
+                &p!["sources", i, "id"],
+                format!("source id \"{id}\" is used twice"),
+                Some("give each source its own id".to_string()),
+            );
+        }
+        let title = cx.required_text(s.title.as_ref(), &p!["sources", i], "title");
+        let publisher = cx.text(s.publisher.as_ref(), &p!["sources", i, "publisher"]);
+        let url = cx.url(s.url.as_ref(), &p!["sources", i, "url"]);
+        let published = cx.date(s.published.as_ref(), &p!["sources", i, "published"]);
+        let note = cx.text(s.note.as_ref(), &p!["sources", i, "note"]);
+        out.push(Source { id, title, publisher, url, published, note });
+    }
+    out
+}
+
+fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let id = check_id(doc, &mut diags);
+    let mut cx = Cx::new(doc, config);
+    let r = &doc.raw;
+    let v = &config.vocab;
+    let name = cx.required_text(r.name.as_ref(), &[], "name");
+    let short_names = cx.texts(&r.short_names, "short_names");
+    let level = cx.term(r.level.as_ref(), &v.levels, &p!["level"], true);
+    let status = cx.term(r.status.as_ref(), &v.statuses, &p!["status"], false);
+    let loc = r.location.clone().unwrap_or_default();
+    if r.location.is_none() {
+        cx.err(
+            &[],
+            "required field \"location\" is missing",
+            Some("add location: with at least city: (for example taizhou)".to_string()),
+        );
+    }
+    let city =
+        if r.location.is_some() { cx.term(loc.city.as_ref(), &v.cities, &p!["location", "city"], true) } else { None };
+    let coordinates = loc.coordinates.as_ref().and_then(|c| {
+        let datum: &'static str = match c.datum.as_deref().unwrap_or("wgs84") {
+            "wgs84" => "wgs84",
+            "gcj02" => "gcj02",
+            "bd09" => "bd09",
+            other => {
+                cx.err(
+                    &p!["location", "coordinates", "datum"],
+                    format!("unknown datum \"{other}\""),
+                    Some("use wgs84, gcj02 or bd09".to_string()),
+                );
+                return None;
+            }
+        };
+        if !(-90.0..=90.0).contains(&c.lat) || !(-180.0..=180.0).contains(&c.lon) {
+            cx.err(
+                &p!["location", "coordinates"],
+                "coordinates are out of range",
+                Some("lat is between -90 and 90, lon between -180 and 180".to_string()),
+            );
+            return None;
+        }
+        Some(Coordinates { lat: c.lat, lon: c.lon, datum })
+    });
+    let district = cx.text(loc.district.as_ref(), &p!["location", "district"]);
+    let address = cx.text(loc.address.as_ref(), &p!["location", "address"]);
+    let ind = r.industry.clone().unwrap_or_default();
+    let leading_industry = cx.text(ind.leading.as_ref(), &p!["industry", "leading"]);
+    let mut industry_tags = Vec::new();
+    for (i, t) in ind.tags.iter().enumerate() {
+        if let Some(t) = cx.term(Some(t), &v.industries, &p!["industry", "tags", i], false)
+            && !industry_tags.contains(&t)
+        {
+            industry_tags.push(t);
+        }
+    }
+    let industry_category = cx.term(ind.category.as_ref(), &v.industry_categories, &p!["industry", "category"], false);
+    let mode = cx.term(r.mode.as_ref(), &v.modes, &p!["mode"], false);
+    let applicant = cx.text(r.applicant.as_ref(), &p!["applicant"]);
+    let op = r.operator.clone().unwrap_or_default();
+    let operator_name = cx.text(op.name.as_ref(), &p!["operator", "name"]);
+    let operator_type = cx.text(op.kind.as_ref(), &p!["operator", "type"]);
+    let host_units = cx.texts(&r.host_units, "host_units");
+    let lead_enterprises = cx.texts(&r.lead_enterprises, "lead_enterprises");
+    let partners = cx.texts(&r.partners, "partners");
+
+    let sources = validate_sources(&mut cx, &r.sources);
+    let source_ids: Vec<String> = sources.iter().map(|s| s.id.clone()).collect();
+
+    let mut listings = Vec::new();
+    for (i, l) in r.listings.iter().enumerate() {
+        let level = cx.term(l.level.as_ref(), &v.levels, &p!["listings", i, "level"], true);
+        let list = cx.term(l.list.as_ref(), &v.list_types, &p!["listings", i, "list"], true);
+        let year = l.year.as_ref().and_then(|y| match y.0.parse::<i32>() {
+            Ok(n) if (1900..=2200).contains(&n) => Some(n),
+            _ => {
+                cx.err(
+                    &p!["listings", i, "year"],
+                    format!("\"{}\" is not a year", y.0),
+                    Some("write the year as four digits, e.g. 2018".to_string()),
+                );
+                None
+            }
+        });
+        let announced = cx.date(l.announced.as_ref(), &p!["listings", i, "announced"]);
+        let issuer = cx.text(l.issuer.as_ref(), &p!["listings", i, "issuer"]);
+        let source = cx.source_ref(l.source.as_ref(), &source_ids, &p!["listings", i, "source"]);
+        if let (Some(level), Some(list)) = (level, list) {
+            listings.push(Listing {
+                level,
+                list,
+                year,
+                batch: l.batch.as_ref().map(|b| b.0.clone()),
+                announced,
+                issuer,
+                document: l.document.clone(),
+                source,
+            });
+        }
+    }
+
+    let mut services = Vec::new();
+    for (i, s) in r.services.iter().enumerate() {
+        let element = cx.term(s.element.as_ref(), &v.service_elements, &p!["services", i, "element"], true);
+        let description = cx.text(s.description.as_ref(), &p!["services", i, "description"]);
+        let providers =
+            s.providers.iter().enumerate().map(|(j, t)| cx.text(Some(t), &p!["services", i, "providers", j])).collect();
+        if let Some(element) = element {
+            if services.iter().any(|x: &Service| x.element == element) {
+                cx.err(
+                    &p!["services", i, "element"],
+                    format!("service element \"{element}\" is listed twice"),
+                    Some("merge the two entries".to_string()),
+                );
+            }
+            services.push(Service { element, description, providers });
+        }
+    }
+
+    let facilities = r.facilities.as_ref().map(|f| {
+        let investment = f.investment.as_ref().and_then(|a| {
+            if matches!(a.unit.as_str(), "万元" | "亿元" | "元") {
+                Some((a.value, a.unit.clone()))
+            } else {
+                cx.err(
+                    &p!["facilities", "investment", "unit"],
+                    format!("unknown currency unit \"{}\"", a.unit),
+                    Some("use 万元 or 亿元".to_string()),
+                );
+                None
+            }
+        });
+        if let Some(a) = f.floor_area
+            && a <= 0.0
+        {
+            cx.err(
+                &p!["facilities", "floor_area"],
+                "floor area must be positive",
+                Some("give it in square metres".to_string()),
+            );
+        }
+        Facilities {
+            floor_area: f.floor_area,
+            investment,
+            service_hall: cx.text(f.service_hall.as_ref(), &p!["facilities", "service_hall"]),
+            exhibition_hall: cx.text(f.exhibition_hall.as_ref(), &p!["facilities", "exhibition_hall"]),
+            source: cx.source_ref(f.source.as_ref(), &source_ids, &p!["facilities", "source"]),
+        }
+    });
+
+    let mut statistics = Vec::new();
+    for (i, s) in r.statistics.iter().enumerate() {
+        let indicator = cx.term(s.indicator.as_ref(), &v.indicators, &p!["statistics", i, "indicator"], true);
+        let value = s.value;
+        if value.is_none() {
+            cx.err(
+                &p!["statistics", i],
+                "required field \"value\" is missing",
+                Some("add value: the number the source gives".to_string()),
+            );
+        }
+        let unit = match (&indicator, &s.unit) {
+            (Some(ind), unit) => {
+                let units = &v.indicators.get(ind).map(|t| t.units.clone()).unwrap_or_default();
+                match unit {
+                    Some(u) if units.is_empty() || units.contains(u) => Some(u.clone()),
+                    Some(u) => {
+                        cx.err(
+                            &p!["statistics", i, "unit"],
+                            format!("\"{u}\" is not a unit of {ind}"),
+                            Some(format!("use {}", units.join(" or "))),
+                        );
+                        None
+                    }
+                    None => match units.first() {
+                        Some(u) => Some(u.clone()),
+                        None => {
+                            cx.err(
+                                &p!["statistics", i],
+                                "this statistic needs a unit",
+                                Some("add unit: …, or list units for the indicator in site.yaml".to_string()),
+                            );
+                            None
+                        }
+                    },
+                }
+            }
+            _ => None,
+        };
+        let period = cx.date(s.period.as_ref(), &p!["statistics", i, "period"]);
+        let as_of = cx.date(s.as_of.as_ref(), &p!["statistics", i, "as_of"]);
+        let when = match (period, as_of, s.period.is_some() || s.as_of.is_some()) {
+            (Some(_), Some(_), _) => {
+                cx.err(
+                    &p!["statistics", i, "as_of"],
+                    "give either period or as_of, not both",
+                    Some(
+                        "period: the year or month a figure covers; as_of: the date a running total stood".to_string(),
+                    ),
+                );
+                None
+            }
+            (Some(d), None, _) => Some(When::Period(d)),
+            (None, Some(d), _) => Some(When::AsOf(d)),
+            (None, None, false) => {
+                cx.err(
+                    &p!["statistics", i],
+                    "this statistic has no date",
+                    Some(
+                        "add period: 2019 (what the figure covers) or as_of: 2019-04 (when a total stood)".to_string(),
+                    ),
+                );
+                None
+            }
+            (None, None, true) => None,
+        };
+        let source = cx.source_ref(s.source.as_ref(), &source_ids, &p!["statistics", i, "source"]);
+        if s.source.is_none() {
+            cx.warn(
+                &p!["statistics", i],
+                "this statistic names no source",
+                Some("add source: the id of an entry in this file's sources:".to_string()),
+            );
+        }
+        let scope = cx.text(s.scope.as_ref(), &p!["statistics", i, "scope"]);
+        let note = cx.text(s.note.as_ref(), &p!["statistics", i, "note"]);
+        if let (Some(indicator), Some(value), Some(unit), Some(when)) = (indicator, value, unit, when) {
+            if !value.is_finite() {
+                cx.err(&p!["statistics", i, "value"], "the value is not a number", None);
+                continue;
+            }
+            statistics.push(Statistic {
+                indicator,
+                value,
+                unit,
+                when,
+                cumulative: s.cumulative,
+                at_least: s.at_least,
+                scope,
+                source,
+                note,
+            });
+        }
+    }
+
+    let summary = cx.required_text(r.summary.as_ref(), &[], "summary");
+    let contact = r.contact.as_ref().map(|c| {
+        if let Some(e) = &c.email
+            && (!e.contains('@') || e.contains(char::is_whitespace))
+        {
+            cx.err(&p!["contact", "email"], format!("\"{e}\" is not an e-mail address"), None);
+        }
+        Contact {
+            phone: c.phone.as_ref().map(|p| p.0.clone()),
+            email: c.email.clone(),
+            address: cx.text(c.address.as_ref(), &p!["contact", "address"]),
+        }
+    });
+    let website = cx.url(r.website.as_ref(), &p!["website"]);
+    let last_reviewed = cx.date(r.last_reviewed.as_ref(), &p!["last_reviewed"]);
+    let body = body_of(doc, cx.default_lang());
+    diags.extend(cx.finish());
+    let complex = match (id, name.is_empty(), level, city, summary.is_empty()) {
+        (Some(id), false, Some(level), Some(city), false) => Some(Complex {
+            id,
+            origin: Origin { path: doc.path.clone() },
+            name,
+            short_names,
+            level,
+            status,
+            location: Location { city, district, address, coordinates },
+            leading_industry,
+            industry_tags,
+            industry_category,
+            mode,
+            applicant,
+            operator_name,
+            operator_type,
+            host_units,
+            lead_enterprises,
+            partners,
+            listings,
+            services,
+            facilities,
+            statistics,
+            summary,
+            contact,
+            website,
+            sources,
+            last_reviewed,
+            body,
+            draft: r.draft,
+        }),
+        _ => None,
+    };
+    (complex, diags)
+}
+
+fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let id = check_id(doc, &mut diags);
+    let mut cx = Cx::new(doc, config);
+    let r = &doc.raw;
+    let v = &config.vocab;
+    let title = cx.required_text(r.title.as_ref(), &[], "title");
+    let kind = cx.term(r.kind.as_ref(), &v.report_kinds, &p!["kind"], true);
+    let is_event = kind.as_deref().and_then(|k| v.report_kinds.get(k)).is_some_and(|t| t.event);
+    let ev = r.event.clone().unwrap_or_default();
+    let event_date = cx.date(ev.date.as_ref(), &p!["event", "date"]);
+    if is_event && ev.date.is_none() {
+        let at: &[Seg] = if r.event.is_some() { &p!["event"] } else { &[] };
+        cx.err(
+            at,
+            format!("a report of kind \"{}\" needs the event's date", kind.as_deref().unwrap_or("")),
+            Some("add event: {date: 2019-04-29} (and time: \"09:30\" if known)".to_string()),
+        );
+    }
+    let mut time = |s: &Option<Scalar>, field: &str| -> Option<Time> {
+        let s = s.as_ref()?;
+        match Time::parse(&s.0) {
+            Ok(t) => Some(t),
+            Err(m) => {
+                cx.err(&p!["event", field], m, Some("quote it: time: \"09:30\"".to_string()));
+                None
+            }
+        }
+    };
+    let event_time = time(&ev.time, "time");
+    let event_end_time = time(&ev.end_time, "end_time");
+    let loc = r.location.clone().unwrap_or_default();
+    let location_name = cx.text(loc.name.as_ref(), &p!["location", "name"]);
+    let location_city = cx.term(loc.city.as_ref(), &v.cities, &p!["location", "city"], false);
+    let organisers = cx.texts(&r.organisers, "organisers");
+    let mut attendees = Vec::new();
+    for (i, a) in r.attendees.iter().enumerate() {
+        let name = cx.text(a.name.as_ref(), &p!["attendees", i, "name"]);
+        let organisation = cx.text(a.organisation.as_ref(), &p!["attendees", i, "organisation"]);
+        if name.is_empty() && organisation.is_empty() {
+            cx.err(
+                &p!["attendees", i],
+                "an attendee needs a name or an organisation",
+                Some("add name: … (and title: as at the event)".to_string()),
+            );
+        }
+        let role = cx.term(a.role.as_ref(), &v.attendee_roles, &p!["attendees", i, "role"], false);
+        attendees.push(Attendee {
+            name,
+            title: cx.text(a.title.as_ref(), &p!["attendees", i, "title"]),
+            organisation,
+            role,
+        });
+    }
+    let summary = cx.text(r.summary.as_ref(), &p!["summary"]);
+    let mut photos = Vec::new();
+    for (i, ph) in r.photos.iter().enumerate() {
+        let alt = cx.text(ph.alt.as_ref(), &p!["photos", i, "alt"]);
+        if alt.is_empty() {
+            cx.err(
+                &p!["photos", i],
+                "a photo needs alt text",
+                Some("add alt: a short description of what the photo shows, for readers who cannot see it".to_string()),
+            );
+        }
+        let credit = cx.text(ph.credit.as_ref(), &p!["photos", i, "credit"]);
+        if credit.is_empty() {
+            cx.warn(
+                &p!["photos", i],
+                "this photo has no credit",
+                Some("add credit: the photographer, e.g. 记者 某某 摄".to_string()),
+            );
+        }
+        let file = match &ph.file {
+            None => {
+                cx.err(
+                    &p!["photos", i],
+                    "a photo needs a file",
+                    Some("add file: a path under static/, e.g. photos/2019/meeting.jpg".to_string()),
+                );
+                None
+            }
+            Some(f) => Some(f.trim_start_matches('/').to_string()),
+        };
+        photos.push((i, file, alt, credit, ph));
+    }
+    let source = r.source.as_ref().map(|s| ReportSource {
+        title: cx.text(s.title.as_ref(), &p!["source", "title"]),
+        publisher: cx.text(s.publisher.as_ref(), &p!["source", "publisher"]),
+        authors: s.authors.iter().enumerate().map(|(i, t)| cx.text(Some(t), &p!["source", "authors", i])).collect(),
+        correspondents: s
+            .correspondents
+            .iter()
+            .enumerate()
+            .map(|(i, t)| cx.text(Some(t), &p!["source", "correspondents", i]))
+            .collect(),
+        url: cx.url(s.url.as_ref(), &p!["source", "url"]),
+        published: cx.date(s.published.as_ref(), &p!["source", "published"]),
+        reuse: cx.text(s.reuse.as_ref(), &p!["source", "reuse"]),
+        note: cx.text(s.note.as_ref(), &p!["source", "note"]),
+    });
+    let published = cx.date(r.published.as_ref(), &p!["published"]);
+    let updated = cx.date(r.updated.as_ref(), &p!["updated"]);
+    if r.event.as_ref().and_then(|e| e.date.as_ref()).is_none() && r.published.is_none() {
+        cx.err(
+            &[],
+            "the report has no date",
+            Some("add published: 2019-04-30 (or event: {date: …} for an event)".to_string()),
+        );
+    }
+    let tags = cx.texts(&r.tags, "tags");
+    let mut photo_list = Vec::new();
+    for (i, file, alt, credit, ph) in photos {
+        let Some(file) = file else { continue };
+        photo_list.push((
+            i,
+            Photo {
+                file,
+                alt,
+                caption: cx.text(ph.caption.as_ref(), &p!["photos", i, "caption"]),
+                credit,
+                licence: cx.text(ph.licence.as_ref(), &p!["photos", i, "licence"]),
+                width: ph.width,
+                height: ph.height,
+            },
+        ));
+    }
+    let body = body_of(doc, cx.default_lang());
+    let report = match (&id, title.is_empty(), &kind) {
+        (Some(id), false, Some(kind)) => Some(Report {
+            id: id.clone(),
+            origin: Origin { path: doc.path.clone() },
+            title,
+            kind: kind.clone(),
+            event_date,
+            event_time,
+            event_end_time,
+            location_name,
+            location_city,
+            location_complex: None,
+            organisers,
+            attendees,
+            complexes: Vec::new(),
+            summary,
+            photos: photo_list.iter().map(|(_, p)| p.clone()).collect(),
+            source,
+            published,
+            updated,
+            tags,
+            body,
+            draft: r.draft,
+        }),
+        _ => None,
+    };
+    diags.extend(cx.finish());
+    (report, diags)
+}
+
+fn validate_page(doc: &Doc<RawPage>, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let id = check_id(doc, &mut diags);
+    if let Some(id) = &id
+        && RESERVED.contains(&id.as_str())
+    {
+        diags.push(
+            Diagnostic::error(&doc.path, 1, 1, format!("a page cannot be called \"{id}\": the site uses that address"))
+                .with_hint(format!("rename the file, e.g. to about-{id}.md")),
+        );
+    }
+    let mut cx = Cx::new(doc, config);
+    let r = &doc.raw;
+    let title = cx.required_text(r.title.as_ref(), &[], "title");
+    let summary = cx.text(r.summary.as_ref(), &p!["summary"]);
+    let updated = cx.date(r.updated.as_ref(), &p!["updated"]);
+    let body = body_of(doc, cx.default_lang());
+    diags.extend(cx.finish());
+    let page = match (id, title.is_empty()) {
+        (Some(id), false) if !RESERVED.contains(&id.as_str()) => Some(Page {
+            id,
+            origin: Origin { path: doc.path.clone() },
+            title,
+            summary,
+            updated,
+            menu: r.menu,
+            body,
+            draft: r.draft,
+        }),
+        _ => None,
+    };
+    (page, diags)
+}
+
+/// Two files with one id in a section.
+fn check_duplicates<'a>(
+    section: &str,
+    docs: impl Iterator<Item = (&'a str, &'a std::path::Path)>,
+    diags: &mut Diagnostics,
+) {
+    let mut seen: HashMap<&str, &std::path::Path> = HashMap::new();
+    for (stem, path) in docs {
+        if let Some(first) = seen.get(stem) {
+            diags.push(
+                Diagnostic::error(
+                    path,
+                    1,
+                    1,
+                    format!(
+                        "two {section} have the id \"{stem}\": this file and {}",
+                        crate::diagnostics::display_path(first)
+                    ),
+                )
+                .with_hint("ids come from file names: rename or remove one of them"),
+            );
+        } else {
+            seen.insert(stem, path);
+        }
+    }
+}
+
+/// Checks references between files: reports name complexes that must exist; photos and
+/// linked files must exist; Markdown internal links must resolve.
+/// Ids of every file that was read, valid or not, so that one broken file does not make
+/// every reference to it an error too; and the drafts left out of this build.
+struct Known {
+    complexes: HashSet<String>,
+    reports: HashSet<String>,
+    pages: HashSet<String>,
+    drafts: HashSet<(Section, String)>,
+}
+
+impl Known {
+    fn of(loaded: &Loaded) -> Known {
+        fn stems<T>(docs: &[Doc<T>]) -> HashSet<String> {
+            docs.iter().map(|d| d.stem.clone()).collect()
+        }
+        Known {
+            complexes: stems(&loaded.complexes),
+            reports: stems(&loaded.reports),
+            pages: stems(&loaded.pages),
+            drafts: HashSet::new(),
+        }
+    }
+
+    fn section(&self, section: &str) -> Option<(Section, &HashSet<String>)> {
+        match section {
+            "complexes" => Some((Section::Complexes, &self.complexes)),
+            "reports" => Some((Section::Reports, &self.reports)),
+            "pages" => Some((Section::Pages, &self.pages)),
+            _ => None,
+        }
+    }
+}
+
+fn check_references(
+    site: &mut Site,
+    docs: &HashMap<String, &Doc<RawReport>>,
+    known: &Known,
+    config: &Config,
+    diags: &mut Diagnostics,
+) {
+    let published: Vec<String> = {
+        let mut v: Vec<String> = site.complexes.iter().map(|c| c.id.to_string()).collect();
+        v.sort();
+        v
+    };
+    for report in &mut site.reports {
+        let Some(doc) = docs.get(report.id.as_str()) else {
+            continue;
+        };
+        let mut cx = Cx::new(*doc, config);
+        let resolve = |cx: &mut Cx<'_, RawReport>, id: &str, at: &[Seg]| -> Option<Id> {
+            if published.binary_search_by(|p| p.as_str().cmp(id)).is_ok() {
+                return Id::parse(id);
+            }
+            let hint = if known.drafts.contains(&(Section::Complexes, id.to_string())) {
+                "that complex is a draft: publish it, or build with --drafts".to_string()
+            } else if known.complexes.contains(id) {
+                // The file exists but has errors of its own, reported there.
+                return None;
+            } else {
+                match did_you_mean(id, published.iter().map(String::as_str)) {
+                    Some(s) => format!("did you mean \"{s}\"?"),
+                    None => "ids are the file names in content/complexes/, without .yaml or .md".to_string(),
+                }
+            };
+            cx.err(at, format!("unknown complex \"{id}\""), Some(hint));
+            None
+        };
+        let mut complexes = Vec::new();
+        for (i, c) in doc.raw.complexes.iter().enumerate() {
+            if let Some(id) = resolve(&mut cx, c, &p!["complexes", i])
+                && !complexes.contains(&id)
+            {
+                complexes.push(id);
+            }
+        }
+        report.complexes = complexes;
+        report.location_complex = doc
+            .raw
+            .location
+            .as_ref()
+            .and_then(|l| l.complex.as_ref())
+            .and_then(|c| resolve(&mut cx, c, &p!["location", "complex"]));
+        for (i, ph) in doc.raw.photos.iter().enumerate() {
+            let Some(file) = &ph.file else { continue };
+            let rel = file.trim_start_matches('/');
+            if !safe_relative(rel) {
+                cx.err(
+                    &p!["photos", i, "file"],
+                    format!("\"{file}\" is not a path inside static/"),
+                    Some("write a path such as photos/2019/meeting.jpg".to_string()),
+                );
+            } else if !site.statics.contains(rel) {
+                cx.err(
+                    &p!["photos", i, "file"],
+                    format!("photo \"{file}\" does not exist"),
+                    Some(format!("put the file at static/{rel}")),
+                );
+            }
+        }
+        diags.extend(Diagnostics::from(cx.finish()));
+    }
+    let bodies = site
+        .complexes
+        .iter()
+        .flat_map(|c| &c.body.parts)
+        .chain(site.reports.iter().flat_map(|r| &r.body.parts))
+        .chain(site.pages.iter().flat_map(|p| &p.body.parts));
+    for part in bodies {
+        check_markdown_links(part, site, known, diags);
+    }
+}
+
+/// A relative path that stays inside its folder.
+pub fn safe_relative(rel: &str) -> bool {
+    !rel.is_empty()
+        && !rel.contains('\\')
+        && !rel.contains(':')
+        && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
+}
+
+/// Every `@/…` link must name existing content; every link to a local file must exist in
+/// static/.
+fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut Diagnostics) {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let md = &part.markdown;
+    let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let position = |offset: usize| -> (usize, usize) {
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let col = md[line_starts[line]..offset].chars().count() + 1;
+        (part.first_line + line, col)
+    };
+    let candidates = |section: &str| -> Vec<String> {
+        match section {
+            "complexes" => site.complexes.iter().map(|c| c.id.to_string()).collect(),
+            "reports" => site.reports.iter().map(|c| c.id.to_string()).collect(),
+            "pages" => site.pages.iter().map(|c| c.id.to_string()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    for (event, range) in Parser::new_ext(md, crate::markdown_options()).into_offset_iter() {
+        let dest = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                dest_url.to_string()
+            }
+            _ => continue,
+        };
+        let src_text = &md[range.clone()];
+        let at = src_text.find(dest.as_str()).map_or(range.start, |i| range.start + i);
+        let (line, col) = position(at);
+        let line_text = md[line_starts[line - part.first_line]..].lines().next().unwrap_or("").to_string();
+        if let Some(r) = crate::link::parse_internal_ref(&dest) {
+            if !matches!(r.section, "complexes" | "reports" | "pages") {
+                diags.push(
+                    Diagnostic::error(
+                        &part.path,
+                        line,
+                        col,
+                        format!("broken internal link \"{dest}\": there is no section \"{}\"", r.section),
+                    )
+                    .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
+                    .with_source_line(line_text),
+                );
+            } else if let Some((section, ids)) = known.section(r.section)
+                && (!ids.contains(r.id) || known.drafts.contains(&(section, r.id.to_string())))
+            {
+                let c = candidates(r.section);
+                let hint = match did_you_mean(r.id, c.iter().map(String::as_str)) {
+                    _ if ids.contains(r.id) => "that file is a draft: publish it, or build with --drafts".to_string(),
+                    Some(s) => format!("did you mean \"@/{}/{s}\"?", r.section),
+                    None => format!("there is no file content/{}/{}.*", r.section, r.id),
+                };
+                diags.push(
+                    Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))
+                        .with_hint(hint)
+                        .with_source_line(line_text),
+                );
+            }
+            continue;
+        }
+        if let Some(local) = local_file_link(&dest)
+            && !site.statics.contains(&local)
+        {
+            diags.push(
+                Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
+                    .with_hint(format!("put the file at static/{local}, or fix the link"))
+                    .with_source_line(line_text),
+            );
+        }
+    }
+}
+
+/// A link to a file of the site itself ("/files/plan.pdf", "files/plan.pdf"), as a path
+/// under static/; None for web addresses, fragments, pretty page links and mail links.
+fn local_file_link(dest: &str) -> Option<String> {
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || dest.contains("://") || dest.contains(':')
+    {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    let path = path.trim_start_matches('/');
+    let last = path.rsplit('/').next().unwrap_or("");
+    // Only links that name a file (with an extension) are checked against static/.
+    if path.is_empty() || path.ends_with('/') || !last.contains('.') {
+        return None;
+    }
+    Some(path.to_string())
+}
+
+/// Validates all content against the configuration: raw in, the strict site out, or every
+/// problem found.
+pub fn validate(loaded: Loaded, config: &Config, options: Options) -> (Option<Site>, Diagnostics) {
+    use rayon::prelude::*;
+    let mut diags = Diagnostics::new();
+    check_duplicates("complexes", loaded.complexes.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
+    check_duplicates("reports", loaded.reports.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
+    check_duplicates("pages", loaded.pages.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
+
+    let complexes: Vec<_> = loaded.complexes.par_iter().map(|d| validate_complex(d, config)).collect();
+    let reports: Vec<_> = loaded.reports.par_iter().map(|d| validate_report(d, config)).collect();
+    let pages: Vec<_> = loaded.pages.par_iter().map(|d| validate_page(d, config)).collect();
+
+    let mut site = Site {
+        config: config.clone(),
+        complexes: Vec::new(),
+        reports: Vec::new(),
+        pages: Vec::new(),
+        statics: loaded.statics.clone(),
+    };
+    let mut known = Known::of(&loaded);
+    let mut keep = |section: Section, id: &Id, draft: bool| {
+        let keep = options.drafts || !draft;
+        if !keep {
+            known.drafts.insert((section, id.to_string()));
+        }
+        keep
+    };
+    for (c, d) in complexes {
+        diags.extend(Diagnostics::from(d));
+        site.complexes.extend(c.filter(|c| keep(Section::Complexes, &c.id, c.draft)));
+    }
+    for (r, d) in reports {
+        diags.extend(Diagnostics::from(d));
+        site.reports.extend(r.filter(|r| keep(Section::Reports, &r.id, r.draft)));
+    }
+    for (p, d) in pages {
+        diags.extend(Diagnostics::from(d));
+        site.pages.extend(p.filter(|p| keep(Section::Pages, &p.id, p.draft)));
+    }
+    // Duplicate ids leave the first file only.
+    site.complexes.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
+    site.complexes.dedup_by(|a, b| a.id == b.id);
+    site.reports.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
+    site.reports.dedup_by(|a, b| a.id == b.id);
+    site.pages.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
+    site.pages.dedup_by(|a, b| a.id == b.id);
+
+    attach_translations(&mut site, &loaded, &mut diags);
+    let report_docs: HashMap<String, &Doc<RawReport>> = loaded.reports.iter().map(|d| (d.stem.clone(), d)).collect();
+    check_references(&mut site, &report_docs, &known, config, &mut diags);
+    diags.sort();
+    let ok = !diags.has_errors();
+    (ok.then_some(site), diags)
+}
+
+fn attach_translations(site: &mut Site, loaded: &Loaded, diags: &mut Diagnostics) {
+    for t in &loaded.translations {
+        let part = BodyPart {
+            lang: t.lang.clone(),
+            markdown: t.markdown.clone(),
+            path: t.path.clone(),
+            first_line: t.first_line,
+        };
+        let body = match t.section {
+            Section::Complexes => site.complexes.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
+            Section::Reports => site.reports.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
+            Section::Pages => site.pages.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
+        };
+        match body {
+            Some(b) => b.parts.push(part),
+            None => {
+                let exists = match t.section {
+                    Section::Complexes => loaded.complexes.iter().any(|d| d.stem == t.stem),
+                    Section::Reports => loaded.reports.iter().any(|d| d.stem == t.stem),
+                    Section::Pages => loaded.pages.iter().any(|d| d.stem == t.stem),
+                };
+                if !exists {
+                    diags.push(
+                        Diagnostic::error(
+                            &t.path,
+                            1,
+                            1,
+                            format!("translation of \"{}\", which does not exist", t.stem),
+                        )
+                        .with_hint(format!(
+                            "a translation <id>.{}.md sits beside content/{}/<id>.md",
+                            t.lang,
+                            t.section.folder()
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,3 +1,460 @@
-//! Walking the site folder, reading files and splitting front matter.
+//! Walking the site folder, reading files and splitting front matter. The only module that
+//! touches the YAML crate (through `yaml`); everything it returns is plain data.
 
 pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::StaticFiles;
+use crate::raw::{RawComplex, RawPage, RawReport, RawSite};
+pub use yaml::Seg;
+
+/// A content file whose YAML parsed: the raw value plus what is needed to point at lines.
+#[derive(Debug, Clone)]
+pub struct Doc<T> {
+    /// The file stem: the id, not yet checked.
+    pub stem: String,
+    /// Relative to the site root.
+    pub path: PathBuf,
+    /// The YAML part of the file (front matter or the whole file).
+    pub yaml: String,
+    /// Lines of the file before the YAML starts.
+    pub yaml_offset: usize,
+    pub raw: T,
+    /// The Markdown after the front matter, and its first line (1-based).
+    pub body: Option<(String, usize)>,
+}
+
+impl<T> Doc<T> {
+    /// The editor's line and column of the value at `path` (or of its key), or of the
+    /// start of the YAML when it cannot be found.
+    pub fn locate(&self, path: &[Seg], key: bool) -> (usize, usize) {
+        let mut p = path;
+        loop {
+            if let Some((l, c)) = yaml::locate(&self.yaml, p, key && p.len() == path.len()) {
+                return (l + self.yaml_offset, c);
+            }
+            match p.split_last() {
+                Some((_, rest)) if !rest.is_empty() => p = rest,
+                _ => return (self.yaml_offset.max(1), 1),
+            }
+        }
+    }
+}
+
+/// A Markdown translation of a body: `<id>.<lang>.md`.
+#[derive(Debug, Clone)]
+pub struct Translation {
+    pub section: Section,
+    pub stem: String,
+    pub lang: String,
+    pub path: PathBuf,
+    pub markdown: String,
+    pub first_line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    Complexes,
+    Reports,
+    Pages,
+}
+
+impl Section {
+    pub fn folder(self) -> &'static str {
+        match self {
+            Section::Complexes => "complexes",
+            Section::Reports => "reports",
+            Section::Pages => "pages",
+        }
+    }
+}
+
+/// Everything read from the site folder. Lists are sorted by path.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub site: Option<Doc<RawSite>>,
+    pub complexes: Vec<Doc<RawComplex>>,
+    pub reports: Vec<Doc<RawReport>>,
+    pub pages: Vec<Doc<RawPage>>,
+    pub translations: Vec<Translation>,
+    pub statics: StaticFiles,
+}
+
+/// An I/O problem that is not the editor's content: the run stops with exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{0} is not a Fulcrum site: it has no site.yaml (use --root to point at the site folder)")]
+    NotASite(String),
+}
+
+fn io_err(path: &Path, source: std::io::Error) -> LoadError {
+    LoadError::Io { path: crate::diagnostics::display_path(path), source }
+}
+
+/// Reads site.yaml alone (the languages decide which files are translations).
+pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics), LoadError> {
+    let abs = root.join("site.yaml");
+    let bytes = match std::fs::read(&abs) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(LoadError::NotASite(crate::diagnostics::display_path(root)));
+        }
+        Err(e) => return Err(io_err(&abs, e)),
+    };
+    let mut diags = Diagnostics::new();
+    let doc = parse_file::<RawSite>(Path::new("site.yaml"), &bytes, false, &mut diags);
+    Ok((doc, diags))
+}
+
+/// Reads every content file under `root/content` and lists `root/static`, in parallel.
+/// `languages` are the site's languages, the first being the default.
+pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagnostics), LoadError> {
+    let content = root.join("content");
+    let mut files: Vec<(Section, PathBuf)> = Vec::new();
+    let mut diags = Diagnostics::new();
+    for section in [Section::Complexes, Section::Reports, Section::Pages] {
+        let dir = content.join(section.folder());
+        if !dir.is_dir() {
+            continue;
+        }
+        for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.clone());
+                io_err(&p, e.into())
+            })?;
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            let name = entry.file_name().to_string_lossy();
+            if is_editor_noise(&name) {
+                continue;
+            }
+            if entry.file_type().is_dir() {
+                diags.push(
+                    Diagnostic::warning(&rel, 0, 0, "folders inside a content section are ignored")
+                        .with_hint(format!("put files directly in content/{}/", section.folder())),
+                );
+                continue;
+            }
+            let ext = entry.path().extension().and_then(|e| e.to_str()).unwrap_or("");
+            let allowed = match section {
+                Section::Complexes => matches!(ext, "yaml" | "yml" | "md"),
+                _ => ext == "md",
+            };
+            if !allowed || entry.file_type().is_symlink() {
+                let why = if allowed { "symbolic links are not followed" } else { "this file type is not content" };
+                let hint = match section {
+                    Section::Complexes => "profiles are <id>.yaml or <id>.md",
+                    Section::Reports => "reports are <id>.md",
+                    Section::Pages => "pages are <id>.md",
+                };
+                diags.push(Diagnostic::warning(&rel, 0, 0, format!("file ignored: {why}")).with_hint(hint));
+                continue;
+            }
+            files.push((section, entry.path().to_path_buf()));
+        }
+    }
+
+    enum Item {
+        Complex(Box<Doc<RawComplex>>),
+        Report(Box<Doc<RawReport>>),
+        Page(Doc<RawPage>),
+        Translation(Translation),
+    }
+    let results: Vec<Result<(Option<Item>, Diagnostics), LoadError>> = files
+        .par_iter()
+        .map(|(section, abs)| {
+            let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
+            let bytes = std::fs::read(abs).map_err(|e| io_err(abs, e))?;
+            let mut d = Diagnostics::new();
+            let file_name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if let Some((stem, lang)) = translation_parts(&file_name, languages) {
+                let item = read_text(&rel, &bytes, &mut d).map(|text| {
+                    let (markdown, first_line) = match split_front_matter(&text) {
+                        Ok(Some(fm)) => (fm.body.to_string(), fm.body_line),
+                        _ => (text.clone(), 1),
+                    };
+                    Item::Translation(Translation {
+                        section: *section,
+                        stem,
+                        lang,
+                        path: rel.clone(),
+                        markdown,
+                        first_line,
+                    })
+                });
+                return Ok((item, d));
+            }
+            let md = file_name.ends_with(".md");
+            let item = match section {
+                Section::Complexes => {
+                    parse_file::<RawComplex>(&rel, &bytes, md, &mut d).map(|d| Item::Complex(Box::new(d)))
+                }
+                Section::Reports => {
+                    parse_file::<RawReport>(&rel, &bytes, md, &mut d).map(|d| Item::Report(Box::new(d)))
+                }
+                Section::Pages => parse_file::<RawPage>(&rel, &bytes, md, &mut d).map(Item::Page),
+            };
+            Ok((item, d))
+        })
+        .collect();
+
+    let mut loaded = Loaded::default();
+    for r in results {
+        let (item, d) = r?;
+        diags.extend(d);
+        match item {
+            Some(Item::Complex(doc)) => loaded.complexes.push(*doc),
+            Some(Item::Report(doc)) => loaded.reports.push(*doc),
+            Some(Item::Page(doc)) => loaded.pages.push(doc),
+            Some(Item::Translation(t)) => loaded.translations.push(t),
+            None => {}
+        }
+    }
+    loaded.statics = list_static(root, &mut diags)?;
+    Ok((loaded, diags))
+}
+
+/// Backup, swap and lock files that editors leave behind.
+fn is_editor_noise(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
+}
+
+/// `<stem>.<lang>.md` for a language other than the default.
+fn translation_parts(file_name: &str, languages: &[String]) -> Option<(String, String)> {
+    let base = file_name.strip_suffix(".md")?;
+    let (stem, lang) = base.rsplit_once('.')?;
+    languages.iter().skip(1).any(|l| l == lang).then(|| (stem.to_string(), lang.to_string()))
+}
+
+fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, LoadError> {
+    let dir = root.join("static");
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
+            let entry = entry.map_err(|e| io_err(&dir, e.into()))?;
+            let rel_root = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            if entry.file_type().is_symlink() {
+                diags.push(
+                    Diagnostic::warning(&rel_root, 0, 0, "symbolic link in static/ ignored")
+                        .with_hint("copy the file into static/ instead"),
+                );
+                continue;
+            }
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let Ok(rel) = entry.path().strip_prefix(&dir) else {
+                continue;
+            };
+            let Some(rel_str) = rel.to_str() else {
+                diags.push(
+                    Diagnostic::error(&rel_root, 0, 0, "file name is not valid UTF-8")
+                        .with_hint("rename the file using letters, digits and hyphens"),
+                );
+                continue;
+            };
+            files.push((rel_str.replace('\\', "/"), entry.path().to_path_buf()));
+        }
+    }
+    files.sort();
+    Ok(StaticFiles { files })
+}
+
+fn read_text(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = std::str::from_utf8(&valid[valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)..])
+                .map(|s| s.chars().count() + 1)
+                .unwrap_or(1);
+            diags
+                .push(Diagnostic::error(rel, line, col, "the file is not valid UTF-8 text").with_hint(
+                    "save the file as UTF-8 (most editors offer this in their \"Save with encoding\" menu)",
+                ));
+            None
+        }
+    }
+}
+
+/// Front matter found at the top of a Markdown file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct FrontMatter<'a> {
+    pub yaml: &'a str,
+    /// Lines before the YAML (the opening `---`).
+    pub yaml_offset: usize,
+    pub body: &'a str,
+    pub body_line: usize,
+}
+
+/// Splits `---` front matter from a Markdown file. `Ok(None)` when the file does not start
+/// with front matter; `Err` with the opening line when it is never closed.
+pub fn split_front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, usize> {
+    let mut lines = text.split_inclusive('\n');
+    let Some(first) = lines.next() else {
+        return Ok(None);
+    };
+    if first.trim_end() != "---" {
+        return Ok(None);
+    }
+    let yaml_start = first.len();
+    let mut pos = yaml_start;
+    let mut line_no = 1;
+    for line in lines {
+        line_no += 1;
+        let t = line.trim_end();
+        if t == "---" || t == "..." {
+            let body_start = pos + line.len();
+            return Ok(Some(FrontMatter {
+                yaml: &text[yaml_start..pos],
+                yaml_offset: 1,
+                body: &text[body_start..],
+                body_line: line_no + 1,
+            }));
+        }
+        pos += line.len();
+    }
+    Err(1)
+}
+
+/// Reads one YAML or Markdown-with-front-matter file into `T`, reporting problems with the
+/// editor's line and column.
+fn parse_file<T: DeserializeOwned>(
+    rel: &Path,
+    bytes: &[u8],
+    markdown: bool,
+    diags: &mut Diagnostics,
+) -> Option<Doc<T>> {
+    let text = read_text(rel, bytes, diags)?;
+    let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if text.trim().is_empty() {
+        let hint = if markdown {
+            "start the file with front matter between two --- lines"
+        } else {
+            "fill in the required fields, or delete the file"
+        };
+        diags.push(Diagnostic::error(rel, 1, 1, "the file is empty").with_hint(hint));
+        return None;
+    }
+    let (yaml, yaml_offset, body) = if markdown {
+        match split_front_matter(&text) {
+            Ok(Some(fm)) => (fm.yaml.to_string(), fm.yaml_offset, Some((fm.body.to_string(), fm.body_line))),
+            Ok(None) => {
+                diags.push(
+                    Diagnostic::error(rel, 1, 1, "the file has no front matter")
+                        .with_hint("start the file with a line ---, the fields in YAML, then another line ---")
+                        .with_source(&text),
+                );
+                return None;
+            }
+            Err(line) => {
+                diags.push(
+                    Diagnostic::error(rel, line, 1, "the front matter is never closed")
+                        .with_hint("add a line with only --- after the last field")
+                        .with_source(&text),
+                );
+                return None;
+            }
+        }
+    } else {
+        (text.clone(), 0, None)
+    };
+    match yaml::parse::<T>(&yaml) {
+        Ok(raw) => Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body }),
+        Err(e) => {
+            let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
+            let (message, hint) = explain_yaml_error(&e.message);
+            diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
+            None
+        }
+    }
+}
+
+/// Turns serde's messages into plain words with a hint.
+fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
+    // "path: message" — keep the path, it tells the editor which field.
+    let (field, m) = match msg.split_once(": ") {
+        Some((f, m)) if !f.contains(' ') => (Some(f), m),
+        _ => (None, msg),
+    };
+    let at = |s: String| match field {
+        Some(f) if f != "." => format!("{s} (in {f})"),
+        _ => s,
+    };
+    if let Some(rest) = m.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let hint = match crate::diagnostics::did_you_mean(name, expected.iter().copied()) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None if expected.is_empty() => "remove it".to_string(),
+            None => format!("the known keys here are: {}", expected.join(", ")),
+        };
+        return (at(format!("unknown key \"{name}\"")), Some(hint));
+    }
+    if let Some(rest) = m.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return (at(format!("missing required field \"{name}\"")), Some(format!("add {name}: …")));
+    }
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        return (
+            at(format!("wrong type: {rest}")),
+            Some("check the value's form: text, a number, a list (- item) or a map (key: value)".into()),
+        );
+    }
+    if m.contains("did not find expected")
+        || m.contains("mapping values are not allowed")
+        || m.contains("could not find expected")
+        || m.contains("found character that cannot start")
+    {
+        return (
+            format!("YAML syntax error: {m}"),
+            Some("check the indentation and quoting on this line; text containing \": \" or starting with a special character needs quotes".into()),
+        );
+    }
+    (at(m.to_string()), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_with_line_numbers() {
+        let fm = split_front_matter("---\ntitle: x\n---\nbody\n").unwrap().unwrap();
+        assert_eq!(fm.yaml, "title: x\n");
+        assert_eq!(fm.body, "body\n");
+        assert_eq!(fm.body_line, 4);
+        assert_eq!(split_front_matter("---\ntitle: x\n"), Err(1));
+        assert_eq!(split_front_matter("no front matter"), Ok(None));
+        let crlf = split_front_matter("---\r\ntitle: x\r\n---\r\nbody").unwrap().unwrap();
+        assert_eq!(crlf.body, "body");
+    }
+
+    #[test]
+    fn unknown_keys_get_a_did_you_mean() {
+        let (m, h) = explain_yaml_error("unknown field `levle`, expected one of `name`, `level`, `status`");
+        assert_eq!(m, "unknown key \"levle\"");
+        assert_eq!(h.as_deref(), Some("did you mean \"level\"?"));
+        let (m, _) = explain_yaml_error("location: unknown field `cty`, expected one of `city`, `district`");
+        assert_eq!(m, "unknown key \"cty\" (in location)");
+    }
+
+    #[test]
+    fn translations_are_recognised_by_language() {
+        let langs = vec!["zh".to_string(), "en".to_string()];
+        assert_eq!(translation_parts("a-b.en.md", &langs), Some(("a-b".into(), "en".into())));
+        assert_eq!(translation_parts("a-b.zh.md", &langs), None);
+        assert_eq!(translation_parts("a-b.md", &langs), None);
+    }
+}

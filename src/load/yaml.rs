@@ -47,10 +47,10 @@ fn convert(e: &serde_yaml::Error) -> YamlError {
     let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
     let mut message = e.to_string();
     // The crate appends " at line L column C"; the location is carried separately.
-    if let Some(i) = message.rfind(" at line ") {
-        if message[i..].contains(" column ") {
-            message.truncate(i);
-        }
+    if let Some(i) = message.rfind(" at line ")
+        && message[i..].contains(" column ")
+    {
+        message.truncate(i);
     }
     YamlError { line, column, message }
 }
@@ -64,10 +64,10 @@ pub fn locate(text: &str, path: &[Seg], key: bool) -> Option<(usize, usize)> {
     let mut de_result = None;
     let seed = Seek { path, key };
     let r = seed.deserialize(serde_yaml::Deserializer::from_str(text));
-    if let Err(e) = r {
-        if e.to_string().contains(MARKER) {
-            de_result = e.location().map(|l| (l.line(), l.column()));
-        }
+    if let Err(e) = r
+        && e.to_string().contains(MARKER)
+    {
+        de_result = e.location().map(|l| (l.line(), l.column()));
     }
     de_result
 }

@@ -51,6 +51,7 @@ pub struct Source {
     pub publisher: Text,
     pub url: Option<String>,
     pub published: Option<PartialDate>,
+    pub note: Text,
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +223,7 @@ pub struct ReportSource {
     pub url: Option<String>,
     pub published: Option<PartialDate>,
     pub reuse: Text,
+    pub note: Text,
 }
 
 #[derive(Debug, Clone)]

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-/// Text per language, in the order the site lists its languages.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// Text per language, in the order the site lists its languages. Serialises as a map
+/// from language code to text, the form editors write and open data readers expect.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Text {
     values: Vec<(String, String)>,
 }
@@ -42,6 +43,17 @@ impl Text {
 
     pub fn values(&self) -> &[(String, String)] {
         &self.values
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.values.len()))?;
+        for (k, v) in &self.values {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
     }
 }
 

@@ -1,0 +1,292 @@
+//! The open data files: complexes and reports as JSON, complexes and statistics as CSV
+//! (UTF-8 with a byte-order mark, so spreadsheet programs show Chinese), and a Frictionless
+//! datapackage.json describing them.
+
+use serde_json::{Value, json};
+
+use crate::link::{Index, Route, absolute_url};
+use crate::model::{Complex, PartialDate, Report, Site, Statistic, Text, When};
+use crate::output::OutputFile;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn date(d: Option<PartialDate>) -> Value {
+    d.map_or(Value::Null, |d| Value::String(d.iso()))
+}
+
+fn texts(v: &[Text]) -> Value {
+    Value::Array(v.iter().map(|t| json!(t)).collect())
+}
+
+fn opt_text(t: &Text) -> Value {
+    if t.is_empty() { Value::Null } else { json!(t) }
+}
+
+fn statistic_json(s: &Statistic) -> Value {
+    let (period, as_of) = match &s.when {
+        When::Period(d) => (Some(*d), None),
+        When::AsOf(d) => (None, Some(*d)),
+    };
+    json!({
+        "indicator": s.indicator,
+        "value": s.value,
+        "unit": s.unit,
+        "period": date(period),
+        "as_of": date(as_of),
+        "cumulative": s.cumulative,
+        "at_least": s.at_least,
+        "scope": opt_text(&s.scope),
+        "source": s.source,
+        "note": opt_text(&s.note),
+    })
+}
+
+fn complex_json(site: &Site, c: &Complex) -> Value {
+    let lang = site.config.default_language();
+    json!({
+        "id": c.id,
+        "url": absolute_url(site, lang, Route::Complex(c.id.as_str())),
+        "name": c.name,
+        "short_names": texts(&c.short_names),
+        "level": c.level,
+        "status": c.status,
+        "city": c.location.city,
+        "district": opt_text(&c.location.district),
+        "address": opt_text(&c.location.address),
+        "coordinates": c.location.coordinates.map(|k| json!({"lat": k.lat, "lon": k.lon, "datum": k.datum})),
+        "leading_industry": opt_text(&c.leading_industry),
+        "industry_tags": c.industry_tags,
+        "industry_category": c.industry_category,
+        "mode": c.mode,
+        "applicant": opt_text(&c.applicant),
+        "operator": {"name": opt_text(&c.operator_name), "type": opt_text(&c.operator_type)},
+        "host_units": texts(&c.host_units),
+        "lead_enterprises": texts(&c.lead_enterprises),
+        "partners": texts(&c.partners),
+        "listings": c.listings.iter().map(|l| json!({
+            "level": l.level, "list": l.list, "year": l.year, "batch": l.batch,
+            "announced": date(l.announced), "issuer": opt_text(&l.issuer),
+            "document": l.document, "source": l.source,
+        })).collect::<Vec<_>>(),
+        "services": c.services.iter().map(|s| json!({
+            "element": s.element, "description": opt_text(&s.description), "providers": texts(&s.providers),
+        })).collect::<Vec<_>>(),
+        "facilities": c.facilities.as_ref().map(|f| json!({
+            "floor_area_m2": f.floor_area,
+            "investment": f.investment.as_ref().map(|(v, u)| json!({"value": v, "unit": u})),
+            "service_hall": opt_text(&f.service_hall),
+            "exhibition_hall": opt_text(&f.exhibition_hall),
+            "source": f.source,
+        })),
+        "statistics": c.statistics.iter().map(statistic_json).collect::<Vec<_>>(),
+        "summary": c.summary,
+        "contact": c.contact.as_ref().map(|k| json!({"phone": k.phone, "email": k.email, "address": opt_text(&k.address)})),
+        "website": c.website,
+        "sources": c.sources.iter().map(|s| json!({
+            "id": s.id, "title": s.title, "publisher": opt_text(&s.publisher), "url": s.url, "published": date(s.published), "note": opt_text(&s.note),
+        })).collect::<Vec<_>>(),
+        "last_reviewed": date(c.last_reviewed),
+    })
+}
+
+fn report_json(site: &Site, r: &Report) -> Value {
+    let lang = site.config.default_language();
+    json!({
+        "id": r.id,
+        "url": absolute_url(site, lang, Route::Report(r.id.as_str())),
+        "title": r.title,
+        "kind": r.kind,
+        "event_date": date(r.event_date),
+        "event_time": r.event_time.map(|t| t.to_string()),
+        "event_end_time": r.event_end_time.map(|t| t.to_string()),
+        "location": {"name": opt_text(&r.location_name), "city": r.location_city, "complex": r.location_complex},
+        "organisers": texts(&r.organisers),
+        "attendees": r.attendees.iter().map(|a| json!({
+            "name": opt_text(&a.name), "title": opt_text(&a.title), "organisation": opt_text(&a.organisation), "role": a.role,
+        })).collect::<Vec<_>>(),
+        "complexes": r.complexes,
+        "summary": opt_text(&r.summary),
+        "photos": r.photos.iter().map(|p| json!({
+            "file": p.file, "alt": p.alt, "caption": opt_text(&p.caption), "credit": opt_text(&p.credit), "licence": opt_text(&p.licence),
+        })).collect::<Vec<_>>(),
+        "source": r.source.as_ref().map(|s| json!({
+            "title": opt_text(&s.title), "publisher": opt_text(&s.publisher), "authors": texts(&s.authors),
+            "correspondents": texts(&s.correspondents), "url": s.url, "published": date(s.published), "reuse": opt_text(&s.reuse), "note": opt_text(&s.note),
+        })),
+        "published": date(r.published),
+        "updated": date(r.updated),
+        "tags": texts(&r.tags),
+    })
+}
+
+fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(BOM.to_vec());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(header);
+    for r in rows {
+        let _ = w.write_record(&r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// A number as people write it: 6250, 16.4; never 6250.0.
+pub fn plain_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+}
+
+const COMPLEX_COLUMNS: &[&str] = &[
+    "id",
+    "name_zh",
+    "name_en",
+    "level",
+    "status",
+    "city",
+    "district_zh",
+    "industry_zh",
+    "industry_en",
+    "industry_tags",
+    "industry_category",
+    "mode",
+    "service_elements",
+    "summary_zh",
+    "summary_en",
+    "website",
+    "last_reviewed",
+    "url",
+];
+const STAT_COLUMNS: &[&str] = &[
+    "complex",
+    "indicator",
+    "value",
+    "unit",
+    "period",
+    "as_of",
+    "cumulative",
+    "at_least",
+    "scope_zh",
+    "source",
+    "source_title",
+    "source_url",
+];
+
+/// Every data file, for the site's reports in newest-first order.
+pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
+    let (zh, en) = (site.config.languages[0].as_str(), site.config.languages.get(1).map_or("en", String::as_str));
+    let complexes: Vec<Value> = site.complexes.iter().map(|c| complex_json(site, c)).collect();
+    let reports: Vec<Value> = index.reports_newest_first.iter().map(|&i| report_json(site, &site.reports[i])).collect();
+    let pretty = |v: &Value| {
+        let mut s = serde_json::to_vec_pretty(v).unwrap_or_default();
+        s.push(b'\n');
+        s
+    };
+    let ex = |t: &Text, l: &str| t.exact(l).unwrap_or("").to_string();
+    let complex_rows = site.complexes.iter().map(|c| {
+        vec![
+            c.id.to_string(),
+            ex(&c.name, zh),
+            ex(&c.name, en),
+            c.level.clone(),
+            c.status.clone().unwrap_or_default(),
+            c.location.city.clone(),
+            ex(&c.location.district, zh),
+            ex(&c.leading_industry, zh),
+            ex(&c.leading_industry, en),
+            c.industry_tags.join(";"),
+            c.industry_category.clone().unwrap_or_default(),
+            c.mode.clone().unwrap_or_default(),
+            c.services.iter().map(|s| s.element.as_str()).collect::<Vec<_>>().join(";"),
+            ex(&c.summary, zh),
+            ex(&c.summary, en),
+            c.website.clone().unwrap_or_default(),
+            c.last_reviewed.map(|d| d.iso()).unwrap_or_default(),
+            absolute_url(site, zh, Route::Complex(c.id.as_str())),
+        ]
+    });
+    let stat_rows = site.complexes.iter().flat_map(|c| {
+        c.statistics.iter().map(move |s| {
+            let src = s.source.as_ref().and_then(|id| c.sources.iter().find(|x| &x.id == id));
+            let (period, as_of) = match &s.when {
+                When::Period(d) => (d.iso(), String::new()),
+                When::AsOf(d) => (String::new(), d.iso()),
+            };
+            vec![
+                c.id.to_string(),
+                s.indicator.clone(),
+                plain_number(s.value),
+                s.unit.clone(),
+                period,
+                as_of,
+                s.cumulative.to_string(),
+                s.at_least.to_string(),
+                ex(&s.scope, zh),
+                s.source.clone().unwrap_or_default(),
+                src.map(|x| x.title.text(zh).to_string()).unwrap_or_default(),
+                src.and_then(|x| x.url.clone()).unwrap_or_default(),
+            ]
+        })
+    });
+    let mut files = vec![
+        OutputFile::new("data/complexes.json", pretty(&Value::Array(complexes))),
+        OutputFile::new("data/reports.json", pretty(&Value::Array(reports))),
+        OutputFile::new("data/complexes.csv", csv_bytes(COMPLEX_COLUMNS, complex_rows)),
+        OutputFile::new("data/statistics.csv", csv_bytes(STAT_COLUMNS, stat_rows)),
+    ];
+    files.push(OutputFile::new("data/datapackage.json", pretty(&datapackage(site))));
+    files
+}
+
+/// The data licence as Frictionless wants it: a name (an SPDX id where one is known from the
+/// URL), a path and a title.
+fn licences(site: &Site) -> Value {
+    let c = &site.config;
+    if c.data_licence.is_empty() && c.data_licence_url.is_none() {
+        return json!([]);
+    }
+    let url = c.data_licence_url.as_deref().unwrap_or("");
+    let spdx =
+        [("/by/4.0", "CC-BY-4.0"), ("/by-sa/4.0", "CC-BY-SA-4.0"), ("/zero/1.0", "CC0-1.0"), ("/odbl", "ODbL-1.0")]
+            .iter()
+            .find(|(k, _)| url.contains(k))
+            .map(|(_, v)| *v);
+    let mut l = serde_json::Map::new();
+    if let Some(n) = spdx {
+        l.insert("name".into(), json!(n));
+    }
+    if !url.is_empty() {
+        l.insert("path".into(), json!(url));
+    }
+    if !c.data_licence.is_empty() {
+        l.insert("title".into(), json!(c.data_licence.text(c.default_language())));
+    }
+    json!([l])
+}
+
+fn datapackage(site: &Site) -> Value {
+    let lang = site.config.default_language();
+    let fields = |cols: &[&str], types: &dyn Fn(&str) -> &'static str| -> Vec<Value> {
+        cols.iter().map(|c| json!({"name": c, "type": types(c)})).collect()
+    };
+    let complex_type = |_: &str| "string";
+    let stat_type = |c: &str| match c {
+        "value" => "number",
+        "cumulative" | "at_least" => "boolean",
+        _ => "string",
+    };
+    json!({
+        "profile": "data-package",
+        "name": "industrial-innovation-service-complexes",
+        "title": site.config.title.text(lang),
+        "description": site.config.description.text(lang),
+        "homepage": site.config.base_url,
+        "licenses": licences(site),
+        "resources": [
+            {"name": "complexes", "path": "complexes.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+             "schema": {"fields": fields(COMPLEX_COLUMNS, &complex_type), "primaryKey": "id"}},
+            {"name": "statistics", "path": "statistics.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+             "description": "One row per observation: a complex, an indicator, its value and unit, the period it covers or the date a running total stood, and its source.",
+             "schema": {"fields": fields(STAT_COLUMNS, &stat_type), "foreignKeys": [{"fields": "complex", "reference": {"resource": "complexes", "fields": "id"}}]}},
+            {"name": "complexes-json", "path": "complexes.json", "format": "json", "mediatype": "application/json"},
+            {"name": "reports-json", "path": "reports.json", "format": "json", "mediatype": "application/json"},
+        ],
+    })
+}

@@ -1,0 +1,129 @@
+//! Atom feeds of reports (one per language), sitemap.xml and robots.txt.
+
+use std::fmt::Write as _;
+
+use crate::link::{Index, Route, absolute_url};
+use crate::model::Site;
+use crate::output::OutputFile;
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// How many reports a feed carries.
+const FEED_ENTRIES: usize = 50;
+
+pub fn render_feeds(site: &Site, index: &Index) -> Vec<OutputFile> {
+    site.config
+        .languages
+        .iter()
+        .map(|lang| {
+            let prefix = site.config.lang_prefix(lang);
+            OutputFile::new(Route::Feed.file(&prefix), render_feed(site, index, lang))
+        })
+        .collect()
+}
+
+fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
+    let c = &site.config;
+    let feed_url = absolute_url(site, lang, Route::Feed);
+    let updated = index
+        .reports_newest_first
+        .iter()
+        .filter_map(|&i| {
+            let r = &site.reports[i];
+            r.updated.or(r.published).or(r.event_date)
+        })
+        .max()
+        .map_or_else(|| "2000-01-01T00:00:00+08:00".to_string(), |d| d.rfc3339());
+    let mut x = String::new();
+    let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
+    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&html_lang(lang)));
+    let _ = writeln!(x, "  <title>{}</title>", xml_escape(c.title.text(lang)));
+    if !c.description.is_empty() {
+        let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(c.description.text(lang)));
+    }
+    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>", xml_escape(&feed_url));
+    let _ = writeln!(
+        x,
+        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
+        xml_escape(&absolute_url(site, lang, Route::Reports(1)))
+    );
+    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&feed_url));
+    let _ = writeln!(x, "  <updated>{updated}</updated>");
+    if !c.publisher.is_empty() {
+        let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(c.publisher.text(lang)));
+    }
+    for &i in index.reports_newest_first.iter().take(FEED_ENTRIES) {
+        let r = &site.reports[i];
+        let url = absolute_url(site, lang, Route::Report(r.id.as_str()));
+        let when = r.updated.or(r.published).or(r.event_date).map_or_else(|| updated.clone(), |d| d.rfc3339());
+        let _ = writeln!(x, "  <entry>");
+        let _ = writeln!(x, "    <title>{}</title>", xml_escape(r.title.text(lang)));
+        let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&url));
+        let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
+        if let Some(p) = r.published.or(r.event_date) {
+            let _ = writeln!(x, "    <published>{}</published>", p.rfc3339());
+        }
+        let _ = writeln!(x, "    <updated>{when}</updated>");
+        let kind = c.vocab.report_kinds.label(&r.kind, lang);
+        let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(&r.kind), xml_escape(kind));
+        if !r.summary.is_empty() {
+            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(r.summary.text(lang)));
+        }
+        let _ = writeln!(x, "  </entry>");
+    }
+    x.push_str("</feed>\n");
+    x
+}
+
+/// The `lang` attribute value for a site language code.
+pub fn html_lang(lang: &str) -> String {
+    match lang {
+        "zh" => "zh-CN".to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// sitemap.xml lists every HTML page that was rendered, except the 404 page.
+pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
+    let mut paths: Vec<&str> = html_paths.iter().copied().filter(|p| p.ends_with("index.html")).collect();
+    paths.sort_unstable();
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for p in paths {
+        let loc = format!("{}{}", site.config.base_url, p.trim_end_matches("index.html"));
+        let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(&loc));
+    }
+    x.push_str("</urlset>\n");
+    OutputFile::new("sitemap.xml", x)
+}
+
+pub fn render_robots(site: &Site) -> OutputFile {
+    OutputFile::new("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+    }
+}

@@ -1,0 +1,308 @@
+//! `fulcrum build`: the site written, its feeds, sitemap and data files, and the safety of
+//! the output folder.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::{TestSite, snapshot};
+
+fn built(site: &TestSite, args: &[&str]) -> String {
+    let out = site.build(args);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(0), "build failed:\n{stderr}");
+    stderr
+}
+
+#[test]
+fn summary_line_says_what_was_written() {
+    let site = TestSite::fixture("basic");
+    let stderr = built(&site, &[]);
+    assert!(stderr.contains("Built ") && stderr.contains(" pages (") && stderr.contains(" into "), "{stderr}");
+}
+
+#[test]
+fn atom_feed_lists_reports_newest_first() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    let feed = site.read("public/atom.xml");
+    assert!(feed.starts_with(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">"
+    ));
+    assert!(feed.contains("<title>测试站点</title>"));
+    assert!(feed.contains("<link rel=\"self\" type=\"application/atom+xml\" href=\"https://example.org/atom.xml\"/>"));
+    let meeting = feed.find("<id>https://example.org/reports/meeting/</id>").expect("meeting entry");
+    let older = feed.find("<id>https://example.org/reports/older-news/</id>").expect("older entry");
+    let oldest = feed.find("<id>https://example.org/reports/oldest-news/</id>").expect("oldest entry");
+    assert!(meeting < older && older < oldest, "{feed}");
+    assert!(feed.contains("<published>2019-04-30T00:00:00+08:00</published>"));
+    assert!(feed.contains("<summary>会议摘要。</summary>"));
+    let en = site.read("public/en/atom.xml");
+    assert!(en.contains("xml:lang=\"en\"") && en.contains("<title>Test site promotion meeting</title>"));
+    assert!(en.contains("<id>https://example.org/en/reports/meeting/</id>"));
+    // The feed's last update is the newest date among the reports.
+    assert!(feed.contains("  <updated>2019-04-30T00:00:00+08:00</updated>\n  <author>"), "{feed}");
+}
+
+#[test]
+fn sitemap_and_robots() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    let robots = site.read("public/robots.txt");
+    assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    assert!(!sitemap.contains("404"), "{sitemap}");
+    for p in [
+        "https://example.org/",
+        "https://example.org/complexes/alpha-moulds/",
+        "https://example.org/en/reports/meeting/",
+    ] {
+        assert!(sitemap.contains(&format!("<loc>{p}</loc>")), "{p} missing from\n{sitemap}");
+    }
+}
+
+#[test]
+fn open_data_files() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    let complexes: serde_json::Value = serde_json::from_str(&site.read("public/data/complexes.json")).unwrap();
+    let alpha = &complexes[0];
+    assert_eq!(alpha["id"], "alpha-moulds");
+    assert_eq!(alpha["name"]["zh"], "阿尔法模具产业创新服务综合体");
+    assert_eq!(alpha["url"], "https://example.org/complexes/alpha-moulds/");
+    assert_eq!(alpha["statistics"][0]["value"], 77900.0);
+    assert_eq!(alpha["statistics"][0]["as_of"], "2019-04");
+    assert_eq!(alpha["statistics"][0]["at_least"], true);
+    assert_eq!(alpha["sources"][0]["url"], "https://example.org/source");
+    let reports: serde_json::Value = serde_json::from_str(&site.read("public/data/reports.json")).unwrap();
+    let ids: Vec<&str> = reports.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["meeting", "older-news", "oldest-news"]);
+    assert_eq!(reports[0]["attendees"][0]["role"], "chairs");
+    assert_eq!(reports[0]["event_time"], "09:30");
+
+    let csv = std::fs::read(site.path("public/data/complexes.csv")).unwrap();
+    assert!(csv.starts_with(b"\xEF\xBB\xBFid,name_zh,name_en,level,"), "the CSV starts with a BOM and a header");
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(csv.contains("\r\nalpha-moulds,阿尔法模具产业创新服务综合体,Alpha Mould Industry Innovation Service Complex,provincial,creation,taizhou,"));
+    let stats = String::from_utf8(std::fs::read(site.path("public/data/statistics.csv")).unwrap()).unwrap();
+    let rows: Vec<&str> = stats.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows[0],
+        "complex,indicator,value,unit,period,as_of,cumulative,at_least,scope_zh,source,source_title,source_url"
+    );
+    assert_eq!(
+        rows[1],
+        "alpha-moulds,enterprises-served,77900,家,,2019-04,true,true,,test-source,测试来源,https://example.org/source"
+    );
+    assert_eq!(
+        rows[2],
+        "alpha-moulds,output-value,16.4,亿元,2018,,false,false,,test-source,测试来源,https://example.org/source"
+    );
+    assert_eq!(rows.len(), 3);
+
+    let dp: serde_json::Value = serde_json::from_str(&site.read("public/data/datapackage.json")).unwrap();
+    let names: Vec<&str> = dp["resources"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert_eq!(names, ["complexes.csv", "statistics.csv", "complexes.json", "reports.json"]);
+    for r in dp["resources"].as_array().unwrap() {
+        assert!(site.path("public/data").join(r["path"].as_str().unwrap()).is_file());
+    }
+    assert_eq!(dp["resources"][1]["schema"]["fields"][2], serde_json::json!({"name": "value", "type": "number"}));
+}
+
+#[test]
+fn static_files_are_copied() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    assert_eq!(site.read("public/files/plan.pdf"), "%PDF-1.4 test");
+    assert_eq!(site.read("public/photos/meeting.jpg"), "FAKEJPEG");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    let before = snapshot(&site.path("public"));
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: nowhere");
+    let out = site.build(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("\"nowhere\" is not a known level") && stderr.contains("previous output is unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&site.path("public")), before);
+    let names: BTreeSet<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.starts_with(".fulcrum")), "temporary folders left behind: {names:?}");
+}
+
+#[test]
+fn stale_files_do_not_survive_a_build() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    site.write("public/left-over.html", "old");
+    site.remove("content/reports/oldest-news.md");
+    built(&site, &[]);
+    assert!(!site.path("public/left-over.html").exists());
+    assert!(!site.read("public/data/reports.json").contains("oldest-news"));
+    assert!(!site.path("public/reports/oldest-news").exists());
+}
+
+#[test]
+fn refuses_an_output_folder_that_holds_the_site() {
+    let site = TestSite::fixture("basic");
+    for bad in [".", "content", ".."] {
+        let out = site.build(&["--output", bad]);
+        assert_eq!(out.status.code(), Some(2), "--output {bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write"));
+    }
+    assert!(site.path("content/complexes/alpha-moulds.yaml").is_file());
+}
+
+#[test]
+fn output_folder_can_be_elsewhere() {
+    let site = TestSite::fixture("basic");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out_dir = elsewhere.path().join("www");
+    built(&site, &["--output", out_dir.to_str().unwrap()]);
+    assert!(out_dir.join("atom.xml").is_file());
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn two_builds_are_byte_identical_whatever_the_thread_count() {
+    let site = TestSite::fixture("basic");
+    let run = |threads: &str, out: &str| {
+        let o = assert_cmd::Command::cargo_bin("fulcrum")
+            .unwrap()
+            .arg("--root")
+            .arg(site.root())
+            .args(["build", "--output", out])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        snapshot(&site.path(out))
+    };
+    let one = run("1", "one");
+    let many = run("4", "many");
+    let again = run("4", "again");
+    assert!(one.len() > 10);
+    assert_eq!(one, many);
+    assert_eq!(many, again);
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/older-news.md", "kind: news", "kind: news\ndraft: true");
+    built(&site, &[]);
+    assert!(!site.read("public/data/reports.json").contains("older-news"));
+    built(&site, &["--drafts"]);
+    assert!(site.read("public/data/reports.json").contains("older-news"));
+}
+
+/// Every href and src in the built HTML.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            out.push(rest[..end].replace("&amp;", "&"));
+            rest = &rest[end..];
+        }
+    }
+    out
+}
+
+/// Follows every internal link of every HTML page and asserts it lands on a file, checking
+/// fragments against the ids in the target page.
+fn assert_no_broken_links(public: &Path, base_path: &str) -> usize {
+    let mut checked = 0;
+    for (rel, bytes) in snapshot(public) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for link in links(&html) {
+            if link.starts_with("https://") || link.starts_with("http://") || link.starts_with("mailto:") {
+                continue;
+            }
+            assert!(
+                link.starts_with(base_path) || link.starts_with('#'),
+                "{rel}: link {link:?} does not start with the base path {base_path}"
+            );
+            let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let path = path.split('?').next().unwrap();
+            let target = if path.is_empty() {
+                public.join(&rel)
+            } else {
+                let local = &path[base_path.len()..];
+                let mut t = public.join(local);
+                if local.is_empty() || local.ends_with('/') {
+                    t = t.join("index.html");
+                }
+                t
+            };
+            assert!(target.is_file(), "{rel}: broken link {link:?}");
+            if !fragment.is_empty() && target.extension().is_some_and(|e| e == "html") {
+                let page = std::fs::read_to_string(&target).unwrap();
+                let decoded = percent_decode(fragment);
+                assert!(
+                    page.contains(&format!("id=\"{decoded}\"")) || page.contains(&format!("id=\"{fragment}\"")),
+                    "{rel}: link {link:?} names a fragment the page lacks"
+                );
+            }
+            checked += 1;
+        }
+    }
+    checked
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn a_sub_path_build_has_no_broken_internal_link() {
+    let site = TestSite::fixture("basic");
+    built(&site, &["--base-url", "https://host.example/a/b/"]);
+    let n = assert_no_broken_links(&site.path("public"), "/a/b/");
+    assert!(n > 50, "only {n} links checked");
+    assert!(site.read("public/atom.xml").contains("href=\"https://host.example/a/b/atom.xml\""));
+}
+
+#[test]
+fn the_example_site_builds_with_no_error_and_no_warning() {
+    let site = TestSite::example();
+    let check = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("no problems found"), "{stderr}");
+    let stderr = built(&site, &[]);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let n = assert_no_broken_links(&site.path("public"), "/");
+    assert!(n > 100, "only {n} links checked");
+}

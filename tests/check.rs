@@ -1,0 +1,349 @@
+//! `fulcrum check`: one test per class of problem, asserting on the message and on the
+//! editor's own line and column.
+
+mod common;
+
+use common::TestSite;
+
+#[test]
+fn the_fixture_is_clean() {
+    let site = TestSite::fixture("basic");
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("Checked 2 complexes, 3 reports and 1 page: no problems found"), "{stderr}");
+}
+
+#[test]
+fn yaml_syntax_error() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: provincial: yes");
+    site.expect_problem("YAML syntax error").error().hint_contains("indentation");
+}
+
+#[test]
+fn yaml_syntax_error_in_front_matter_points_at_the_file_line() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/older-news.md", "kind: news", "kind: news: bad");
+    site.expect_problem("YAML syntax error").error().at("content/reports/older-news.md", 3, 11);
+}
+
+#[test]
+fn front_matter_never_closed() {
+    let site = TestSite::fixture("basic");
+    site.write("content/reports/older-news.md", "---\ntitle: 旧闻\nkind: news\npublished: 2018-12\n旧闻正文。\n");
+    site.expect_problem("never closed").error().at("content/reports/older-news.md", 1, 1).hint_contains("---");
+}
+
+#[test]
+fn missing_front_matter() {
+    let site = TestSite::fixture("basic");
+    site.write("content/pages/about.md", "关于本站。\n");
+    site.expect_problem("no front matter").error().at("content/pages/about.md", 1, 1);
+}
+
+#[test]
+fn unknown_key_with_did_you_mean() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "mode: government-led", "mdoe: government-led");
+    site.expect_problem("unknown key \"mdoe\"")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 12, 1)
+        .hint_contains("did you mean \"mode\"?");
+}
+
+#[test]
+fn unknown_nested_key_in_front_matter() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/reports/meeting.md",
+        "event: {date: 2019-04-29, time: \"09:30\"}",
+        "event: {date: 2019-04-29, tiem: \"09:30\"}",
+    );
+    site.expect_problem("unknown key \"tiem\"")
+        .error()
+        .at("content/reports/meeting.md", 4, 27)
+        .hint_contains("\"time\"");
+}
+
+#[test]
+fn wrong_type() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 77900", "    value: many");
+    site.expect_problem("wrong type").error().at("content/complexes/alpha-moulds.yaml", 23, 12);
+}
+
+#[test]
+fn missing_required_field() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/complexes/alpha-moulds.yaml",
+        "summary: {zh: 一个用于测试的综合体。, en: A complex for tests.}\n",
+        "",
+    );
+    site.expect_problem("required field \"summary\" is missing")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 1, 1)
+        .hint_contains("summary:");
+}
+
+#[test]
+fn value_outside_vocabulary() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: provinical");
+    site.expect_problem("\"provinical\" is not a known level")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 3, 8)
+        .hint_contains("did you mean \"provincial\"?");
+}
+
+#[test]
+fn vocabulary_label_instead_of_id() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "  city: taizhou", "  city: 台州市");
+    site.expect_problem("\"台州市\" is not a known city")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 6, 9)
+        .hint_contains("\"taizhou\"");
+}
+
+#[test]
+fn impossible_date() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "date: 2019-04-29", "date: 2019-02-30");
+    site.expect_problem("impossible date").error().at("content/reports/meeting.md", 4, 15);
+}
+
+#[test]
+fn report_naming_a_complex_that_does_not_exist() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/reports/meeting.md",
+        "complexes: [alpha-moulds, beta-valves]",
+        "complexes: [alpha-molds, beta-valves]",
+    );
+    site.expect_problem("unknown complex \"alpha-molds\"")
+        .error()
+        .at("content/reports/meeting.md", 9, 13)
+        .hint_contains("did you mean \"alpha-moulds\"?");
+}
+
+#[test]
+fn report_naming_a_draft_complex() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/complexes/beta-valves.md",
+        site.read("content/complexes/beta-valves.md").replacen("level: municipal", "level: municipal\ndraft: true", 1),
+    );
+    site.expect_problem("unknown complex \"beta-valves\"").error().hint_contains("draft");
+    let out = site.run(&["check", "--drafts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn two_files_with_the_same_id() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/complexes/alpha-moulds.md",
+        format!("---\n{}---\n", site.read("content/complexes/alpha-moulds.yaml")),
+    );
+    site.expect_problem("two complexes have the id \"alpha-moulds\"").error().hint_contains("rename");
+}
+
+#[test]
+fn id_that_is_not_a_safe_slug() {
+    let site = TestSite::fixture("basic");
+    site.write("content/reports/Taizhou Meeting.md", site.read("content/reports/older-news.md"));
+    site.expect_problem("\"Taizhou Meeting\" is not a safe id")
+        .error()
+        .at("content/reports/Taizhou Meeting.md", 1, 1)
+        .hint_contains("\"taizhou-meeting\"");
+}
+
+#[test]
+fn photo_that_does_not_exist() {
+    let site = TestSite::fixture("basic");
+    site.remove("static/photos/meeting.jpg");
+    site.expect_problem("photo \"photos/meeting.jpg\" does not exist")
+        .error()
+        .at("content/reports/meeting.md", 12, 11)
+        .hint_contains("static/photos/meeting.jpg");
+}
+
+#[test]
+fn linked_file_that_does_not_exist() {
+    let site = TestSite::fixture("basic");
+    site.remove("static/files/plan.pdf");
+    site.expect_problem("linked file \"/files/plan.pdf\" does not exist").error().at(
+        "content/complexes/beta-valves.md",
+        12,
+        51,
+    );
+}
+
+#[test]
+fn broken_internal_link() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "(@/complexes/alpha-moulds#概况)", "(@/complexes/alpha-mould)");
+    site.expect_problem("broken internal link \"@/complexes/alpha-mould\"")
+        .error()
+        .at("content/reports/meeting.md", 23, 18)
+        .hint_contains("@/complexes/alpha-moulds");
+}
+
+#[test]
+fn broken_internal_link_in_a_translation() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/beta-valves.en.md", "@/complexes/alpha-moulds", "@/reports/nothing");
+    site.expect_problem("broken internal link \"@/reports/nothing\"").error().at(
+        "content/complexes/beta-valves.en.md",
+        3,
+        13,
+    );
+}
+
+#[test]
+fn invalid_utf8() {
+    let site = TestSite::fixture("basic");
+    site.write("content/reports/older-news.md", b"---\ntitle: \xe6\x97\xa7\xff\n".as_slice());
+    site.expect_problem("not valid UTF-8").error().at("content/reports/older-news.md", 2, 9).hint_contains("UTF-8");
+}
+
+#[test]
+fn empty_file() {
+    let site = TestSite::fixture("basic");
+    site.write("content/complexes/gamma.yaml", "");
+    site.expect_problem("the file is empty").error().at("content/complexes/gamma.yaml", 1, 1);
+}
+
+#[test]
+fn bom_and_crlf_are_fine() {
+    let site = TestSite::fixture("basic");
+    let md = site.read("content/reports/meeting.md").replace('\n', "\r\n");
+    site.write("content/reports/meeting.md", format!("\u{feff}{md}"));
+    let yaml = site.read("content/complexes/alpha-moulds.yaml").replace('\n', "\r\n");
+    site.write("content/complexes/alpha-moulds.yaml", format!("\u{feff}{yaml}"));
+    let (code, json) = site.check_json();
+    assert_eq!(code, 0, "{json:#}");
+    // Positions still point at the right line after a BOM and CRLF.
+    site.edit("content/reports/meeting.md", "date: 2019-04-29", "date: 2019-02-30");
+    site.expect_problem("impossible date").at("content/reports/meeting.md", 4, 15);
+}
+
+#[test]
+fn statistic_without_a_source_is_a_warning() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/complexes/alpha-moulds.yaml",
+        "    period: 2018\n    source: test-source\n",
+        "    period: 2018\n",
+    );
+    let p = site.expect_problem("names no source");
+    p.warning().at("content/complexes/alpha-moulds.yaml", 28, 5);
+    assert_eq!(p.exit, 0, "warnings alone do not fail check");
+}
+
+#[test]
+fn photo_without_a_credit_is_a_warning() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "    credit: 记者 某某 摄\n", "");
+    site.expect_problem("no credit").warning().at("content/reports/meeting.md", 12, 5);
+}
+
+#[test]
+fn photo_without_alt_text_is_an_error() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "    alt: {zh: 会场, en: The meeting hall}\n", "");
+    site.expect_problem("needs alt text").error();
+}
+
+#[test]
+fn unknown_language_key() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/complexes/alpha-moulds.yaml",
+        "leading: {zh: 模具, en: Moulds}",
+        "leading: {zh: 模具, en: Moulds, dies}",
+    );
+    site.expect_problem("unknown language \"dies\"")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 9, 33)
+        .hint_contains("quoted");
+}
+
+#[test]
+fn event_without_a_date() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "event: {date: 2019-04-29, time: \"09:30\"}\n", "");
+    site.expect_problem("needs the event's date").error();
+}
+
+#[test]
+fn every_problem_in_one_run() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: provinical");
+    site.edit("content/complexes/alpha-moulds.yaml", "  city: taizhou", "  city: taizou");
+    site.edit("content/reports/meeting.md", "date: 2019-04-29", "date: 2019-02-30");
+    site.write("content/pages/empty.md", "");
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "  1. content/complexes/alpha-moulds.yaml:3:8: error: \"provinical\" is not a known level",
+        "  2. content/complexes/alpha-moulds.yaml:6:9: error: \"taizou\" is not a known city",
+        "content/pages/empty.md:1:1: error: the file is empty",
+        "content/reports/meeting.md:4:15: error: \"2019-02-30\" is an impossible date",
+        "4 errors, 0 warnings",
+        "   3 | level: provinical",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn github_format_annotates_files() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: provinical");
+    let out = site.run(&["check", "--format", "github"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("::error file=content/complexes/alpha-moulds.yaml,line=3,col=8::\"provinical\" is not a known level value%0Ahint: did you mean \"provincial\"?"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = assert_cmd::Command::cargo_bin("fulcrum")
+        .unwrap()
+        .args(["--root"])
+        .arg(dir.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no site.yaml"));
+    let out = assert_cmd::Command::cargo_bin("fulcrum").unwrap().args(["check", "--format", "xml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn site_yaml_problems_are_located() {
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "reports_per_page: 2", "reports_per_pag: 2");
+    site.expect_problem("unknown key \"reports_per_pag\"")
+        .error()
+        .at("site.yaml", 6, 1)
+        .hint_contains("reports_per_page");
+}
+
+#[test]
+fn help_has_examples() {
+    for cmd in ["build", "check"] {
+        let out = assert_cmd::Command::cargo_bin("fulcrum").unwrap().args([cmd, "--help"]).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Examples:") && text.contains(&format!("fulcrum {cmd}")), "{text}");
+    }
+}
