@@ -44,10 +44,7 @@ fn month_name(m: u8) -> &'static str {
         "November",
         "December",
     ];
-    NAMES
-        .get(usize::from(m).wrapping_sub(1))
-        .copied()
-        .unwrap_or("")
+    NAMES.get(usize::from(m).wrapping_sub(1)).copied().unwrap_or("")
 }
 
 /// A count or amount with its unit, as two strings (number, unit) so that templates can
@@ -57,11 +54,7 @@ fn month_name(m: u8) -> &'static str {
 pub fn format_quantity(value: f64, unit: &str, lang: &str) -> (String, String) {
     if lang == "zh" {
         let scaled = unit.starts_with('万') || unit.starts_with('亿');
-        let n = if scaled {
-            group_thousands(value)
-        } else {
-            format_number_zh(value)
-        };
+        let n = if scaled { group_thousands(value) } else { format_number_zh(value) };
         return (n, unit.to_string());
     }
     let multiplier = match unit {
@@ -111,11 +104,7 @@ pub fn format_number_zh(value: f64) -> String {
 
 /// A plain number for the page's language.
 pub fn format_number(value: f64, lang: &str) -> String {
-    if lang == "zh" {
-        format_number_zh(value)
-    } else {
-        group_thousands(value)
-    }
+    if lang == "zh" { format_number_zh(value) } else { group_thousands(value) }
 }
 
 fn is_whole(v: f64) -> bool {
@@ -125,11 +114,7 @@ fn is_whole(v: f64) -> bool {
 /// At most `max` decimals, without trailing zeros: 7.790 → "7.79", 2.0 → "2".
 fn trim_decimals(v: f64, max: usize) -> String {
     let s = format!("{v:.max$}");
-    if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    }
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
 
 /// 77900 → "77,900"; 1234.5 → "1,234.5"; up to four decimals are kept.
@@ -174,14 +159,8 @@ mod tests {
 
     #[test]
     fn chinese_numbers_use_wan_and_yi_when_round() {
-        assert_eq!(
-            format_quantity(77_900.0, "家", "zh"),
-            ("7.79万".into(), "家".into())
-        );
-        assert_eq!(
-            format_quantity(164.0, "亿元", "zh"),
-            ("164".into(), "亿元".into())
-        );
+        assert_eq!(format_quantity(77_900.0, "家", "zh"), ("7.79万".into(), "家".into()));
+        assert_eq!(format_quantity(164.0, "亿元", "zh"), ("164".into(), "亿元".into()));
         assert_eq!(format_number_zh(414_000.0), "41.4万");
         assert_eq!(format_number_zh(2_864.0), "2,864");
         assert_eq!(format_number_zh(12_345.0), "12,345");
@@ -192,22 +171,10 @@ mod tests {
 
     #[test]
     fn english_numbers_group_thousands_and_convert_yuan() {
-        assert_eq!(
-            format_quantity(77_900.0, "家", "en"),
-            ("77,900".into(), "".into())
-        );
-        assert_eq!(
-            format_quantity(164.0, "亿元", "en"),
-            ("16.4 billion".into(), "yuan".into())
-        );
-        assert_eq!(
-            format_quantity(500.0, "万元", "en"),
-            ("5 million".into(), "yuan".into())
-        );
-        assert_eq!(
-            format_quantity(12.5, "%", "en"),
-            ("12.5".into(), "%".into())
-        );
+        assert_eq!(format_quantity(77_900.0, "家", "en"), ("77,900".into(), "".into()));
+        assert_eq!(format_quantity(164.0, "亿元", "en"), ("16.4 billion".into(), "yuan".into()));
+        assert_eq!(format_quantity(500.0, "万元", "en"), ("5 million".into(), "yuan".into()));
+        assert_eq!(format_quantity(12.5, "%", "en"), ("12.5".into(), "%".into()));
         assert_eq!(group_thousands(1_234_567.25), "1,234,567.25");
         assert_eq!(group_thousands(-1_000.0), "-1,000");
         assert_eq!(group_thousands(0.0), "0");

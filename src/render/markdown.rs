@@ -56,7 +56,8 @@ pub struct MarkdownContext<'a> {
     pub index: &'a Index,
     /// The page's language: internal links point at pages in it.
     pub lang: &'a str,
-    /// Accessible label of the small link beside each heading ("Link to this section").
+    /// Accessible label of the small link beside each heading, with "{title}" standing for
+    /// the heading's text ("Link to this section: {title}").
     pub anchor_label: &'a str,
 }
 
@@ -83,18 +84,8 @@ pub fn render_markdown(
     let to_source = |offset: usize| source_offset(offset, &inserted);
     let mut diags = Vec::new();
 
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, options())
-        .into_offset_iter()
-        .collect();
-    let shift = events.iter().any(|(e, _)| {
-        matches!(
-            e,
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            })
-        )
-    });
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, options()).into_offset_iter().collect();
+    let shift = events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
@@ -104,9 +95,7 @@ pub fn render_markdown(
     while i < events.len() {
         let (event, range) = &events[i];
         match event {
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
                 let end = events[i..]
                     .iter()
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
@@ -118,10 +107,7 @@ pub fn render_markdown(
                         _ => None,
                     })
                     .collect();
-                let wanted = id
-                    .as_deref()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| slugify(&title));
+                let wanted = id.as_deref().map(str::to_string).unwrap_or_else(|| slugify(&title));
                 let id = unique_id(&wanted, &mut used);
                 let n = heading_number(*level) + usize::from(shift);
                 let n = n.min(6);
@@ -147,8 +133,10 @@ pub fn render_markdown(
                         first_line,
                     );
                 }
-                let label = escape_html(&format!("{}: {}", cx.anchor_label, title.trim()));
-                out.push(Event::Html(format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{n}>\n").into()));
+                let label = escape_html(&cx.anchor_label.replace("{title}", title.trim()));
+                out.push(Event::Html(
+                    format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{n}>\n").into(),
+                ));
                 i = end + 1;
                 continue;
             }
@@ -191,58 +179,39 @@ fn push_inline<'a>(
     first_line: usize,
 ) {
     match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) if dest_url.starts_with("@/") => {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
             let dest = dest_url.replace(JOINER, "");
             match link::resolve_internal_ref(cx.site, cx.index, cx.lang, &dest) {
                 Ok(url) => {
                     links.push(false);
-                    out.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url: url.into(),
-                        title,
-                        id,
-                    }));
+                    out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
                 }
                 Err(message) => {
                     links.push(true);
                     let start = to_source(range.start);
                     let end = to_source(range.end).min(source.len());
                     // Point at the target itself when it is written inside the link.
-                    let at = source
-                        .get(start..end)
-                        .and_then(|s| s.find(dest.as_str()))
-                        .map_or(start, |p| start + p);
+                    let at = source.get(start..end).and_then(|s| s.find(dest.as_str())).map_or(start, |p| start + p);
                     let (line, column) = line_column(source, at);
+                    let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
+                    let source_line = source[line_start..].lines().next().unwrap_or("").to_string();
                     diags.push(
                         Diagnostic::error(path, first_line + line - 1, column, message)
-                            .with_hint("link to an existing file as @/complexes/<id>, @/reports/<id> or @/pages/<id>"),
+                            .with_hint("link to an existing file as @/complexes/<id>, @/reports/<id> or @/pages/<id>")
+                            .with_source_line(source_line),
                     );
                 }
             }
         }
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
             links.push(false);
-            let dest_url = if link_type == LinkType::Autolink {
-                dest_url
-            } else {
-                strip_joiner(dest_url)
-            };
-            out.push(Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }));
+            let dest_url = if link_type == LinkType::Autolink { dest_url } else { strip_joiner(dest_url) };
+            let dest_url = under_base_path(dest_url, &cx.site.config.base_path);
+            out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            let dest_url = under_base_path(strip_joiner(dest_url), &cx.site.config.base_path);
+            out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
         }
         Event::End(TagEnd::Link) => {
             if !links.pop().unwrap_or(false) {
@@ -254,12 +223,17 @@ fn push_inline<'a>(
     }
 }
 
-fn strip_joiner(s: CowStr) -> CowStr {
-    if s.contains(JOINER) {
-        s.replace(JOINER, "").into()
-    } else {
-        s
+/// Editors write files under static/ from the site root ("/files/plan.pdf"); the site may
+/// be served from a sub-path, so such links are put under the base path.
+fn under_base_path<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
+    match dest.strip_prefix('/') {
+        Some(rest) if !rest.starts_with('/') && base_path != "/" => format!("{base_path}{rest}").into(),
+        _ => dest,
     }
+}
+
+fn strip_joiner(s: CowStr) -> CowStr {
+    if s.contains(JOINER) { s.replace(JOINER, "").into() } else { s }
 }
 
 fn heading_number(level: HeadingLevel) -> usize {
@@ -301,11 +275,7 @@ pub fn slugify(title: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
+    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
 }
 
 /// `wanted`, or `wanted-1`, `wanted-2`… when that id is taken on the page.
@@ -347,10 +317,7 @@ fn protected_ranges(text: &str) -> Vec<Range<usize>> {
         match event {
             Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => ranges.push(range),
             Event::Start(Tag::CodeBlock(_)) => ranges.push(range),
-            Event::Start(Tag::Link {
-                link_type: LinkType::Autolink | LinkType::Email,
-                ..
-            }) => ranges.push(range),
+            Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }) => ranges.push(range),
             _ => {}
         }
     }
@@ -385,11 +352,7 @@ pub fn mark_cjk_emphasis(text: &str) -> (String, Vec<usize>) {
             i += 1;
         }
         let end = i;
-        let backslashes = bytes[..start]
-            .iter()
-            .rev()
-            .take_while(|&&b| b == b'\\')
-            .count();
+        let backslashes = bytes[..start].iter().rev().take_while(|&&b| b == b'\\').count();
         if backslashes % 2 == 1 || is_protected(start) {
             continue;
         }
@@ -469,18 +432,8 @@ mod tests {
 
     fn render_with(site: &Site, md: &str) -> (String, Vec<Diagnostic>) {
         let index = link::link(site);
-        let cx = MarkdownContext {
-            site,
-            index: &index,
-            lang: "zh",
-            anchor_label: "本节链接",
-        };
-        render_markdown(
-            md,
-            &cx,
-            Path::new("content/complexes/huangyan-moulds.md"),
-            10,
-        )
+        let cx = MarkdownContext { site, index: &index, lang: "zh", anchor_label: "本节链接：{title}" };
+        render_markdown(md, &cx, Path::new("content/complexes/huangyan-moulds.md"), 10)
     }
 
     fn render(md: &str) -> String {
@@ -491,14 +444,10 @@ mod tests {
 
     #[test]
     fn tables_footnotes_and_strikethrough() {
-        let html = render(
-            "| 指标 | 数值 |\n|---|--:|\n| 服务企业 | 7.79万 |\n\n正文[^1]，~~旧~~\n\n[^1]: 来源说明。\n",
-        );
+        let html =
+            render("| 指标 | 数值 |\n|---|--:|\n| 服务企业 | 7.79万 |\n\n正文[^1]，~~旧~~\n\n[^1]: 来源说明。\n");
         assert!(html.contains("<table>"), "{html}");
-        assert!(
-            html.contains("<td style=\"text-align: right\">7.79万</td>"),
-            "{html}"
-        );
+        assert!(html.contains("<td style=\"text-align: right\">7.79万</td>"), "{html}");
         assert!(html.contains("class=\"footnote-reference\""), "{html}");
         assert!(html.contains("class=\"footnote-definition\""), "{html}");
         assert!(html.contains("<del>旧</del>"), "{html}");
@@ -511,10 +460,7 @@ mod tests {
         assert!(render("*强调，*文字").contains("<em>强调，</em>文字"));
         // Ordinary emphasis and Latin text are unchanged; no joiner is left behind.
         let html = render("**Note:** text and **粗体**。");
-        assert!(
-            html.contains("<strong>Note:</strong> text and <strong>粗体</strong>。"),
-            "{html}"
-        );
+        assert!(html.contains("<strong>Note:</strong> text and <strong>粗体</strong>。"), "{html}");
         assert!(!html.contains('\u{2060}'));
     }
 
@@ -522,10 +468,7 @@ mod tests {
     fn chinese_emphasis_leaves_code_alone() {
         let html = render("`**注意：**正文` and\n\n```\n**注意：**正文\n```\n");
         assert!(html.contains("<code>**注意：**正文</code>"), "{html}");
-        assert!(
-            html.contains("<pre><code>**注意：**正文\n</code></pre>"),
-            "{html}"
-        );
+        assert!(html.contains("<pre><code>**注意：**正文\n</code></pre>"), "{html}");
         assert!(
             render(r"\**注意：**正文").contains("*<em>注意：</em>*正文")
                 || !render(r"\**注意：**正文").contains("<strong>")
@@ -536,10 +479,7 @@ mod tests {
     fn chinese_heading_ids() {
         let html = render("# 概况\n\n## 二、服务 Services\n\n## 概况\n\n## Sources\n");
         // An h1 in a body becomes h2: the page has its own h1.
-        assert!(
-            html.contains("<h2 id=\"概况\">概况 <a class=\"heading-anchor\" href=\"#概况\""),
-            "{html}"
-        );
+        assert!(html.contains("<h2 id=\"概况\">概况 <a class=\"heading-anchor\" href=\"#概况\""), "{html}");
         assert!(html.contains("<h3 id=\"二服务-services\">"), "{html}");
         assert!(html.contains("<h3 id=\"概况-1\">"), "{html}");
         assert!(html.contains("<h3 id=\"sources-1\">"), "{html}");
@@ -550,35 +490,29 @@ mod tests {
 
     #[test]
     fn internal_links_resolve() {
-        let html = render(
-            "见[黄岩](@/complexes/huangyan-moulds#services)和[会议](@/reports/taizhou-meeting-2019)。",
-        );
-        assert!(
-            html.contains("<a href=\"/a/b/complexes/huangyan-moulds/#services\">黄岩</a>"),
-            "{html}"
-        );
-        assert!(
-            html.contains("<a href=\"/a/b/reports/taizhou-meeting-2019/\">会议</a>"),
-            "{html}"
-        );
+        let html = render("见[黄岩](@/complexes/huangyan-moulds#services)和[会议](@/reports/taizhou-meeting-2019)。");
+        assert!(html.contains("<a href=\"/a/b/complexes/huangyan-moulds/#services\">黄岩</a>"), "{html}");
+        assert!(html.contains("<a href=\"/a/b/reports/taizhou-meeting-2019/\">会议</a>"), "{html}");
+    }
+
+    #[test]
+    fn root_relative_links_go_under_the_base_path() {
+        let html = render("[规划](/files/plan.pdf) ![图](/photos/a.jpg) [外部](https://example.org/x) [本页](#a)");
+        assert!(html.contains("<a href=\"/a/b/files/plan.pdf\">规划</a>"), "{html}");
+        assert!(html.contains("<img src=\"/a/b/photos/a.jpg\" alt=\"图\""), "{html}");
+        assert!(html.contains("<a href=\"https://example.org/x\">"), "{html}");
+        assert!(html.contains("<a href=\"#a\">"), "{html}");
     }
 
     #[test]
     fn broken_internal_link_points_at_the_editors_line_and_column() {
-        let (html, diags) = render_with(
-            &small_site(),
-            "第一行\n\n**注意：**见[模具](@/complexes/huangyan-mold)。\n",
-        );
+        let (html, diags) = render_with(&small_site(), "第一行\n\n**注意：**见[模具](@/complexes/huangyan-mold)。\n");
         assert_eq!(diags.len(), 1, "{diags:?}");
         let d = &diags[0];
         assert_eq!(d.path, Path::new("content/complexes/huangyan-moulds.md"));
         // Body starts on line 10: the third body line is line 12; "@" is the 14th character.
         assert_eq!((d.line, d.column), (12, 14), "{d:?}");
-        assert!(
-            d.message.contains("did you mean \"huangyan-moulds\""),
-            "{}",
-            d.message
-        );
+        assert!(d.message.contains("did you mean \"huangyan-moulds\""), "{}", d.message);
         assert!(html.contains("见模具。"), "{html}");
     }
 

@@ -56,29 +56,14 @@ pub fn default_theme() -> Result<Theme, Diagnostics> {
 /// Renders every HTML page in every language, plus the theme's assets.
 pub fn render_site(site: &Site, index: &Index, theme: &Theme) -> (Vec<OutputFile>, Diagnostics) {
     let catalog = Catalog::new(site, index);
-    let langs: Vec<LangViews> = site
-        .config
-        .languages
-        .iter()
-        .map(|l| LangViews::new(site, index, theme, &catalog, l))
-        .collect();
-    let shared = Shared {
-        site,
-        index,
-        theme,
-        catalog: &catalog,
-        langs: &langs,
-    };
+    let langs: Vec<LangViews> =
+        site.config.languages.iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
+    let shared = Shared { site, index, theme, catalog: &catalog, langs: &langs };
 
     let jobs = shared.jobs();
-    let results: Vec<(Option<OutputFile>, Diagnostics)> =
-        jobs.par_iter().map(|job| shared.render_job(job)).collect();
+    let results: Vec<(Option<OutputFile>, Diagnostics)> = jobs.par_iter().map(|job| shared.render_job(job)).collect();
 
-    let mut files: Vec<OutputFile> = theme
-        .assets
-        .iter()
-        .map(|(p, b)| OutputFile::new(p.clone(), b.clone()))
-        .collect();
+    let mut files: Vec<OutputFile> = theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())).collect();
     let mut diags = Diagnostics::new();
     for (file, d) in results {
         files.extend(file);
@@ -101,14 +86,7 @@ enum Facet {
 }
 
 impl Facet {
-    const ALL: [Facet; 6] = [
-        Facet::City,
-        Facet::Level,
-        Facet::Status,
-        Facet::Mode,
-        Facet::Industry,
-        Facet::Service,
-    ];
+    const ALL: [Facet; 6] = [Facet::City, Facet::Level, Facet::Status, Facet::Mode, Facet::Industry, Facet::Service];
 
     fn key(self) -> &'static str {
         match self {
@@ -190,11 +168,7 @@ impl Catalog {
         let mut complex_order: Vec<usize> = (0..site.complexes.len()).collect();
         complex_order.sort_by_key(|&i| {
             let c = &site.complexes[i];
-            (
-                v.levels.rank(&c.level),
-                v.cities.rank(&c.location.city),
-                c.id.as_str(),
-            )
+            (v.levels.rank(&c.level), v.cities.rank(&c.location.city), c.id.as_str())
         });
 
         let facets = Facet::ALL
@@ -207,10 +181,8 @@ impl Catalog {
                     }
                 }
                 let vocab = facet.vocab(&site.config);
-                let mut terms: Vec<(String, Vec<usize>)> = by_term
-                    .into_iter()
-                    .map(|(t, l)| (t.to_string(), l))
-                    .collect();
+                let mut terms: Vec<(String, Vec<usize>)> =
+                    by_term.into_iter().map(|(t, l)| (t.to_string(), l)).collect();
                 terms.sort_by(|a, b| (vocab.rank(&a.0), &a.0).cmp(&(vocab.rank(&b.0), &b.0)));
                 FacetTerms { facet, terms }
             })
@@ -226,25 +198,14 @@ impl Catalog {
             kinds.entry(r.kind.as_str()).or_default().push(i);
         }
         let mut years: Vec<(i16, Vec<usize>)> = years.into_iter().collect();
-        years.sort_by(|a, b| b.0.cmp(&a.0));
-        let mut kinds: Vec<(String, Vec<usize>)> =
-            kinds.into_iter().map(|(k, l)| (k.to_string(), l)).collect();
-        kinds.sort_by(|a, b| {
-            (v.report_kinds.rank(&a.0), &a.0).cmp(&(v.report_kinds.rank(&b.0), &b.0))
-        });
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
+        let mut kinds: Vec<(String, Vec<usize>)> = kinds.into_iter().map(|(k, l)| (k.to_string(), l)).collect();
+        kinds.sort_by(|a, b| (v.report_kinds.rank(&a.0), &a.0).cmp(&(v.report_kinds.rank(&b.0), &b.0)));
 
-        let mut menu: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].menu.is_some())
-            .collect();
+        let mut menu: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].menu.is_some()).collect();
         menu.sort_by_key(|&i| (site.pages[i].menu, site.pages[i].id.as_str()));
 
-        Catalog {
-            complex_order,
-            facets,
-            years,
-            kinds,
-            menu,
-        }
+        Catalog { complex_order, facets, years, kinds, menu }
     }
 
     fn facet(&self, f: Facet) -> &FacetTerms {
@@ -268,38 +229,19 @@ struct LangViews<'a> {
 }
 
 impl<'a> LangViews<'a> {
-    fn new(
-        site: &'a Site,
-        index: &Index,
-        theme: &Theme,
-        catalog: &Catalog,
-        lang: &'a str,
-    ) -> LangViews<'a> {
+    fn new(site: &'a Site, index: &Index, theme: &Theme, catalog: &Catalog, lang: &'a str) -> LangViews<'a> {
         let vw = Viewer::new(site, lang);
         let strings = theme.strings(lang, site.config.default_language());
         let s = |k: &str| strings.get(k).cloned().unwrap_or_default();
         let base = &site.config.base_path;
         let _ = index;
 
-        let complex_cards: Vec<ComplexCardV> =
-            site.complexes.iter().map(|c| vw.complex_card(c)).collect();
+        let complex_cards: Vec<ComplexCardV> = site.complexes.iter().map(|c| vw.complex_card(c)).collect();
         let complex_links: IndexMap<String, LinkV> = complex_cards
             .iter()
-            .map(|c| {
-                (
-                    c.id.clone(),
-                    LinkV {
-                        label: c.name.clone(),
-                        url: Some(c.url.clone()),
-                    },
-                )
-            })
+            .map(|c| (c.id.clone(), LinkV { label: c.name.clone(), url: Some(c.url.clone()) }))
             .collect();
-        let report_cards = site
-            .reports
-            .iter()
-            .map(|r| vw.report_card(r, &complex_links))
-            .collect();
+        let report_cards = site.reports.iter().map(|r| vw.report_card(r, &complex_links)).collect();
 
         let facets = catalog
             .facets
@@ -324,10 +266,7 @@ impl<'a> LangViews<'a> {
             .iter()
             .map(|(y, l)| CountV {
                 id: y.to_string(),
-                label: Txt {
-                    text: year_label(*y, lang),
-                    lang: None,
-                },
+                label: Txt { text: year_label(*y, lang), lang: None },
                 url: Some(vw.url(Route::ReportYear(*y))),
                 count: l.len(),
             })
@@ -348,6 +287,7 @@ impl<'a> LangViews<'a> {
             description: vw.opt(&site.config.description),
             publisher: vw.opt(&site.config.publisher),
             data_licence: vw.opt(&site.config.data_licence),
+            data_licence_url: site.config.data_licence_url.clone(),
             base_path: base.clone(),
             home_url: vw.url(Route::Home),
             complexes_url: vw.url(Route::Complexes),
@@ -368,24 +308,11 @@ impl<'a> LangViews<'a> {
                 .iter()
                 .map(|&i| {
                     let p = &site.pages[i];
-                    LinkV {
-                        label: vw.txt(&p.title),
-                        url: Some(vw.url(Route::Page(p.id.as_str()))),
-                    }
+                    LinkV { label: vw.txt(&p.title), url: Some(vw.url(Route::Page(p.id.as_str()))) }
                 })
                 .collect(),
         };
-        LangViews {
-            lang,
-            strings,
-            site: site_v,
-            complex_cards,
-            report_cards,
-            complex_links,
-            facets,
-            years,
-            kinds,
-        }
+        LangViews { lang, strings, site: site_v, complex_cards, report_cards, complex_links, facets, years, kinds }
     }
 
     fn s<'k>(&'k self, key: &'k str) -> &'k str {
@@ -398,11 +325,7 @@ impl<'a> LangViews<'a> {
 }
 
 fn year_label(year: i16, lang: &str) -> String {
-    if lang == "zh" {
-        format!("{year}年")
-    } else {
-        year.to_string()
-    }
+    if lang == "zh" { format!("{year}年") } else { year.to_string() }
 }
 
 /// One page to render.
@@ -468,21 +391,12 @@ impl<'a> Shared<'a> {
         jobs
     }
 
-    fn body(
-        &self,
-        lv: &LangViews,
-        body: &Body,
-        diags: &mut Diagnostics,
-    ) -> (String, Option<String>) {
+    fn body(&self, lv: &LangViews, body: &Body, diags: &mut Diagnostics) -> (String, Option<String>) {
         let Some(part) = body.get(lv.lang) else {
             return (String::new(), None);
         };
         // The heading links' label is read out inside the body, so it is in the body's language.
-        let body_strings = self
-            .langs
-            .iter()
-            .find(|l| l.lang == part.lang)
-            .unwrap_or(lv);
+        let body_strings = self.langs.iter().find(|l| l.lang == part.lang).unwrap_or(lv);
         let cx = MarkdownContext {
             site: self.site,
             index: self.index,
@@ -506,22 +420,12 @@ impl<'a> Shared<'a> {
 
         let spec = match job {
             Job::Home => {
-                let latest = self
-                    .index
-                    .reports_newest_first
-                    .iter()
-                    .take(5)
-                    .map(|&i| &lv.report_cards[i])
-                    .collect();
+                let latest = self.index.reports_newest_first.iter().take(5).map(|&i| &lv.report_cards[i]).collect();
                 let total = site.complexes.len();
                 let home = HomeV {
                     total,
                     total_text: vw.number(total),
-                    totals: vec![
-                        lv.facet(Facet::Level),
-                        lv.facet(Facet::City),
-                        lv.facet(Facet::Status),
-                    ],
+                    totals: vec![lv.facet(Facet::Level), lv.facet(Facet::City), lv.facet(Facet::Status)],
                     latest_reports: latest,
                 };
                 ctx.insert("home", &home);
@@ -537,12 +441,7 @@ impl<'a> Shared<'a> {
                 let directory = DirectoryV {
                     total: site.complexes.len(),
                     total_text: vw.number(site.complexes.len()),
-                    complexes: self
-                        .catalog
-                        .complex_order
-                        .iter()
-                        .map(|&i| &lv.complex_cards[i])
-                        .collect(),
+                    complexes: self.catalog.complex_order.iter().map(|&i| &lv.complex_cards[i]).collect(),
                     facets: &lv.facets,
                 };
                 ctx.insert("directory", &directory);
@@ -607,11 +506,8 @@ impl<'a> Shared<'a> {
                     .map(|l| l.iter().map(|&r| lv.report_cards[r].clone()).collect())
                     .unwrap_or_default();
                 let complex = vw.complex(c, body, reports);
-                let description = complex
-                    .summary
-                    .as_ref()
-                    .map(|s| s.text.clone())
-                    .unwrap_or_else(|| complex.name.text.clone());
+                let description =
+                    complex.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| complex.name.text.clone());
                 let title = complex.name.text.clone();
                 ctx.insert("complex", &complex);
                 PageSpec {
@@ -626,21 +522,11 @@ impl<'a> Shared<'a> {
                 let (scope, list, route, title): (&str, &[usize], Route, String) = match job {
                     Job::ReportYear(_) => {
                         let (y, l) = &self.catalog.years[n];
-                        (
-                            "year",
-                            l,
-                            Route::ReportYear(*y),
-                            lv.s("reports_year_title").replace("{year}", &y.to_string()),
-                        )
+                        ("year", l, Route::ReportYear(*y), lv.s("reports_year_title").replace("{year}", &y.to_string()))
                     }
                     Job::ReportKind(_) => {
                         let (k, l) = &self.catalog.kinds[n];
-                        (
-                            "kind",
-                            l,
-                            Route::ReportKind(k),
-                            vw.term(&site.config.vocab.report_kinds, k).text,
-                        )
+                        ("kind", l, Route::ReportKind(k), vw.term(&site.config.vocab.report_kinds, k).text)
                     }
                     _ => {
                         let per = site.config.reports_per_page.max(1);
@@ -663,11 +549,7 @@ impl<'a> Shared<'a> {
                         previous_url: (n > 1).then(|| vw.url(Route::Reports(n - 1))),
                         next_url: (n < total).then(|| vw.url(Route::Reports(n + 1))),
                         pages: (1..=total)
-                            .map(|p| PageLinkV {
-                                number: p,
-                                url: vw.url(Route::Reports(p)),
-                                current: p == n,
-                            })
+                            .map(|p| PageLinkV { number: p, url: vw.url(Route::Reports(p)), current: p == n })
                             .collect(),
                     }
                 });
@@ -680,31 +562,15 @@ impl<'a> Shared<'a> {
                 };
                 ctx.insert("reports", &reports);
                 let description = format!("{title} | {}", plain(&site.config.title));
-                PageSpec {
-                    route: Some(route),
-                    template: "reports.html",
-                    title,
-                    description,
-                    section: "reports",
-                }
+                PageSpec { route: Some(route), template: "reports.html", title, description, section: "reports" }
             }
             Job::Report(i) => {
                 let r = &site.reports[i];
                 let body = self.body(lv, &r.body, &mut diags);
-                let city_pages = |c: &str| {
-                    self.catalog
-                        .facet(Facet::City)
-                        .terms
-                        .iter()
-                        .any(|(id, _)| id == c)
-                };
+                let city_pages = |c: &str| self.catalog.facet(Facet::City).terms.iter().any(|(id, _)| id == c);
                 let report = vw.report(r, body, &lv.complex_links, &city_pages);
                 let title = report.title.text.clone();
-                let description = report
-                    .summary
-                    .as_ref()
-                    .map(|s| s.text.clone())
-                    .unwrap_or_else(|| title.clone());
+                let description = report.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| title.clone());
                 ctx.insert("report", &report);
                 PageSpec {
                     route: Some(Route::Report(r.id.as_str())),
@@ -726,11 +592,8 @@ impl<'a> Shared<'a> {
                     body_lang,
                 };
                 let title = content.title.text.clone();
-                let description = content
-                    .summary
-                    .as_ref()
-                    .map(|s| s.text.clone())
-                    .unwrap_or_else(|| site_description.clone());
+                let description =
+                    content.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| site_description.clone());
                 ctx.insert("content", &content);
                 PageSpec {
                     route: Some(Route::Page(p.id.as_str())),
@@ -785,11 +648,7 @@ impl<'a> Shared<'a> {
             })
             .collect();
         items.sort_by(|a, b| (vocab.rank(&a.id), &a.id).cmp(&(vocab.rank(&b.id), &b.id)));
-        CountGroupV {
-            key: facet.key().into(),
-            title: lv.s(&format!("facet_{}", facet.key())).into(),
-            items,
-        }
+        CountGroupV { key: facet.key().into(), title: lv.s(&format!("facet_{}", facet.key())).into(), items }
     }
 
     fn page_meta(&self, lv: &LangViews, spec: &PageSpec<'_>) -> PageMetaV {
@@ -827,9 +686,7 @@ impl<'a> Shared<'a> {
             canonical: spec.route.map(|r| link::absolute_url(site, lv.lang, r)),
             url,
             section: spec.section.to_string(),
-            x_default: spec
-                .route
-                .map(|r| link::absolute_url(site, site.config.default_language(), r)),
+            x_default: spec.route.map(|r| link::absolute_url(site, site.config.default_language(), r)),
             languages,
         }
     }

@@ -35,10 +35,7 @@ fn vocab(name: &'static str, terms: &[(&str, &str, &str)]) -> Vocabulary {
 
 pub fn config() -> Config {
     Config {
-        title: t(
-            "浙江省产业创新服务综合体",
-            "Zhejiang Industrial Innovation Service Complexes",
-        ),
+        title: t("浙江省产业创新服务综合体", "Zhejiang Industrial Innovation Service Complexes"),
         description: t(
             "介绍浙江省产业创新服务综合体的公开资料。",
             "Public facts about Zhejiang's industrial innovation service complexes.",
@@ -51,58 +48,26 @@ pub fn config() -> Config {
         reports_per_page: 1,
         sanitize_html: true,
         data_licence: t("CC BY 4.0", ""),
+        data_licence_url: Some("https://creativecommons.org/licenses/by/4.0/".into()),
         vocab: Vocabularies {
-            cities: vocab(
-                "cities",
-                &[
-                    ("hangzhou", "杭州市", "Hangzhou"),
-                    ("taizhou", "台州市", "Taizhou"),
-                ],
-            ),
-            levels: vocab(
-                "levels",
-                &[
-                    ("provincial", "省级", "Provincial"),
-                    ("municipal", "市级", "Municipal"),
-                ],
-            ),
+            cities: vocab("cities", &[("hangzhou", "杭州市", "Hangzhou"), ("taizhou", "台州市", "Taizhou")]),
+            levels: vocab("levels", &[("provincial", "省级", "Provincial"), ("municipal", "市级", "Municipal")]),
             statuses: vocab("statuses", &[("creation", "创建", "Under construction")]),
             list_types: vocab("list_types", &[("creation", "创建名单", "Creation list")]),
-            modes: vocab(
-                "modes",
-                &[("enterprise-led", "龙头企业带动", "Leading-enterprise-led")],
-            ),
-            industry_categories: vocab(
-                "industry_categories",
-                &[("traditional", "传统产业", "Traditional industry")],
-            ),
-            industries: vocab(
-                "industries",
-                &[
-                    ("moulds", "模具", "Moulds"),
-                    ("valves", "水暖阀门", "Valves"),
-                ],
-            ),
+            modes: vocab("modes", &[("enterprise-led", "龙头企业带动", "Leading-enterprise-led")]),
+            industry_categories: vocab("industry_categories", &[("traditional", "传统产业", "Traditional industry")]),
+            industries: vocab("industries", &[("moulds", "模具", "Moulds"), ("valves", "水暖阀门", "Valves")]),
             service_elements: vocab(
                 "service_elements",
-                &[
-                    ("testing", "检验检测", "Inspection and testing"),
-                    ("design", "工业设计", "Industrial design"),
-                ],
+                &[("testing", "检验检测", "Inspection and testing"), ("design", "工业设计", "Industrial design")],
             ),
             indicators: vocab(
                 "indicators",
-                &[
-                    ("enterprises-served", "服务企业", "Enterprises served"),
-                    ("investment", "投资", "Investment"),
-                ],
+                &[("enterprises-served", "服务企业", "Enterprises served"), ("investment", "投资", "Investment")],
             ),
             report_kinds: vocab(
                 "report_kinds",
-                &[
-                    ("site-meeting", "现场推进会", "Site promotion meeting"),
-                    ("news", "综合报道", "General news"),
-                ],
+                &[("site-meeting", "现场推进会", "Site promotion meeting"), ("news", "综合报道", "General news")],
             ),
             attendee_roles: vocab("attendee_roles", &[("speaks", "讲话", "Speaks")]),
         },
@@ -110,14 +75,7 @@ pub fn config() -> Config {
 }
 
 fn body(lang: &str, md: &str, path: &str, first_line: usize) -> Body {
-    Body {
-        parts: vec![BodyPart {
-            lang: lang.into(),
-            markdown: md.into(),
-            path: PathBuf::from(path),
-            first_line,
-        }],
-    }
+    Body { parts: vec![BodyPart { lang: lang.into(), markdown: md.into(), path: PathBuf::from(path), first_line }] }
 }
 
 fn stat(indicator: &str, value: f64, unit: &str, when: When, cumulative: bool) -> Statistic {
@@ -137,13 +95,8 @@ fn stat(indicator: &str, value: f64, unit: &str, when: When, cumulative: bool) -
 pub fn huangyan() -> Complex {
     Complex {
         id: Id::parse("huangyan-moulds").unwrap(),
-        origin: Origin {
-            path: "content/complexes/huangyan-moulds.md".into(),
-        },
-        name: t(
-            "黄岩模具产业创新服务综合体",
-            "Huangyan Moulds Industrial Innovation Service Complex",
-        ),
+        origin: Origin { path: "content/complexes/huangyan-moulds.md".into() },
+        name: t("黄岩模具产业创新服务综合体", "Huangyan Moulds Industrial Innovation Service Complex"),
         short_names: vec![t("黄岩模具综合体", "")],
         level: "provincial".into(),
         status: Some("creation".into()),
@@ -169,10 +122,7 @@ pub fn huangyan() -> Complex {
             year: Some(2018),
             batch: Some("1".into()),
             announced: Some(date("2018-01")),
-            issuer: t(
-                "浙江省科技厅",
-                "Zhejiang Department of Science and Technology",
-            ),
+            issuer: t("浙江省科技厅", "Zhejiang Department of Science and Technology"),
             document: None,
             source: None,
         }],
@@ -187,27 +137,9 @@ pub fn huangyan() -> Complex {
             ..Facilities::default()
         }),
         statistics: vec![
-            stat(
-                "enterprises-served",
-                60_000.0,
-                "家",
-                When::AsOf(date("2018-12")),
-                true,
-            ),
-            stat(
-                "enterprises-served",
-                77_900.0,
-                "家",
-                When::AsOf(date("2019-10")),
-                true,
-            ),
-            stat(
-                "investment",
-                164.0,
-                "亿元",
-                When::Period(date("2019")),
-                false,
-            ),
+            stat("enterprises-served", 60_000.0, "家", When::AsOf(date("2018-12")), true),
+            stat("enterprises-served", 77_900.0, "家", When::AsOf(date("2019-10")), true),
+            stat("investment", 164.0, "亿元", When::Period(date("2019")), false),
         ],
         summary: t("服务黄岩模具产业的综合体。", ""),
         contact: None,
@@ -218,6 +150,7 @@ pub fn huangyan() -> Complex {
             publisher: t("浙江新闻", "Zhejiang News"),
             url: Some("https://example.org/news".into()),
             published: Some(date("2019-04-30")),
+            note: Text::default(),
         }],
         last_reviewed: Some(date("2024-05-01")),
         body: body(
@@ -233,13 +166,8 @@ pub fn huangyan() -> Complex {
 pub fn yuhuan() -> Complex {
     Complex {
         id: Id::parse("yuhuan-valves").unwrap(),
-        origin: Origin {
-            path: "content/complexes/yuhuan-valves.yaml".into(),
-        },
-        name: t(
-            "玉环水暖阀门产业创新服务综合体",
-            "Yuhuan Valves Industrial Innovation Service Complex",
-        ),
+        origin: Origin { path: "content/complexes/yuhuan-valves.yaml".into() },
+        name: t("玉环水暖阀门产业创新服务综合体", "Yuhuan Valves Industrial Innovation Service Complex"),
         short_names: vec![],
         level: "municipal".into(),
         status: None,
@@ -276,9 +204,7 @@ pub fn yuhuan() -> Complex {
 pub fn meeting() -> Report {
     Report {
         id: Id::parse("taizhou-meeting-2019").unwrap(),
-        origin: Origin {
-            path: "content/reports/taizhou-meeting-2019.md".into(),
-        },
+        origin: Origin { path: "content/reports/taizhou-meeting-2019.md".into() },
         title: t(
             "全省产业创新服务综合体建设现场推进会在台州召开",
             "Site meeting on innovation service complexes held in Taizhou",
@@ -290,24 +216,15 @@ pub fn meeting() -> Report {
         location_name: t("黄岩模具综合体", "Huangyan moulds complex"),
         location_city: Some("taizhou".into()),
         location_complex: Some(Id::parse("huangyan-moulds").unwrap()),
-        organisers: vec![t(
-            "浙江省科技厅",
-            "Zhejiang Department of Science and Technology",
-        )],
+        organisers: vec![t("浙江省科技厅", "Zhejiang Department of Science and Technology")],
         attendees: vec![Attendee {
             name: t("某某", "Mou Mou"),
             title: t("副省长", "Vice-governor"),
             organisation: t("浙江省人民政府", ""),
             role: Some("speaks".into()),
         }],
-        complexes: vec![
-            Id::parse("huangyan-moulds").unwrap(),
-            Id::parse("yuhuan-valves").unwrap(),
-        ],
-        summary: t(
-            "会议总结了综合体建设经验。",
-            "The meeting reviewed what the complexes have achieved.",
-        ),
+        complexes: vec![Id::parse("huangyan-moulds").unwrap(), Id::parse("yuhuan-valves").unwrap()],
+        summary: t("会议总结了综合体建设经验。", "The meeting reviewed what the complexes have achieved."),
         photos: vec![Photo {
             file: "photos/taizhou-2019/hall.jpg".into(),
             alt: t("会场全景", "The meeting hall"),
@@ -325,6 +242,7 @@ pub fn meeting() -> Report {
             url: Some("https://example.org/news".into()),
             published: Some(date("2019-04-30")),
             reuse: t("纯事实新闻", "Factual news"),
+            note: t("原文见浙江新闻客户端。", ""),
         }),
         published: Some(date("2019-04-30")),
         updated: None,
@@ -342,9 +260,7 @@ pub fn meeting() -> Report {
 pub fn older_report() -> Report {
     Report {
         id: Id::parse("first-batch-2018").unwrap(),
-        origin: Origin {
-            path: "content/reports/first-batch-2018.yaml".into(),
-        },
+        origin: Origin { path: "content/reports/first-batch-2018.yaml".into() },
         title: t("首批省级综合体名单公布", "First provincial list announced"),
         kind: "news".into(),
         event_date: None,
@@ -370,19 +286,12 @@ pub fn older_report() -> Report {
 pub fn about() -> Page {
     Page {
         id: Id::parse("about").unwrap(),
-        origin: Origin {
-            path: "content/pages/about.md".into(),
-        },
+        origin: Origin { path: "content/pages/about.md".into() },
         title: t("关于本站", "About"),
         summary: t("本站说明。", "About this site."),
         updated: Some(date("2024-05")),
         menu: Some(1),
-        body: body(
-            "en",
-            "This site publishes facts.\n",
-            "content/pages/about.en.md",
-            5,
-        ),
+        body: body("en", "This site publishes facts.\n", "content/pages/about.en.md", 5),
         draft: false,
     }
 }

@@ -16,69 +16,24 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 /// The default theme's templates, embedded so that a site needs no themes folder.
 /// `every_default_theme_file_is_embedded` keeps this list in step with the folder.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "home.html",
-        include_str!("../../themes/default/templates/home.html"),
-    ),
-    (
-        "complexes.html",
-        include_str!("../../themes/default/templates/complexes.html"),
-    ),
-    (
-        "browse.html",
-        include_str!("../../themes/default/templates/browse.html"),
-    ),
-    (
-        "profile.html",
-        include_str!("../../themes/default/templates/profile.html"),
-    ),
-    (
-        "reports.html",
-        include_str!("../../themes/default/templates/reports.html"),
-    ),
-    (
-        "report.html",
-        include_str!("../../themes/default/templates/report.html"),
-    ),
-    (
-        "page.html",
-        include_str!("../../themes/default/templates/page.html"),
-    ),
-    (
-        "search.html",
-        include_str!("../../themes/default/templates/search.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
-    (
-        "partials/complex_list.html",
-        include_str!("../../themes/default/templates/partials/complex_list.html"),
-    ),
-    (
-        "partials/report_list.html",
-        include_str!("../../themes/default/templates/partials/report_list.html"),
-    ),
-    (
-        "partials/counts.html",
-        include_str!("../../themes/default/templates/partials/counts.html"),
-    ),
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("home.html", include_str!("../../themes/default/templates/home.html")),
+    ("complexes.html", include_str!("../../themes/default/templates/complexes.html")),
+    ("browse.html", include_str!("../../themes/default/templates/browse.html")),
+    ("profile.html", include_str!("../../themes/default/templates/profile.html")),
+    ("reports.html", include_str!("../../themes/default/templates/reports.html")),
+    ("report.html", include_str!("../../themes/default/templates/report.html")),
+    ("page.html", include_str!("../../themes/default/templates/page.html")),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("partials/complex_list.html", include_str!("../../themes/default/templates/partials/complex_list.html")),
+    ("partials/report_list.html", include_str!("../../themes/default/templates/partials/report_list.html")),
+    ("partials/counts.html", include_str!("../../themes/default/templates/partials/counts.html")),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
-    (
-        "assets/style.css",
-        include_bytes!("../../themes/default/static/assets/style.css"),
-    ),
-    (
-        "assets/icon.svg",
-        include_bytes!("../../themes/default/static/assets/icon.svg"),
-    ),
+    ("assets/style.css", include_bytes!("../../themes/default/static/assets/style.css")),
+    ("assets/icon.svg", include_bytes!("../../themes/default/static/assets/icon.svg")),
 ];
 
 const DEFAULT_STRINGS: &str = include_str!("../../themes/default/strings.yaml");
@@ -118,14 +73,8 @@ pub fn default_files() -> ThemeFiles {
             })
             .collect(),
         overrides: Vec::new(),
-        strings: vec![(
-            "themes/default/strings.yaml".to_string(),
-            DEFAULT_STRINGS.to_string(),
-        )],
-        assets: DEFAULT_STATIC
-            .iter()
-            .map(|(p, b)| (p.to_string(), b.to_vec()))
-            .collect(),
+        strings: vec![("themes/default/strings.yaml".to_string(), DEFAULT_STRINGS.to_string())],
+        assets: DEFAULT_STATIC.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect(),
     }
 }
 
@@ -137,11 +86,7 @@ pub fn read_files(root: &Path, config: &Config) -> Result<ThemeFiles, Diagnostic
     let theme_dir = root.join("themes").join(&config.theme);
     if theme_dir.is_dir() {
         let rel = format!("themes/{}", config.theme);
-        for (name, bytes) in read_tree(
-            &theme_dir.join("templates"),
-            &format!("{rel}/templates"),
-            &mut diags,
-        ) {
+        for (name, bytes) in read_tree(&theme_dir.join("templates"), &format!("{rel}/templates"), &mut diags) {
             let text = text_of(&name, bytes, &format!("{rel}/templates"), &mut diags);
             let path = format!("{rel}/templates/{name}");
             match files.theme.iter_mut().find(|t| t.name == name) {
@@ -149,11 +94,7 @@ pub fn read_files(root: &Path, config: &Config) -> Result<ThemeFiles, Diagnostic
                 None => files.theme.push(TemplateFile { name, path, text }),
             }
         }
-        for (name, bytes) in read_tree(
-            &theme_dir.join("static"),
-            &format!("{rel}/static"),
-            &mut diags,
-        ) {
+        for (name, bytes) in read_tree(&theme_dir.join("static"), &format!("{rel}/static"), &mut diags) {
             files.assets.retain(|(p, _)| *p != name);
             files.assets.push((name, bytes));
         }
@@ -175,39 +116,23 @@ pub fn read_files(root: &Path, config: &Config) -> Result<ThemeFiles, Diagnostic
                 "site.yaml",
                 0,
                 0,
-                format!(
-                    "theme \"{}\" not found: there is no folder themes/{}/",
-                    config.theme, config.theme
-                ),
+                format!("theme \"{}\" not found: there is no folder themes/{}/", config.theme, config.theme),
             )
             .with_hint("create the folder, or remove `theme:` to use the built-in default theme"),
         );
     }
     for (name, bytes) in read_tree(&root.join("templates"), "templates", &mut diags) {
         let text = text_of(&name, bytes, "templates", &mut diags);
-        files.overrides.push(TemplateFile {
-            path: format!("templates/{name}"),
-            name,
-            text,
-        });
+        files.overrides.push(TemplateFile { path: format!("templates/{name}"), name, text });
     }
-    if diags.has_errors() {
-        Err(diags)
-    } else {
-        Ok(files)
-    }
+    if diags.has_errors() { Err(diags) } else { Ok(files) }
 }
 
 fn text_of(name: &str, bytes: Vec<u8>, folder: &str, diags: &mut Diagnostics) -> String {
     String::from_utf8(bytes).unwrap_or_else(|_| {
         diags.push(
-            Diagnostic::error(
-                format!("{folder}/{name}"),
-                0,
-                0,
-                "template is not UTF-8 text",
-            )
-            .with_hint("save the file as UTF-8"),
+            Diagnostic::error(format!("{folder}/{name}"), 0, 0, "template is not UTF-8 text")
+                .with_hint("save the file as UTF-8"),
         );
         String::new()
     })
@@ -223,12 +148,7 @@ fn read_tree(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(String, V
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(Diagnostic::error(
-                    shown,
-                    0,
-                    0,
-                    format!("cannot read {shown}: {e}"),
-                ));
+                diags.push(Diagnostic::error(shown, 0, 0, format!("cannot read {shown}: {e}")));
                 continue;
             }
         };
@@ -241,13 +161,8 @@ fn read_tree(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(String, V
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
         let Some(parts) = parts else {
             diags.push(
-                Diagnostic::error(
-                    shown,
-                    0,
-                    0,
-                    format!("file name {} is not UTF-8", rel.display()),
-                )
-                .with_hint("rename it"),
+                Diagnostic::error(shown, 0, 0, format!("file name {} is not UTF-8", rel.display()))
+                    .with_hint("rename it"),
             );
             continue;
         };
@@ -257,12 +172,9 @@ fn read_tree(dir: &Path, shown: &str, diags: &mut Diagnostics) -> Vec<(String, V
         let rel = parts.join("/");
         match std::fs::read(entry.path()) {
             Ok(b) => out.push((rel, b)),
-            Err(e) => diags.push(Diagnostic::error(
-                format!("{shown}/{rel}"),
-                0,
-                0,
-                format!("cannot read the file: {e}"),
-            )),
+            Err(e) => {
+                diags.push(Diagnostic::error(format!("{shown}/{rel}"), 0, 0, format!("cannot read the file: {e}")))
+            }
         }
     }
     out
@@ -302,14 +214,9 @@ fn parse_strings(files: &[(String, String)], diags: &mut Diagnostics) -> Strings
                 }
             }
             Err(e) => diags.push(
-                Diagnostic::error(
-                    path.as_str(),
-                    e.line,
-                    e.column,
-                    format!("UI strings: {}", e.message),
-                )
-                .with_hint("write each string as `key: {zh: …, en: …}`")
-                .with_source(text),
+                Diagnostic::error(path.as_str(), e.line, e.column, format!("UI strings: {}", e.message))
+                    .with_hint("write each string as `key: {zh: …, en: …}`")
+                    .with_source(text),
             ),
         }
     }
@@ -320,15 +227,10 @@ fn parse_strings(files: &[(String, String)], diags: &mut Diagnostics) -> Strings
 /// its `lang`), `attr` writes a Txt's plain text for attributes.
 fn new_tera() -> Tera {
     let mut tera = Tera::default();
-    tera.register_filter("t", |v: Value, _: Kwargs, _: &State| {
-        Value::safe_string(&text_html(&v))
-    });
+    tera.register_filter("t", |v: Value, _: Kwargs, _: &State| Value::safe_string(&text_html(&v)));
     tera.register_filter("attr", |v: Value, _: Kwargs, _: &State| {
         let text = if v.is_map() {
-            v.get_from_path("text")
-                .and_then(|t| t.as_str())
-                .unwrap_or("")
-                .to_string()
+            v.get_from_path("text").and_then(|t| t.as_str()).unwrap_or("").to_string()
         } else {
             v.as_str().unwrap_or("").to_string()
         };
@@ -341,16 +243,9 @@ fn text_html(v: &Value) -> String {
     if let Some(s) = v.as_str() {
         return escape_html(s);
     }
-    let text = v
-        .get_from_path("text")
-        .and_then(|t| t.as_str())
-        .unwrap_or("");
+    let text = v.get_from_path("text").and_then(|t| t.as_str()).unwrap_or("");
     match v.get_from_path("lang").and_then(|l| l.as_str()) {
-        Some(lang) => format!(
-            "<span lang=\"{}\">{}</span>",
-            escape_html(lang),
-            escape_html(text)
-        ),
+        Some(lang) => format!("<span lang=\"{}\">{}</span>", escape_html(lang), escape_html(text)),
         None => escape_html(text),
     }
 }
@@ -365,11 +260,7 @@ pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
     let mut named: Vec<(String, &TemplateFile)> = Vec::new();
     for t in &files.theme {
         named.push((format!("theme/{}", t.name), t));
-        let chosen = files
-            .overrides
-            .iter()
-            .find(|o| o.name == t.name)
-            .unwrap_or(t);
+        let chosen = files.overrides.iter().find(|o| o.name == t.name).unwrap_or(t);
         named.push((t.name.clone(), chosen));
     }
     for o in &files.overrides {
@@ -377,10 +268,7 @@ pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
             named.push((o.name.clone(), o));
         }
     }
-    let paths: HashMap<String, String> = named
-        .iter()
-        .map(|(n, t)| (n.clone(), t.path.clone()))
-        .collect();
+    let paths: HashMap<String, String> = named.iter().map(|(n, t)| (n.clone(), t.path.clone())).collect();
 
     // Syntax first, file by file, so that every broken template is reported at once.
     let mut seen = std::collections::HashSet::new();
@@ -388,19 +276,17 @@ pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
         if !seen.insert(&t.path) {
             continue;
         }
-        if let Err(e) = new_tera().add_raw_template(name, &t.text) {
-            if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
-                diags.extend(template_diagnostics(&e, &paths, None));
-            }
-        }
-    }
-    let mut tera = new_tera();
-    if !diags.has_errors() {
-        if let Err(e) =
-            tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
+        if let Err(e) = new_tera().add_raw_template(name, &t.text)
+            && matches!(e.kind(), ErrorKind::SyntaxError(_))
         {
             diags.extend(template_diagnostics(&e, &paths, None));
         }
+    }
+    let mut tera = new_tera();
+    if !diags.has_errors()
+        && let Err(e) = tera.add_raw_templates(named.iter().map(|(n, t)| (n.as_str(), t.text.as_str())))
+    {
+        diags.extend(template_diagnostics(&e, &paths, None));
     }
     if diags.has_errors() {
         diags.sort();
@@ -408,21 +294,12 @@ pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
     }
     let mut assets = files.assets;
     assets.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(Theme {
-        tera,
-        paths,
-        strings,
-        assets,
-    })
+    Ok(Theme { tera, paths, strings, assets })
 }
 
 /// Turns a template error into diagnostics naming the template's file, line and column,
 /// and, while rendering, the page.
-pub fn template_diagnostics(
-    e: &tera::Error,
-    paths: &HashMap<String, String>,
-    page: Option<&str>,
-) -> Diagnostics {
+pub fn template_diagnostics(e: &tera::Error, paths: &HashMap<String, String>, page: Option<&str>) -> Diagnostics {
     let path_of = |name: &str| paths.get(name).cloned().unwrap_or_else(|| name.to_string());
     let while_rendering = |msg: &str| match page {
         Some(p) => format!("{msg} (while rendering {p})"),
@@ -448,20 +325,13 @@ pub fn template_diagnostics(
             let mut found = false;
             for chunk in text.split("\n\n") {
                 let message = chunk.lines().find_map(|l| l.strip_prefix("error: "));
-                let locus = chunk
-                    .lines()
-                    .find_map(|l| l.trim_start().strip_prefix("--> "));
+                let locus = chunk.lines().find_map(|l| l.trim_start().strip_prefix("--> "));
                 if let (Some(message), Some(locus)) = (message, locus) {
                     let mut parts = locus.rsplitn(3, ':');
                     let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
                     let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
                     let name = parts.next().unwrap_or("");
-                    out.push(Diagnostic::error(
-                        path_of(name),
-                        line,
-                        col,
-                        while_rendering(message),
-                    ));
+                    out.push(Diagnostic::error(path_of(name), line, col, while_rendering(message)));
                     found = true;
                 }
             }
@@ -471,8 +341,13 @@ pub fn template_diagnostics(
         }
         ErrorKind::MissingParent { current, parent } => {
             out.push(
-                Diagnostic::error(path_of(current), 1, 1, while_rendering(&format!("extends \"{parent}\", which is not a template")))
-                    .with_hint("extend one of the theme's templates, such as \"base.html\" or \"theme/profile.html\""),
+                Diagnostic::error(
+                    path_of(current),
+                    1,
+                    1,
+                    while_rendering(&format!("extends \"{parent}\", which is not a template")),
+                )
+                .with_hint("extend one of the theme's templates, such as \"base.html\" or \"theme/profile.html\""),
             );
         }
         ErrorKind::TemplateNotFound(name) => {
@@ -483,12 +358,7 @@ pub fn template_diagnostics(
                 while_rendering(&format!("template \"{name}\" not found")),
             ));
         }
-        _ => out.push(Diagnostic::error(
-            "templates",
-            0,
-            0,
-            while_rendering(&e.to_string()),
-        )),
+        _ => out.push(Diagnostic::error("templates", 0, 0, while_rendering(&e.to_string()))),
     }
     out
 }
@@ -498,15 +368,8 @@ impl Theme {
         self.strings.for_lang(lang, default)
     }
 
-    pub(super) fn render(
-        &self,
-        template: &str,
-        context: &tera::Context,
-        page: &str,
-    ) -> Result<String, Diagnostics> {
-        self.tera
-            .render(template, context)
-            .map_err(|e| template_diagnostics(&e, &self.paths, Some(page)))
+    pub(super) fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostics> {
+        self.tera.render(template, context).map_err(|e| template_diagnostics(&e, &self.paths, Some(page)))
     }
 }
 
@@ -518,21 +381,14 @@ mod tests {
     fn every_default_theme_file_is_embedded() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
         let mut diags = Diagnostics::new();
-        let mut on_disk: Vec<String> = read_tree(&root.join("templates"), "templates", &mut diags)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
+        let mut on_disk: Vec<String> =
+            read_tree(&root.join("templates"), "templates", &mut diags).into_iter().map(|(n, _)| n).collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = DEFAULT_TEMPLATES
-            .iter()
-            .map(|(n, _)| n.to_string())
-            .collect();
+        let mut embedded: Vec<String> = DEFAULT_TEMPLATES.iter().map(|(n, _)| n.to_string()).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
-        let mut statics: Vec<String> = read_tree(&root.join("static"), "static", &mut diags)
-            .into_iter()
-            .map(|(n, _)| n)
-            .collect();
+        let mut statics: Vec<String> =
+            read_tree(&root.join("static"), "static", &mut diags).into_iter().map(|(n, _)| n).collect();
         statics.sort();
         let mut embedded: Vec<String> = DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
         embedded.sort();
@@ -545,10 +401,7 @@ mod tests {
         let zh = theme.strings("zh", "zh");
         let en = theme.strings("en", "zh");
         assert_eq!(zh.get("skip_link").map(String::as_str), Some("跳到正文"));
-        assert_eq!(
-            en.get("skip_link").map(String::as_str),
-            Some("Skip to main content")
-        );
+        assert_eq!(en.get("skip_link").map(String::as_str), Some("Skip to main content"));
         assert!(theme.assets.iter().any(|(p, _)| p == "assets/style.css"));
     }
 
@@ -562,10 +415,7 @@ mod tests {
         });
         let diags = build(files).err().expect("a syntax error");
         let d = &diags.items()[0];
-        assert_eq!(
-            crate::diagnostics::display_path(&d.path),
-            "templates/profile.html"
-        );
+        assert_eq!(crate::diagnostics::display_path(&d.path), "templates/profile.html");
         assert_eq!(d.line, 3, "{d:?}");
         assert!(d.column > 1, "{d:?}");
     }
@@ -573,13 +423,15 @@ mod tests {
     #[test]
     fn unknown_filters_are_reported_with_their_position() {
         let mut files = default_files();
-        files.overrides.push(TemplateFile { name: "page.html".into(), path: "templates/page.html".into(), text: "{% extends \"base.html\" %}\n{% block content %}{{ content.title | nope }}{% endblock content %}".into() });
+        files.overrides.push(TemplateFile {
+            name: "page.html".into(),
+            path: "templates/page.html".into(),
+            text: "{% extends \"base.html\" %}\n{% block content %}{{ content.title | nope }}{% endblock content %}"
+                .into(),
+        });
         let diags = build(files).err().expect("an unknown filter");
         let d = &diags.items()[0];
-        assert_eq!(
-            crate::diagnostics::display_path(&d.path),
-            "templates/page.html"
-        );
+        assert_eq!(crate::diagnostics::display_path(&d.path), "templates/page.html");
         assert_eq!(d.line, 2, "{d:?}");
         assert!(d.message.contains("nope"), "{d:?}");
     }

@@ -102,6 +102,7 @@ pub struct SiteV {
     pub description: Option<Txt>,
     pub publisher: Option<Txt>,
     pub data_licence: Option<Txt>,
+    pub data_licence_url: Option<String>,
     pub base_path: String,
     pub home_url: String,
     pub complexes_url: String,
@@ -160,6 +161,7 @@ pub struct SourceV {
     pub publisher: Option<Txt>,
     pub url: Option<String>,
     pub published: Option<DateV>,
+    pub note: Option<Txt>,
 }
 
 /// One observation of an indicator.
@@ -294,6 +296,7 @@ pub struct ReportSourceV {
     pub url: Option<String>,
     pub published: Option<DateV>,
     pub reuse: Option<Txt>,
+    pub note: Option<Txt>,
 }
 
 /// The `<meta>` tags Chinese government sites carry on articles.
@@ -427,14 +430,8 @@ impl<'a> Viewer<'a> {
     /// Text in the page's language, or its fallback marked with the language it is in.
     pub fn txt(&self, t: &Text) -> Txt {
         match t.get(self.lang) {
-            Some((text, l)) => Txt {
-                text: text.to_string(),
-                lang: (l != self.lang).then(|| html_lang(l).to_string()),
-            },
-            None => Txt {
-                text: String::new(),
-                lang: None,
-            },
+            Some((text, l)) => Txt { text: text.to_string(), lang: (l != self.lang).then(|| html_lang(l).to_string()) },
+            None => Txt { text: String::new(), lang: None },
         }
     }
 
@@ -443,17 +440,11 @@ impl<'a> Viewer<'a> {
     }
 
     pub fn list(&self, ts: &[Text]) -> Vec<Txt> {
-        ts.iter()
-            .filter(|t| !t.is_empty())
-            .map(|t| self.txt(t))
-            .collect()
+        ts.iter().filter(|t| !t.is_empty()).map(|t| self.txt(t)).collect()
     }
 
     pub fn date(&self, d: &PartialDate) -> DateV {
-        DateV {
-            iso: d.iso(),
-            text: format_date(d, self.lang),
-        }
+        DateV { iso: d.iso(), text: format_date(d, self.lang) }
     }
 
     pub fn number(&self, n: usize) -> String {
@@ -464,19 +455,13 @@ impl<'a> Viewer<'a> {
     pub fn term(&self, vocab: &Vocabulary, id: &str) -> Txt {
         match vocab.get(id) {
             Some(Term { label, .. }) => self.txt(label),
-            None => Txt {
-                text: id.to_string(),
-                lang: None,
-            },
+            None => Txt { text: id.to_string(), lang: None },
         }
     }
 
     /// A term's label, linked to its browse page when it has one.
     pub fn term_link(&self, vocab: &Vocabulary, id: &str, route: Option<Route>) -> LinkV {
-        LinkV {
-            label: self.term(vocab, id),
-            url: route.map(|r| self.url(r)),
-        }
+        LinkV { label: self.term(vocab, id), url: route.map(|r| self.url(r)) }
     }
 
     pub fn complex_card(&self, c: &Complex) -> ComplexCardV {
@@ -485,21 +470,10 @@ impl<'a> Viewer<'a> {
             id: c.id.to_string(),
             url: self.url(Route::Complex(c.id.as_str())),
             name: self.txt(&c.name),
-            short_name: c
-                .short_names
-                .first()
-                .filter(|t| !t.is_empty())
-                .map(|t| self.txt(t)),
+            short_name: c.short_names.first().filter(|t| !t.is_empty()).map(|t| self.txt(t)),
             level: self.term_link(&v.levels, &c.level, Some(Route::Level(&c.level))),
-            status: c
-                .status
-                .as_deref()
-                .map(|s| self.term_link(&v.statuses, s, Some(Route::Status(s)))),
-            city: self.term_link(
-                &v.cities,
-                &c.location.city,
-                Some(Route::City(&c.location.city)),
-            ),
+            status: c.status.as_deref().map(|s| self.term_link(&v.statuses, s, Some(Route::Status(s)))),
+            city: self.term_link(&v.cities, &c.location.city, Some(Route::City(&c.location.city))),
             district: self.opt(&c.location.district),
             leading_industry: self.opt(&c.leading_industry),
             summary: self.opt(&c.summary),
@@ -513,28 +487,16 @@ impl<'a> Viewer<'a> {
             url: self.url(Route::Report(r.id.as_str())),
             title: self.txt(&r.title),
             date: r.date().map(|d| self.date(&d)),
-            kind: self.term_link(
-                &self.site.config.vocab.report_kinds,
-                &r.kind,
-                Some(Route::ReportKind(&r.kind)),
-            ),
+            kind: self.term_link(&self.site.config.vocab.report_kinds, &r.kind, Some(Route::ReportKind(&r.kind))),
             summary: self.opt(&r.summary),
-            complexes: r
-                .complexes
-                .iter()
-                .filter_map(|id| complex_links.get(id.as_str()).cloned())
-                .collect(),
+            complexes: r.complexes.iter().filter_map(|id| complex_links.get(id.as_str()).cloned()).collect(),
         }
     }
 
     fn source_ref(&self, c: &Complex, id: Option<&str>) -> Option<SourceRefV> {
         let id = id?;
         let s = c.sources.iter().find(|s| s.id == id)?;
-        Some(SourceRefV {
-            title: self.txt(&s.title),
-            anchor: format!("#source-{}", s.id),
-            url: s.url.clone(),
-        })
+        Some(SourceRefV { title: self.txt(&s.title), anchor: format!("#source-{}", s.id), url: s.url.clone() })
     }
 
     fn stat(&self, c: &Complex, s: &Statistic) -> StatV {
@@ -557,12 +519,7 @@ impl<'a> Viewer<'a> {
 
     /// The profile; `body` is the rendered narrative with the language it is in, `reports`
     /// the cards of the reports that mention the complex.
-    pub fn complex(
-        &self,
-        c: &Complex,
-        body: (String, Option<String>),
-        reports: Vec<ReportCardV>,
-    ) -> ComplexV {
+    pub fn complex(&self, c: &Complex, body: (String, Option<String>), reports: Vec<ReportCardV>) -> ComplexV {
         let v = &self.site.config.vocab;
         let card = self.complex_card(c);
 
@@ -633,14 +590,8 @@ impl<'a> Viewer<'a> {
                 .iter()
                 .map(|t| self.term_link(&v.industries, t, Some(Route::Industry(t))))
                 .collect(),
-            category: c
-                .industry_category
-                .as_deref()
-                .map(|k| self.term(&v.industry_categories, k)),
-            mode: c
-                .mode
-                .as_deref()
-                .map(|m| self.term_link(&v.modes, m, Some(Route::Mode(m)))),
+            category: c.industry_category.as_deref().map(|k| self.term(&v.industry_categories, k)),
+            mode: c.mode.as_deref().map(|m| self.term_link(&v.modes, m, Some(Route::Mode(m)))),
             applicant: self.opt(&c.applicant),
             operator: self.opt(&c.operator_name),
             operator_type: self.opt(&c.operator_type),
@@ -651,11 +602,7 @@ impl<'a> Viewer<'a> {
                 .services
                 .iter()
                 .map(|s| ServiceV {
-                    element: self.term_link(
-                        &v.service_elements,
-                        &s.element,
-                        Some(Route::Service(&s.element)),
-                    ),
+                    element: self.term_link(&v.service_elements, &s.element, Some(Route::Service(&s.element))),
                     description: self.opt(&s.description),
                     providers: self.list(&s.providers),
                 })
@@ -678,6 +625,7 @@ impl<'a> Viewer<'a> {
                     publisher: self.opt(&s.publisher),
                     url: s.url.clone(),
                     published: s.published.as_ref().map(|d| self.date(d)),
+                    note: self.opt(&s.note),
                 })
                 .collect(),
             last_reviewed: c.last_reviewed.as_ref().map(|d| self.date(d)),
@@ -710,27 +658,14 @@ impl<'a> Viewer<'a> {
             url: s.url.clone(),
             published: s.published.as_ref().map(|d| self.date(d)),
             reuse: self.opt(&s.reuse),
+            note: self.opt(&s.note),
         });
         let meta = ArticleMetaV {
             title: card.title.text.clone(),
             pub_date: r.published.or(r.event_date).map(|d| d.iso()),
-            content_source: r
-                .source
-                .as_ref()
-                .and_then(|s| s.publisher.get(self.lang))
-                .map(|(t, _)| t.to_string()),
-            keywords: r
-                .tags
-                .iter()
-                .filter_map(|t| t.get(self.lang))
-                .map(|(t, _)| t)
-                .collect::<Vec<_>>()
-                .join(","),
-            description: card
-                .summary
-                .as_ref()
-                .map(|s| s.text.clone())
-                .unwrap_or_default(),
+            content_source: r.source.as_ref().and_then(|s| s.publisher.get(self.lang)).map(|(t, _)| t.to_string()),
+            keywords: r.tags.iter().filter_map(|t| t.get(self.lang)).map(|(t, _)| t).collect::<Vec<_>>().join(","),
+            description: card.summary.as_ref().map(|s| s.text.clone()).unwrap_or_default(),
         };
         ReportV {
             id: card.id,
@@ -745,10 +680,7 @@ impl<'a> Viewer<'a> {
                 .location_city
                 .as_deref()
                 .map(|c| self.term_link(&v.cities, c, city_pages(c).then_some(Route::City(c)))),
-            location_complex: r
-                .location_complex
-                .as_ref()
-                .and_then(|id| complex_links.get(id.as_str()).cloned()),
+            location_complex: r.location_complex.as_ref().and_then(|id| complex_links.get(id.as_str()).cloned()),
             organisers: self.list(&r.organisers),
             attendees: r
                 .attendees
@@ -768,11 +700,7 @@ impl<'a> Viewer<'a> {
                 .photos
                 .iter()
                 .map(|p| PhotoV {
-                    src: format!(
-                        "{}{}",
-                        self.site.config.base_path,
-                        p.file.trim_start_matches('/')
-                    ),
+                    src: format!("{}{}", self.site.config.base_path, p.file.trim_start_matches('/')),
                     alt: self.txt(&p.alt),
                     caption: self.opt(&p.caption),
                     credit: self.opt(&p.credit),
