@@ -396,6 +396,38 @@ mod tests {
     }
 
     #[test]
+    fn a_sites_theme_folder_and_overrides_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("themes/civic/templates")).unwrap();
+        std::fs::create_dir_all(root.join("themes/civic/static/assets")).unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(
+            root.join("themes/civic/templates/page.html"),
+            "{% extends \"base.html\" %}{% block content %}<h1>civic</h1>{% endblock content %}",
+        )
+        .unwrap();
+        std::fs::write(root.join("themes/civic/static/assets/style.css"), "body{}").unwrap();
+        std::fs::write(root.join("themes/civic/strings.yaml"), "home: {zh: 主页}\n").unwrap();
+        std::fs::write(root.join("templates/search.html"), "{% extends \"theme/search.html\" %}").unwrap();
+        let mut config = crate::render::testutil::config();
+        config.theme = "civic".into();
+        let files = read_files(root, &config).unwrap_or_else(|d| panic!("{d:?}"));
+        let page = files.theme.iter().find(|t| t.name == "page.html").unwrap();
+        assert_eq!(page.path, "themes/civic/templates/page.html");
+        assert!(files.theme.iter().any(|t| t.name == "profile.html"), "the rest comes from the default theme");
+        assert_eq!(files.overrides[0].path, "templates/search.html");
+        assert!(files.assets.iter().any(|(p, b)| p == "assets/style.css" && b == b"body{}"));
+        let theme = build(files).unwrap_or_else(|d| panic!("{d:?}"));
+        assert_eq!(theme.strings("zh", "zh").get("home").map(String::as_str), Some("主页"));
+        assert_eq!(theme.strings("en", "zh").get("home").map(String::as_str), Some("Home"));
+
+        config.theme = "missing".into();
+        let diags = read_files(root, &config).err().expect("a missing theme");
+        assert!(diags.items()[0].message.contains("theme \"missing\" not found"));
+    }
+
+    #[test]
     fn default_theme_compiles_and_has_both_languages() {
         let theme = build(default_files()).unwrap_or_else(|d| panic!("{d:?}"));
         let zh = theme.strings("zh", "zh");
