@@ -423,7 +423,7 @@ mod tests {
         assert_eq!(theme.strings("en", "zh").get("home").map(String::as_str), Some("Home"));
 
         config.theme = "missing".into();
-        let diags = read_files(root, &config).err().expect("a missing theme");
+        let diags = read_files(root, &config).expect_err("a missing theme");
         assert!(diags.items()[0].message.contains("theme \"missing\" not found"));
     }
 
