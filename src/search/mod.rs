@@ -77,9 +77,9 @@ pub fn markdown_text(md: &str) -> String {
         match ev {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
-                out.push('\n')
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => out.push('\n'),
             _ => {}
         }
     }
@@ -188,7 +188,8 @@ pub fn documents(site: &Site, lang: &str) -> Vec<Doc> {
             excerpt,
         });
     }
-    let complex_name = |id: &str| site.complexes.iter().find(|c| c.id.as_str() == id).map(|c| c.name.text(lang).to_string());
+    let complex_name =
+        |id: &str| site.complexes.iter().find(|c| c.id.as_str() == id).map(|c| c.name.text(lang).to_string());
     for r in &site.reports {
         let mut f: [Vec<String>; FIELDS] = Default::default();
         push_text(&mut f[0], &r.title, lang);
@@ -266,7 +267,8 @@ pub fn documents(site: &Site, lang: &str) -> Vec<Doc> {
         });
     }
     let ranks = |d: &Doc| {
-        let r = |i: usize, vocab: &crate::config::Vocabulary| d.facets[i].as_deref().map_or(usize::MAX, |x| vocab.rank(x));
+        let r =
+            |i: usize, vocab: &crate::config::Vocabulary| d.facets[i].as_deref().map_or(usize::MAX, |x| vocab.rank(x));
         let kind = ["complex", "report", "page"].iter().position(|k| *k == d.kind).unwrap_or(3);
         let year = d.facets[5].as_deref().and_then(|y| y.parse::<i32>().ok()).map_or(i32::MAX, |y| -y);
         (kind, r(1, &v.cities), r(2, &v.levels), r(3, &v.statuses), r(4, &v.report_kinds), year)

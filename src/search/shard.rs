@@ -165,7 +165,9 @@ mod tests {
     #[test]
     fn shards_round_trip_with_shared_prefixes_and_astral_terms() {
         let mut terms: Vec<(&str, Postings)> = Vec::new();
-        for (t, docs) in [("pump", vec![0u32, 5]), ("pumpkin", vec![3]), ("模", vec![1]), ("模具", vec![1, 2]), ("𠀀", vec![7])] {
+        for (t, docs) in
+            [("pump", vec![0u32, 5]), ("pumpkin", vec![3]), ("模", vec![1]), ("模具", vec![1, 2]), ("𠀀", vec![7])]
+        {
             let mut p = Postings::default();
             for d in docs {
                 p.push(d, &[d, d + 2, (4 << 16) | 9]);

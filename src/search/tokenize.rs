@@ -104,7 +104,10 @@ pub fn segments(text: &str, start: u32) -> (Vec<Segment>, u32) {
                 let c = chars[i];
                 if is_word(c) {
                     word.push(c);
-                } else if is_apostrophe(c) && chars.get(i + 1) == Some(&'s') && !chars.get(i + 2).is_some_and(|&c| is_word(c)) {
+                } else if is_apostrophe(c)
+                    && chars.get(i + 1) == Some(&'s')
+                    && !chars.get(i + 2).is_some_and(|&c| is_word(c))
+                {
                     // A possessive: "Taizhou's" is "taizhou".
                     i += 2;
                     break;
