@@ -254,19 +254,26 @@
       hits.forEach(function (h) { h.s.sort(function (a, b) { return a - b; }); });
       return hits;
     }
-    var lists = u.terms.map(function (t) { return lookup(self, shards, t); });
+    // Candidates hold the bigrams that cover the run without overlap (中心 and 检测 for
+    // 中心检测): exact if every bigram lines up, else a weaker scattered match.
+    var lists = u.terms.map(function (t) { return lookup(self, shards, t); }), k = lists.length, cover = [];
+    for (var i = 0; i < k; i += 2) cover.push(i);
+    if ((k - 1) % 2) cover.push(k - 1);
     var maps = lists.map(function (l) { var m = new Map(); l.forEach(function (d) { m.set(d[0], d[1]); }); return m; });
-    var first = lists.slice().sort(function (a, b) { return a.length - b.length; })[0];
+    var first = cover.map(function (i) { return lists[i]; }).sort(function (a, b) { return a.length - b.length; })[0];
     first.forEach(function (d) {
       var doc = d[0], per = maps.map(function (m) { return m.get(doc); });
-      if (per.some(function (p) { return !p; })) return;
-      var sets = per.map(function (p) { return new Set(p); }), starts = [];
-      per[0].forEach(function (p) {
-        for (var i = 1; i < sets.length; i++) if (!sets[i].has(p + i)) return;
-        starts.push(p);
-      });
+      if (cover.some(function (i) { return !per[i]; })) return;
+      var starts = [];
+      if (per.every(Boolean)) {
+        var sets = per.map(function (p) { return new Set(p); });
+        per[0].forEach(function (p) {
+          for (var i = 1; i < sets.length; i++) if (!sets[i].has(p + i)) return;
+          starts.push(p);
+        });
+      }
       if (starts.length) hits.set(doc, { f: fieldOf(starts[0]), n: starts.length, s: starts, x: true });
-      else hits.set(doc, { f: Math.max.apply(null, per.map(function (p) { return fieldOf(p[0]); })), n: 1, s: [], x: false });
+      else hits.set(doc, { f: Math.max.apply(null, cover.map(function (i) { return fieldOf(per[i][0]); })), n: 1, s: [], x: false });
     });
     return hits;
   }
