@@ -38,11 +38,14 @@ fn index_files_decode_and_cover_every_document() {
         let bounds: Vec<&str> = m["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
         let mut all_terms: Vec<String> = Vec::new();
         for (n, first) in bounds.iter().enumerate() {
-            let entries = shard::decode(&std::fs::read(dir.join(format!("t/{n}.bin"))).unwrap()).expect("shard decodes");
+            let entries =
+                shard::decode(&std::fs::read(dir.join(format!("t/{n}.bin"))).unwrap()).expect("shard decodes");
             assert_eq!(entries[0].0, *first, "shard {n} starts at its manifest bound");
             for (term, postings) in entries {
                 assert!(postings.windows(2).all(|w| w[0].0 < w[1].0), "documents ascend in {term}");
-                assert!(postings.iter().all(|(d, pos)| *d < 12 && !pos.is_empty() && pos.windows(2).all(|w| w[0] < w[1])));
+                assert!(
+                    postings.iter().all(|(d, pos)| *d < 12 && !pos.is_empty() && pos.windows(2).all(|w| w[0] < w[1]))
+                );
                 all_terms.push(term);
             }
         }
@@ -59,7 +62,9 @@ fn index_files_decode_and_cover_every_document() {
         }
         assert_eq!(metas.len(), 12);
         let prefix = if dir.ends_with("en/search") { "/en/" } else { "/" };
-        assert!(metas.iter().all(|d| d["u"].as_str().unwrap().starts_with(prefix) && !d["t"].as_str().unwrap().is_empty()));
+        assert!(
+            metas.iter().all(|d| d["u"].as_str().unwrap().starts_with(prefix) && !d["t"].as_str().unwrap().is_empty())
+        );
         // Facet columns cover every document.
         for f in m["facets"].as_array().unwrap() {
             let runs = f["runs"].as_array().unwrap();
@@ -127,7 +132,11 @@ const PAGES: &[(&str, &str, &str)] = &[
 fn ranking_site() -> (tempfile::TempDir, std::path::PathBuf) {
     let site = example_site();
     for (id, title, body) in PAGES {
-        std::fs::write(site.path().join(format!("content/pages/{id}.md")), format!("---\ntitle: {title}\n---\n{body}\n")).unwrap();
+        std::fs::write(
+            site.path().join(format!("content/pages/{id}.md")),
+            format!("---\ntitle: {title}\n---\n{body}\n"),
+        )
+        .unwrap();
     }
     let out = build(site.path(), &[]);
     (site, out)
@@ -143,7 +152,8 @@ fn ranking_puts_names_whole_queries_and_phrases_first() {
         &out.join("search"),
         &json!([{"q": "水泵检测"}, {"q": "pump valve"}, {"q": "twin"}, {"q": "twin"}, {"q": "检测中心"}]),
     );
-    let pos = |res: &Value, u: &str| urls(res).iter().position(|x| *x == u).unwrap_or_else(|| panic!("{u} not in {res}"));
+    let pos =
+        |res: &Value, u: &str| urls(res).iter().position(|x| *x == u).unwrap_or_else(|| panic!("{u} not in {res}"));
     // A match in the title ranks above one in the body.
     assert!(pos(&r[0], "/rank-title/") < pos(&r[0], "/rank-body/"), "{}", r[0]);
     // All terms above some; an exact phrase above scattered terms.

@@ -97,10 +97,18 @@ fn compare(strings: &[String]) -> usize {
         if &r == j {
             agree += 1;
         } else if first_failures.len() < 5 {
-            first_failures.push(format!("{s:?} (code points {:x?}):\n  rust {r:?}\n  js   {j:?}", s.chars().map(u32::from).collect::<Vec<_>>()));
+            first_failures.push(format!(
+                "{s:?} (code points {:x?}):\n  rust {r:?}\n  js   {j:?}",
+                s.chars().map(u32::from).collect::<Vec<_>>()
+            ));
         }
     }
-    assert!(first_failures.is_empty(), "{agree} of {} agree; first differences:\n{}", strings.len(), first_failures.join("\n"));
+    assert!(
+        first_failures.is_empty(),
+        "{agree} of {} agree; first differences:\n{}",
+        strings.len(),
+        first_failures.join("\n")
+    );
     agree
 }
 

@@ -185,9 +185,10 @@ pub fn stem(word: &str) -> String {
     };
     let b = w.as_bytes();
     let n = b.len();
-    if stripped && n >= 2 && b[n - 1] == b[n - 2] && !is_vowel(b[n - 1]) && !matches!(b[n - 1], b'l' | b's' | b'z') {
-        w.pop();
-    } else if w.ends_with('e') && w.len() > 4 {
+    let doubled =
+        stripped && n >= 2 && b[n - 1] == b[n - 2] && !is_vowel(b[n - 1]) && !matches!(b[n - 1], b'l' | b's' | b'z');
+    // "planning" → "plan"; otherwise a final "e" goes: "valve" and "valves" → "valv".
+    if doubled || (w.ends_with('e') && n > 4) {
         w.pop();
     }
     w

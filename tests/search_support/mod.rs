@@ -102,19 +102,22 @@ fn respond(mut stream: TcpStream, dir: &Path, prefix: &str) {
     }
     let target = line.split_whitespace().nth(1).unwrap_or("/");
     let path = target.split(['?', '#']).next().unwrap_or("/");
-    let found = path.strip_prefix(prefix).or_else(|| (path.to_string() + "/").strip_prefix(prefix).map(|_| "")).and_then(|rel| {
-        let rel = decode(rel);
-        if rel.split('/').any(|s| s == "..") {
-            return None;
-        }
-        let mut file = dir.join(&rel);
-        if rel.is_empty() || rel.ends_with('/') {
-            file = file.join("index.html");
-        }
-        let mut bytes = Vec::new();
-        std::fs::File::open(&file).ok()?.read_to_end(&mut bytes).ok()?;
-        Some((file, bytes))
-    });
+    let found = path
+        .strip_prefix(prefix)
+        .or_else(|| (path.to_string() + "/").strip_prefix(prefix).map(|_| ""))
+        .and_then(|rel| {
+            let rel = decode(rel);
+            if rel.split('/').any(|s| s == "..") {
+                return None;
+            }
+            let mut file = dir.join(&rel);
+            if rel.is_empty() || rel.ends_with('/') {
+                file = file.join("index.html");
+            }
+            let mut bytes = Vec::new();
+            std::fs::File::open(&file).ok()?.read_to_end(&mut bytes).ok()?;
+            Some((file, bytes))
+        });
     let (status, kind, body) = match found {
         Some((file, bytes)) => ("200 OK", content_type(&file), bytes),
         None => ("404 Not Found", "text/plain", b"not found".to_vec()),
@@ -131,12 +134,12 @@ fn decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' {
-            if let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;

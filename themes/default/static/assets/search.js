@@ -424,7 +424,7 @@
     form.after(box);
     input.setAttribute('aria-controls', 'search-results');
 
-    var params = new URLSearchParams(location.search), filters = {}, seq = 0, composing = false, last = null, shown = 0;
+    var params = new URLSearchParams(location.search), filters = {}, seq = 0, rendered = 0, composing = false, last = null, shown = 0;
     ['type', 'city', 'level', 'status', 'kind', 'year'].forEach(function (f) { filters[f] = params.getAll(f); });
     if (!input.value) input.value = params.get('q') || '';
 
@@ -450,7 +450,7 @@
             var l = filters[f.name];
             if (box.checked) l.push(v[0]); else l.splice(l.indexOf(v[0]), 1);
             saveState();
-            show(last, true);
+            show(last);
           });
           items.push(el('li', {}, [box, el('label', { 'for': id }, [v[1] + ' (' + counts[i][j] + ')'])]));
         });
@@ -477,7 +477,7 @@
       });
     }
 
-    function show(res, keepFocus) {
+    function show(res) {
       list.textContent = '';
       if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; return; }
       var f = index.filter(res.docs, filters);
@@ -485,13 +485,16 @@
       status.textContent = S.count(f.docs.length);
       last = res;
       last.filtered = f.docs;
-      return drawMore(f.docs, res.units, 0);
+      return drawMore(f.docs, res.units, 0).then(done);
     }
+
+    // Marks each finished render, for tests and for anything that waits on results.
+    function done() { box.setAttribute('data-rendered', String(++rendered)); }
 
     function run() {
       var q = input.value, token = ++seq;
       saveState();
-      if (!q.trim()) { last = null; show(null); return; }
+      if (!q.trim()) { last = null; show(null); done(); return; }
       index.search(q).then(function (res) {
         if (token === seq) show(res);
       }, function () {
