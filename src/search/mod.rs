@@ -360,6 +360,26 @@ fn facet_values(site: &Site, docs: &[Doc], i: usize, lang: &str) -> Vec<(String,
     }
 }
 
+/// Term shards as they are written, with the first term of each and the running stamp.
+struct Shards<'a> {
+    dir: &'a str,
+    bounds: Vec<String>,
+    files: Vec<OutputFile>,
+    stamp: u64,
+}
+
+impl Shards<'_> {
+    fn flush(&mut self, current: &mut Vec<(String, Postings)>) {
+        if current.is_empty() {
+            return;
+        }
+        let bytes = shard::encode(current.iter().map(|(t, p)| (t.as_str(), p)));
+        fnv(&mut self.stamp, &bytes);
+        self.files.push(OutputFile::new(format!("{}t/{}.bin", self.dir, self.bounds.len()), bytes));
+        self.bounds.push(std::mem::take(current).swap_remove(0).0);
+    }
+}
+
 /// The index files of one language, paths relative to the output folder.
 pub fn build_language(site: &Site, lang: &str) -> Vec<OutputFile> {
     let docs = documents(site, lang);
@@ -368,23 +388,27 @@ pub fn build_language(site: &Site, lang: &str) -> Vec<OutputFile> {
 
     let mut terms: Vec<(String, Postings)> = invert(&docs).into_iter().collect();
     terms.sort_unstable_by(|a, b| shard::utf16_cmp(&a.0, &b.0));
-    let mut bounds: Vec<String> = Vec::new();
-    let mut stamp: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut shards = Shards { dir: &dir, bounds: Vec::new(), files: Vec::new(), stamp: 0xcbf2_9ce4_8422_2325 };
     let mut current: Vec<(String, Postings)> = Vec::new();
     let mut size = 0;
-    let total = terms.len();
     // Consumed term by term, so each shard's postings are freed once it is encoded.
-    for (i, (term, postings)) in terms.into_iter().enumerate() {
-        size += term.len() + postings.bytes.len() + 4;
+    for (term, postings) in terms {
+        let bytes = term.len() + postings.bytes.len() + 4;
+        // A big term gets a shard of its own, so small neighbours never fetch it.
+        if size + bytes > 2 * SHARD_BYTES {
+            shards.flush(&mut current);
+            size = 0;
+        }
+        size += bytes;
         current.push((term, postings));
-        if size >= SHARD_BYTES || i + 1 == total {
-            let bytes = shard::encode(current.iter().map(|(t, p)| (t.as_str(), p)));
-            fnv(&mut stamp, &bytes);
-            files.push(OutputFile::new(format!("{dir}t/{}.bin", bounds.len()), bytes));
-            bounds.push(std::mem::take(&mut current).swap_remove(0).0);
+        if size >= SHARD_BYTES {
+            shards.flush(&mut current);
             size = 0;
         }
     }
+    shards.flush(&mut current);
+    let Shards { bounds, files: shard_files, mut stamp, .. } = shards;
+    files.extend(shard_files);
 
     for (n, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
         let metas: Vec<Value> = chunk

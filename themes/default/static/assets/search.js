@@ -192,10 +192,13 @@
         if (open && k === segs.length - 1 && s.w.length >= 2) u.prefix = s.w;
         return u;
       }
-      var t = [], c = s.c;
-      if (c.length === 1) t.push(String.fromCodePoint(c[0]));
-      for (var i = 0; i + 1 < c.length; i++) t.push(String.fromCodePoint(c[i], c[i + 1]));
-      return { terms: t, len: c.length, cjk: String.fromCodePoint.apply(null, c) };
+      // Bigrams that cover the run without overlap (中心 and 检测 for 中心检测, plus the
+      // last pair for an odd length) pin down every character, so they are all it fetches.
+      var t = [], offs = [], c = s.c;
+      if (c.length === 1) { t.push(String.fromCodePoint(c[0])); offs.push(0); }
+      for (var i = 0; i + 1 < c.length; i += 2) { t.push(String.fromCodePoint(c[i], c[i + 1])); offs.push(i); }
+      if (c.length > 2 && c.length % 2) { t.push(String.fromCodePoint(c[c.length - 2], c[c.length - 1])); offs.push(c.length - 2); }
+      return { terms: t, offs: offs, len: c.length, cjk: String.fromCodePoint.apply(null, c) };
     });
   }
 
@@ -254,26 +257,21 @@
       hits.forEach(function (h) { h.s.sort(function (a, b) { return a - b; }); });
       return hits;
     }
-    // Candidates hold the bigrams that cover the run without overlap (中心 and 检测 for
-    // 中心检测): exact if every bigram lines up, else a weaker scattered match.
-    var lists = u.terms.map(function (t) { return lookup(self, shards, t); }), k = lists.length, cover = [];
-    for (var i = 0; i < k; i += 2) cover.push(i);
-    if ((k - 1) % 2) cover.push(k - 1);
+    // Exact when the covering bigrams line up at their offsets; when they are all there but
+    // never line up, a weaker scattered match.
+    var lists = u.terms.map(function (t) { return lookup(self, shards, t); });
     var maps = lists.map(function (l) { var m = new Map(); l.forEach(function (d) { m.set(d[0], d[1]); }); return m; });
-    var first = cover.map(function (i) { return lists[i]; }).sort(function (a, b) { return a.length - b.length; })[0];
+    var first = lists.slice().sort(function (a, b) { return a.length - b.length; })[0];
     first.forEach(function (d) {
       var doc = d[0], per = maps.map(function (m) { return m.get(doc); });
-      if (cover.some(function (i) { return !per[i]; })) return;
-      var starts = [];
-      if (per.every(Boolean)) {
-        var sets = per.map(function (p) { return new Set(p); });
-        per[0].forEach(function (p) {
-          for (var i = 1; i < sets.length; i++) if (!sets[i].has(p + i)) return;
-          starts.push(p);
-        });
-      }
+      if (!per.every(Boolean)) return;
+      var sets = per.map(function (p) { return new Set(p); }), starts = [];
+      per[0].forEach(function (p) {
+        for (var i = 1; i < sets.length; i++) if (!sets[i].has(p + u.offs[i])) return;
+        starts.push(p);
+      });
       if (starts.length) hits.set(doc, { f: fieldOf(starts[0]), n: starts.length, s: starts, x: true });
-      else hits.set(doc, { f: Math.max.apply(null, cover.map(function (i) { return fieldOf(per[i][0]); })), n: 1, s: [], x: false });
+      else hits.set(doc, { f: Math.max.apply(null, per.map(function (p) { return fieldOf(p[0]); })), n: 1, s: [], x: false });
     });
     return hits;
   }
