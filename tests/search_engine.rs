@@ -40,13 +40,15 @@ fn index_files_decode_and_cover_every_document() {
         for (n, first) in bounds.iter().enumerate() {
             let entries =
                 shard::decode(&std::fs::read(dir.join(format!("t/{n}.bin"))).unwrap()).expect("shard decodes");
-            assert_eq!(entries[0].0, *first, "shard {n} starts at its manifest bound");
-            for (term, postings) in entries {
-                assert!(postings.windows(2).all(|w| w[0].0 < w[1].0), "documents ascend in {term}");
-                assert!(
-                    postings.iter().all(|(d, pos)| *d < 12 && !pos.is_empty() && pos.windows(2).all(|w| w[0] < w[1]))
-                );
-                all_terms.push(term);
+            assert_eq!(entries[0].term, *first, "shard {n} starts at its manifest bound");
+            for e in entries {
+                assert!(e.postings.windows(2).all(|w| w[0].0 < w[1].0), "documents ascend in {}", e.term);
+                assert!(e.postings.iter().all(|(d, n, pos)| *d < 12
+                    && !pos.is_empty()
+                    && pos.len() == if e.first_only { 1 } else { *n as usize }
+                    && pos.windows(2).all(|w| w[0] < w[1])));
+                assert_eq!(e.first_only, e.term.chars().count() == 1 && !e.term.is_ascii(), "{}", e.term);
+                all_terms.push(e.term);
             }
         }
         assert!(!dir.join(format!("t/{}.bin", bounds.len())).exists());

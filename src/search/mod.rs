@@ -304,7 +304,8 @@ pub fn invert(docs: &[Doc]) -> HashMap<String, Postings> {
         for (i, doc_terms) in terms.into_iter().enumerate() {
             let doc = (b * BATCH + i) as u32;
             for (term, positions) in doc_terms {
-                all.entry(term).or_default().push(doc, &positions);
+                let single = term.chars().nth(1).is_none() && term.chars().next().is_some_and(tokenize::is_cjk);
+                all.entry(term).or_insert_with(|| Postings::new(single)).push(doc, &positions);
             }
         }
     }

@@ -8,13 +8,17 @@
 //! varint shared   UTF-16 code units shared with the previous term (a code-point boundary)
 //! varint len      bytes of the rest of the term
 //! bytes  rest     UTF-8
-//! varint docs     documents the term occurs in
+//! varint docs     documents the term occurs in, times two, plus one if the term keeps
+//!                 only its first position in each document
 //! varint size     bytes of the postings that follow, so a reader can skip them
 //! postings        per document, in increasing order:
 //!                   varint doc delta (from the previous document + 1, the first from 0)
 //!                   varint count of positions
-//!                   count × varint position delta (the first from 0)
+//!                   count × varint position delta (the first from 0), or only the first
 //! ```
+//!
+//! Single CJK characters keep only their first position: a one-character query needs no
+//! adjacency, and a longer one is matched with bigrams. That halves the index of Chinese text.
 //!
 //! A position is `field << 16 | offset`: the field a term was found in (0 is the title or
 //! name, 4 the body) in the high bits, its token offset inside the field in the low 16 bits.
@@ -46,11 +50,17 @@ pub fn get_varint(data: &[u8], at: &mut usize) -> Option<u32> {
 #[derive(Debug, Default, Clone)]
 pub struct Postings {
     pub docs: u32,
+    /// Only the first position of each document is kept.
+    pub first_only: bool,
     last_doc: Option<u32>,
     pub bytes: Vec<u8>,
 }
 
 impl Postings {
+    pub fn new(first_only: bool) -> Postings {
+        Postings { first_only, ..Default::default() }
+    }
+
     /// Adds a document's sorted positions. Documents must come in increasing order.
     pub fn push(&mut self, doc: u32, positions: &[u32]) {
         let delta = match self.last_doc {
@@ -59,8 +69,9 @@ impl Postings {
         };
         put_varint(&mut self.bytes, delta);
         put_varint(&mut self.bytes, positions.len() as u32);
+        let kept = if self.first_only { &positions[..positions.len().min(1)] } else { positions };
         let mut prev = 0;
-        for &p in positions {
+        for &p in kept {
             put_varint(&mut self.bytes, p - prev);
             prev = p;
         }
@@ -97,7 +108,7 @@ pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Postings)>) ->
         let rest = &term.as_bytes()[bytes..];
         put_varint(&mut out, rest.len() as u32);
         out.extend_from_slice(rest);
-        put_varint(&mut out, p.docs);
+        put_varint(&mut out, (p.docs << 1) | u32::from(p.first_only));
         put_varint(&mut out, p.bytes.len() as u32);
         out.extend_from_slice(&p.bytes);
         prev = term;
@@ -105,8 +116,14 @@ pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Postings)>) ->
     out
 }
 
-/// One decoded entry: a term and, per document, its positions.
-pub type Entry = (String, Vec<(u32, Vec<u32>)>);
+/// One decoded entry: a term and, per document, how often it occurs and its positions (only
+/// the first if `first_only`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub term: String,
+    pub first_only: bool,
+    pub postings: Vec<(u32, u32, Vec<u32>)>,
+}
 
 /// Decodes a whole shard; None if it is malformed.
 pub fn decode(data: &[u8]) -> Option<Vec<Entry>> {
@@ -122,7 +139,8 @@ pub fn decode(data: &[u8]) -> Option<Vec<Entry>> {
         units.extend(rest.encode_utf16());
         let term = String::from_utf16(&units).ok()?;
         prev = units;
-        let docs = get_varint(data, &mut at)?;
+        let flagged = get_varint(data, &mut at)?;
+        let (docs, first_only) = (flagged >> 1, flagged & 1 == 1);
         let size = get_varint(data, &mut at)? as usize;
         let end = at.checked_add(size)?;
         let mut postings = Vec::new();
@@ -132,16 +150,16 @@ pub fn decode(data: &[u8]) -> Option<Vec<Entry>> {
             let n = get_varint(data, &mut at)?;
             let mut pos = 0u32;
             let mut list = Vec::new();
-            for _ in 0..n {
+            for _ in 0..if first_only { n.min(1) } else { n } {
                 pos = pos.checked_add(get_varint(data, &mut at)?)?;
                 list.push(pos);
             }
-            postings.push((doc as u32, list));
+            postings.push((doc as u32, n, list));
         }
         if at != end {
             return None;
         }
-        out.push((term, postings));
+        out.push(Entry { term, first_only, postings });
     }
     Some(out)
 }
@@ -168,7 +186,7 @@ mod tests {
         for (t, docs) in
             [("pump", vec![0u32, 5]), ("pumpkin", vec![3]), ("模", vec![1]), ("模具", vec![1, 2]), ("𠀀", vec![7])]
         {
-            let mut p = Postings::default();
+            let mut p = Postings::new(t.chars().count() == 1);
             for d in docs {
                 p.push(d, &[d, d + 2, (4 << 16) | 9]);
             }
@@ -177,9 +195,11 @@ mod tests {
         terms.sort_by(|a, b| utf16_cmp(a.0, b.0));
         let bytes = encode(terms.iter().map(|(t, p)| (*t, p)));
         let back = decode(&bytes).unwrap();
-        let names: Vec<&str> = back.iter().map(|e| e.0.as_str()).collect();
+        let names: Vec<&str> = back.iter().map(|e| e.term.as_str()).collect();
         assert_eq!(names, vec!["pump", "pumpkin", "模", "模具", "𠀀"]);
-        assert_eq!(back[3].1, vec![(1, vec![1, 3, (4 << 16) | 9]), (2, vec![2, 4, (4 << 16) | 9])]);
+        assert_eq!(back[3].postings, vec![(1, 3, vec![1, 3, (4 << 16) | 9]), (2, 3, vec![2, 4, (4 << 16) | 9])]);
+        assert!(back[2].first_only && !back[3].first_only);
+        assert_eq!(back[2].postings, vec![(1, 3, vec![1])]);
         // Supplementary characters sort before U+E000 and above in UTF-16 order.
         assert_eq!(utf16_cmp("𠀀", "\u{FF10}"), std::cmp::Ordering::Less);
         assert!(decode(&bytes[..bytes.len() - 1]).is_none());

@@ -115,8 +115,8 @@
       var shared = varint(buf, st), len = varint(buf, st);
       var term = prev.slice(0, shared) + utf8.decode(buf.subarray(st.at, st.at + len));
       st.at += len;
-      var docs = varint(buf, st), size = varint(buf, st);
-      map.set(term, { docs: docs, at: st.at, buf: buf, list: null });
+      var flagged = varint(buf, st), size = varint(buf, st);
+      map.set(term, { docs: flagged >>> 1, first: flagged & 1, at: st.at, buf: buf, list: null });
       terms.push(term);
       st.at += size;
       prev = term;
@@ -129,9 +129,9 @@
     var st = { at: e.at }, doc = -1, list = [];
     for (var d = 0; d < e.docs; d++) {
       doc += varint(e.buf, st) + 1;
-      var n = varint(e.buf, st), pos = new Array(n), p = 0;
-      for (var k = 0; k < n; k++) { p += varint(e.buf, st); pos[k] = p; }
-      list.push([doc, pos]);
+      var n = varint(e.buf, st), kept = e.first ? Math.min(n, 1) : n, pos = new Array(kept), p = 0;
+      for (var k = 0; k < kept; k++) { p += varint(e.buf, st); pos[k] = p; }
+      list.push([doc, pos, n]);
     }
     return (e.list = list);
   }
@@ -250,7 +250,7 @@
           var h = hits.get(d[0]);
           if (!h) hits.set(d[0], (h = { f: 9, n: 0, s: [], x: true }));
           h.f = Math.min(h.f, fieldOf(d[1][0]));
-          h.n += d[1].length;
+          h.n += d[2];
           h.s = h.s.concat(d[1]);
         });
       });
