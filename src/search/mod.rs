@@ -277,21 +277,38 @@ pub fn documents(site: &Site, lang: &str) -> Vec<Doc> {
     docs
 }
 
-/// A document's terms with their sorted positions, sorted by term.
+/// A document's terms with their sorted positions, sorted by term. CJK terms are counted
+/// under their characters and words by reference, so only distinct terms allocate.
 fn doc_terms(doc: &Doc) -> Vec<(String, Vec<u32>)> {
-    let mut map: HashMap<String, Vec<u32>> = HashMap::new();
+    let mut cjk: HashMap<(char, char), Vec<u32>> = HashMap::new();
+    let mut words: HashMap<String, Vec<u32>> = HashMap::new();
     for (field, texts) in doc.fields.iter().enumerate() {
         let mut pos = 0;
         for text in texts {
-            let (tokens, next) = tokenize::tokenize_from(text, pos);
-            for t in tokens.into_iter().take_while(|t| t.pos < FIELD_SPAN) {
-                map.entry(t.term).or_default().push(((field as u32) << 16) | t.pos);
-            }
+            let next = tokenize::each_term(text, pos, |term, p| {
+                if p >= FIELD_SPAN {
+                    return;
+                }
+                let at = ((field as u32) << 16) | p;
+                match term {
+                    tokenize::Term::Char(c) => cjk.entry((c, '\0')).or_default().push(at),
+                    tokenize::Term::Pair(a, b) => cjk.entry((a, b)).or_default().push(at),
+                    tokenize::Term::Word(w) => match words.get_mut(w) {
+                        Some(v) => v.push(at),
+                        None => {
+                            words.insert(w.to_string(), vec![at]);
+                        }
+                    },
+                }
+            });
             // A gap, so a phrase never runs from one value into the next.
             pos = next.saturating_add(1);
         }
     }
-    let mut terms: Vec<(String, Vec<u32>)> = map.into_iter().collect();
+    let mut terms: Vec<(String, Vec<u32>)> = words.into_iter().collect();
+    terms.extend(
+        cjk.into_iter().map(|((a, b), v)| (if b == '\0' { a.to_string() } else { [a, b].iter().collect() }, v)),
+    );
     terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     terms
 }

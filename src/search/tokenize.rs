@@ -16,13 +16,25 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// One piece of text between separators.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Segment {
-    /// A word, normalised but not stemmed, at its position.
-    Word { text: String, pos: u32 },
-    /// A run of CJK characters, the first at `pos`, the others following.
-    Cjk { chars: Vec<char>, pos: u32 },
+/// A term as the tokenizer finds it, borrowed so that indexing allocates nothing per term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term<'a> {
+    /// One CJK character.
+    Char(char),
+    /// Two neighbouring CJK characters.
+    Pair(char, char),
+    /// A stemmed word.
+    Word(&'a str),
+}
+
+impl std::fmt::Display for Term<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Term::Char(c) => write!(f, "{c}"),
+            Term::Pair(a, b) => write!(f, "{a}{b}"),
+            Term::Word(w) => f.write_str(w),
+        }
+    }
 }
 
 /// A term and the position it was found at.
@@ -80,26 +92,24 @@ pub fn normalize(text: &str) -> Vec<char> {
     out
 }
 
-/// Splits text into words and CJK runs, numbering positions from `start`. Returns the
-/// segments and the next free position.
-pub fn segments(text: &str, start: u32) -> (Vec<Segment>, u32) {
+/// Calls `f` with every term of `text` and its position, numbering from `start`; returns
+/// the next free position. For each CJK character: the character, then the pair it starts.
+pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u32 {
     let chars = normalize(text);
-    let mut out = Vec::new();
     let mut pos = start;
+    let mut word = String::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if is_cjk(c) {
-            let run_start = i;
-            while i < chars.len() && is_cjk(chars[i]) {
-                i += 1;
+            f(Term::Char(c), pos);
+            if let Some(&d) = chars.get(i + 1).filter(|&&d| is_cjk(d)) {
+                f(Term::Pair(c, d), pos);
             }
-            let run: Vec<char> = chars[run_start..i].to_vec();
-            let n = run.len() as u32;
-            out.push(Segment::Cjk { chars: run, pos });
-            pos += n;
+            pos += 1;
+            i += 1;
         } else if is_word(c) {
-            let mut word = String::new();
+            word.clear();
             while i < chars.len() {
                 let c = chars[i];
                 if is_word(c) {
@@ -118,33 +128,19 @@ pub fn segments(text: &str, start: u32) -> (Vec<Segment>, u32) {
                 }
                 i += 1;
             }
-            out.push(Segment::Word { text: word, pos });
+            f(Term::Word(&stem(&word)), pos);
             pos += 1;
         } else {
             i += 1;
         }
     }
-    (out, pos)
+    pos
 }
 
 /// The terms of `text`, with positions counted from `start`, and the next free position.
 pub fn tokenize_from(text: &str, start: u32) -> (Vec<Token>, u32) {
-    let (segs, next) = segments(text, start);
     let mut out = Vec::new();
-    for seg in segs {
-        match seg {
-            Segment::Word { text, pos } => out.push(Token { term: stem(&text), pos }),
-            Segment::Cjk { chars, pos } => {
-                for (k, c) in chars.iter().enumerate() {
-                    let p = pos + k as u32;
-                    out.push(Token { term: c.to_string(), pos: p });
-                    if let Some(d) = chars.get(k + 1) {
-                        out.push(Token { term: [*c, *d].iter().collect(), pos: p });
-                    }
-                }
-            }
-        }
-    }
+    let next = each_term(text, start, |t, pos| out.push(Token { term: t.to_string(), pos }));
     (out, next)
 }
 
