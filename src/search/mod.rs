@@ -40,6 +40,24 @@ const FIELD_SPAN: u32 = 1 << 16;
 /// Documents tokenized in parallel before their postings are merged in order.
 const BATCH: usize = 1024;
 
+/// FNV-1a for the indexer's hash maps: their keys are short terms from the site itself, so a
+/// fast hash matters more than resistance to chosen keys.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        fnv(&mut h, bytes);
+        self.0 = h;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// The facets, in the order the client shows them.
 pub const FACETS: [&str; 6] = ["type", "city", "level", "status", "kind", "year"];
 
@@ -188,8 +206,11 @@ pub fn documents(site: &Site, lang: &str) -> Vec<Doc> {
             excerpt,
         });
     }
-    let complex_name =
-        |id: &str| site.complexes.iter().find(|c| c.id.as_str() == id).map(|c| c.name.text(lang).to_string());
+    // Complexes are sorted by id.
+    let complex_name = |id: &str| {
+        let i = site.complexes.binary_search_by(|c| c.id.as_str().cmp(id)).ok()?;
+        Some(site.complexes[i].name.text(lang).to_string())
+    };
     for r in &site.reports {
         let mut f: [Vec<String>; FIELDS] = Default::default();
         push_text(&mut f[0], &r.title, lang);
@@ -277,11 +298,20 @@ pub fn documents(site: &Site, lang: &str) -> Vec<Doc> {
     docs
 }
 
-/// A document's terms with their sorted positions, sorted by term. CJK terms are counted
-/// under their characters and words by reference, so only distinct terms allocate.
-fn doc_terms(doc: &Doc) -> Vec<(String, Vec<u32>)> {
-    let mut cjk: HashMap<(char, char), Vec<u32>> = HashMap::new();
-    let mut words: HashMap<String, Vec<u32>> = HashMap::new();
+/// A document's terms: each occurrence as (key, position), sorted, so one allocation holds
+/// them all. A key is two CJK characters (the second 0 for a single one) or, with the top bit
+/// set, an index into `words`.
+struct DocTerms {
+    words: Vec<String>,
+    hits: Vec<(u64, u32)>,
+}
+
+const WORD_KEY: u64 = 1 << 63;
+
+fn doc_terms(doc: &Doc) -> DocTerms {
+    let mut words: Vec<String> = Vec::new();
+    let mut word_ids: FastMap<String, u64> = FastMap::default();
+    let mut hits: Vec<(u64, u32)> = Vec::new();
     for (field, texts) in doc.fields.iter().enumerate() {
         let mut pos = 0;
         for text in texts {
@@ -289,40 +319,63 @@ fn doc_terms(doc: &Doc) -> Vec<(String, Vec<u32>)> {
                 if p >= FIELD_SPAN {
                     return;
                 }
-                let at = ((field as u32) << 16) | p;
-                match term {
-                    tokenize::Term::Char(c) => cjk.entry((c, '\0')).or_default().push(at),
-                    tokenize::Term::Pair(a, b) => cjk.entry((a, b)).or_default().push(at),
-                    tokenize::Term::Word(w) => match words.get_mut(w) {
-                        Some(v) => v.push(at),
+                let key = match term {
+                    tokenize::Term::Char(c) => u64::from(c) << 21,
+                    tokenize::Term::Pair(a, b) => (u64::from(a) << 21) | u64::from(b),
+                    tokenize::Term::Word(w) => match word_ids.get(w) {
+                        Some(&id) => id,
                         None => {
-                            words.insert(w.to_string(), vec![at]);
+                            let id = WORD_KEY | words.len() as u64;
+                            words.push(w.to_string());
+                            word_ids.insert(w.to_string(), id);
+                            id
                         }
                     },
-                }
+                };
+                hits.push((key, ((field as u32) << 16) | p));
             });
             // A gap, so a phrase never runs from one value into the next.
             pos = next.saturating_add(1);
         }
     }
-    let mut terms: Vec<(String, Vec<u32>)> = words.into_iter().collect();
-    terms.extend(
-        cjk.into_iter().map(|((a, b), v)| (if b == '\0' { a.to_string() } else { [a, b].iter().collect() }, v)),
-    );
-    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    terms
+    hits.sort_unstable();
+    DocTerms { words, hits }
 }
 
 /// The postings of every term, documents in index order.
-pub fn invert(docs: &[Doc]) -> HashMap<String, Postings> {
-    let mut all: HashMap<String, Postings> = HashMap::new();
+pub fn invert(docs: &[Doc]) -> impl IntoIterator<Item = (String, Postings)> {
+    let mut all: FastMap<String, Postings> = FastMap::default();
+    let mut positions: Vec<u32> = Vec::new();
+    let mut buf = [0u8; 8];
     for (b, batch) in docs.chunks(BATCH).enumerate() {
-        let terms: Vec<Vec<(String, Vec<u32>)>> = batch.par_iter().map(doc_terms).collect();
-        for (i, doc_terms) in terms.into_iter().enumerate() {
+        let terms: Vec<DocTerms> = batch.par_iter().map(doc_terms).collect();
+        for (i, t) in terms.into_iter().enumerate() {
             let doc = (b * BATCH + i) as u32;
-            for (term, positions) in doc_terms {
-                let single = term.chars().nth(1).is_none() && term.chars().next().is_some_and(tokenize::is_cjk);
-                all.entry(term).or_insert_with(|| Postings::new(single)).push(doc, &positions);
+            for group in t.hits.chunk_by(|x, y| x.0 == y.0) {
+                let key = group[0].0;
+                positions.clear();
+                positions.extend(group.iter().map(|h| h.1));
+                let (term, single): (&str, bool) = if key & WORD_KEY != 0 {
+                    (&t.words[(key & !WORD_KEY) as usize], false)
+                } else {
+                    let a = char::from_u32((key >> 21) as u32).unwrap_or('\u{FFFD}');
+                    let n = a.encode_utf8(&mut buf).len();
+                    match char::from_u32((key & 0x1F_FFFF) as u32).filter(|&c| c != '\0') {
+                        Some(c) => {
+                            let m = c.encode_utf8(&mut buf[n..]).len();
+                            (std::str::from_utf8(&buf[..n + m]).unwrap_or_default(), false)
+                        }
+                        None => (std::str::from_utf8(&buf[..n]).unwrap_or_default(), true),
+                    }
+                };
+                match all.get_mut(term) {
+                    Some(p) => p.push(doc, &positions),
+                    None => {
+                        let mut p = Postings::new(single);
+                        p.push(doc, &positions);
+                        all.insert(term.to_string(), p);
+                    }
+                }
             }
         }
     }

@@ -85,6 +85,11 @@ pub fn normalize(text: &str) -> Vec<char> {
             out.push(c.to_ascii_lowercase());
             continue;
         }
+        // Unified ideographs have no decomposition and no case: the common case, kept fast.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+            continue;
+        }
         for n in std::iter::once(c).nfkc() {
             out.extend(n.to_lowercase());
         }
