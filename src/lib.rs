@@ -12,6 +12,8 @@ pub mod model;
 pub mod output;
 pub mod raw;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod validate;
 
 use std::path::PathBuf;
