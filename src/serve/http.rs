@@ -165,6 +165,10 @@ async fn serve_entry(
                 return plain(StatusCode::FORBIDDEN, "403 Forbidden: the file is outside the site\n");
             }
             match tokio::fs::read(from).await {
+                Ok(bytes) if key.ends_with(".html") => {
+                    let html = inject_live_reload(&bytes, &snap.base_path, snap.generation);
+                    finish(Bytes::from(html), &content_type, status, head)
+                }
                 Ok(bytes) => finish(Bytes::from(bytes), &content_type, status, head),
                 Err(_) => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
             }
