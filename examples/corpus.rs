@@ -83,10 +83,21 @@ const INDICATORS: &[(&str, &str)] = &[
     ("innovation-vouchers", "万元"),
     ("achievement-output-value", "亿元"),
 ];
-const KINDS: &[&str] = &["site-promotion-meeting", "work-meeting", "inspection", "signing", "unveiling", "forum", "training", "review", "news"];
+const KINDS: &[&str] = &[
+    "site-promotion-meeting",
+    "work-meeting",
+    "inspection",
+    "signing",
+    "unveiling",
+    "forum",
+    "training",
+    "review",
+    "news",
+];
 const ROLES: &[&str] = &["chairs", "speaks", "addresses", "reports", "attends", "accompanies", "inspects"];
 const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "朱", "胡", "林"];
-const GIVEN: &[&str] = &["建国", "海燕", "志强", "晓明", "丽华", "伟", "静", "磊", "敏", "军", "芳", "杰", "婷", "斌", "鹏"];
+const GIVEN: &[&str] =
+    &["建国", "海燕", "志强", "晓明", "丽华", "伟", "静", "磊", "敏", "军", "芳", "杰", "婷", "斌", "鹏"];
 const ZH_PHRASES: &[&str] = &[
     "综合体围绕产业链部署创新链",
     "推动中小企业转型升级",
@@ -212,7 +223,14 @@ fn make_complexes(n: usize) -> Vec<Complex> {
             services.sort_unstable();
             services.dedup();
             let stats = (0..rng.range(3, 8))
-                .map(|_| (rng.below(INDICATORS.len()), rng.range(10, 90_000) as u64, 2017 + rng.below(8) as u16, 1 + rng.below(12) as u8))
+                .map(|_| {
+                    (
+                        rng.below(INDICATORS.len()),
+                        rng.range(10, 90_000) as u64,
+                        2017 + rng.below(8) as u16,
+                        1 + rng.below(12) as u8,
+                    )
+                })
                 .collect();
             let bytes = rng.range(1500, 6000);
             Complex {
@@ -239,8 +257,11 @@ fn make_reports(n: usize, complexes: &[Complex]) -> Vec<Report> {
     (0..n)
         .map(|i| {
             let mut rng = Rng::new(7_000_009 * i as u64 + 29);
-            let linked: Vec<usize> =
-                if complexes.is_empty() { Vec::new() } else { (0..rng.range(1, 3)).map(|_| rng.below(complexes.len())).collect() };
+            let linked: Vec<usize> = if complexes.is_empty() {
+                Vec::new()
+            } else {
+                (0..rng.range(1, 3)).map(|_| rng.below(complexes.len())).collect()
+            };
             let links: Vec<String> = linked.iter().map(|&c| complexes[c].id.clone()).collect();
             let city = rng.below(CITIES.len());
             let (_, cz, ce) = CITIES[city];
@@ -280,7 +301,8 @@ fn yaml_str(s: &str) -> String {
 }
 
 fn write_fulcrum(out: &Path, complexes: &[Complex], reports: &[Report]) {
-    let site_yaml = include_str!("../site.yaml").replace("base_url: https://example.org/", "base_url: https://bench.example/");
+    let site_yaml =
+        include_str!("../site.yaml").replace("base_url: https://example.org/", "base_url: https://bench.example/");
     write(out.join("site.yaml"), site_yaml);
     for p in 0..PHOTOS {
         // A tiny valid GIF: what the benchmark measures is not image copying.
@@ -293,19 +315,31 @@ fn write_fulcrum(out: &Path, complexes: &[Complex], reports: &[Report]) {
         let (dz, de) = DISTRICTS[c.district];
         let _ = writeln!(y, "location: {{city: {}, district: {{zh: {dz}, en: {de}}}}}", CITIES[c.city].0);
         let (iid, iz, ie) = INDUSTRIES[c.industry];
-        let _ = writeln!(y, "industry: {{leading: {{zh: {iz}, en: {}}}, tags: [{iid}], category: traditional}}", yaml_str(ie));
+        let _ = writeln!(
+            y,
+            "industry: {{leading: {{zh: {iz}, en: {}}}, tags: [{iid}], category: traditional}}",
+            yaml_str(ie)
+        );
         let _ = writeln!(y, "listings:\n  - {{level: {}, list: creation, year: 2018, source: s1}}", LEVELS[c.level].0);
         y.push_str("services:\n");
         for &s in &c.services {
-            let _ = writeln!(y, "  - {{element: {}, description: {{zh: {}服务, en: Service}}}}", SERVICES[s].0, SERVICES[s].1);
+            let _ = writeln!(
+                y,
+                "  - {{element: {}, description: {{zh: {}服务, en: Service}}}}",
+                SERVICES[s].0, SERVICES[s].1
+            );
         }
         y.push_str("statistics:\n");
         for &(ind, value, year, month) in &c.stats {
             let (id, unit) = INDICATORS[ind];
-            let _ = writeln!(y, "  - {{indicator: {id}, value: {value}, unit: {unit}, as_of: {year}-{month:02}, cumulative: true, source: s1}}");
+            let _ = writeln!(
+                y,
+                "  - {{indicator: {id}, value: {value}, unit: {unit}, as_of: {year}-{month:02}, cumulative: true, source: s1}}"
+            );
         }
         let _ = writeln!(y, "summary: {{zh: {}, en: {}}}", yaml_str(&c.summary_zh), yaml_str(&c.summary_en));
-        let _ = writeln!(y, "sources:\n  - {{id: s1, title: 基准测试来源, publisher: 基准测试, published: 2019-04-30}}");
+        let _ =
+            writeln!(y, "sources:\n  - {{id: s1, title: 基准测试来源, publisher: 基准测试, published: 2019-04-30}}");
         y.push_str("last_reviewed: 2026-11-01\n---\n");
         y.push_str(&c.body);
         write(out.join(format!("content/complexes/{}.md", c.id)), y);
@@ -324,7 +358,10 @@ fn write_fulcrum(out: &Path, complexes: &[Complex], reports: &[Report]) {
         let _ = writeln!(y, "complexes: [{}]", ids.join(", "));
         let _ = writeln!(y, "summary: {}", yaml_str(&r.summary_zh));
         if let Some(p) = r.photo {
-            let _ = writeln!(y, "photos:\n  - {{file: photos/p{p:03}.gif, alt: 会议现场, credit: 记者 某某 摄, width: 1, height: 1}}");
+            let _ = writeln!(
+                y,
+                "photos:\n  - {{file: photos/p{p:03}.gif, alt: 会议现场, credit: 记者 某某 摄, width: 1, height: 1}}"
+            );
         }
         y.push_str("---\n");
         y.push_str(&r.body);
@@ -363,11 +400,18 @@ fn write_hugo(out: &Path, complexes: &[Complex], reports: &[Report]) {
         out.join("layouts/_default/terms.html"),
         "{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.ByCount }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n",
     );
-    write(out.join("layouts/index.html"), "{{ define \"main\" }}<h1>{{ site.Title }}</h1><ul>{{ range first 10 (where site.RegularPages \"Section\" \"reports\") }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n");
+    write(
+        out.join("layouts/index.html"),
+        "{{ define \"main\" }}<h1>{{ site.Title }}</h1><ul>{{ range first 10 (where site.RegularPages \"Section\" \"reports\") }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+    );
     for c in complexes {
         let mut y = String::new();
         let _ = writeln!(y, "---\ntitle: {}\nsummary: {}", yaml_str(&c.name_zh), yaml_str(&c.summary_zh));
-        let _ = writeln!(y, "cities: [{}]\nlevels: [{}]\nindustries: [{}]\nmodes: [{}]", CITIES[c.city].0, LEVELS[c.level].0, INDUSTRIES[c.industry].0, c.mode);
+        let _ = writeln!(
+            y,
+            "cities: [{}]\nlevels: [{}]\nindustries: [{}]\nmodes: [{}]",
+            CITIES[c.city].0, LEVELS[c.level].0, INDUSTRIES[c.industry].0, c.mode
+        );
         y.push_str("statistics:\n");
         for &(ind, value, year, month) in &c.stats {
             let (id, unit) = INDICATORS[ind];
@@ -380,7 +424,12 @@ fn write_hugo(out: &Path, complexes: &[Complex], reports: &[Report]) {
     for r in reports {
         let mut y = String::new();
         let (yy, mm, dd) = r.date;
-        let _ = writeln!(y, "---\ntitle: {}\ndate: {yy}-{mm:02}-{dd:02}\nsummary: {}", yaml_str(&r.title_zh), yaml_str(&r.summary_zh));
+        let _ = writeln!(
+            y,
+            "---\ntitle: {}\ndate: {yy}-{mm:02}-{dd:02}\nsummary: {}",
+            yaml_str(&r.title_zh),
+            yaml_str(&r.summary_zh)
+        );
         let _ = writeln!(y, "cities: [{}]", CITIES[r.city].0);
         y.push_str("attendees:\n");
         for (name, role) in &r.attendees {
