@@ -147,6 +147,9 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+    fn phrase(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
     fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + self.below(hi - lo + 1)
     }
@@ -193,19 +196,19 @@ fn body(rng: &mut Rng, bytes: usize, links: &[String]) -> String {
             let _ = write!(s, "\n## 第{section}部分 Part {section}\n\n");
         }
         for _ in 0..rng.range(3, 6) {
-            s.push_str(rng.pick(ZH_PHRASES));
+            s.push_str(rng.phrase(ZH_PHRASES));
             s.push('，');
         }
-        s.push_str(rng.pick(ZH_PHRASES));
+        s.push_str(rng.phrase(ZH_PHRASES));
         s.push('。');
         if !links.is_empty() && rng.below(3) == 0 {
             let l = rng.pick(links);
             let _ = write!(s, "参见[相关综合体](@/complexes/{l})。");
         }
         s.push_str("\n\n");
-        s.push_str(rng.pick(EN_SENTENCES));
+        s.push_str(rng.phrase(EN_SENTENCES));
         s.push(' ');
-        s.push_str(rng.pick(EN_SENTENCES));
+        s.push_str(rng.phrase(EN_SENTENCES));
         s.push_str("\n\n");
     }
     s
