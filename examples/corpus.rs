@@ -241,11 +241,11 @@ fn make_complexes(n: usize) -> Vec<Complex> {
                 name_zh: format!("{dz}{iz}产业创新服务综合体{i}号"),
                 name_en: format!("{de} {ie} Industry Innovation Service Complex No. {i}"),
                 level: rng.below(LEVELS.len()),
-                status: *rng.pick(STATUSES),
+                status: rng.phrase(STATUSES),
                 city: rng.below(CITIES.len()),
                 district,
                 industry,
-                mode: *rng.pick(MODES),
+                mode: rng.phrase(MODES),
                 services,
                 stats,
                 summary_zh: format!("服务{dz}{iz}产业集群的创新服务综合体，{}。", rng.pick(ZH_PHRASES)),
@@ -268,9 +268,9 @@ fn make_reports(n: usize, complexes: &[Complex]) -> Vec<Report> {
             let links: Vec<String> = linked.iter().map(|&c| complexes[c].id.clone()).collect();
             let city = rng.below(CITIES.len());
             let (_, cz, ce) = CITIES[city];
-            let kind = *rng.pick(KINDS);
+            let kind = rng.phrase(KINDS);
             let attendees = (0..rng.range(2, 5))
-                .map(|_| (format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)), *rng.pick(ROLES)))
+                .map(|_| (format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)), rng.phrase(ROLES)))
                 .collect();
             let bytes = rng.range(1500, 6000);
             Report {
