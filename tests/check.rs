@@ -184,7 +184,7 @@ fn linked_file_that_does_not_exist() {
 #[test]
 fn broken_internal_link() {
     let site = TestSite::fixture("basic");
-    site.edit("content/reports/meeting.md", "(@/complexes/alpha-moulds#概况)", "(@/complexes/alpha-mould)");
+    site.edit("content/reports/meeting.md", "(@/complexes/alpha-moulds#statistics)", "(@/complexes/alpha-mould)");
     site.expect_problem("broken internal link \"@/complexes/alpha-mould\"")
         .error()
         .at("content/reports/meeting.md", 23, 18)

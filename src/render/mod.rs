@@ -1,25 +1,700 @@
 //! Markdown, templates and the view structs that templates see: a validated site in, the
 //! HTML pages and theme assets out, in memory.
+//!
+//! Lists, counts and cards are computed once per site and language ([`Catalog`],
+//! [`LangViews`]); every page is then a pure function of them (a [`Job`]), rendered in
+//! parallel and returned sorted by path, so the output does not depend on thread count.
 
+mod format;
+pub mod markdown;
+mod theme;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod testutil;
+
+use std::collections::HashMap;
 use std::path::Path;
 
-use crate::config::Config;
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::{Config, Vocabulary};
 use crate::diagnostics::Diagnostics;
-use crate::link::Index;
-use crate::model::Site;
+use crate::link::{self, Index, Route};
+use crate::model::{Body, Complex, Site};
 use crate::output::OutputFile;
+use markdown::MarkdownContext;
+use view::*;
+
+pub use format::{format_date, format_number, format_quantity, html_lang};
 
 /// The compiled templates and assets of the site's theme, with the site's overrides.
-pub struct Theme {}
+pub struct Theme {
+    tera: tera::Tera,
+    /// Template name → the file shown in messages ("templates/profile.html").
+    paths: HashMap<String, String>,
+    strings: theme::Strings,
+    assets: Vec<(String, Vec<u8>)>,
+}
 
 /// Loads the theme named in site.yaml: the site's `templates/` folder overrides single
 /// templates or blocks of `themes/<name>/templates/`, which falls back to the default theme
 /// built into the binary.
-pub fn load_theme(_root: &Path, _config: &Config) -> Result<Theme, Diagnostics> {
-    Ok(Theme {})
+pub fn load_theme(root: &Path, config: &Config) -> Result<Theme, Diagnostics> {
+    theme::build(theme::read_files(root, config)?)
+}
+
+/// The built-in default theme alone, for tests and for sites without a folder.
+pub fn default_theme() -> Result<Theme, Diagnostics> {
+    theme::build(theme::default_files())
 }
 
 /// Renders every HTML page in every language, plus the theme's assets.
-pub fn render_site(_site: &Site, _index: &Index, _theme: &Theme) -> (Vec<OutputFile>, Diagnostics) {
-    (Vec::new(), Diagnostics::new())
+pub fn render_site(site: &Site, index: &Index, theme: &Theme) -> (Vec<OutputFile>, Diagnostics) {
+    let catalog = Catalog::new(site, index);
+    let langs: Vec<LangViews> =
+        site.config.languages.iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
+    let shared = Shared { site, index, theme, catalog: &catalog, langs: &langs };
+
+    let jobs = shared.jobs();
+    let results: Vec<(Option<OutputFile>, Diagnostics)> = jobs.par_iter().map(|job| shared.render_job(job)).collect();
+
+    let mut files: Vec<OutputFile> = theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())).collect();
+    let mut diags = Diagnostics::new();
+    for (file, d) in results {
+        files.extend(file);
+        diags.extend(d);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    diags.sort();
+    (files, diags)
+}
+
+/// A way of browsing the complexes, with a pre-rendered page per term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Facet {
+    City,
+    Level,
+    Status,
+    Mode,
+    Industry,
+    Service,
+}
+
+impl Facet {
+    const ALL: [Facet; 6] = [Facet::City, Facet::Level, Facet::Status, Facet::Mode, Facet::Industry, Facet::Service];
+
+    fn key(self) -> &'static str {
+        match self {
+            Facet::City => "city",
+            Facet::Level => "level",
+            Facet::Status => "status",
+            Facet::Mode => "mode",
+            Facet::Industry => "industry",
+            Facet::Service => "service",
+        }
+    }
+
+    fn route(self, id: &str) -> Route<'_> {
+        match self {
+            Facet::City => Route::City(id),
+            Facet::Level => Route::Level(id),
+            Facet::Status => Route::Status(id),
+            Facet::Mode => Route::Mode(id),
+            Facet::Industry => Route::Industry(id),
+            Facet::Service => Route::Service(id),
+        }
+    }
+
+    fn vocab(self, config: &Config) -> &Vocabulary {
+        let v = &config.vocab;
+        match self {
+            Facet::City => &v.cities,
+            Facet::Level => &v.levels,
+            Facet::Status => &v.statuses,
+            Facet::Mode => &v.modes,
+            Facet::Industry => &v.industries,
+            Facet::Service => &v.service_elements,
+        }
+    }
+
+    /// The terms a complex has in this facet, each once.
+    fn terms(self, c: &Complex) -> Vec<&str> {
+        let mut out: Vec<&str> = match self {
+            Facet::City => vec![c.location.city.as_str()],
+            Facet::Level => vec![c.level.as_str()],
+            Facet::Status => c.status.iter().map(String::as_str).collect(),
+            Facet::Mode => c.mode.iter().map(String::as_str).collect(),
+            Facet::Industry => c.industry_tags.iter().map(String::as_str).collect(),
+            Facet::Service => c.services.iter().map(|s| s.element.as_str()).collect(),
+        };
+        let mut seen = Vec::with_capacity(out.len());
+        out.retain(|t| {
+            let new = !seen.contains(t);
+            seen.push(*t);
+            new
+        });
+        out
+    }
+}
+
+/// The terms of one facet that have complexes, in vocabulary order, each with its
+/// complexes in directory order.
+struct FacetTerms {
+    facet: Facet,
+    terms: Vec<(String, Vec<usize>)>,
+}
+
+/// Language-independent lists, each computed in one pass.
+struct Catalog {
+    /// Indices into site.complexes in directory order: level, city, then id.
+    complex_order: Vec<usize>,
+    facets: Vec<FacetTerms>,
+    /// Years with reports, newest first, each with its reports newest first.
+    years: Vec<(i16, Vec<usize>)>,
+    /// Report kinds with reports, in vocabulary order.
+    kinds: Vec<(String, Vec<usize>)>,
+    /// Indices into site.pages with `menu` set, by menu order.
+    menu: Vec<usize>,
+}
+
+impl Catalog {
+    fn new(site: &Site, index: &Index) -> Catalog {
+        let v = &site.config.vocab;
+        let mut complex_order: Vec<usize> = (0..site.complexes.len()).collect();
+        complex_order.sort_by_key(|&i| {
+            let c = &site.complexes[i];
+            (v.levels.rank(&c.level), v.cities.rank(&c.location.city), c.id.as_str())
+        });
+
+        let facets = Facet::ALL
+            .iter()
+            .map(|&facet| {
+                let mut by_term: IndexMap<&str, Vec<usize>> = IndexMap::new();
+                for &i in &complex_order {
+                    for t in facet.terms(&site.complexes[i]) {
+                        by_term.entry(t).or_default().push(i);
+                    }
+                }
+                let vocab = facet.vocab(&site.config);
+                let mut terms: Vec<(String, Vec<usize>)> =
+                    by_term.into_iter().map(|(t, l)| (t.to_string(), l)).collect();
+                terms.sort_by(|a, b| (vocab.rank(&a.0), &a.0).cmp(&(vocab.rank(&b.0), &b.0)));
+                FacetTerms { facet, terms }
+            })
+            .collect();
+
+        let mut years: IndexMap<i16, Vec<usize>> = IndexMap::new();
+        let mut kinds: IndexMap<&str, Vec<usize>> = IndexMap::new();
+        for &i in &index.reports_newest_first {
+            let r = &site.reports[i];
+            if let Some(d) = r.date() {
+                years.entry(d.year).or_default().push(i);
+            }
+            kinds.entry(r.kind.as_str()).or_default().push(i);
+        }
+        let mut years: Vec<(i16, Vec<usize>)> = years.into_iter().collect();
+        years.sort_by_key(|y| std::cmp::Reverse(y.0));
+        let mut kinds: Vec<(String, Vec<usize>)> = kinds.into_iter().map(|(k, l)| (k.to_string(), l)).collect();
+        kinds.sort_by(|a, b| (v.report_kinds.rank(&a.0), &a.0).cmp(&(v.report_kinds.rank(&b.0), &b.0)));
+
+        let mut menu: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].menu.is_some()).collect();
+        menu.sort_by_key(|&i| (site.pages[i].menu, site.pages[i].id.as_str()));
+
+        Catalog { complex_order, facets, years, kinds, menu }
+    }
+
+    fn facet(&self, f: Facet) -> &FacetTerms {
+        &self.facets[Facet::ALL.iter().position(|&x| x == f).unwrap_or(0)]
+    }
+}
+
+/// Views shared by every page of one language, built once.
+struct LangViews<'a> {
+    lang: &'a str,
+    strings: IndexMap<String, String>,
+    site: SiteV,
+    /// Cards by index into site.complexes and site.reports.
+    complex_cards: Vec<ComplexCardV>,
+    report_cards: Vec<ReportCardV>,
+    complex_links: IndexMap<String, LinkV>,
+    /// Per facet, in Facet::ALL order: each term with its count and browse page.
+    facets: Vec<CountGroupV>,
+    years: Vec<CountV>,
+    kinds: Vec<CountV>,
+}
+
+impl<'a> LangViews<'a> {
+    fn new(site: &'a Site, index: &Index, theme: &Theme, catalog: &Catalog, lang: &'a str) -> LangViews<'a> {
+        let vw = Viewer::new(site, lang);
+        let strings = theme.strings(lang, site.config.default_language());
+        let s = |k: &str| strings.get(k).cloned().unwrap_or_default();
+        let base = &site.config.base_path;
+        let _ = index;
+
+        let complex_cards: Vec<ComplexCardV> = site.complexes.iter().map(|c| vw.complex_card(c)).collect();
+        let complex_links: IndexMap<String, LinkV> = complex_cards
+            .iter()
+            .map(|c| (c.id.clone(), LinkV { label: c.name.clone(), url: Some(c.url.clone()) }))
+            .collect();
+        let report_cards = site.reports.iter().map(|r| vw.report_card(r, &complex_links)).collect();
+
+        let facets = catalog
+            .facets
+            .iter()
+            .map(|ft| CountGroupV {
+                key: ft.facet.key().to_string(),
+                title: s(&format!("facet_{}", ft.facet.key())),
+                items: ft
+                    .terms
+                    .iter()
+                    .map(|(id, members)| CountV {
+                        id: id.clone(),
+                        label: vw.term(ft.facet.vocab(&site.config), id),
+                        url: Some(vw.url(ft.facet.route(id))),
+                        count: members.len(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let years = catalog
+            .years
+            .iter()
+            .map(|(y, l)| CountV {
+                id: y.to_string(),
+                label: Txt { text: year_label(*y, lang), lang: None },
+                url: Some(vw.url(Route::ReportYear(*y))),
+                count: l.len(),
+            })
+            .collect();
+        let kinds = catalog
+            .kinds
+            .iter()
+            .map(|(k, l)| CountV {
+                id: k.clone(),
+                label: vw.term(&site.config.vocab.report_kinds, k),
+                url: Some(vw.url(Route::ReportKind(k))),
+                count: l.len(),
+            })
+            .collect();
+
+        let site_v = SiteV {
+            title: vw.txt(&site.config.title),
+            description: vw.opt(&site.config.description),
+            publisher: vw.opt(&site.config.publisher),
+            data_licence: vw.opt(&site.config.data_licence),
+            data_licence_url: site.config.data_licence_url.clone(),
+            base_path: base.clone(),
+            home_url: vw.url(Route::Home),
+            complexes_url: vw.url(Route::Complexes),
+            reports_url: vw.url(Route::Reports(1)),
+            search_url: vw.url(Route::Search),
+            feed_url: vw.url(Route::Feed),
+            stylesheet_url: format!("{base}assets/style.css"),
+            icon_url: format!("{base}assets/icon.svg"),
+            data: DataLinksV {
+                complexes_json: format!("{base}data/complexes.json"),
+                complexes_csv: format!("{base}data/complexes.csv"),
+                statistics_csv: format!("{base}data/statistics.csv"),
+                reports_json: format!("{base}data/reports.json"),
+                datapackage: format!("{base}data/datapackage.json"),
+            },
+            menu: catalog
+                .menu
+                .iter()
+                .map(|&i| {
+                    let p = &site.pages[i];
+                    LinkV { label: vw.txt(&p.title), url: Some(vw.url(Route::Page(p.id.as_str()))) }
+                })
+                .collect(),
+        };
+        LangViews { lang, strings, site: site_v, complex_cards, report_cards, complex_links, facets, years, kinds }
+    }
+
+    fn s<'k>(&'k self, key: &'k str) -> &'k str {
+        self.strings.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    fn facet(&self, f: Facet) -> &CountGroupV {
+        &self.facets[Facet::ALL.iter().position(|&x| x == f).unwrap_or(0)]
+    }
+}
+
+fn year_label(year: i16, lang: &str) -> String {
+    if lang == "zh" { format!("{year}年") } else { year.to_string() }
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Home,
+    Complexes,
+    /// Index into Catalog::facets and into that facet's terms.
+    Browse(usize, usize),
+    Complex(usize),
+    /// 1-based page of the reports list.
+    Reports(usize),
+    /// Index into Catalog::years.
+    ReportYear(usize),
+    /// Index into Catalog::kinds.
+    ReportKind(usize),
+    Report(usize),
+    Page(usize),
+    Search,
+    NotFound,
+}
+
+struct Shared<'a> {
+    site: &'a Site,
+    index: &'a Index,
+    theme: &'a Theme,
+    catalog: &'a Catalog,
+    langs: &'a [LangViews<'a>],
+}
+
+/// What every page's context has besides its own view.
+struct PageSpec<'r> {
+    route: Option<Route<'r>>,
+    template: &'static str,
+    title: String,
+    description: String,
+    section: &'static str,
+}
+
+impl<'a> Shared<'a> {
+    fn report_pages(&self) -> usize {
+        let per = self.site.config.reports_per_page.max(1);
+        self.site.reports.len().div_ceil(per).max(1)
+    }
+
+    fn jobs(&self) -> Vec<(usize, Job)> {
+        let mut jobs = Vec::new();
+        for l in 0..self.langs.len() {
+            jobs.push((l, Job::Home));
+            jobs.push((l, Job::Complexes));
+            jobs.push((l, Job::Search));
+            for (f, ft) in self.catalog.facets.iter().enumerate() {
+                jobs.extend((0..ft.terms.len()).map(|t| (l, Job::Browse(f, t))));
+            }
+            jobs.extend((0..self.site.complexes.len()).map(|i| (l, Job::Complex(i))));
+            jobs.extend((1..=self.report_pages()).map(|n| (l, Job::Reports(n))));
+            jobs.extend((0..self.catalog.years.len()).map(|i| (l, Job::ReportYear(i))));
+            jobs.extend((0..self.catalog.kinds.len()).map(|i| (l, Job::ReportKind(i))));
+            jobs.extend((0..self.site.reports.len()).map(|i| (l, Job::Report(i))));
+            jobs.extend((0..self.site.pages.len()).map(|i| (l, Job::Page(i))));
+        }
+        jobs.push((0, Job::NotFound));
+        jobs
+    }
+
+    fn body(&self, lv: &LangViews, body: &Body, diags: &mut Diagnostics) -> (String, Option<String>) {
+        let Some(part) = body.get(lv.lang) else {
+            return (String::new(), None);
+        };
+        // The heading links' label is read out inside the body, so it is in the body's language.
+        let body_strings = self.langs.iter().find(|l| l.lang == part.lang).unwrap_or(lv);
+        let cx = MarkdownContext {
+            site: self.site,
+            index: self.index,
+            lang: lv.lang,
+            anchor_label: body_strings.s("anchor_label"),
+        };
+        let (html, problems) = markdown::render_body(part, &cx);
+        diags.extend(Diagnostics::from(problems));
+        let lang = (part.lang != lv.lang).then(|| html_lang(&part.lang).to_string());
+        (html, lang)
+    }
+
+    fn render_job(&self, &(l, job): &(usize, Job)) -> (Option<OutputFile>, Diagnostics) {
+        let lv = &self.langs[l];
+        let site = self.site;
+        let vw = Viewer::new(site, lv.lang);
+        let mut diags = Diagnostics::new();
+        let mut ctx = tera::Context::new();
+        let plain = |t: &crate::model::Text| t.text(lv.lang).to_string();
+        let site_description = plain(&site.config.description);
+
+        let spec = match job {
+            Job::Home => {
+                let latest = self.index.reports_newest_first.iter().take(5).map(|&i| &lv.report_cards[i]).collect();
+                let total = site.complexes.len();
+                let home = HomeV {
+                    total,
+                    total_text: vw.number(total),
+                    totals: vec![lv.facet(Facet::Level), lv.facet(Facet::City), lv.facet(Facet::Status)],
+                    latest_reports: latest,
+                };
+                ctx.insert("home", &home);
+                PageSpec {
+                    route: Some(Route::Home),
+                    template: "home.html",
+                    title: plain(&site.config.title),
+                    description: site_description,
+                    section: "home",
+                }
+            }
+            Job::Complexes | Job::Search => {
+                let directory = DirectoryV {
+                    total: site.complexes.len(),
+                    total_text: vw.number(site.complexes.len()),
+                    complexes: self.catalog.complex_order.iter().map(|&i| &lv.complex_cards[i]).collect(),
+                    facets: &lv.facets,
+                };
+                ctx.insert("directory", &directory);
+                if matches!(job, Job::Search) {
+                    ctx.insert("search", &SearchV { param: "q".into() });
+                    PageSpec {
+                        route: Some(Route::Search),
+                        template: "search.html",
+                        title: lv.s("search").into(),
+                        description: lv.s("search_needs_js").into(),
+                        section: "search",
+                    }
+                } else {
+                    PageSpec {
+                        route: Some(Route::Complexes),
+                        template: "complexes.html",
+                        title: lv.s("complexes").into(),
+                        description: site_description,
+                        section: "complexes",
+                    }
+                }
+            }
+            Job::Browse(f, t) => {
+                let ft = &self.catalog.facets[f];
+                let (id, members) = &ft.terms[t];
+                let vocab = ft.facet.vocab(&site.config);
+                let term = vw.term(vocab, id);
+                let totals = [Facet::Level, Facet::Status, Facet::City]
+                    .into_iter()
+                    .filter(|&o| o != ft.facet)
+                    .map(|o| self.totals(lv, &vw, o, members))
+                    .filter(|g| !g.items.is_empty())
+                    .collect();
+                let browse = BrowseV {
+                    facet: ft.facet.key().to_string(),
+                    facet_title: lv.s(&format!("facet_{}", ft.facet.key())).to_string(),
+                    description: vocab.get(id).and_then(|x| vw.opt(&x.description)),
+                    term: term.clone(),
+                    count: members.len(),
+                    count_text: vw.number(members.len()),
+                    complexes: members.iter().map(|&i| &lv.complex_cards[i]).collect(),
+                    totals,
+                };
+                ctx.insert("browse", &browse);
+                let title = term.text.clone();
+                let description = format!("{}: {}", browse.facet_title, title);
+                PageSpec {
+                    route: Some(ft.facet.route(id)),
+                    template: "browse.html",
+                    title,
+                    description,
+                    section: "complexes",
+                }
+            }
+            Job::Complex(i) => {
+                let c = &site.complexes[i];
+                let body = self.body(lv, &c.body, &mut diags);
+                let reports = self
+                    .index
+                    .backlinks
+                    .get(&c.id)
+                    .map(|l| l.iter().map(|&r| lv.report_cards[r].clone()).collect())
+                    .unwrap_or_default();
+                let complex = vw.complex(c, body, reports);
+                let description =
+                    complex.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| complex.name.text.clone());
+                let title = complex.name.text.clone();
+                ctx.insert("complex", &complex);
+                PageSpec {
+                    route: Some(Route::Complex(c.id.as_str())),
+                    template: "profile.html",
+                    title,
+                    description,
+                    section: "complexes",
+                }
+            }
+            Job::Reports(n) | Job::ReportYear(n) | Job::ReportKind(n) => {
+                let (scope, list, route, title): (&str, &[usize], Route, String) = match job {
+                    Job::ReportYear(_) => {
+                        let (y, l) = &self.catalog.years[n];
+                        ("year", l, Route::ReportYear(*y), lv.s("reports_year_title").replace("{year}", &y.to_string()))
+                    }
+                    Job::ReportKind(_) => {
+                        let (k, l) = &self.catalog.kinds[n];
+                        ("kind", l, Route::ReportKind(k), vw.term(&site.config.vocab.report_kinds, k).text)
+                    }
+                    _ => {
+                        let per = site.config.reports_per_page.max(1);
+                        let all = &self.index.reports_newest_first;
+                        let start = ((n - 1) * per).min(all.len());
+                        let end = (start + per).min(all.len());
+                        let title = if n == 1 {
+                            lv.s("reports").to_string()
+                        } else {
+                            lv.s("reports_page_title").replace("{n}", &n.to_string())
+                        };
+                        ("all", &all[start..end], Route::Reports(n), title)
+                    }
+                };
+                let pagination = (scope == "all" && self.report_pages() > 1).then(|| {
+                    let total = self.report_pages();
+                    PaginationV {
+                        current: n,
+                        total,
+                        previous_url: (n > 1).then(|| vw.url(Route::Reports(n - 1))),
+                        next_url: (n < total).then(|| vw.url(Route::Reports(n + 1))),
+                        pages: (1..=total)
+                            .map(|p| PageLinkV { number: p, url: vw.url(Route::Reports(p)), current: p == n })
+                            .collect(),
+                    }
+                });
+                let reports = ReportsV {
+                    scope: scope.into(),
+                    items: list.iter().map(|&i| &lv.report_cards[i]).collect(),
+                    pagination,
+                    years: &lv.years,
+                    kinds: &lv.kinds,
+                };
+                ctx.insert("reports", &reports);
+                let description = format!("{title} | {}", plain(&site.config.title));
+                PageSpec { route: Some(route), template: "reports.html", title, description, section: "reports" }
+            }
+            Job::Report(i) => {
+                let r = &site.reports[i];
+                let body = self.body(lv, &r.body, &mut diags);
+                let city_pages = |c: &str| self.catalog.facet(Facet::City).terms.iter().any(|(id, _)| id == c);
+                let report = vw.report(r, body, &lv.complex_links, &city_pages);
+                let title = report.title.text.clone();
+                let description = report.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| title.clone());
+                ctx.insert("report", &report);
+                PageSpec {
+                    route: Some(Route::Report(r.id.as_str())),
+                    template: "report.html",
+                    title,
+                    description,
+                    section: "reports",
+                }
+            }
+            Job::Page(i) => {
+                let p = &site.pages[i];
+                let (body_html, body_lang) = self.body(lv, &p.body, &mut diags);
+                let content = PlainPageV {
+                    id: p.id.to_string(),
+                    title: vw.txt(&p.title),
+                    summary: vw.opt(&p.summary),
+                    updated: p.updated.as_ref().map(|d| vw.date(d)),
+                    body_html,
+                    body_lang,
+                };
+                let title = content.title.text.clone();
+                let description =
+                    content.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| site_description.clone());
+                ctx.insert("content", &content);
+                PageSpec {
+                    route: Some(Route::Page(p.id.as_str())),
+                    template: "page.html",
+                    title,
+                    description,
+                    section: "page",
+                }
+            }
+            Job::NotFound => PageSpec {
+                route: None,
+                template: "404.html",
+                title: lv.s("not_found_title").into(),
+                description: lv.s("not_found_text").into(),
+                section: "",
+            },
+        };
+
+        let meta = self.page_meta(lv, &spec);
+        let output_path = match spec.route {
+            Some(r) => r.file(&site.config.lang_prefix(lv.lang)),
+            None => "404.html".to_string(),
+        };
+        ctx.insert("site", &lv.site);
+        ctx.insert("s", &lv.strings);
+        ctx.insert("page", &meta);
+        match self.theme.render(spec.template, &ctx, &meta.url) {
+            Ok(html) => (Some(OutputFile::new(output_path, html)), diags),
+            Err(d) => {
+                diags.extend(d);
+                (None, diags)
+            }
+        }
+    }
+
+    /// Counts of `members` by another facet, for a browse page.
+    fn totals(&self, lv: &LangViews, vw: &Viewer, facet: Facet, members: &[usize]) -> CountGroupV {
+        let mut counts: IndexMap<&str, usize> = IndexMap::new();
+        for &i in members {
+            for t in facet.terms(&self.site.complexes[i]) {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+        let vocab = facet.vocab(&self.site.config);
+        let mut items: Vec<CountV> = counts
+            .into_iter()
+            .map(|(id, count)| CountV {
+                id: id.to_string(),
+                label: vw.term(vocab, id),
+                url: Some(vw.url(facet.route(id))),
+                count,
+            })
+            .collect();
+        items.sort_by(|a, b| (vocab.rank(&a.id), &a.id).cmp(&(vocab.rank(&b.id), &b.id)));
+        CountGroupV { key: facet.key().into(), title: lv.s(&format!("facet_{}", facet.key())).into(), items }
+    }
+
+    fn page_meta(&self, lv: &LangViews, spec: &PageSpec<'_>) -> PageMetaV {
+        let site = self.site;
+        let site_title = site.config.title.text(lv.lang);
+        let languages: Vec<LangLinkV> = self
+            .langs
+            .iter()
+            .map(|other| {
+                let route = spec.route.unwrap_or(Route::Home);
+                LangLinkV {
+                    code: other.lang.to_string(),
+                    html_lang: html_lang(other.lang).to_string(),
+                    name: other.s("lang_name").to_string(),
+                    url: link::url(site, other.lang, route),
+                    absolute_url: link::absolute_url(site, other.lang, route),
+                    current: other.lang == lv.lang && spec.route.is_some(),
+                }
+            })
+            .collect();
+        let url = match spec.route {
+            Some(r) => link::url(site, lv.lang, r),
+            None => format!("{}404.html", site.config.base_path),
+        };
+        PageMetaV {
+            lang: lv.lang.to_string(),
+            html_lang: html_lang(lv.lang).to_string(),
+            document_title: if matches!(spec.route, Some(Route::Home)) {
+                spec.title.clone()
+            } else {
+                format!("{} | {site_title}", spec.title)
+            },
+            title: spec.title.clone(),
+            description: spec.description.clone(),
+            canonical: spec.route.map(|r| link::absolute_url(site, lv.lang, r)),
+            url,
+            section: spec.section.to_string(),
+            x_default: spec.route.map(|r| link::absolute_url(site, site.config.default_language(), r)),
+            languages,
+        }
+    }
+}
+
+/// The search page's own view: `search` in search.html.
+#[derive(Debug, Serialize)]
+struct SearchV {
+    /// The name of the query parameter.
+    param: String,
 }

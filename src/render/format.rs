@@ -1,0 +1,188 @@
+//! Numbers, dates and language tags as a reader of each language expects them.
+
+use crate::model::PartialDate;
+
+/// The BCP 47 tag for a site language code, for `lang` and `hreflang` attributes: Chinese
+/// content here is Simplified Chinese as written in mainland China.
+pub fn html_lang(code: &str) -> &str {
+    match code {
+        "zh" => "zh-CN",
+        other => other,
+    }
+}
+
+/// A date at the precision the source gives: 2019年4月29日 / 29 April 2019, 2019年4月 /
+/// April 2019, 2019年 / 2019.
+pub fn format_date(d: &PartialDate, lang: &str) -> String {
+    if lang == "zh" {
+        match (d.month, d.day) {
+            (Some(m), Some(day)) => format!("{}年{m}月{day}日", d.year),
+            (Some(m), None) => format!("{}年{m}月", d.year),
+            _ => format!("{}年", d.year),
+        }
+    } else {
+        match (d.month, d.day) {
+            (Some(m), Some(day)) => format!("{day} {} {}", month_name(m), d.year),
+            (Some(m), None) => format!("{} {}", month_name(m), d.year),
+            _ => d.year.to_string(),
+        }
+    }
+}
+
+fn month_name(m: u8) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    NAMES.get(usize::from(m).wrapping_sub(1)).copied().unwrap_or("")
+}
+
+/// A count or amount with its unit, as two strings (number, unit) so that templates can
+/// set them apart. Chinese uses 万 and 亿 for round large numbers (77,900 → 7.79万) but
+/// never scales an amount whose unit already carries one (164 亿元 stays 164 亿元);
+/// English groups thousands and turns 万元/亿元 amounts into yuan (16.4 billion yuan).
+pub fn format_quantity(value: f64, unit: &str, lang: &str) -> (String, String) {
+    if lang == "zh" {
+        let scaled = unit.starts_with('万') || unit.starts_with('亿');
+        let n = if scaled { group_thousands(value) } else { format_number_zh(value) };
+        return (n, unit.to_string());
+    }
+    let multiplier = match unit {
+        "万元" => Some(1e4),
+        "亿元" => Some(1e8),
+        _ => None,
+    };
+    if let Some(m) = multiplier {
+        let yuan = value * m;
+        let n = if yuan.abs() >= 1e9 {
+            format!("{} billion", trim_decimals(yuan / 1e9, 2))
+        } else if yuan.abs() >= 1e6 {
+            format!("{} million", trim_decimals(yuan / 1e6, 2))
+        } else {
+            group_thousands(yuan)
+        };
+        return (n, "yuan".to_string());
+    }
+    (group_thousands(value), unit_en(unit).to_string())
+}
+
+/// Chinese counting units read naturally after an English number only when translated;
+/// counters (家, 个, 项, 次) add nothing the indicator's name does not already say.
+fn unit_en(unit: &str) -> &str {
+    match unit {
+        "家" | "个" | "项" | "次" => "",
+        "人" => "people",
+        "台/套" | "台" | "套" => "units",
+        "元" => "yuan",
+        "平方米" => "m²",
+        other => other,
+    }
+}
+
+/// A plain number in Chinese style: 万 or 亿 when the value is round enough to say so
+/// without losing digits (77,900 → 7.79万; 12,345 stays 12,345).
+pub fn format_number_zh(value: f64) -> String {
+    let a = value.abs();
+    if a >= 1e8 && is_whole(value / 1e6) {
+        format!("{}亿", trim_decimals(value / 1e8, 2))
+    } else if a >= 1e4 && is_whole(value / 1e2) {
+        format!("{}万", trim_decimals(value / 1e4, 2))
+    } else {
+        group_thousands(value)
+    }
+}
+
+/// A plain number for the page's language.
+pub fn format_number(value: f64, lang: &str) -> String {
+    if lang == "zh" { format_number_zh(value) } else { group_thousands(value) }
+}
+
+fn is_whole(v: f64) -> bool {
+    (v - v.round()).abs() < 1e-6
+}
+
+/// At most `max` decimals, without trailing zeros: 7.790 → "7.79", 2.0 → "2".
+fn trim_decimals(v: f64, max: usize) -> String {
+    let s = format!("{v:.max$}");
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
+/// 77900 → "77,900"; 1234.5 → "1,234.5"; up to four decimals are kept.
+pub fn group_thousands(v: f64) -> String {
+    let s = trim_decimals(v.abs(), 4);
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut out = String::new();
+    if v < 0.0 && s.bytes().any(|b| b != b'0' && b != b'.') {
+        out.push('-');
+    }
+    let digits = int.len();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> PartialDate {
+        PartialDate::parse(s).unwrap()
+    }
+
+    #[test]
+    fn dates_at_their_precision() {
+        assert_eq!(format_date(&d("2019-04-29"), "zh"), "2019年4月29日");
+        assert_eq!(format_date(&d("2019-04"), "zh"), "2019年4月");
+        assert_eq!(format_date(&d("2019"), "zh"), "2019年");
+        assert_eq!(format_date(&d("2019-04-29"), "en"), "29 April 2019");
+        assert_eq!(format_date(&d("2019-04"), "en"), "April 2019");
+        assert_eq!(format_date(&d("2019"), "en"), "2019");
+    }
+
+    #[test]
+    fn chinese_numbers_use_wan_and_yi_when_round() {
+        assert_eq!(format_quantity(77_900.0, "家", "zh"), ("7.79万".into(), "家".into()));
+        assert_eq!(format_quantity(164.0, "亿元", "zh"), ("164".into(), "亿元".into()));
+        assert_eq!(format_number_zh(414_000.0), "41.4万");
+        assert_eq!(format_number_zh(2_864.0), "2,864");
+        assert_eq!(format_number_zh(12_345.0), "12,345");
+        assert_eq!(format_number_zh(350_000_000.0), "3.5亿");
+        assert_eq!(format_number_zh(10_000.0), "1万");
+        assert_eq!(format_number_zh(3.5), "3.5");
+    }
+
+    #[test]
+    fn english_numbers_group_thousands_and_convert_yuan() {
+        assert_eq!(format_quantity(77_900.0, "家", "en"), ("77,900".into(), "".into()));
+        assert_eq!(format_quantity(164.0, "亿元", "en"), ("16.4 billion".into(), "yuan".into()));
+        assert_eq!(format_quantity(500.0, "万元", "en"), ("5 million".into(), "yuan".into()));
+        assert_eq!(format_quantity(12.5, "%", "en"), ("12.5".into(), "%".into()));
+        assert_eq!(group_thousands(1_234_567.25), "1,234,567.25");
+        assert_eq!(group_thousands(-1_000.0), "-1,000");
+        assert_eq!(group_thousands(0.0), "0");
+    }
+
+    #[test]
+    fn language_tags() {
+        assert_eq!(html_lang("zh"), "zh-CN");
+        assert_eq!(html_lang("en"), "en");
+    }
+}

@@ -1,0 +1,550 @@
+//! Markdown bodies to HTML: CommonMark with tables, footnotes and strikethrough, heading ids
+//! that work for Chinese, Chinese-friendly emphasis, `@/` internal links and sanitised HTML.
+//!
+//! # Emphasis next to Chinese punctuation
+//!
+//! CommonMark decides whether `**` may open or close emphasis from the characters on either
+//! side (the "flanking" rules). In `**注意：**正文` the closing `**` follows punctuation (`：`)
+//! and precedes a letter (`正`), so it is not right-flanking and cannot close: the text would
+//! show literal asterisks. Chinese has no spaces to fix this with, and pulldown-cmark has no
+//! option for it.
+//!
+//! Before parsing, [`mark_cjk_emphasis`] looks at every run of `*` that lies outside code
+//! spans, code blocks, raw HTML and autolinks (found by a first parse, so the parser decides
+//! what code is). Where a run touches a CJK character and punctuation on one side keeps it
+//! from flanking, a WORD JOINER (U+2060, invisible, neither punctuation nor space) is put
+//! between the run and the punctuation. The run then flanks, and the parser pairs it as
+//! usual; `_` runs and runs between Latin characters are never touched. The joiners are
+//! removed from the text again before HTML is written, and byte offsets are mapped back to
+//! the editor's text so that messages point at the right column.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::Diagnostic;
+use crate::link::{self, Index};
+use crate::model::{BodyPart, Site};
+
+/// The invisible character that makes a delimiter run flank (see the module comment).
+const JOINER: char = '\u{2060}';
+
+/// Element ids the templates use on the same page as a body; headings never take them.
+pub const RESERVED_IDS: &[&str] = &[
+    "main",
+    "site-search",
+    "search-q",
+    "open-data",
+    "facts",
+    "narrative",
+    "services",
+    "statistics",
+    "history",
+    "listings",
+    "facilities",
+    "contact",
+    "sources",
+    "reports",
+    "photos",
+    "attendees",
+    "source",
+    "totals",
+    "latest",
+    "browse",
+    "all",
+    "years",
+    "kinds",
+    "facet-city",
+    "facet-level",
+    "facet-status",
+    "facet-mode",
+    "facet-industry",
+    "facet-service",
+];
+
+/// What a body needs to know about the page it goes on.
+pub struct MarkdownContext<'a> {
+    pub site: &'a Site,
+    pub index: &'a Index,
+    /// The page's language: internal links point at pages in it.
+    pub lang: &'a str,
+    /// Accessible label of the small link beside each heading, with "{title}" standing for
+    /// the heading's text ("Link to this section: {title}").
+    pub anchor_label: &'a str,
+}
+
+/// Renders one body part; problems point at the editor's line in `part.path`.
+pub fn render_body(part: &BodyPart, cx: &MarkdownContext) -> (String, Vec<Diagnostic>) {
+    render_markdown(&part.markdown, cx, &part.path, part.first_line)
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders Markdown that starts on 1-based line `first_line` of `path`.
+pub fn render_markdown(
+    markdown: &str,
+    cx: &MarkdownContext,
+    path: &Path,
+    first_line: usize,
+) -> (String, Vec<Diagnostic>) {
+    let (text, inserted) = mark_cjk_emphasis(markdown);
+    let to_source = |offset: usize| source_offset(offset, &inserted);
+    let mut diags = Vec::new();
+
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, options()).into_offset_iter().collect();
+    let shift = events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+
+    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    // For each open link: whether it was dropped because its target does not exist.
+    let mut links: Vec<bool> = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                let end = events[i..]
+                    .iter()
+                    .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
+                    .map_or(events.len(), |p| i + p);
+                let title: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.replace(JOINER, "")),
+                        _ => None,
+                    })
+                    .collect();
+                let wanted = id.as_deref().map(str::to_string).unwrap_or_else(|| slugify(&title));
+                let id = unique_id(&wanted, &mut used);
+                let n = heading_number(*level) + usize::from(shift);
+                let n = n.min(6);
+                let class = if classes.is_empty() {
+                    String::new()
+                } else {
+                    let joined: Vec<&str> = classes.iter().map(|c| c.as_ref()).collect();
+                    format!(" class=\"{}\"", escape_html(&joined.join(" ")))
+                };
+                let id = escape_html(&id);
+                out.push(Event::Html(format!("<h{n} id=\"{id}\"{class}>").into()));
+                for (e, r) in &events[i + 1..end] {
+                    push_inline(
+                        e.clone(),
+                        r,
+                        &mut out,
+                        &mut links,
+                        &mut diags,
+                        cx,
+                        markdown,
+                        &to_source,
+                        path,
+                        first_line,
+                    );
+                }
+                let label = escape_html(&cx.anchor_label.replace("{title}", title.trim()));
+                out.push(Event::Html(
+                    format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{n}>\n").into(),
+                ));
+                i = end + 1;
+                continue;
+            }
+            other => push_inline(
+                other.clone(),
+                range,
+                &mut out,
+                &mut links,
+                &mut diags,
+                cx,
+                markdown,
+                &to_source,
+                path,
+                first_line,
+            ),
+        }
+        i += 1;
+    }
+
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    if cx.site.config.sanitize_html {
+        html = sanitize(&html);
+    }
+    (html, diags)
+}
+
+/// Passes an event through, resolving `@/` links and removing emphasis joiners.
+#[allow(clippy::too_many_arguments)]
+fn push_inline<'a>(
+    event: Event<'a>,
+    range: &Range<usize>,
+    out: &mut Vec<Event<'a>>,
+    links: &mut Vec<bool>,
+    diags: &mut Vec<Diagnostic>,
+    cx: &MarkdownContext,
+    source: &str,
+    to_source: &dyn Fn(usize) -> usize,
+    path: &Path,
+    first_line: usize,
+) {
+    match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+            let dest = dest_url.replace(JOINER, "");
+            match link::resolve_internal_ref(cx.site, cx.index, cx.lang, &dest) {
+                Ok(url) => {
+                    links.push(false);
+                    out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+                }
+                Err(message) => {
+                    links.push(true);
+                    let start = to_source(range.start);
+                    let end = to_source(range.end).min(source.len());
+                    // Point at the target itself when it is written inside the link.
+                    let at = source.get(start..end).and_then(|s| s.find(dest.as_str())).map_or(start, |p| start + p);
+                    let (line, column) = line_column(source, at);
+                    let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
+                    let source_line = source[line_start..].lines().next().unwrap_or("").to_string();
+                    diags.push(
+                        Diagnostic::error(path, first_line + line - 1, column, message)
+                            .with_hint("link to an existing file as @/complexes/<id>, @/reports/<id> or @/pages/<id>")
+                            .with_source_line(source_line),
+                    );
+                }
+            }
+        }
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            links.push(false);
+            let dest_url = if link_type == LinkType::Autolink { dest_url } else { strip_joiner(dest_url) };
+            let dest_url = under_base_path(dest_url, &cx.site.config.base_path);
+            out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            let dest_url = under_base_path(strip_joiner(dest_url), &cx.site.config.base_path);
+            out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+        }
+        Event::End(TagEnd::Link) => {
+            if !links.pop().unwrap_or(false) {
+                out.push(Event::End(TagEnd::Link));
+            }
+        }
+        Event::Text(t) => out.push(Event::Text(strip_joiner(t))),
+        other => out.push(other),
+    }
+}
+
+/// Editors write files under static/ from the site root ("/files/plan.pdf"); the site may
+/// be served from a sub-path, so such links are put under the base path.
+fn under_base_path<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
+    match dest.strip_prefix('/') {
+        Some(rest) if !rest.starts_with('/') && base_path != "/" => format!("{base_path}{rest}").into(),
+        _ => dest,
+    }
+}
+
+fn strip_joiner(s: CowStr) -> CowStr {
+    if s.contains(JOINER) { s.replace(JOINER, "").into() } else { s }
+}
+
+fn heading_number(level: HeadingLevel) -> usize {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Maps an offset in the marked text back to the editor's text.
+fn source_offset(offset: usize, inserted: &[usize]) -> usize {
+    let before = inserted.partition_point(|&p| p < offset);
+    offset - before * JOINER.len_utf8()
+}
+
+/// A heading id that keeps Chinese characters: ASCII lower-cased, spaces to hyphens,
+/// punctuation dropped ("二、服务 Services" → "二服务-services").
+pub fn slugify(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c.to_ascii_lowercase());
+        } else if (c.is_whitespace() || c == '-') && !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
+}
+
+/// `wanted`, or `wanted-1`, `wanted-2`… when that id is taken on the page.
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let mut id = wanted.to_string();
+    let mut n = 0;
+    while used.contains(&id) {
+        n += 1;
+        id = format!("{wanted}-{n}");
+    }
+    used.insert(id.clone());
+    id
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE10..=0xFE1F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// Unicode punctuation and symbols as far as flanking is concerned: ASCII, general and
+/// CJK punctuation, full-width forms.
+fn is_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+        || matches!(c as u32,
+            0xA1..=0xBF | 0xD7 | 0xF7 | 0x2010..=0x2027 | 0x2030..=0x205E | 0x3001..=0x3003 | 0x3008..=0x3011
+            | 0x3014..=0x301F | 0x30FB | 0xFE10..=0xFE19 | 0xFE30..=0xFE4F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20
+            | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
+}
+
+fn is_letter_like(c: char) -> bool {
+    !c.is_whitespace() && !is_punctuation(c) && c != JOINER
+}
+
+/// Byte ranges the emphasis pass must leave alone: code, raw HTML and autolinks, as the
+/// parser itself sees them.
+fn protected_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match event {
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => ranges.push(range),
+            Event::Start(Tag::CodeBlock(_)) => ranges.push(range),
+            Event::Start(Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. }) => ranges.push(range),
+            _ => {}
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+/// Puts a joiner between a `*` run and the punctuation that keeps it from flanking, where
+/// the run touches CJK text (see the module comment). Returns the marked text and the
+/// byte offsets, in the marked text, of every joiner inserted.
+pub fn mark_cjk_emphasis(text: &str) -> (String, Vec<usize>) {
+    if !text.contains('*') || !text.chars().any(is_cjk) {
+        return (text.to_string(), Vec::new());
+    }
+    let protected = protected_ranges(text);
+    let is_protected = |pos: usize| {
+        let i = protected.partition_point(|r| r.end <= pos);
+        protected.get(i).is_some_and(|r| r.start <= pos)
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut inserted = Vec::new();
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'*' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i] == b'*' {
+            i += 1;
+        }
+        let end = i;
+        let backslashes = bytes[..start].iter().rev().take_while(|&&b| b == b'\\').count();
+        if backslashes % 2 == 1 || is_protected(start) {
+            continue;
+        }
+        let prev = text[..start].chars().next_back();
+        let next = text[end..].chars().next();
+        let (Some(p), Some(n)) = (prev, next) else {
+            continue;
+        };
+        let touches_cjk = is_cjk(p) || is_cjk(n);
+        if !touches_cjk {
+            continue;
+        }
+        if is_punctuation(p) && is_letter_like(n) {
+            out.push_str(&text[copied..start]);
+            inserted.push(out.len());
+            out.push(JOINER);
+            copied = start;
+        } else if is_punctuation(n) && is_letter_like(p) {
+            out.push_str(&text[copied..end]);
+            inserted.push(out.len());
+            out.push(JOINER);
+            copied = end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    (out, inserted)
+}
+
+/// Removes scripts, event attributes and `javascript:` URLs from the rendered body, keeping
+/// what the Markdown renderer itself writes (heading ids, table alignment, footnotes).
+fn sanitize(html: &str) -> String {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["id", "class", "dir", "aria-label", "aria-hidden", "role"])
+        .add_tags([
+            "figure",
+            "figcaption",
+            "section",
+            "details",
+            "summary",
+            "mark",
+            "time",
+            "abbr",
+            "del",
+            "s",
+            "ins",
+            "sup",
+            "sub",
+        ])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .add_tag_attributes("time", ["datetime"])
+        .add_tag_attributes("abbr", ["title"])
+        .link_rel(None);
+    b.clean(html).to_string()
+}
+
+/// Escapes text for HTML content and double-quoted attributes.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::testutil::small_site;
+
+    fn render_with(site: &Site, md: &str) -> (String, Vec<Diagnostic>) {
+        let index = link::link(site);
+        let cx = MarkdownContext { site, index: &index, lang: "zh", anchor_label: "本节链接：{title}" };
+        render_markdown(md, &cx, Path::new("content/complexes/huangyan-moulds.md"), 10)
+    }
+
+    fn render(md: &str) -> String {
+        let (html, diags) = render_with(&small_site(), md);
+        assert!(diags.is_empty(), "{diags:?}");
+        html
+    }
+
+    #[test]
+    fn tables_footnotes_and_strikethrough() {
+        let html =
+            render("| 指标 | 数值 |\n|---|--:|\n| 服务企业 | 7.79万 |\n\n正文[^1]，~~旧~~\n\n[^1]: 来源说明。\n");
+        assert!(html.contains("<table>"), "{html}");
+        assert!(html.contains("<td style=\"text-align: right\">7.79万</td>"), "{html}");
+        assert!(html.contains("class=\"footnote-reference\""), "{html}");
+        assert!(html.contains("class=\"footnote-definition\""), "{html}");
+        assert!(html.contains("<del>旧</del>"), "{html}");
+    }
+
+    #[test]
+    fn chinese_emphasis_after_punctuation() {
+        assert!(render("**注意：**正文").contains("<p><strong>注意：</strong>正文</p>"));
+        assert!(render("这是**「引用」**内容").contains("这是<strong>「引用」</strong>内容"));
+        assert!(render("*强调，*文字").contains("<em>强调，</em>文字"));
+        // Ordinary emphasis and Latin text are unchanged; no joiner is left behind.
+        let html = render("**Note:** text and **粗体**。");
+        assert!(html.contains("<strong>Note:</strong> text and <strong>粗体</strong>。"), "{html}");
+        assert!(!html.contains('\u{2060}'));
+    }
+
+    #[test]
+    fn chinese_emphasis_leaves_code_alone() {
+        let html = render("`**注意：**正文` and\n\n```\n**注意：**正文\n```\n");
+        assert!(html.contains("<code>**注意：**正文</code>"), "{html}");
+        assert!(html.contains("<pre><code>**注意：**正文\n</code></pre>"), "{html}");
+        // An escaped star is text, not a delimiter run.
+        let html = render(r"\**注意：**正文");
+        assert!(!html.contains("<strong>"), "{html}");
+    }
+
+    #[test]
+    fn chinese_heading_ids() {
+        let html = render("# 概况\n\n## 二、服务 Services\n\n## 概况\n\n## Sources\n");
+        // An h1 in a body becomes h2: the page has its own h1.
+        assert!(html.contains("<h2 id=\"概况\">概况 <a class=\"heading-anchor\" href=\"#概况\""), "{html}");
+        assert!(html.contains("<h3 id=\"二服务-services\">"), "{html}");
+        assert!(html.contains("<h3 id=\"概况-1\">"), "{html}");
+        assert!(html.contains("<h3 id=\"sources-1\">"), "{html}");
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("（一）技术研发"), "一技术研发");
+        assert_eq!(slugify("？"), "section");
+    }
+
+    #[test]
+    fn internal_links_resolve() {
+        let html = render("见[黄岩](@/complexes/huangyan-moulds#services)和[会议](@/reports/taizhou-meeting-2019)。");
+        assert!(html.contains("<a href=\"/a/b/complexes/huangyan-moulds/#services\">黄岩</a>"), "{html}");
+        assert!(html.contains("<a href=\"/a/b/reports/taizhou-meeting-2019/\">会议</a>"), "{html}");
+    }
+
+    #[test]
+    fn root_relative_links_go_under_the_base_path() {
+        let html = render("[规划](/files/plan.pdf) ![图](/photos/a.jpg) [外部](https://example.org/x) [本页](#a)");
+        assert!(html.contains("<a href=\"/a/b/files/plan.pdf\">规划</a>"), "{html}");
+        assert!(html.contains("<img src=\"/a/b/photos/a.jpg\" alt=\"图\""), "{html}");
+        assert!(html.contains("<a href=\"https://example.org/x\">"), "{html}");
+        assert!(html.contains("<a href=\"#a\">"), "{html}");
+    }
+
+    #[test]
+    fn broken_internal_link_points_at_the_editors_line_and_column() {
+        let (html, diags) = render_with(&small_site(), "第一行\n\n**注意：**见[模具](@/complexes/huangyan-mold)。\n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        let d = &diags[0];
+        assert_eq!(d.path, Path::new("content/complexes/huangyan-moulds.md"));
+        // Body starts on line 10: the third body line is line 12; "@" is the 14th character.
+        assert_eq!((d.line, d.column), (12, 14), "{d:?}");
+        assert!(d.message.contains("did you mean \"huangyan-moulds\""), "{}", d.message);
+        assert!(html.contains("见模具。"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_sanitised() {
+        let html = render(
+            "<script>alert(1)</script>\n\n<p onclick=\"x()\">段落</p>\n\n[x](javascript:alert(1)) <span lang=\"en\">ok</span>\n",
+        );
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(html.contains("<span lang=\"en\">ok</span>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_kept_when_sanitising_is_off() {
+        let mut site = small_site();
+        site.config.sanitize_html = false;
+        let (html, _) = render_with(&site, "<div class=\"x\" onclick=\"y()\">a</div>\n");
+        assert!(html.contains("onclick"), "{html}");
+    }
+}
