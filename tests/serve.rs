@@ -530,3 +530,38 @@ fn a_client_that_never_reads_does_not_hold_up_rebuilds_or_others() {
     }
     drop((stalled, half));
 }
+
+#[test]
+fn polling_sees_edits_too() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &["--poll"]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    site.edit("content/complexes/alpha-moulds.yaml", "阿尔法模具", "阿尔法轮询模具");
+    assert!(events.next() > first);
+    assert!(server.get("/data/complexes.json").text().contains("阿尔法轮询模具"));
+}
+
+#[test]
+fn a_templates_folder_made_after_the_start_is_watched() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    std::fs::create_dir(site.path("templates")).unwrap();
+    let second = events.next();
+    assert!(second > first);
+    // The theme's 404 page, overridden by the site.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Nothing here, sorry</p>{% endblock content %}",
+    );
+    let mut now = events.next();
+    // The folder and the file may arrive as two batches; wait for the page to change.
+    let deadline = Instant::now() + WAIT;
+    while !server.get("/no/such/page/").text().contains("Nothing here, sorry") {
+        assert!(Instant::now() < deadline, "the override was not picked up: {}", server.log());
+        now = events.next_within(Duration::from_secs(2)).unwrap_or(now);
+    }
+    assert!(now > second);
+}
