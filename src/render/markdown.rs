@@ -99,6 +99,9 @@ pub fn render_markdown(
     let mut diags = Vec::new();
 
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, options()).into_offset_iter().collect();
+    // Sanitising re-parses the whole HTML; only input with raw HTML or a link whose scheme is
+    // not plainly safe can produce anything to remove.
+    let needs_sanitizing = cx.site.config.sanitize_html && events.iter().any(|(e, _)| may_be_unsafe(e));
     let shift = events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
@@ -172,7 +175,7 @@ pub fn render_markdown(
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    if cx.site.config.sanitize_html {
+    if needs_sanitizing {
         html = sanitize(&html);
     }
     (html, diags)
@@ -397,6 +400,25 @@ pub fn mark_cjk_emphasis(text: &str) -> (String, Vec<usize>) {
 
 /// Removes scripts, event attributes and `javascript:` URLs from the rendered body, keeping
 /// what the Markdown renderer itself writes (heading ids, table alignment, footnotes).
+/// Raw HTML, or a link or image whose address has a scheme other than http, https, mailto
+/// or tel (such as `javascript:`).
+fn may_be_unsafe(event: &Event) -> bool {
+    match event {
+        Event::Html(_) | Event::InlineHtml(_) => true,
+        Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+            let url = dest_url.trim_start();
+            match url.find(':') {
+                Some(colon) if !url[..colon].contains(['/', '?', '#']) => {
+                    let scheme = url[..colon].to_ascii_lowercase();
+                    !matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 fn sanitize(html: &str) -> String {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class", "dir", "aria-label", "aria-hidden", "role"])
@@ -538,6 +560,26 @@ mod tests {
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("<span lang=\"en\">ok</span>"), "{html}");
+    }
+
+    #[test]
+    fn unsafe_link_schemes_are_removed_without_any_raw_html() {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JavaScript:alert(1))",
+            "[x](java&#9;script:alert(1))",
+            "![x](data:text/html,1)",
+        ] {
+            let html = render(md);
+            // What a browser would run: tabs and newlines inside a scheme are ignored by it.
+            let seen = html.to_ascii_lowercase().replace(['\t', '\n', '\r'], "");
+            assert!(!seen.contains("href=\"javascript:") && !seen.contains("src=\"data:"), "{md} → {html}");
+        }
+        let html = render("[web](https://example.org/a:b) [mail](mailto:a@example.org) [page](/a/b:c)");
+        assert!(
+            html.contains("href=\"https://example.org/a:b\"") && html.contains("href=\"mailto:a@example.org\""),
+            "{html}"
+        );
     }
 
     #[test]
