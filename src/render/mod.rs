@@ -26,7 +26,7 @@ use crate::config::{Config, Vocabulary};
 use crate::diagnostics::Diagnostics;
 use crate::link::{self, Index, Route};
 use crate::model::{Body, Complex, Site};
-use crate::output::OutputFile;
+use crate::output::{OutputError, OutputFile, Sink};
 use markdown::MarkdownContext;
 use view::*;
 
@@ -53,25 +53,42 @@ pub fn default_theme() -> Result<Theme, Diagnostics> {
     theme::build(theme::default_files())
 }
 
-/// Renders every HTML page in every language, plus the theme's assets.
+/// Renders every HTML page in every language, plus the theme's assets, in memory.
 pub fn render_site(site: &Site, index: &Index, theme: &Theme) -> (Vec<OutputFile>, Diagnostics) {
+    let sink = crate::output::Collect::default();
+    // Collecting in memory cannot fail.
+    let diags = render_site_to(site, index, theme, &sink).unwrap_or_default();
+    (sink.into_sorted().0, diags)
+}
+
+/// Renders every HTML page in every language, plus the theme's assets, handing each file to
+/// `sink` as soon as it is made so the whole site never has to sit in memory.
+pub fn render_site_to(site: &Site, index: &Index, theme: &Theme, sink: &dyn Sink) -> Result<Diagnostics, OutputError> {
     let catalog = Catalog::new(site, index);
     let langs: Vec<LangViews> =
         site.config.languages.iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
     let shared = Shared { site, index, theme, catalog: &catalog, langs: &langs };
 
+    for (p, b) in &theme.assets {
+        sink.file(OutputFile::new(p.clone(), b.clone()))?;
+    }
     let jobs = shared.jobs();
-    let results: Vec<(Option<OutputFile>, Diagnostics)> = jobs.par_iter().map(|job| shared.render_job(job)).collect();
-
-    let mut files: Vec<OutputFile> = theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())).collect();
+    let results: Vec<Diagnostics> = jobs
+        .par_iter()
+        .map(|job| {
+            let (file, d) = shared.render_job(job);
+            if let Some(f) = file {
+                sink.file(f)?;
+            }
+            Ok(d)
+        })
+        .collect::<Result<_, OutputError>>()?;
     let mut diags = Diagnostics::new();
-    for (file, d) in results {
-        files.extend(file);
+    for d in results {
         diags.extend(d);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     diags.sort();
-    (files, diags)
+    Ok(diags)
 }
 
 /// A way of browsing the complexes, with a pre-rendered page per term.
