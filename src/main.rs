@@ -152,7 +152,7 @@ fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
             if cli.verbose {
                 eprintln!("{} complexes, {} reports", s.complexes, s.reports);
                 for (stage, t) in &s.timings {
-                    eprintln!("  {stage:<7} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                    eprintln!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
             }
             if !cli.quiet {
