@@ -48,7 +48,9 @@ pub struct Changes {
 pub fn start(root: &Path, poll: bool, report: Reporter) -> notify::Result<Changes> {
     let (tx, events) = channel();
     let watcher: Box<dyn Watcher + Send> = if poll {
-        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+        // The poller keeps modification times to the second only; comparing contents too
+        // catches a second save within the same second.
+        let config = notify::Config::default().with_poll_interval(POLL_INTERVAL).with_compare_contents(true);
         Box::new(PollWatcher::new(tx, config)?)
     } else {
         Box::new(RecommendedWatcher::new(tx, notify::Config::default())?)
