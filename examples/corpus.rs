@@ -147,6 +147,9 @@ impl Rng {
     fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+    fn phrase(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
     fn range(&mut self, lo: usize, hi: usize) -> usize {
         lo + self.below(hi - lo + 1)
     }
@@ -193,19 +196,19 @@ fn body(rng: &mut Rng, bytes: usize, links: &[String]) -> String {
             let _ = write!(s, "\n## 第{section}部分 Part {section}\n\n");
         }
         for _ in 0..rng.range(3, 6) {
-            s.push_str(*rng.pick(ZH_PHRASES));
+            s.push_str(rng.phrase(ZH_PHRASES));
             s.push('，');
         }
-        s.push_str(*rng.pick(ZH_PHRASES));
-        s.push_str("。");
+        s.push_str(rng.phrase(ZH_PHRASES));
+        s.push('。');
         if !links.is_empty() && rng.below(3) == 0 {
             let l = rng.pick(links);
             let _ = write!(s, "参见[相关综合体](@/complexes/{l})。");
         }
         s.push_str("\n\n");
-        s.push_str(*rng.pick(EN_SENTENCES));
+        s.push_str(rng.phrase(EN_SENTENCES));
         s.push(' ');
-        s.push_str(*rng.pick(EN_SENTENCES));
+        s.push_str(rng.phrase(EN_SENTENCES));
         s.push_str("\n\n");
     }
     s
@@ -238,11 +241,11 @@ fn make_complexes(n: usize) -> Vec<Complex> {
                 name_zh: format!("{dz}{iz}产业创新服务综合体{i}号"),
                 name_en: format!("{de} {ie} Industry Innovation Service Complex No. {i}"),
                 level: rng.below(LEVELS.len()),
-                status: *rng.pick(STATUSES),
+                status: rng.phrase(STATUSES),
                 city: rng.below(CITIES.len()),
                 district,
                 industry,
-                mode: *rng.pick(MODES),
+                mode: rng.phrase(MODES),
                 services,
                 stats,
                 summary_zh: format!("服务{dz}{iz}产业集群的创新服务综合体，{}。", rng.pick(ZH_PHRASES)),
@@ -265,9 +268,9 @@ fn make_reports(n: usize, complexes: &[Complex]) -> Vec<Report> {
             let links: Vec<String> = linked.iter().map(|&c| complexes[c].id.clone()).collect();
             let city = rng.below(CITIES.len());
             let (_, cz, ce) = CITIES[city];
-            let kind = *rng.pick(KINDS);
+            let kind = rng.phrase(KINDS);
             let attendees = (0..rng.range(2, 5))
-                .map(|_| (format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)), *rng.pick(ROLES)))
+                .map(|_| (format!("{}{}", rng.pick(SURNAMES), rng.pick(GIVEN)), rng.phrase(ROLES)))
                 .collect();
             let bytes = rng.range(1500, 6000);
             Report {

@@ -12,7 +12,9 @@ pub mod model;
 pub mod output;
 pub mod raw;
 pub mod render;
+pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod validate;
 
 use std::path::PathBuf;
@@ -21,7 +23,8 @@ use std::time::{Duration, Instant};
 use diagnostics::{Diagnostic, Diagnostics};
 use link::Index;
 use model::Site;
-use output::{CopiedFile, OutputFile};
+use output::{CopiedFile, OutputFile, Sink as _};
+use rayon::prelude::*;
 
 /// The Markdown extensions the site uses: CommonMark plus tables, footnotes and
 /// strikethrough. Shared by the link checker and the renderer so they read text alike.
@@ -153,50 +156,75 @@ pub struct Summary {
 
 /// Renders every output file in memory: pages, feeds, data, sitemap and static files.
 pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>), Failure> {
+    let sink = output::Collect::default();
+    publish(checked, &sink)?;
+    Ok(sink.into_sorted())
+}
+
+/// Hands every file of the site to `sink`: pages as they are rendered, then feeds, data,
+/// the sitemap and the static files. Returns how many HTML pages there were.
+pub fn publish(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Failure> {
     let (site, index) = (&checked.site, &checked.index);
-    let (mut files, d) = render::render_site(site, index, &checked.theme);
+    let io = |e: output::OutputError| Failure::Usage(e.to_string());
+    // Remember what was generated, for the sitemap and to catch static files that clash.
+    let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(Vec::new()) };
+    let d = render::render_site_to(site, index, &checked.theme, &recorder).map_err(io)?;
     if d.has_errors() {
-        let mut d = d;
-        d.sort();
         return Err(Failure::Content(d));
     }
-    files.extend(feeds::render_feeds(site, index));
-    files.extend(data::render_data(site, index));
-    files.extend(search::build_index(site));
-    files.push(feeds::render_robots(site));
-    let html: Vec<&str> = files.iter().map(|f| f.path.as_str()).filter(|p| p.ends_with(".html")).collect();
-    let sitemap = feeds::render_sitemap(site, &html);
-    files.push(sitemap);
-    // The site's static files; a generated file of the same name wins, with a warning.
-    let mut taken: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for f in feeds::render_feeds(site, index).into_iter().chain(data::render_data(site, index)) {
+        recorder.file(f).map_err(io)?;
+    }
+    recorder.file(feeds::render_robots(site)).map_err(io)?;
+    search::write_index(site, &recorder).map_err(io)?;
+    let mut taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
     taken.sort_unstable();
+    let html: Vec<&str> = taken.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect();
+    let pages = html.len();
+    let sitemap = feeds::render_sitemap(site, &html);
+    taken.push(sitemap.path.clone());
+    sink.file(sitemap).map_err(io)?;
+    taken.sort_unstable();
+    // The site's static files may not take a generated file's place.
     let mut clashes = Diagnostics::new();
-    let copies: Vec<CopiedFile> = site
-        .statics
-        .files
-        .iter()
-        .filter(|(rel, _)| {
-            let clash = taken.binary_search(&rel.as_str()).is_ok();
-            if clash {
-                clashes.push(
-                    Diagnostic::error(
-                        PathBuf::from("static").join(rel),
-                        0,
-                        0,
-                        format!("static/{rel} has the same path as a file the site generates"),
-                    )
-                    .with_hint("rename or move the file"),
-                );
-            }
-            !clash
-        })
-        .map(|(rel, abs)| CopiedFile { path: rel.clone(), from: abs.clone() })
-        .collect();
+    for (rel, _) in &site.statics.files {
+        if taken.binary_search(rel).is_ok() {
+            clashes.push(
+                Diagnostic::error(
+                    PathBuf::from("static").join(rel),
+                    0,
+                    0,
+                    format!("static/{rel} has the same path as a file the site generates"),
+                )
+                .with_hint("rename or move the file"),
+            );
+        }
+    }
     if clashes.has_errors() {
         return Err(Failure::Content(clashes));
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((files, copies))
+    site.statics
+        .files
+        .par_iter()
+        .try_for_each(|(rel, abs)| sink.copy(CopiedFile { path: rel.clone(), from: abs.clone() }))
+        .map_err(io)?;
+    Ok(pages)
+}
+
+/// Passes files on, noting their paths.
+struct Recorder<'a> {
+    inner: &'a dyn output::Sink,
+    paths: std::sync::Mutex<Vec<String>>,
+}
+
+impl output::Sink for Recorder<'_> {
+    fn file(&self, file: OutputFile) -> Result<(), output::OutputError> {
+        self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(file.path.clone());
+        self.inner.file(file)
+    }
+    fn copy(&self, copy: CopiedFile) -> Result<(), output::OutputError> {
+        self.inner.copy(copy)
+    }
 }
 
 /// check, then render and write the site atomically into the output folder.
@@ -222,17 +250,23 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let checked_at = start.elapsed();
     let s = &checked.site;
     progress(Stage::Rendering { pages_from: s.complexes.len() + s.reports.len() + s.pages.len() });
-    let (files, copies) = render_all(&checked)?;
+    let io = |e: output::OutputError| Failure::Usage(e.to_string());
+    // Pages are written as they are rendered; the staging folder is removed if anything fails.
+    let staging = output::Staging::new(&out).map_err(io)?;
+    let pages = publish(&checked, &staging)?;
     let rendered_at = start.elapsed();
-    progress(Stage::Writing { files: files.len() + copies.len() });
-    output::write_site(&out, &files, &copies).map_err(|e| Failure::Usage(e.to_string()))?;
-    let timings =
-        vec![("check", checked_at), ("render", rendered_at - checked_at), ("write", start.elapsed() - rendered_at)];
-    let copied_bytes: u64 = copies.iter().filter_map(|c| std::fs::metadata(&c.from).ok()).map(|m| m.len()).sum();
+    let (files, bytes) = staging.written();
+    progress(Stage::Writing { files });
+    staging.commit().map_err(io)?;
+    let timings = vec![
+        ("check", checked_at),
+        ("render+write", rendered_at - checked_at),
+        ("swap", start.elapsed() - rendered_at),
+    ];
     Ok(Summary {
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len() + copies.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum::<u64>() + copied_bytes,
+        pages,
+        files,
+        bytes,
         complexes: checked.site.complexes.len(),
         reports: checked.site.reports.len(),
         elapsed: start.elapsed(),

@@ -5,6 +5,9 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use rayon::prelude::*;
 
 /// One file of the finished site: a path relative to the output folder, with forward
@@ -107,64 +110,147 @@ fn resolve(p: &Path) -> PathBuf {
     out
 }
 
+/// Where rendered files go, as they are made: a staging folder on disk for `build`, memory
+/// for `serve` and tests. Rendering calls it from many threads at once.
+pub trait Sink: Sync {
+    fn file(&self, file: OutputFile) -> Result<(), OutputError>;
+    fn copy(&self, copy: CopiedFile) -> Result<(), OutputError>;
+}
+
+/// Collects the site in memory.
+#[derive(Debug, Default)]
+pub struct Collect {
+    pub files: Mutex<Vec<OutputFile>>,
+    pub copies: Mutex<Vec<CopiedFile>>,
+}
+
+impl Collect {
+    /// The files and copies, sorted by path.
+    pub fn into_sorted(self) -> (Vec<OutputFile>, Vec<CopiedFile>) {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut copies = self.copies.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        copies.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, copies)
+    }
+}
+
+impl Sink for Collect {
+    fn file(&self, file: OutputFile) -> Result<(), OutputError> {
+        check_relative(&file.path)?;
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+    fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
+        check_relative(&copy.path)?;
+        self.copies.lock().unwrap_or_else(|e| e.into_inner()).push(copy);
+        Ok(())
+    }
+}
+
+/// A temporary folder beside the output folder that files are written into as they are
+/// rendered, so the finished site never has to be held in memory. `commit` swaps it in;
+/// dropping it without committing removes it and leaves the output folder as it was.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    paths: Mutex<Vec<String>>,
+    bytes: AtomicU64,
+    committed: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging, OutputError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let tmp = parent.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
+        let old = parent.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            old,
+            paths: Mutex::new(Vec::new()),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        })
+    }
+
+    fn target(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        check_relative(rel)?;
+        let path = self.tmp.join(rel);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        }
+        self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        Ok(path)
+    }
+
+    /// How many files and bytes have been written so far.
+    pub fn written(&self) -> (usize, u64) {
+        (self.paths.lock().unwrap_or_else(|e| e.into_inner()).len(), self.bytes.load(Ordering::Relaxed))
+    }
+
+    /// Swaps the staged site in for the output folder, then removes the previous one.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let mut paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
+        paths.sort_unstable();
+        if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
+            return Err(OutputError::Clash(w[0].clone()));
+        }
+        swap(&self.tmp, &self.out, &self.old)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn file(&self, file: OutputFile) -> Result<(), OutputError> {
+        let path = self.target(&file.path)?;
+        std::fs::write(&path, &file.bytes).map_err(io_err(&path))?;
+        self.bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+    fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
+        let path = self.target(&copy.path)?;
+        let n = std::fs::copy(&copy.from, &path).map_err(io_err(&copy.from))?;
+        self.bytes.fetch_add(n, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            remove_tree(&self.tmp);
+        }
+    }
+}
+
+/// Removes a folder tree, if it is there.
+fn remove_tree(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// Writes the whole site to `out`: first to a temporary sibling folder, then swapped in.
 /// On any error the temporary folder is removed and `out` is untouched.
 pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), OutputError> {
-    let mut all: Vec<&str> =
-        files.iter().map(|f| f.path.as_str()).chain(copies.iter().map(|c| c.path.as_str())).collect();
-    for p in &all {
-        check_relative(p)?;
-    }
-    all.sort_unstable();
-    if let Some(w) = all.windows(2).find(|w| w[0] == w[1]) {
-        return Err(OutputError::Clash(w[0].to_string()));
-    }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let tmp = parent.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
-    let old = parent.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let result = fill(&tmp, files, copies).and_then(|()| swap(&tmp, out, &old));
-    if result.is_err() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
-}
-
-fn fill(tmp: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), OutputError> {
-    std::fs::create_dir_all(tmp).map_err(io_err(tmp))?;
-    // Folders first, once each, so the parallel writes below need no coordination.
-    let mut dirs: Vec<&str> = files
-        .iter()
-        .map(|f| f.path.as_str())
-        .chain(copies.iter().map(|c| c.path.as_str()))
-        .filter_map(|p| p.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    dirs.sort_unstable();
-    dirs.dedup();
-    for d in dirs {
-        let p = tmp.join(d);
-        std::fs::create_dir_all(&p).map_err(io_err(&p))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let p = tmp.join(&f.path);
-        std::fs::write(&p, &f.bytes).map_err(io_err(&p))
-    })?;
-    copies.par_iter().try_for_each(|c| {
-        let p = tmp.join(&c.path);
-        std::fs::copy(&c.from, &p).map(|_| ()).map_err(io_err(&c.from))
-    })?;
-    Ok(())
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.file(f.clone()))?;
+    copies.par_iter().try_for_each(|c| staging.copy(c.clone()))?;
+    staging.commit()
 }
 
 fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
     let had_old = out.exists();
     if had_old {
-        let _ = std::fs::remove_dir_all(old);
+        remove_tree(old);
         std::fs::rename(out, old).map_err(io_err(out))?;
     }
     if let Err(e) = std::fs::rename(tmp, out) {
@@ -175,7 +261,7 @@ fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
         return Err(io_err(out)(e));
     }
     if had_old {
-        let _ = std::fs::remove_dir_all(old);
+        remove_tree(old);
     }
     Ok(())
 }

@@ -26,7 +26,7 @@ use crate::config::{Config, Vocabulary};
 use crate::diagnostics::Diagnostics;
 use crate::link::{self, Index, Route};
 use crate::model::{Body, Complex, Site};
-use crate::output::OutputFile;
+use crate::output::{OutputError, OutputFile, Sink};
 use markdown::MarkdownContext;
 use view::*;
 
@@ -53,25 +53,42 @@ pub fn default_theme() -> Result<Theme, Diagnostics> {
     theme::build(theme::default_files())
 }
 
-/// Renders every HTML page in every language, plus the theme's assets.
+/// Renders every HTML page in every language, plus the theme's assets, in memory.
 pub fn render_site(site: &Site, index: &Index, theme: &Theme) -> (Vec<OutputFile>, Diagnostics) {
+    let sink = crate::output::Collect::default();
+    // Collecting in memory cannot fail.
+    let diags = render_site_to(site, index, theme, &sink).unwrap_or_default();
+    (sink.into_sorted().0, diags)
+}
+
+/// Renders every HTML page in every language, plus the theme's assets, handing each file to
+/// `sink` as soon as it is made so the whole site never has to sit in memory.
+pub fn render_site_to(site: &Site, index: &Index, theme: &Theme, sink: &dyn Sink) -> Result<Diagnostics, OutputError> {
     let catalog = Catalog::new(site, index);
     let langs: Vec<LangViews> =
         site.config.languages.iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
     let shared = Shared { site, index, theme, catalog: &catalog, langs: &langs };
 
+    for (p, b) in &theme.assets {
+        sink.file(OutputFile::new(p.clone(), b.clone()))?;
+    }
     let jobs = shared.jobs();
-    let results: Vec<(Option<OutputFile>, Diagnostics)> = jobs.par_iter().map(|job| shared.render_job(job)).collect();
-
-    let mut files: Vec<OutputFile> = theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone())).collect();
+    let results: Vec<Diagnostics> = jobs
+        .par_iter()
+        .map(|job| {
+            let (file, d) = shared.render_job(job);
+            if let Some(f) = file {
+                sink.file(f)?;
+            }
+            Ok(d)
+        })
+        .collect::<Result<_, OutputError>>()?;
     let mut diags = Diagnostics::new();
-    for (file, d) in results {
-        files.extend(file);
+    for d in results {
         diags.extend(d);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     diags.sort();
-    (files, diags)
+    Ok(diags)
 }
 
 /// A way of browsing the complexes, with a pre-rendered page per term.
@@ -217,11 +234,15 @@ impl Catalog {
 struct LangViews<'a> {
     lang: &'a str,
     strings: IndexMap<String, String>,
-    site: SiteV,
-    /// Cards by index into site.complexes and site.reports.
-    complex_cards: Vec<ComplexCardV>,
+    /// Cards by index into site.reports.
     report_cards: Vec<ReportCardV>,
     complex_links: IndexMap<String, LinkV>,
+    /// The same cards, and `site` and `s`, converted to template values once: the values
+    /// share their data, so a list page costs a pointer per card, not a copy.
+    complex_values: Vec<tera::Value>,
+    report_values: Vec<tera::Value>,
+    site_value: tera::Value,
+    strings_value: tera::Value,
     /// Per facet, in Facet::ALL order: each term with its count and browse page.
     facets: Vec<CountGroupV>,
     years: Vec<CountV>,
@@ -241,7 +262,7 @@ impl<'a> LangViews<'a> {
             .iter()
             .map(|c| (c.id.clone(), LinkV { label: c.name.clone(), url: Some(c.url.clone()) }))
             .collect();
-        let report_cards = site.reports.iter().map(|r| vw.report_card(r, &complex_links)).collect();
+        let report_cards: Vec<ReportCardV> = site.reports.iter().map(|r| vw.report_card(r, &complex_links)).collect();
 
         let facets = catalog
             .facets
@@ -312,7 +333,21 @@ impl<'a> LangViews<'a> {
                 })
                 .collect(),
         };
-        LangViews { lang, strings, site: site_v, complex_cards, report_cards, complex_links, facets, years, kinds }
+        let complex_values = complex_cards.par_iter().map(to_value).collect();
+        let report_values = report_cards.par_iter().map(to_value).collect();
+        LangViews {
+            lang,
+            site_value: to_value(&site_v),
+            strings_value: to_value(&strings),
+            strings,
+            report_cards,
+            complex_links,
+            complex_values,
+            report_values,
+            facets,
+            years,
+            kinds,
+        }
     }
 
     fn s<'k>(&'k self, key: &'k str) -> &'k str {
@@ -322,6 +357,35 @@ impl<'a> LangViews<'a> {
     fn facet(&self, f: Facet) -> &CountGroupV {
         &self.facets[Facet::ALL.iter().position(|&x| x == f).unwrap_or(0)]
     }
+}
+
+/// A view as a template value. Views are plain data with string keys, which always convert.
+fn to_value<T: serde::Serialize>(view: &T) -> tera::Value {
+    tera::Value::try_from_serializable(view).unwrap_or_else(|_| tera::Value::none())
+}
+
+/// `view` with a list of pre-converted cards attached under `key`.
+fn with_cards<T: serde::Serialize>(
+    view: &T,
+    key: &'static str,
+    members: &[usize],
+    cards: &[tera::Value],
+) -> tera::Value {
+    let mut map = to_value(view).into_map().unwrap_or_default();
+    map.insert(key.into(), tera::Value::from(members.iter().map(|&i| cards[i].clone()).collect::<Vec<_>>()));
+    tera::Value::from(map)
+}
+
+/// The pages a pagination bar links: the first, the last and two either side of the
+/// current one, each with whether pages were left out before it. Linking every page would
+/// make the bar, and the whole list, grow with the square of the number of reports.
+fn page_window(current: usize, total: usize) -> impl Iterator<Item = (usize, bool)> {
+    let mut last = 0;
+    (1..=total).filter(move |&p| p == 1 || p == total || p.abs_diff(current) <= 2).map(move |p| {
+        let gap = last != 0 && p > last + 1;
+        last = p;
+        (p, gap)
+    })
 }
 
 fn year_label(year: i16, lang: &str) -> String {
@@ -441,10 +505,12 @@ impl<'a> Shared<'a> {
                 let directory = DirectoryV {
                     total: site.complexes.len(),
                     total_text: vw.number(site.complexes.len()),
-                    complexes: self.catalog.complex_order.iter().map(|&i| &lv.complex_cards[i]).collect(),
                     facets: &lv.facets,
                 };
-                ctx.insert("directory", &directory);
+                ctx.insert_value(
+                    "directory",
+                    with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values),
+                );
                 if matches!(job, Job::Search) {
                     ctx.insert("search", &SearchV { param: "q".into() });
                     PageSpec {
@@ -482,10 +548,9 @@ impl<'a> Shared<'a> {
                     term: term.clone(),
                     count: members.len(),
                     count_text: vw.number(members.len()),
-                    complexes: members.iter().map(|&i| &lv.complex_cards[i]).collect(),
                     totals,
                 };
-                ctx.insert("browse", &browse);
+                ctx.insert_value("browse", with_cards(&browse, "complexes", members, &lv.complex_values));
                 let title = term.text.clone();
                 let description = format!("{}: {}", browse.facet_title, title);
                 PageSpec {
@@ -548,19 +613,18 @@ impl<'a> Shared<'a> {
                         total,
                         previous_url: (n > 1).then(|| vw.url(Route::Reports(n - 1))),
                         next_url: (n < total).then(|| vw.url(Route::Reports(n + 1))),
-                        pages: (1..=total)
-                            .map(|p| PageLinkV { number: p, url: vw.url(Route::Reports(p)), current: p == n })
+                        pages: page_window(n, total)
+                            .map(|(p, gap_before)| PageLinkV {
+                                number: p,
+                                url: vw.url(Route::Reports(p)),
+                                current: p == n,
+                                gap_before,
+                            })
                             .collect(),
                     }
                 });
-                let reports = ReportsV {
-                    scope: scope.into(),
-                    items: list.iter().map(|&i| &lv.report_cards[i]).collect(),
-                    pagination,
-                    years: &lv.years,
-                    kinds: &lv.kinds,
-                };
-                ctx.insert("reports", &reports);
+                let reports = ReportsV { scope: scope.into(), pagination, years: &lv.years, kinds: &lv.kinds };
+                ctx.insert_value("reports", with_cards(&reports, "items", list, &lv.report_values));
                 let description = format!("{title} | {}", plain(&site.config.title));
                 PageSpec { route: Some(route), template: "reports.html", title, description, section: "reports" }
             }
@@ -617,8 +681,8 @@ impl<'a> Shared<'a> {
             Some(r) => r.file(&site.config.lang_prefix(lv.lang)),
             None => "404.html".to_string(),
         };
-        ctx.insert("site", &lv.site);
-        ctx.insert("s", &lv.strings);
+        ctx.insert_value("site", lv.site_value.clone());
+        ctx.insert_value("s", lv.strings_value.clone());
         ctx.insert("page", &meta);
         match self.theme.render(spec.template, &ctx, &meta.url) {
             Ok(html) => (Some(OutputFile::new(output_path, html)), diags),

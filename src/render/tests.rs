@@ -268,3 +268,13 @@ fn an_override_replaces_one_block() {
     assert!(html.contains("<p class=\"custom\">黄岩模具产业创新服务综合体</p>"));
     assert!(html.contains("<h2 id=\"services\">服务内容</h2>"), "the rest of the theme's profile stays");
 }
+
+#[test]
+fn pagination_links_a_window_of_pages_not_every_page() {
+    let pages: Vec<(usize, bool)> = super::page_window(5, 10).collect();
+    assert_eq!(pages, [(1, false), (3, true), (4, false), (5, false), (6, false), (7, false), (10, true)]);
+    assert_eq!(super::page_window(1, 1).collect::<Vec<_>>(), [(1, false)]);
+    assert_eq!(super::page_window(2, 3).collect::<Vec<_>>(), [(1, false), (2, false), (3, false)]);
+    // The bar stays the same size however many pages there are.
+    assert_eq!(super::page_window(500, 1000).count(), 7);
+}

@@ -344,6 +344,8 @@ pub struct PageLinkV {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// A run of pages left out between this one and the one before ("…").
+    pub gap_before: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -360,7 +362,7 @@ pub struct PaginationV {
 pub struct ReportsV<'a> {
     /// "all", "year" or "kind".
     pub scope: String,
-    pub items: Vec<&'a ReportCardV>,
+    // `items` (the report cards) is attached by the renderer from cards converted once.
     pub pagination: Option<PaginationV>,
     pub years: &'a [CountV],
     pub kinds: &'a [CountV],
@@ -381,14 +383,14 @@ pub struct HomeV<'a> {
 pub struct DirectoryV<'a> {
     pub total: usize,
     pub total_text: String,
-    pub complexes: Vec<&'a ComplexCardV>,
+    // `complexes` (the cards) is attached by the renderer from cards converted once.
     pub facets: &'a [CountGroupV],
 }
 
 /// One browse page (a city, level, status, mode, industry or service element): `browse` in
 /// browse.html.
 #[derive(Debug, Clone, Serialize)]
-pub struct BrowseV<'a> {
+pub struct BrowseV {
     /// "city", "level", "status", "mode", "industry" or "service".
     pub facet: String,
     pub facet_title: String,
@@ -396,7 +398,7 @@ pub struct BrowseV<'a> {
     pub description: Option<Txt>,
     pub count: usize,
     pub count_text: String,
-    pub complexes: Vec<&'a ComplexCardV>,
+    // `complexes` (the cards) is attached by the renderer from cards converted once.
     /// Totals of these complexes by the other facets (for a city: by level and status).
     pub totals: Vec<CountGroupV>,
 }

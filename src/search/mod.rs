@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 
 use crate::link::{self, Route};
 use crate::model::{Body, Site, Text};
-use crate::output::OutputFile;
+use crate::output::{OutputError, OutputFile, Sink};
 use shard::Postings;
 
 /// Target size of a term shard, before compression. A term with more postings than this
@@ -434,52 +434,52 @@ fn facet_values(site: &Site, docs: &[Doc], i: usize, lang: &str) -> Vec<(String,
 /// Term shards as they are written, with the first term of each and the running stamp.
 struct Shards<'a> {
     dir: &'a str,
+    sink: &'a dyn Sink,
     bounds: Vec<String>,
-    files: Vec<OutputFile>,
     stamp: u64,
 }
 
 impl Shards<'_> {
-    fn flush(&mut self, current: &mut Vec<(String, Postings)>) {
+    fn flush(&mut self, current: &mut Vec<(String, Postings)>) -> Result<(), OutputError> {
         if current.is_empty() {
-            return;
+            return Ok(());
         }
         let bytes = shard::encode(current.iter().map(|(t, p)| (t.as_str(), p)));
         fnv(&mut self.stamp, &bytes);
-        self.files.push(OutputFile::new(format!("{}t/{}.bin", self.dir, self.bounds.len()), bytes));
+        self.sink.file(OutputFile::new(format!("{}t/{}.bin", self.dir, self.bounds.len()), bytes))?;
         self.bounds.push(std::mem::take(current).swap_remove(0).0);
+        Ok(())
     }
 }
 
-/// The index files of one language, paths relative to the output folder.
-pub fn build_language(site: &Site, lang: &str) -> Vec<OutputFile> {
+/// Writes the index files of one language to `sink`, each as soon as it is made, paths
+/// relative to the output folder.
+pub fn write_language(site: &Site, lang: &str, sink: &dyn Sink) -> Result<(), OutputError> {
     let docs = documents(site, lang);
     let dir = format!("{}search/", site.config.lang_prefix(lang));
-    let mut files = Vec::new();
 
     let mut terms: Vec<(String, Postings)> = invert(&docs).into_iter().collect();
     terms.sort_unstable_by(|a, b| shard::utf16_cmp(&a.0, &b.0));
-    let mut shards = Shards { dir: &dir, bounds: Vec::new(), files: Vec::new(), stamp: 0xcbf2_9ce4_8422_2325 };
+    let mut shards = Shards { dir: &dir, sink, bounds: Vec::new(), stamp: 0xcbf2_9ce4_8422_2325 };
     let mut current: Vec<(String, Postings)> = Vec::new();
     let mut size = 0;
-    // Consumed term by term, so each shard's postings are freed once it is encoded.
+    // Consumed term by term, so each shard's postings are freed once it is written.
     for (term, postings) in terms {
         let bytes = term.len() + postings.bytes.len() + 4;
         // A big term gets a shard of its own, so small neighbours never fetch it.
         if size + bytes > 2 * SHARD_BYTES {
-            shards.flush(&mut current);
+            shards.flush(&mut current)?;
             size = 0;
         }
         size += bytes;
         current.push((term, postings));
         if size >= SHARD_BYTES {
-            shards.flush(&mut current);
+            shards.flush(&mut current)?;
             size = 0;
         }
     }
-    shards.flush(&mut current);
-    let Shards { bounds, files: shard_files, mut stamp, .. } = shards;
-    files.extend(shard_files);
+    shards.flush(&mut current)?;
+    let Shards { bounds, mut stamp, .. } = shards;
 
     for (n, chunk) in docs.chunks(CHUNK_DOCS).enumerate() {
         let metas: Vec<Value> = chunk
@@ -497,7 +497,7 @@ pub fn build_language(site: &Site, lang: &str) -> Vec<OutputFile> {
             .collect();
         let bytes = serde_json::to_vec(&metas).unwrap_or_default();
         fnv(&mut stamp, &bytes);
-        files.push(OutputFile::new(format!("{dir}d/{n}.json"), bytes));
+        sink.file(OutputFile::new(format!("{dir}d/{n}.json"), bytes))?;
     }
 
     let facets: Vec<Value> = (0..FACETS.len())
@@ -519,11 +519,10 @@ pub fn build_language(site: &Site, lang: &str) -> Vec<OutputFile> {
         "shards": bounds,
         "facets": facets,
     });
-    files.push(OutputFile::new(format!("{dir}manifest.json"), serde_json::to_vec(&manifest).unwrap_or_default()));
-    files
+    sink.file(OutputFile::new(format!("{dir}manifest.json"), serde_json::to_vec(&manifest).unwrap_or_default()))
 }
 
-/// The search index of every language.
-pub fn build_index(site: &Site) -> Vec<OutputFile> {
-    site.config.languages.iter().flat_map(|lang| build_language(site, lang)).collect()
+/// Writes the search index of every language to `sink`, one language at a time.
+pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
+    site.config.languages.iter().try_for_each(|lang| write_language(site, lang, sink))
 }

@@ -1,0 +1,179 @@
+//! The HTML pages `build` writes: what a reader sees on each kind of page, in both
+//! languages, and how Markdown, templates and overrides behave.
+
+mod common;
+
+use common::TestSite;
+
+fn build(site: &TestSite) {
+    let out = site.build(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn built() -> TestSite {
+    let site = TestSite::fixture("basic");
+    build(&site);
+    site
+}
+
+fn has(html: &str, needle: &str) {
+    assert!(html.contains(needle), "missing {needle:?} in:\n{html}");
+}
+
+#[test]
+fn profile_page_shows_facts_dated_statistics_and_sources() {
+    let site = built();
+    let zh = site.read("public/complexes/alpha-moulds/index.html");
+    has(&zh, "<html lang=\"zh-CN\"");
+    has(&zh, "<h1>阿尔法模具产业创新服务综合体</h1>");
+    has(&zh, "<a href=\"/complexes/level/provincial/\">省级</a>");
+    has(&zh, "<a href=\"/complexes/mode/government-led/\">政府主导</a>");
+    // Numbers for Chinese readers use 万; the date keeps the source's precision.
+    has(&zh, "不少于<data value=\"77900\">7.79万</data> 家");
+    has(&zh, "截至<time datetime=\"2019-04\">2019年4月</time>");
+    has(&zh, "<a href=\"#source-test-source\">测试来源</a>");
+    // Backlinks: the report that names this complex.
+    has(&zh, "<a href=\"/reports/meeting/\">测试现场推进会</a>");
+    assert_eq!(zh.matches("<h1").count(), 1, "one h1");
+
+    let en = site.read("public/en/complexes/alpha-moulds/index.html");
+    has(&en, "<html lang=\"en\"");
+    has(&en, "<h1>Alpha Mould Industry Innovation Service Complex</h1>");
+    has(&en, "77,900");
+    has(&en, "April 2019");
+    has(&en, "hreflang=\"zh-CN\" href=\"https://example.org/complexes/alpha-moulds/\"");
+    // A text with no English falls back to Chinese, marked as Chinese.
+    has(&en, "lang=\"zh-CN\">阿尔法模具综合体</span>");
+}
+
+#[test]
+fn markdown_renders_extensions_chinese_emphasis_and_anchors() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/complexes/beta-valves.md",
+        site.read("content/complexes/beta-valves.md")
+            + "\n## 数据表\n\n| 指标 | 数值 |\n|---|---|\n| 企业 | 12 |\n\n脚注示例[^1]，~~旧说法~~。\n\n[^1]: 脚注内容。\n",
+    );
+    build(&site);
+    let html = site.read("public/complexes/beta-valves/index.html");
+    has(&html, "<p><strong>注意：</strong>正文见 <a href=\"/complexes/alpha-moulds/\">阿尔法</a>");
+    has(&html, "<h2 id=\"概况\">概况");
+    has(&html, "<h2 id=\"数据表\">数据表");
+    has(&html, "<td>企业</td><td>12</td>");
+    has(&html, "<del>旧说法</del>");
+    has(&html, "footnote-definition");
+    has(&html, "<a href=\"/files/plan.pdf\">规划</a>");
+    let en = site.read("public/en/complexes/beta-valves/index.html");
+    has(&en, "<h2 id=\"overview\">Overview");
+    has(&en, "<a href=\"/en/complexes/alpha-moulds/\">Alpha</a>");
+}
+
+#[test]
+fn raw_html_is_sanitised_unless_the_site_opts_out() {
+    let site = TestSite::fixture("basic");
+    let raw = "\n<p onclick=\"alert(1)\">原始<script>alert(2)</script><a href=\"javascript:alert(3)\">链接</a></p>\n";
+    site.write("content/pages/about.md", site.read("content/pages/about.md") + raw);
+    build(&site);
+    let html = site.read("public/about/index.html");
+    has(&html, "原始");
+    for bad in ["onclick", "alert(2)", "javascript:"] {
+        assert!(!html.contains(bad), "{bad} survived sanitising");
+    }
+    site.edit("site.yaml", "reports_per_page: 2", "reports_per_page: 2\nsanitize_html: false");
+    build(&site);
+    has(&site.read("public/about/index.html"), "<script>alert(2)</script>");
+}
+
+#[test]
+fn report_page_shows_event_attendees_photos_and_source() {
+    let site = built();
+    let html = site.read("public/reports/meeting/index.html");
+    has(&html, "<time datetime=\"2019-04-29T09:30+08:00\">2019年4月29日 09:30</time>");
+    has(&html, "<tr><th scope=\"row\">张三</th><td>主任</td><td></td><td>主持</td></tr>");
+    has(&html, "<img src=\"/photos/meeting.jpg\" alt=\"会场\" width=\"4\" height=\"3\" loading=\"lazy\"");
+    has(&html, "<span class=\"credit\">记者 某某 摄</span>");
+    has(&html, "<a href=\"https://example.org/news\">");
+    has(&html, "<a href=\"/complexes/beta-valves/\">贝塔阀门产业创新服务综合体</a>");
+    let en = site.read("public/en/reports/meeting/index.html");
+    has(&en, "29 April 2019");
+    has(&en, "alt=\"The meeting hall\"");
+}
+
+#[test]
+fn report_lists_paginate_and_archive_by_year_and_kind() {
+    let site = built();
+    let first = site.read("public/reports/index.html");
+    let second = site.read("public/reports/page/2/index.html");
+    // Two per page (site.yaml), newest first.
+    assert!(first.find("/reports/meeting/").unwrap() < first.find("/reports/older-news/").unwrap());
+    assert!(!first.contains("/reports/oldest-news/\""));
+    has(&second, "/reports/oldest-news/");
+    has(&first, "href=\"/reports/page/2/\"");
+    has(&site.read("public/reports/2018/index.html"), "/reports/older-news/");
+    assert!(!site.read("public/reports/2018/index.html").contains("/reports/meeting/\""));
+    has(&site.read("public/reports/kind/news/index.html"), "/reports/oldest-news/");
+}
+
+#[test]
+fn browse_pages_and_home_totals() {
+    let site = built();
+    let city = site.read("public/cities/taizhou/index.html");
+    has(&city, "/complexes/alpha-moulds/");
+    assert!(!city.contains("/complexes/beta-valves/\""));
+    has(&site.read("public/complexes/service/industrial-design/index.html"), "/complexes/beta-valves/");
+    has(&site.read("public/complexes/industry/valves/index.html"), "/complexes/beta-valves/");
+    let home = site.read("public/index.html");
+    has(&home, "/cities/hangzhou/");
+    has(&home, "/reports/meeting/");
+    has(&site.read("public/complexes/index.html"), "/complexes/level/municipal/");
+    // Nothing links to a browse page that was not written.
+    assert!(!site.path("public/cities/wenzhou").exists());
+}
+
+#[test]
+fn not_found_and_search_pages() {
+    let site = built();
+    has(&site.read("public/404.html"), "href=\"/en/\"");
+    let search = site.read("public/search/index.html");
+    has(&search, "<form");
+    has(&search, "/complexes/");
+}
+
+#[test]
+fn a_site_template_overrides_one_block_of_the_theme() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "templates/profile.html",
+        "{% extends \"theme/profile.html\" %}{% block contact %}<p class=\"local-contact\">本地联系方式</p>{% endblock contact %}",
+    );
+    build(&site);
+    let html = site.read("public/complexes/alpha-moulds/index.html");
+    has(&html, "<p class=\"local-contact\">本地联系方式</p>");
+    // The rest of the page still comes from the theme.
+    has(&html, "<h1>阿尔法模具产业创新服务综合体</h1>");
+}
+
+#[test]
+fn a_template_error_names_the_template_and_line() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"theme/page.html\" %}\n{% block content %}\n<p>{{ page.title </p>\n{% endblock content %}\n",
+    );
+    let (code, json) = site.check_json();
+    assert_eq!(code, 1, "{json:#}");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["path"], "templates/page.html", "{json:#}");
+    assert_eq!(d["line"], 3, "{json:#}");
+}
+
+#[test]
+fn a_rendering_error_names_the_page_being_rendered() {
+    let site = TestSite::fixture("basic");
+    site.write("templates/page.html", "{% extends \"theme/page.html\" %}\n{% block content %}\n{{ page.no_such_field.deeper }}\n{% endblock content %}\n");
+    let out = site.build(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("templates/page.html:3:"), "{stderr}");
+    assert!(stderr.contains("/about/"), "the page being rendered is named: {stderr}");
+}
