@@ -5,8 +5,11 @@
 //! [`LangViews`]); every page is then a pure function of them (a [`Job`]), rendered in
 //! parallel and returned sorted by path, so the output does not depend on thread count.
 
+mod chart;
 mod format;
+mod map;
 pub mod markdown;
+mod structured;
 mod theme;
 pub mod view;
 
@@ -26,7 +29,7 @@ use serde::Serialize;
 use crate::config::{Config, Vocabulary};
 use crate::diagnostics::Diagnostics;
 use crate::link::{self, Index, Route};
-use crate::model::{Body, Complex, Site};
+use crate::model::{Body, Complex, PartialDate, Site};
 use crate::output::{OutputError, OutputFile, Sink};
 use markdown::MarkdownContext;
 use view::*;
@@ -40,6 +43,8 @@ pub struct Theme {
     paths: HashMap<String, String>,
     strings: theme::Strings,
     assets: Vec<(String, Vec<u8>)>,
+    /// The tiles of the schematic map of the cities.
+    map: map::MapLayout,
 }
 
 /// Loads the theme named in site.yaml: the site's `templates/` folder overrides single
@@ -178,6 +183,9 @@ struct Catalog {
     kinds: Vec<(String, Vec<usize>)>,
     /// Indices into site.pages with `menu` set, by menu order.
     menu: Vec<usize>,
+    /// The newest date in the content (reviews, publications, updates): when a list page
+    /// last changed.
+    latest: Option<PartialDate>,
 }
 
 impl Catalog {
@@ -223,7 +231,15 @@ impl Catalog {
         let mut menu: Vec<usize> = (0..site.pages.len()).filter(|&i| site.pages[i].menu.is_some()).collect();
         menu.sort_by_key(|&i| (site.pages[i].menu, site.pages[i].id.as_str()));
 
-        Catalog { complex_order, facets, years, kinds, menu }
+        let latest = site
+            .complexes
+            .iter()
+            .filter_map(|c| c.last_reviewed)
+            .chain(site.reports.iter().flat_map(|r| [r.updated, r.published, r.date()]).flatten())
+            .chain(site.pages.iter().filter_map(|p| p.updated))
+            .max();
+
+        Catalog { complex_order, facets, years, kinds, menu, latest }
     }
 
     fn facet(&self, f: Facet) -> &FacetTerms {
@@ -248,6 +264,9 @@ struct LangViews<'a> {
     facets: Vec<CountGroupV>,
     years: Vec<CountV>,
     kinds: Vec<CountV>,
+    /// The home page's charts (by city, by level) and map.
+    home_charts: Vec<ChartV>,
+    map: Option<MapV>,
 }
 
 impl<'a> LangViews<'a> {
@@ -265,7 +284,7 @@ impl<'a> LangViews<'a> {
             .collect();
         let report_cards: Vec<ReportCardV> = site.reports.iter().map(|r| vw.report_card(r, &complex_links)).collect();
 
-        let facets = catalog
+        let facets: Vec<CountGroupV> = catalog
             .facets
             .iter()
             .map(|ft| CountGroupV {
@@ -336,7 +355,56 @@ impl<'a> LangViews<'a> {
         };
         let complex_values = complex_cards.par_iter().map(to_value).collect();
         let report_values = report_cards.par_iter().map(to_value).collect();
+        let count_text = |n: usize| {
+            let key = if n == 1 { "count_complexes_one" } else { "count_complexes" };
+            s(key).replace("{n}", &vw.number(n))
+        };
+        let home_charts = [(Facet::City, "chart_by_city"), (Facet::Level, "chart_by_level")]
+            .iter()
+            .filter_map(|&(f, key)| {
+                let group = &facets[Facet::ALL.iter().position(|&x| x == f).unwrap_or(0)];
+                count_chart(group, &format!("chart-{}", f.key()), &s(key), &s, &vw)
+            })
+            .collect();
+        let city_group: &CountGroupV = &facets[0];
+        let names: Vec<(String, String)> = site
+            .config
+            .vocab
+            .cities
+            .terms
+            .iter()
+            .map(|t| {
+                let n = city_group.items.iter().find(|i| i.id == t.id).map_or(0, |i| i.count);
+                (vw.number(n), s("map_city").replace("{city}", &vw.txt(&t.label).text).replace("{count}", &count_text(n)))
+            })
+            .collect();
+        let labels: Vec<Txt> = site.config.vocab.cities.terms.iter().map(|t| vw.txt(&t.label)).collect();
+        let map_cities: Vec<map::MapCity> = site
+            .config
+            .vocab
+            .cities
+            .terms
+            .iter()
+            .zip(&labels)
+            .zip(&names)
+            .map(|((t, label), (count_text, name))| {
+                let item = city_group.items.iter().find(|i| i.id == t.id);
+                map::MapCity {
+                    id: &t.id,
+                    label: &label.text,
+                    lang: label.lang.as_deref(),
+                    count: item.map_or(0, |i| i.count),
+                    count_text,
+                    name,
+                    url: item.and_then(|i| i.url.as_deref()),
+                }
+            })
+            .collect();
+        let map = map::render_map("map", &s("map_title"), &s("map_note"), &theme.map, &map_cities)
+            .map(|svg| MapV { title: s("map_title"), note: s("map_note"), svg });
         LangViews {
+            home_charts,
+            map,
             lang,
             site_value: to_value(&site_v),
             strings_value: to_value(&strings),
@@ -358,6 +426,97 @@ impl<'a> LangViews<'a> {
     fn facet(&self, f: Facet) -> &CountGroupV {
         &self.facets[Facet::ALL.iter().position(|&x| x == f).unwrap_or(0)]
     }
+}
+
+/// A bar chart of a count group, with its table; `None` when the group is empty.
+fn count_chart(
+    group: &CountGroupV,
+    id: &str,
+    title: &str,
+    s: &dyn Fn(&str) -> String,
+    vw: &Viewer,
+) -> Option<ChartV> {
+    if group.items.is_empty() {
+        return None;
+    }
+    let values: Vec<String> = group.items.iter().map(|i| vw.number(i.count)).collect();
+    let bars: Vec<chart::Bar> = group
+        .items
+        .iter()
+        .zip(&values)
+        .map(|(i, v)| chart::Bar { label: &i.label.text, lang: i.label.lang.as_deref(), value: i.count as f64, value_text: v })
+        .collect();
+    let description = s("chart_description").replace("{title}", title);
+    Some(ChartV {
+        id: id.to_string(),
+        svg: chart::bar_chart(id, title, &description, &bars),
+        title: title.to_string(),
+        description,
+        label_heading: group.title.clone(),
+        value_heading: s("count_heading"),
+        rows: group
+            .items
+            .iter()
+            .zip(values)
+            .map(|(i, value)| ChartRowV { label: i.label.clone(), url: i.url.clone(), value })
+            .collect(),
+    })
+}
+
+/// A chart per indicator observed more than once in the same unit, oldest first.
+fn history_charts(history: &[StatV], lv: &LangViews) -> Vec<ChartV> {
+    let mut charts = Vec::new();
+    let mut start = 0;
+    while start < history.len() {
+        let first = &history[start];
+        let end = start
+            + history[start..].iter().take_while(|s| s.indicator_id == first.indicator_id).count();
+        let mut run: Vec<&StatV> = history[start..end].iter().filter(|s| s.unit == first.unit).collect();
+        start = end;
+        if run.len() < 2 {
+            continue;
+        }
+        run.reverse();
+        let title = lv.s("history_chart_title").replace("{indicator}", &first.indicator.text);
+        let description = lv.s("chart_description").replace("{title}", &title);
+        let labels: Vec<String> = run
+            .iter()
+            .map(|s| if s.as_of { format!("{}{}", lv.s("as_of"), s.date.text) } else { s.date.text.clone() })
+            .collect();
+        let values: Vec<String> = run
+            .iter()
+            .map(|s| {
+                let v = if s.at_least { format!("{}{}", lv.s("at_least"), s.value) } else { s.value.clone() };
+                if s.unit.is_empty() { v } else { format!("{v} {}", s.unit) }
+            })
+            .collect();
+        let bars: Vec<chart::Bar> = run
+            .iter()
+            .zip(&labels)
+            .zip(&values)
+            .map(|((s, l), v)| chart::Bar {
+                label: l,
+                lang: None,
+                value: s.raw_value.parse().unwrap_or(0.0),
+                value_text: v,
+            })
+            .collect();
+        let id = format!("chart-{}", first.indicator_id);
+        charts.push(ChartV {
+            svg: chart::bar_chart(&id, &title, &description, &bars),
+            id,
+            title,
+            description,
+            label_heading: lv.s("date").to_string(),
+            value_heading: first.indicator.text.clone(),
+            rows: labels
+                .into_iter()
+                .zip(values)
+                .map(|(l, value)| ChartRowV { label: Txt { text: l, lang: None }, url: None, value })
+                .collect(),
+        });
+    }
+    charts
 }
 
 /// A view as a template value. Views are plain data with string keys, which always convert.
@@ -430,7 +589,28 @@ struct PageSpec<'r> {
     section: &'static str,
 }
 
+/// What some pages add to their metadata; lists leave it empty.
+#[derive(Default)]
+struct PageExtra {
+    updated: Option<PartialDate>,
+    json_ld: Option<String>,
+    article: bool,
+    /// An image for link previews: absolute URL and alt text.
+    image: Option<(String, String)>,
+}
+
 impl<'a> Shared<'a> {
+    fn ld_context<'c>(&'c self, lv: &'c LangViews, canonical: &'c str) -> structured::LdContext<'c> {
+        structured::LdContext {
+            canonical,
+            html_lang: html_lang(lv.lang),
+            base_url: &self.site.config.base_url,
+            base_path: &self.site.config.base_path,
+            region: lv.s("province"),
+            publisher: self.site.config.publisher.get(lv.lang).map(|(t, _)| t),
+        }
+    }
+
     fn report_pages(&self) -> usize {
         let per = self.site.config.reports_per_page.max(1);
         self.site.reports.len().div_ceil(per).max(1)
@@ -481,6 +661,7 @@ impl<'a> Shared<'a> {
         let mut diags = Diagnostics::new();
         let mut ctx = tera::Context::new();
         let plain = |t: &crate::model::Text| t.text(lv.lang).to_string();
+        let mut extra = PageExtra::default();
         let site_description = plain(&site.config.description);
 
         let spec = match job {
@@ -491,6 +672,9 @@ impl<'a> Shared<'a> {
                     total,
                     total_text: vw.number(total),
                     totals: vec![lv.facet(Facet::Level), lv.facet(Facet::City), lv.facet(Facet::Status)],
+                    charts: &lv.home_charts,
+                    map: lv.map.as_ref(),
+                    uncharted: vec![lv.facet(Facet::Status)],
                     latest_reports: latest,
                 };
                 ctx.insert("home", &home);
@@ -571,7 +755,11 @@ impl<'a> Shared<'a> {
                     .get(&c.id)
                     .map(|l| l.iter().map(|&r| lv.report_cards[r].clone()).collect())
                     .unwrap_or_default();
-                let complex = vw.complex(c, body, reports);
+                let mut complex = vw.complex(c, body, reports);
+                complex.charts = history_charts(&complex.history, lv);
+                let canonical = link::absolute_url(site, lv.lang, Route::Complex(c.id.as_str()));
+                extra.json_ld = Some(structured::complex_json_ld(&complex, &self.ld_context(lv, &canonical)));
+                extra.updated = c.last_reviewed;
                 let description =
                     complex.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| complex.name.text.clone());
                 let title = complex.name.text.clone();
@@ -634,6 +822,12 @@ impl<'a> Shared<'a> {
                 let body = self.body(lv, &r.body, &mut diags);
                 let city_pages = |c: &str| self.catalog.facet(Facet::City).terms.iter().any(|(id, _)| id == c);
                 let report = vw.report(r, body, &lv.complex_links, &city_pages);
+                let canonical = link::absolute_url(site, lv.lang, Route::Report(r.id.as_str()));
+                let cx = self.ld_context(lv, &canonical);
+                extra.json_ld = Some(structured::report_json_ld(&report, &cx));
+                extra.image = report.photos.first().map(|p| (cx.absolute(&p.src), p.alt.text.clone()));
+                extra.updated = r.updated.or(r.published).or(r.date());
+                extra.article = true;
                 let title = report.title.text.clone();
                 let description = report.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| title.clone());
                 ctx.insert("report", &report);
@@ -648,6 +842,7 @@ impl<'a> Shared<'a> {
             Job::Page(i) => {
                 let p = &site.pages[i];
                 let (body_html, body_lang) = self.body(lv, &p.body, &mut diags);
+                extra.updated = p.updated;
                 let content = PlainPageV {
                     id: p.id.to_string(),
                     title: vw.txt(&p.title),
@@ -677,7 +872,7 @@ impl<'a> Shared<'a> {
             },
         };
 
-        let meta = self.page_meta(lv, &spec);
+        let meta = self.page_meta(lv, &spec, extra);
         let output_path = match spec.route {
             Some(r) => r.file(&site.config.lang_prefix(lv.lang)),
             None => "404.html".to_string(),
@@ -716,7 +911,7 @@ impl<'a> Shared<'a> {
         CountGroupV { key: facet.key().into(), title: lv.s(&format!("facet_{}", facet.key())).into(), items }
     }
 
-    fn page_meta(&self, lv: &LangViews, spec: &PageSpec<'_>) -> PageMetaV {
+    fn page_meta(&self, lv: &LangViews, spec: &PageSpec<'_>, extra: PageExtra) -> PageMetaV {
         let site = self.site;
         let site_title = site.config.title.text(lv.lang);
         let languages: Vec<LangLinkV> = self
@@ -753,6 +948,12 @@ impl<'a> Shared<'a> {
             section: spec.section.to_string(),
             x_default: spec.route.map(|r| link::absolute_url(site, site.config.default_language(), r)),
             languages,
+            updated: extra.updated.or(self.catalog.latest).map(|d| Viewer::new(site, lv.lang).date(&d)),
+            json_ld: extra.json_ld,
+            og_type: if extra.article { "article" } else { "website" }.to_string(),
+            og_locale: html_lang(lv.lang).replace('-', "_"),
+            image_alt: extra.image.as_ref().map(|i| i.1.clone()),
+            image: extra.image.map(|i| i.0),
         }
     }
 }

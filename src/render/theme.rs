@@ -29,6 +29,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("partials/complex_list.html", include_str!("../../themes/default/templates/partials/complex_list.html")),
     ("partials/report_list.html", include_str!("../../themes/default/templates/partials/report_list.html")),
     ("partials/counts.html", include_str!("../../themes/default/templates/partials/counts.html")),
+    ("partials/chart.html", include_str!("../../themes/default/templates/partials/chart.html")),
 ];
 
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
@@ -38,6 +39,7 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 ];
 
 const DEFAULT_STRINGS: &str = include_str!("../../themes/default/strings.yaml");
+const DEFAULT_MAP: &str = include_str!("../../themes/default/map.yaml");
 
 /// One template's text and the file it came from, as shown in messages.
 #[derive(Debug, Clone)]
@@ -60,6 +62,9 @@ pub struct ThemeFiles {
     pub strings: Vec<(String, String)>,
     /// Files copied to the output root, as (relative path, bytes).
     pub assets: Vec<(String, Vec<u8>)>,
+    /// The schematic map's tiles as (path, text): the theme folder's map.yaml, else the
+    /// default theme's.
+    pub map: (String, String),
 }
 
 /// The built-in default theme.
@@ -76,6 +81,7 @@ pub fn default_files() -> ThemeFiles {
         overrides: Vec::new(),
         strings: vec![("themes/default/strings.yaml".to_string(), DEFAULT_STRINGS.to_string())],
         assets: DEFAULT_STATIC.iter().map(|(p, b)| (p.to_string(), b.to_vec())).collect(),
+        map: ("themes/default/map.yaml".to_string(), DEFAULT_MAP.to_string()),
     }
 }
 
@@ -98,6 +104,18 @@ pub fn read_files(root: &Path, config: &Config) -> Result<ThemeFiles, Diagnostic
         for (name, bytes) in read_tree(&theme_dir.join("static"), &format!("{rel}/static"), &mut diags) {
             files.assets.retain(|(p, _)| *p != name);
             files.assets.push((name, bytes));
+        }
+        let map = theme_dir.join("map.yaml");
+        if map.is_file() {
+            match std::fs::read_to_string(&map) {
+                Ok(t) => files.map = (format!("{rel}/map.yaml"), t),
+                Err(e) => diags.push(Diagnostic::error(
+                    format!("{rel}/map.yaml"),
+                    0,
+                    0,
+                    format!("cannot read the theme's map: {e}"),
+                )),
+            }
         }
         let strings = theme_dir.join("strings.yaml");
         if strings.is_file() {
@@ -257,6 +275,17 @@ fn text_html(v: &Value) -> String {
 pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
     let mut diags = Diagnostics::new();
     let strings = parse_strings(&files.strings, &mut diags);
+    let map = match crate::load::yaml::parse::<super::map::MapLayout>(&files.map.1) {
+        Ok(m) => m,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error(files.map.0.as_str(), e.line, e.column, format!("map: {}", e.message))
+                    .with_hint("write each city as `- {id: <city id>, row: <n>, col: <n>}`")
+                    .with_source(&files.map.1),
+            );
+            super::map::MapLayout::default()
+        }
+    };
 
     let mut named: Vec<(String, &TemplateFile)> = Vec::new();
     for t in &files.theme {
@@ -295,7 +324,7 @@ pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
     }
     let mut assets = files.assets;
     assets.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(Theme { tera, paths, strings, assets })
+    Ok(Theme { tera, paths, strings, assets, map })
 }
 
 /// Turns a template error into diagnostics naming the template's file, line and column,
@@ -394,6 +423,17 @@ mod tests {
         let mut embedded: Vec<String> = DEFAULT_STATIC.iter().map(|(n, _)| n.to_string()).collect();
         embedded.sort();
         assert_eq!(statics, embedded);
+        // And nothing else lies in the folder that the binary would leave behind.
+        let mut all: Vec<String> = read_tree(&root, "themes/default", &mut diags).into_iter().map(|(n, _)| n).collect();
+        all.sort();
+        let mut listed: Vec<String> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, _)| format!("templates/{n}"))
+            .chain(DEFAULT_STATIC.iter().map(|(n, _)| format!("static/{n}")))
+            .chain(["strings.yaml".to_string(), "map.yaml".to_string()])
+            .collect();
+        listed.sort();
+        assert_eq!(all, listed);
     }
 
     #[test]

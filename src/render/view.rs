@@ -83,6 +83,51 @@ pub struct PageMetaV {
     pub languages: Vec<LangLinkV>,
     /// The default language's absolute URL, for hreflang="x-default".
     pub x_default: Option<String>,
+    /// When the page's content last changed: a report's update or publication date, a
+    /// profile's review date, a plain page's `updated`; lists show the newest of these.
+    pub updated: Option<DateV>,
+    /// schema.org JSON-LD for the page, ready for a `<script type="application/ld+json">`.
+    pub json_ld: Option<String>,
+    /// Open Graph type: "article" for reports, "website" otherwise.
+    pub og_type: String,
+    /// Open Graph locale ("zh_CN", "en").
+    pub og_locale: String,
+    /// An absolute image URL for link previews (a report's first photo).
+    pub image: Option<String>,
+    /// The image's alt text.
+    pub image_alt: Option<String>,
+}
+
+/// One row of a chart's table: the label (linked when it has a page) and the number.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartRowV {
+    pub label: Txt,
+    pub url: Option<String>,
+    pub value: String,
+}
+
+/// A chart drawn at build time: the SVG, and the same numbers as a table.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartV {
+    /// Unique on the page; the SVG's title and description use it in their ids.
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    /// Inline SVG markup (`| safe` in templates).
+    pub svg: String,
+    /// Column headings of the table.
+    pub label_heading: String,
+    pub value_heading: String,
+    pub rows: Vec<ChartRowV>,
+}
+
+/// The schematic map of the province's cities.
+#[derive(Debug, Clone, Serialize)]
+pub struct MapV {
+    pub title: String,
+    /// Says that the map is schematic.
+    pub note: String,
+    pub svg: String,
 }
 
 /// The data files published beside the site.
@@ -265,6 +310,8 @@ pub struct ComplexV {
     pub last_reviewed: Option<DateV>,
     /// Reports that mention the complex, newest first.
     pub reports: Vec<ReportCardV>,
+    /// A chart per indicator observed more than once in one unit, oldest observation first.
+    pub charts: Vec<ChartV>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -375,6 +422,12 @@ pub struct HomeV<'a> {
     pub total_text: String,
     /// Counts by level, city and status.
     pub totals: Vec<&'a CountGroupV>,
+    /// Complexes by city and by level, as charts with their tables.
+    pub charts: &'a [ChartV],
+    /// The schematic map of the cities with their numbers of complexes.
+    pub map: Option<&'a MapV>,
+    /// The totals that have no chart (by status), as lists.
+    pub uncharted: Vec<&'a CountGroupV>,
     pub latest_reports: Vec<&'a ReportCardV>,
 }
 
@@ -632,6 +685,7 @@ impl<'a> Viewer<'a> {
                 .collect(),
             last_reviewed: c.last_reviewed.as_ref().map(|d| self.date(d)),
             reports,
+            charts: Vec::new(),
         }
     }
 
