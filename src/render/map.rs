@@ -24,7 +24,8 @@ pub struct Tile {
     pub col: u8,
 }
 
-/// A city as drawn: `name` is what a screen reader hears for the tile ("台州市：6 个综合体").
+/// A city as drawn: `name` says what the tile shows in words ("台州市 6 个综合体"): the
+/// description of a linked tile (its name is its visible text), the name of the others.
 #[derive(Debug, Clone)]
 pub struct MapCity<'a> {
     pub id: &'a str,
@@ -89,7 +90,7 @@ pub fn render_map(id: &str, title: &str, description: &str, layout: &MapLayout, 
         );
         match c.url {
             Some(url) => svg.push_str(&format!(
-                "<a class=\"{class}\" href=\"{}\" aria-label=\"{}\">{inner}</a>",
+                "<a class=\"{class}\" href=\"{}\"><title>{}</title>{inner}</a>",
                 escape_html(url),
                 escape_html(c.name)
             )),
@@ -128,7 +129,7 @@ mod tests {
             MapCity { id: "hangzhou", label: "杭州市", lang: None, count: 0, count_text: "0", name: "杭州市：0 个综合体", url: None },
         ];
         let svg = render_map("m", "地图", "示意图", &layout(), &cities).unwrap();
-        assert!(svg.contains("<a class=\"map-city has\" href=\"/cities/taizhou/\" aria-label=\"台州市：6 个综合体\">"), "{svg}");
+        assert!(svg.contains("<a class=\"map-city has\" href=\"/cities/taizhou/\"><title>台州市：6 个综合体</title>"), "{svg}");
         assert!(svg.contains("<g class=\"map-city none\" role=\"img\" aria-label=\"杭州市：0 个综合体\">"));
         assert_eq!(svg.matches("<polygon").count(), 2);
         assert!(render_map("m", "", "", &layout(), &[]).is_none());

@@ -73,6 +73,9 @@ pub struct MarkdownContext<'a> {
     /// Accessible label of the small link beside each heading, with "{title}" standing for
     /// the heading's text ("Link to this section: {title}").
     pub anchor_label: &'a str,
+    /// When the body is not in Chinese but the site has Chinese: its BCP 47 tag, so that
+    /// Chinese words quoted in the text are marked with it and read out as Chinese.
+    pub cjk_lang: Option<&'a str>,
 }
 
 /// Renders one body part; problems point at the editor's line in `part.path`.
@@ -158,11 +161,45 @@ pub fn render_markdown(
     }
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, em.out.into_iter());
+    match cx.cjk_lang {
+        Some(tag) => pulldown_cmark::html::push_html(&mut html, mark_cjk_runs(em.out, tag).into_iter()),
+        None => pulldown_cmark::html::push_html(&mut html, em.out.into_iter()),
+    }
     if needs_sanitizing {
         html = sanitize(&html);
     }
     (html, em.diags)
+}
+
+/// Wraps each run of Chinese characters in text outside images and code in a span with
+/// `lang`, so that a screen reader reading an English page switches voice for them.
+fn mark_cjk_runs<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut opaque = 0usize;
+    for e in events {
+        match &e {
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_)) => opaque += 1,
+            Event::End(TagEnd::Image | TagEnd::CodeBlock) => opaque = opaque.saturating_sub(1),
+            Event::Text(t) if opaque == 0 && t.chars().any(is_cjk) => {
+                let mut rest: &str = t;
+                while !rest.is_empty() {
+                    let cjk = rest.starts_with(is_cjk);
+                    let end = rest.find(|c: char| is_cjk(c) != cjk).unwrap_or(rest.len());
+                    let (run, tail) = rest.split_at(end);
+                    if cjk {
+                        out.push(Event::InlineHtml(format!("<span lang=\"{lang}\">{}</span>", escape_html(run)).into()));
+                    } else {
+                        out.push(Event::Text(run.to_string().into()));
+                    }
+                    rest = tail;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        out.push(e);
+    }
+    out
 }
 
 /// The events of a body being rewritten, with what is needed to report a problem at the
@@ -463,7 +500,7 @@ mod tests {
 
     fn render_with(site: &Site, md: &str) -> (String, Vec<Diagnostic>) {
         let index = link::link(site);
-        let cx = MarkdownContext { site, index: &index, lang: "zh", anchor_label: "本节链接：{title}" };
+        let cx = MarkdownContext { site, index: &index, lang: "zh", anchor_label: "本节链接：{title}", cjk_lang: None };
         render_markdown(md, &cx, Path::new("content/complexes/huangyan-moulds.md"), 10)
     }
 

@@ -647,6 +647,10 @@ impl<'a> Shared<'a> {
             index: self.index,
             lang: lv.lang,
             anchor_label: body_strings.s("anchor_label"),
+            cjk_lang: (!part.lang.starts_with("zh"))
+                .then(|| self.site.config.languages.iter().find(|l| l.starts_with("zh")))
+                .flatten()
+                .map(|l| html_lang(l)),
         };
         let (html, problems) = markdown::render_body(part, &cx);
         diags.extend(Diagnostics::from(problems));

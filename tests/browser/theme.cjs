@@ -1,0 +1,339 @@
+// The default theme in headless Chromium, run by tests/theme_browser.rs:
+//   node theme.cjs <site URL ending in /> <folder for screenshots and PDFs>
+// Over every page type of the example site, in both languages, with JavaScript on and off:
+// axe-core (WCAG 2.0/2.1/2.2 A and AA rules), then what axe cannot see: skip link, landmarks,
+// one h1, lang on the page and on fragments in the other language, text size and line
+// height, underlined links, visible focus and keyboard reach of every control, reflow at
+// 320 and 640 CSS pixels (200% zoom), no third-party requests, no script where none is
+// needed, no auto-play or pop-ups, prefers-contrast and prefers-reduced-motion, and print.
+// Prints a JSON summary on success; exits 1 with the failures otherwise.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { chromium } = require('playwright-core');
+
+const [base, outDir] = process.argv.slice(2);
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+// One page of each type; each is checked in Chinese (at the root) and English (under en/).
+const PAGES = [
+  ['home', ''],
+  ['directory', 'complexes/'],
+  ['browse', 'complexes/level/provincial/'],
+  ['profile', 'complexes/huangyan-moulds/'],
+  ['city', 'cities/taizhou/'],
+  ['report list', 'reports/'],
+  ['report year', 'reports/2019/'],
+  ['report', 'reports/taizhou-site-promotion-meeting-2019/'],
+  ['plain page', 'accessibility/'],
+  ['search', 'search/'],
+];
+
+const failures = [];
+const summary = { base, checks: 0, pages: 0, axe: { runs: 0, violations: 0, passes: 0 }, focusable: 0, print: {}, screenshots: [] };
+
+function check(ok, what) {
+  summary.checks++;
+  if (!ok) failures.push(what);
+}
+
+function urls() {
+  const out = [];
+  for (const [type, p] of PAGES) {
+    out.push({ type, lang: 'zh', url: base + p });
+    out.push({ type, lang: 'en', url: base + 'en/' + p });
+  }
+  out.push({ type: '404', lang: 'zh', url: base + '404.html' });
+  return out;
+}
+
+async function runAxe(page) {
+  // Evaluated rather than added as a script tag, so that it also runs with JavaScript off.
+  await page.evaluate(axeSource + '\n;0');
+  return page.evaluate(async (tags) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    return {
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + n.failureSummary) })),
+    };
+  }, AXE_TAGS);
+}
+
+// What the static page must hold, whatever JavaScript does.
+async function structure(page, where, lang, type) {
+  const s = await page.evaluate(() => {
+    const text = (el) => (el.textContent || '').trim();
+    const cjk = /[\u3400-\u9fff]/;
+    // Text nodes with Chinese characters whose nearest lang says English.
+    const wrongLang = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const n = walker.currentNode;
+      if (!cjk.test(n.nodeValue)) continue;
+      const host = n.parentElement.closest('[lang]');
+      if (!host || host.getAttribute('lang').startsWith('en')) wrongLang.push(n.nodeValue.trim().slice(0, 30));
+    }
+    const body = getComputedStyle(document.body);
+    // Every element that holds text directly, outside drawings: its line height and size.
+    const tight = [];
+    const small = [];
+    for (const el of document.querySelectorAll('main *, header *, footer *')) {
+      if (el.closest('svg') || el.closest('.visually-hidden')) continue;
+      const own = Array.from(el.childNodes).some((c) => c.nodeType === 3 && c.nodeValue.trim());
+      if (!own) continue;
+      const cs = getComputedStyle(el);
+      if (cs.display === 'none' || cs.visibility === 'hidden') continue;
+      const size = parseFloat(cs.fontSize);
+      const lh = parseFloat(cs.lineHeight);
+      if (!(lh / size >= 1.495)) tight.push(el.tagName + ' ' + text(el).slice(0, 20) + ' ' + cs.lineHeight + '/' + cs.fontSize);
+      if (size < 14) small.push(el.tagName + ' ' + text(el).slice(0, 20) + ' ' + cs.fontSize);
+    }
+    const links = Array.from(document.querySelectorAll('main a[href], footer a[href]')).filter((a) => !a.closest('svg'));
+    const notUnderlined = links.filter((a) => !getComputedStyle(a).textDecorationLine.includes('underline')).map((a) => text(a).slice(0, 20));
+    const scripts = Array.from(document.scripts).filter((s) => s.type !== 'application/ld+json');
+    const imgs = Array.from(document.images);
+    const skip = document.querySelector('body a');
+    return {
+      htmlLang: document.documentElement.lang,
+      h1: document.querySelectorAll('h1').length,
+      skipHref: skip && skip.getAttribute('href'),
+      skipTarget: !!document.getElementById('main'),
+      banner: document.querySelectorAll('body > header').length,
+      main: document.querySelectorAll('main').length,
+      contentinfo: document.querySelectorAll('body > footer').length,
+      navs: Array.from(document.querySelectorAll('nav')).map((n) => n.getAttribute('aria-label')),
+      bodySize: parseFloat(body.fontSize),
+      bodyLineHeight: parseFloat(body.lineHeight) / parseFloat(body.fontSize),
+      wrongLang,
+      tight,
+      small,
+      notUnderlined,
+      scripts: scripts.map((s) => s.src || 'inline'),
+      imgs: imgs.map((i) => ({ src: i.getAttribute('src'), w: i.getAttribute('width'), h: i.getAttribute('height'), lazy: i.getAttribute('loading') })),
+      autoplay: document.querySelectorAll('[autoplay], marquee, blink, meta[http-equiv="refresh" i], dialog[open]').length,
+      newWindows: document.querySelectorAll('a[target="_blank"], form[target="_blank"]').length,
+      hreflang: document.querySelectorAll('link[rel="alternate"][hreflang]').length,
+      updated: !!document.querySelector('.page-updated time[datetime]'),
+      jsonLd: Array.from(document.querySelectorAll('script[type="application/ld+json"]')).map((s) => s.textContent),
+    };
+  });
+  check(s.htmlLang === (lang === 'zh' ? 'zh-CN' : 'en'), `${where}: <html lang> is ${s.htmlLang}`);
+  check(s.h1 === 1, `${where}: ${s.h1} h1 elements`);
+  check(s.skipHref === '#main' && s.skipTarget, `${where}: the first link is a skip link to #main (${s.skipHref})`);
+  check(s.banner === 1 && s.main === 1 && s.contentinfo === 1, `${where}: banner, main and contentinfo landmarks once each`);
+  check(s.navs.length >= 2 && s.navs.every((l) => l), `${where}: every nav is labelled: ${s.navs}`);
+  check(s.bodySize >= 18, `${where}: base text ${s.bodySize}px`);
+  check(s.bodyLineHeight >= 1.5, `${where}: body line height ${s.bodyLineHeight}`);
+  check(s.wrongLang.length === 0, `${where}: Chinese text without lang: ${JSON.stringify(s.wrongLang.slice(0, 5))}`);
+  check(s.tight.length === 0, `${where}: line height under 1.5: ${JSON.stringify(s.tight.slice(0, 5))}`);
+  check(s.small.length === 0, `${where}: text under 14px: ${JSON.stringify(s.small.slice(0, 5))}`);
+  check(s.notUnderlined.length === 0, `${where}: links told apart by colour alone: ${JSON.stringify(s.notUnderlined.slice(0, 5))}`);
+  check(s.autoplay === 0, `${where}: auto-play, refresh or open dialog`);
+  check(s.newWindows === 0, `${where}: links that open new windows`);
+  for (const i of s.imgs) check(i.w && i.h && i.lazy === 'lazy', `${where}: image ${i.src} lacks width, height or lazy loading`);
+  const isSearch = type === 'search';
+  check(isSearch ? s.scripts.length === 1 : s.scripts.length === 0, `${where}: scripts ${JSON.stringify(s.scripts)}`);
+  if (type !== '404') {
+    check(s.hreflang >= 3, `${where}: hreflang alternates ${s.hreflang}`);
+    check(s.updated, `${where}: shows when it was last updated`);
+  }
+  for (const j of s.jsonLd) {
+    try { JSON.parse(j); } catch (e) { check(false, `${where}: JSON-LD does not parse: ${e}`); }
+  }
+}
+
+// Tabs through the page from the top: every visible control is reached, each with a
+// visible focus indicator.
+async function keyboard(page, where) {
+  await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+  const controls = await page.evaluate(() => {
+    const els = Array.from(document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]'))
+      .filter((e) => e.getAttribute('tabindex') !== '-1' && !e.disabled)
+      .filter((e) => { const r = e.getBoundingClientRect(); const cs = getComputedStyle(e); return cs.visibility !== 'hidden' && cs.display !== 'none' && (r.width > 0 || r.height > 0 || e.classList.contains('skip-link')); });
+    els.forEach((e, i) => e.setAttribute('data-k', String(i)));
+    return els.length;
+  });
+  const reached = new Set();
+  const unseen = [];
+  for (let i = 0; i < controls + 5; i++) {
+    await page.keyboard.press('Tab');
+    const f = await page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a || a === document.body) return null;
+      const cs = getComputedStyle(a);
+      let visible = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || cs.boxShadow !== 'none';
+      if (a.closest('svg')) {
+        const tile = a.querySelector('polygon, rect');
+        visible = !!tile && parseFloat(getComputedStyle(tile).strokeWidth) >= 4;
+      }
+      if (a.classList.contains('skip-link')) visible = visible && a.getBoundingClientRect().top >= 0;
+      return { k: a.getAttribute('data-k'), visible, label: (a.textContent || a.getAttribute('aria-label') || a.id || a.tagName).trim().slice(0, 20) };
+    });
+    if (!f) break;
+    if (f.k !== null) reached.add(f.k);
+    if (!f.visible) unseen.push(f.label);
+  }
+  summary.focusable += controls;
+  check(reached.size === controls, `${where}: keyboard reached ${reached.size} of ${controls} controls`);
+  check(unseen.length === 0, `${where}: focus not visible on ${JSON.stringify(unseen.slice(0, 5))}`);
+}
+
+async function reflow(browser, target, width) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(target.url);
+  const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  check(w.scroll <= w.client, `${target.url}: scrolls sideways at ${width}px (${w.scroll} > ${w.client})`);
+  await ctx.close();
+}
+
+const started = Date.now();
+
+async function main() {
+  fs.mkdirSync(outDir, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+    // Playwright gives each launch a fresh temporary profile (--user-data-dir) of its own.
+  });
+  const origin = new URL(base).origin;
+  try {
+    for (const js of process.env.THEME_JS_OFF_ONLY ? [false] : [true, false]) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      if (!js) {
+        // JavaScript off for the page's own scripts: a policy that forbids every script.
+        // (Chromium's own switch also stops the timers axe needs, so axe could not run.)
+        await ctx.route('**/*', async (route) => {
+          if (route.request().resourceType() !== 'document') return route.continue();
+          const response = await route.fetch();
+          await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': "script-src 'none'" } });
+        });
+      }
+      const page = await ctx.newPage();
+      const scriptsRun = [];
+      page.on('request', (r) => { if (r.resourceType() === 'script') scriptsRun.push(r.url()); });
+      const foreign = [];
+      page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('crash', () => errors.push('the page crashed'));
+      page.on('dialog', (d) => { errors.push('dialog: ' + d.message()); d.dismiss(); });
+      for (const t of urls()) {
+        const where = `${t.url} (JS ${js ? 'on' : 'off'})`;
+        if (process.env.THEME_TRACE) console.error(where, Date.now() - started);
+        await page.goto(t.url);
+        summary.pages++;
+        const axe = await runAxe(page);
+        summary.axe.runs++;
+        summary.axe.passes += axe.passes;
+        summary.axe.violations += axe.violations.length;
+        check(axe.violations.length === 0, `${where}: axe: ${JSON.stringify(axe.violations, null, 1)}`);
+        await structure(page, where, t.lang, t.type);
+        if (js) await keyboard(page, where);
+        if (!js && t.type === 'search') {
+          check(await page.isVisible('.search-needs-js'), `${where}: the search page says that search needs JavaScript`);
+          check(await page.isVisible('.count-groups a'), `${where}: the search page offers lists to browse instead`);
+        }
+      }
+      check(foreign.length === 0, `third-party requests: ${foreign.slice(0, 5)}`);
+      if (!js) check(scriptsRun.length === 0, `scripts fetched with JavaScript off: ${scriptsRun}`);
+      check(errors.length === 0, `script errors or dialogs: ${errors}`);
+      await ctx.close();
+    }
+
+    // Reflow: 320 CSS pixels (WCAG 1.4.10) and 640 (a 1280px window at 200% zoom).
+    for (const t of urls()) {
+      await reflow(browser, t, 320);
+      await reflow(browser, t, 640);
+    }
+
+    // The map: each city with complexes is a link that the keyboard reaches and follows.
+    {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(base);
+      const mapLinks = await page.$$eval('svg.map a', (as) => as.map((a) => a.getAttribute('href')));
+      check(mapLinks.length >= 1, `the map links its cities: ${mapLinks}`);
+      let onMap = false;
+      for (let i = 0; i < 60 && !onMap; i++) {
+        await page.keyboard.press('Tab');
+        onMap = await page.evaluate(() => !!document.activeElement.closest('svg.map'));
+      }
+      check(onMap, 'Tab reaches the map');
+      await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+      check(page.url().endsWith(mapLinks[0]), `Enter on the map follows the link: ${page.url()}`);
+      await ctx.close();
+    }
+
+    // prefers-contrast: more darkens secondary text; prefers-reduced-motion leaves nothing moving.
+    {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(base + 'complexes/huangyan-moulds/');
+      const normal = await page.$eval('.lead', (e) => getComputedStyle(e).color);
+      await page.emulateMedia({ contrast: 'more', reducedMotion: 'reduce' });
+      const more = await page.$eval('.lead', (e) => getComputedStyle(e).color);
+      check(normal !== more && more === 'rgb(27, 27, 27)', `prefers-contrast: more darkens the lead: ${normal} -> ${more}`);
+      const moving = await page.evaluate(() => Array.from(document.querySelectorAll('*')).filter((e) => {
+        const cs = getComputedStyle(e);
+        return cs.animationName !== 'none' || cs.transitionDuration.split(',').some((d) => parseFloat(d) > 0);
+      }).length);
+      check(moving === 0, `${moving} elements animate under prefers-reduced-motion`);
+      await ctx.close();
+    }
+
+    // Print: navigation gone, web addresses printed, a short fact sheet.
+    {
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      for (const [name, p] of [['profile', 'complexes/huangyan-moulds/'], ['report', 'reports/taizhou-site-promotion-meeting-2019/']]) {
+        await page.goto(base + p);
+        await page.emulateMedia({ media: 'print' });
+        const pr = await page.evaluate(() => {
+          const shown = (sel) => { const e = document.querySelector(sel); return !!e && getComputedStyle(e).display !== 'none'; };
+          const ext = document.querySelector('body a[href^="http"]');
+          return {
+            nav: shown('.site-nav'), search: shown('.search-form'), lang: shown('.lang-switch'),
+            address: shown('.print-only'),
+            after: ext ? getComputedStyle(ext, '::after').content : 'none',
+            asOf: document.querySelectorAll('main time[datetime]').length,
+          };
+        });
+        check(!pr.nav && !pr.search && !pr.lang, `${name}: navigation hidden in print ${JSON.stringify(pr)}`);
+        check(pr.address, `${name}: the page address prints`);
+        check(pr.after.includes('attr(href)') || pr.after.includes('http'), `${name}: web addresses print after links: ${pr.after}`);
+        check(pr.asOf > 0, `${name}: dates print`);
+        const pdf = await page.pdf({ format: 'A4', printBackground: false, path: path.join(outDir, `${name}-print.pdf`) });
+        const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+        summary.print[name] = pages;
+        if (name === 'profile') check(pages >= 1 && pages <= 2, `the profile prints on ${pages} A4 pages`);
+        await page.emulateMedia({ media: 'screen' });
+      }
+      await ctx.close();
+    }
+
+    // Screenshots for people to look at.
+    for (const [w, h, label] of [[375, 812, 'phone'], [1280, 900, 'desktop']]) {
+      const ctx = await browser.newContext({ viewport: { width: w, height: h } });
+      const page = await ctx.newPage();
+      for (const [name, p] of [['home', ''], ['profile', 'complexes/huangyan-moulds/'], ['report', 'reports/taizhou-site-promotion-meeting-2019/'], ['home-en', 'en/']]) {
+        await page.goto(base + p);
+        const file = path.join(outDir, `${name}-${label}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        summary.screenshots.push(path.basename(file));
+      }
+      await ctx.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  if (failures.length) {
+    console.error(failures.join('\n'));
+    process.exit(1);
+  }
+  console.log(JSON.stringify(summary));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
