@@ -60,7 +60,13 @@ fn hexagon(cx: f64, cy: f64) -> String {
 }
 
 /// The map as an SVG element; `None` when none of the tiles is a city the site has.
-pub fn render_map(id: &str, title: &str, description: &str, layout: &MapLayout, cities: &[MapCity<'_>]) -> Option<String> {
+pub fn render_map(
+    id: &str,
+    title: &str,
+    description: &str,
+    layout: &MapLayout,
+    cities: &[MapCity<'_>],
+) -> Option<String> {
     let placed: Vec<(&Tile, &MapCity)> =
         layout.cities.iter().filter_map(|t| cities.iter().find(|c| c.id == t.id).map(|c| (t, c))).collect();
     if placed.is_empty() {
@@ -125,11 +131,30 @@ mod tests {
     #[test]
     fn cities_with_a_page_are_links_and_the_rest_are_labelled_images() {
         let cities = [
-            MapCity { id: "taizhou", label: "台州市", lang: None, count: 6, count_text: "6", name: "台州市：6 个综合体", url: Some("/cities/taizhou/") },
-            MapCity { id: "hangzhou", label: "杭州市", lang: None, count: 0, count_text: "0", name: "杭州市：0 个综合体", url: None },
+            MapCity {
+                id: "taizhou",
+                label: "台州市",
+                lang: None,
+                count: 6,
+                count_text: "6",
+                name: "台州市：6 个综合体",
+                url: Some("/cities/taizhou/"),
+            },
+            MapCity {
+                id: "hangzhou",
+                label: "杭州市",
+                lang: None,
+                count: 0,
+                count_text: "0",
+                name: "杭州市：0 个综合体",
+                url: None,
+            },
         ];
         let svg = render_map("m", "地图", "示意图", &layout(), &cities).unwrap();
-        assert!(svg.contains("<a class=\"map-city has\" href=\"/cities/taizhou/\"><title>台州市：6 个综合体</title>"), "{svg}");
+        assert!(
+            svg.contains("<a class=\"map-city has\" href=\"/cities/taizhou/\"><title>台州市：6 个综合体</title>"),
+            "{svg}"
+        );
         assert!(svg.contains("<g class=\"map-city none\" role=\"img\" aria-label=\"杭州市：0 个综合体\">"));
         assert_eq!(svg.matches("<polygon").count(), 2);
         assert!(render_map("m", "", "", &layout(), &[]).is_none());

@@ -187,7 +187,9 @@ fn mark_cjk_runs<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
                     let end = rest.find(|c: char| is_cjk(c) != cjk).unwrap_or(rest.len());
                     let (run, tail) = rest.split_at(end);
                     if cjk {
-                        out.push(Event::InlineHtml(format!("<span lang=\"{lang}\">{}</span>", escape_html(run)).into()));
+                        out.push(Event::InlineHtml(
+                            format!("<span lang=\"{lang}\">{}</span>", escape_html(run)).into(),
+                        ));
                     } else {
                         out.push(Event::Text(run.to_string().into()));
                     }
@@ -500,7 +502,8 @@ mod tests {
 
     fn render_with(site: &Site, md: &str) -> (String, Vec<Diagnostic>) {
         let index = link::link(site);
-        let cx = MarkdownContext { site, index: &index, lang: "zh", anchor_label: "本节链接：{title}", cjk_lang: None };
+        let cx =
+            MarkdownContext { site, index: &index, lang: "zh", anchor_label: "本节链接：{title}", cjk_lang: None };
         render_markdown(md, &cx, Path::new("content/complexes/huangyan-moulds.md"), 10)
     }
 

@@ -375,7 +375,10 @@ impl<'a> LangViews<'a> {
             .iter()
             .map(|t| {
                 let n = city_group.items.iter().find(|i| i.id == t.id).map_or(0, |i| i.count);
-                (vw.number(n), s("map_city").replace("{city}", &vw.txt(&t.label).text).replace("{count}", &count_text(n)))
+                (
+                    vw.number(n),
+                    s("map_city").replace("{city}", &vw.txt(&t.label).text).replace("{count}", &count_text(n)),
+                )
             })
             .collect();
         let labels: Vec<Txt> = site.config.vocab.cities.terms.iter().map(|t| vw.txt(&t.label)).collect();
@@ -400,8 +403,11 @@ impl<'a> LangViews<'a> {
                 }
             })
             .collect();
-        let map = map::render_map("map", &s("map_title"), &s("map_note"), &theme.map, &map_cities)
-            .map(|svg| MapV { title: s("map_title"), note: s("map_note"), svg });
+        let map = map::render_map("map", &s("map_title"), &s("map_note"), &theme.map, &map_cities).map(|svg| MapV {
+            title: s("map_title"),
+            note: s("map_note"),
+            svg,
+        });
         LangViews {
             home_charts,
             map,
@@ -429,13 +435,7 @@ impl<'a> LangViews<'a> {
 }
 
 /// A bar chart of a count group, with its table; `None` when the group is empty.
-fn count_chart(
-    group: &CountGroupV,
-    id: &str,
-    title: &str,
-    s: &dyn Fn(&str) -> String,
-    vw: &Viewer,
-) -> Option<ChartV> {
+fn count_chart(group: &CountGroupV, id: &str, title: &str, s: &dyn Fn(&str) -> String, vw: &Viewer) -> Option<ChartV> {
     if group.items.is_empty() {
         return None;
     }
@@ -444,7 +444,12 @@ fn count_chart(
         .items
         .iter()
         .zip(&values)
-        .map(|(i, v)| chart::Bar { label: &i.label.text, lang: i.label.lang.as_deref(), value: i.count as f64, value_text: v })
+        .map(|(i, v)| chart::Bar {
+            label: &i.label.text,
+            lang: i.label.lang.as_deref(),
+            value: i.count as f64,
+            value_text: v,
+        })
         .collect();
     let description = s("chart_description").replace("{title}", title);
     Some(ChartV {
@@ -469,8 +474,7 @@ fn history_charts(history: &[StatV], lv: &LangViews) -> Vec<ChartV> {
     let mut start = 0;
     while start < history.len() {
         let first = &history[start];
-        let end = start
-            + history[start..].iter().take_while(|s| s.indicator_id == first.indicator_id).count();
+        let end = start + history[start..].iter().take_while(|s| s.indicator_id == first.indicator_id).count();
         let mut run: Vec<&StatV> = history[start..end].iter().filter(|s| s.unit == first.unit).collect();
         start = end;
         if run.len() < 2 {

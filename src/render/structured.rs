@@ -132,8 +132,7 @@ pub fn report_json_ld(r: &ReportV, cx: &LdContext<'_>) -> String {
     put(&mut article, "datePublished", published.map(Value::from).unwrap_or(Value::Null));
     put(&mut article, "dateModified", r.updated.as_ref().map(|d| Value::from(d.iso.clone())).unwrap_or(Value::Null));
     if let Some(s) = &r.source {
-        let people: Vec<Value> =
-            s.authors.iter().map(|a| json!({ "@type": "Person", "name": a.text })).collect();
+        let people: Vec<Value> = s.authors.iter().map(|a| json!({ "@type": "Person", "name": a.text })).collect();
         put(&mut article, "author", Value::from(people));
         put(
             &mut article,
