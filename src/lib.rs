@@ -12,6 +12,8 @@ pub mod model;
 pub mod output;
 pub mod raw;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod validate;
 
 /// A build allocates and frees many small values from several threads at once (YAML

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use cli::{Cli, Command, FormatArg};
+use cli::{Cli, Command, FormatArg, NewWhat};
 use fulcrum::diagnostics::{self, Diagnostics, Format, display_path};
 use fulcrum::{Failure, Options};
 
@@ -37,6 +37,40 @@ fn main() -> ExitCode {
             };
             run_check(&cli, &options, format, color)
         }
+        Command::Serve(args) => run_serve(&cli, args, color),
+        Command::New(args) => {
+            let (kind, id, title) = match &args.what {
+                NewWhat::Complex { id, name } => (fulcrum::scaffold::Kind::Complex, id, name),
+                NewWhat::Report { id, title } => (fulcrum::scaffold::Kind::Report, id, title),
+            };
+            match fulcrum::scaffold::new_file(&cli.root, kind, id, title.as_deref()) {
+                Ok(path) => {
+                    if !cli.quiet {
+                        eprintln!(
+                            "Created {} (a draft: preview it with `fulcrum serve --drafts`, delete `draft: true` to publish)",
+                            display_path(path.strip_prefix(".").unwrap_or(&path))
+                        );
+                    }
+                    0
+                }
+                Err(f) => fail(f, Format::Human, color),
+            }
+        }
+        Command::Init(args) => match fulcrum::scaffold::init(&args.dir) {
+            Ok(files) => {
+                if !cli.quiet {
+                    for f in &files {
+                        eprintln!("Created {}", display_path(f));
+                    }
+                    eprintln!(
+                        "Next: cd {} && fulcrum serve   (then open http://127.0.0.1:1111/)",
+                        display_path(&args.dir)
+                    );
+                }
+                0
+            }
+            Err(f) => fail(f, Format::Human, color),
+        },
     };
     ExitCode::from(code)
 }
@@ -140,6 +174,87 @@ fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
             }
             code
         }
+    }
+}
+
+fn run_serve(cli: &Cli, args: &cli::ServeArgs, color: bool) -> u8 {
+    use fulcrum::serve::Event;
+    let options = fulcrum::serve::ServeOptions {
+        site: Options {
+            root: cli.root.clone(),
+            output: None,
+            base_url: args.site.base_url.clone(),
+            drafts: args.site.drafts,
+        },
+        bind: args.bind,
+        port: args.port,
+        poll: args.poll,
+    };
+    let quiet = cli.quiet;
+    let open = args.open;
+    let since = |d: Option<std::time::Duration>| match d {
+        Some(d) => format!(" ({:.0} ms after the change)", d.as_secs_f64() * 1000.0),
+        None => String::new(),
+    };
+    let report = move |event: Event<'_>| match event {
+        Event::Listening { url, addr } => {
+            if !addr.ip().is_loopback() {
+                eprintln!("warning: listening on {addr}: other computers on the network can see the preview");
+            }
+            // Always printed: scripts and tests read the address from this line.
+            eprintln!("Serving the site at {url} (Ctrl-C to stop)");
+            if open {
+                open_browser(&url);
+            }
+        }
+        Event::Watching { poll } => {
+            if !quiet {
+                let how = if poll { "polling every 250 ms" } else { "rebuilding on every save" };
+                eprintln!("Watching site.yaml, content/, static/, templates/ and themes/, {how}");
+            }
+        }
+        Event::Changed { paths } => {
+            if !quiet {
+                let shown: Vec<String> = paths.iter().take(3).map(|p| display_path(p)).collect();
+                let more = if paths.len() > 3 { format!(" and {} more", paths.len() - 3) } else { String::new() };
+                eprintln!("Changed: {}{more}", shown.join(", "));
+            }
+        }
+        Event::Built { files, build, since_change, warnings } => {
+            if !warnings.is_empty() {
+                eprint!("{}", diagnostics::render(warnings, Format::Human, color));
+            }
+            if !quiet {
+                eprintln!("Built {files} files in {:.0} ms{}", build.as_secs_f64() * 1000.0, since(since_change));
+            }
+        }
+        Event::Failed { failure, since_change } => {
+            match failure {
+                Failure::Content(d) => eprint!("{}", diagnostics::render(d, Format::Human, color)),
+                Failure::Usage(m) => eprintln!("error: {m}"),
+            }
+            eprintln!("The browser shows these problems until they are fixed{}.", since(since_change));
+        }
+        Event::Refused { method, path, reason } => eprintln!("refused {method} {path}: {reason}"),
+        Event::WatchError(m) => eprintln!("warning: watching files: {m}"),
+    };
+    match fulcrum::serve::serve(options, std::sync::Arc::new(report)) {
+        Ok(()) => 0,
+        Err(f) => fail(f, Format::Human, color),
+    }
+}
+
+/// Opens the address in the system's browser; a failure only costs a message.
+fn open_browser(url: &str) {
+    let result = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    if let Err(e) = result {
+        eprintln!("warning: cannot open a browser ({e}): open {url} yourself");
     }
 }
 

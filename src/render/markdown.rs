@@ -96,7 +96,6 @@ pub fn render_markdown(
 ) -> (String, Vec<Diagnostic>) {
     let (text, inserted) = mark_cjk_emphasis(markdown);
     let to_source = |offset: usize| source_offset(offset, &inserted);
-    let mut diags = Vec::new();
 
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, options()).into_offset_iter().collect();
     // Sanitising re-parses the whole HTML; only input with raw HTML or a link whose scheme is
@@ -105,9 +104,16 @@ pub fn render_markdown(
     let shift = events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    // For each open link: whether it was dropped because its target does not exist.
-    let mut links: Vec<bool> = Vec::new();
+    let mut em = Emitter {
+        out: Vec::with_capacity(events.len()),
+        links: Vec::new(),
+        diags: Vec::new(),
+        cx,
+        source: markdown,
+        to_source: &to_source,
+        path,
+        first_line,
+    };
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
@@ -135,108 +141,97 @@ pub fn render_markdown(
                     format!(" class=\"{}\"", escape_html(&joined.join(" ")))
                 };
                 let id = escape_html(&id);
-                out.push(Event::Html(format!("<h{n} id=\"{id}\"{class}>").into()));
+                em.out.push(Event::Html(format!("<h{n} id=\"{id}\"{class}>").into()));
                 for (e, r) in &events[i + 1..end] {
-                    push_inline(
-                        e.clone(),
-                        r,
-                        &mut out,
-                        &mut links,
-                        &mut diags,
-                        cx,
-                        markdown,
-                        &to_source,
-                        path,
-                        first_line,
-                    );
+                    em.push(e.clone(), r);
                 }
                 let label = escape_html(&cx.anchor_label.replace("{title}", title.trim()));
-                out.push(Event::Html(
+                em.out.push(Event::Html(
                     format!(" <a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"{label}\">#</a></h{n}>\n").into(),
                 ));
                 i = end + 1;
                 continue;
             }
-            other => push_inline(
-                other.clone(),
-                range,
-                &mut out,
-                &mut links,
-                &mut diags,
-                cx,
-                markdown,
-                &to_source,
-                path,
-                first_line,
-            ),
+            other => em.push(other.clone(), range),
         }
         i += 1;
     }
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    pulldown_cmark::html::push_html(&mut html, em.out.into_iter());
     if needs_sanitizing {
         html = sanitize(&html);
     }
-    (html, diags)
+    (html, em.diags)
 }
 
-/// Passes an event through, resolving `@/` links and removing emphasis joiners.
-#[allow(clippy::too_many_arguments)]
-fn push_inline<'a>(
-    event: Event<'a>,
-    range: &Range<usize>,
-    out: &mut Vec<Event<'a>>,
-    links: &mut Vec<bool>,
-    diags: &mut Vec<Diagnostic>,
-    cx: &MarkdownContext,
-    source: &str,
-    to_source: &dyn Fn(usize) -> usize,
-    path: &Path,
+/// The events of a body being rewritten, with what is needed to report a problem at the
+/// editor's line.
+struct Emitter<'a, 'c> {
+    out: Vec<Event<'a>>,
+    /// For each open link: whether it was dropped because its target does not exist.
+    links: Vec<bool>,
+    diags: Vec<Diagnostic>,
+    cx: &'c MarkdownContext<'c>,
+    /// The editor's Markdown, before emphasis joiners were added.
+    source: &'c str,
+    to_source: &'c dyn Fn(usize) -> usize,
+    path: &'c Path,
     first_line: usize,
-) {
-    match event {
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
-            let dest = dest_url.replace(JOINER, "");
-            match link::resolve_internal_ref(cx.site, cx.index, cx.lang, &dest) {
-                Ok(url) => {
-                    links.push(false);
-                    out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
-                }
-                Err(message) => {
-                    links.push(true);
-                    let start = to_source(range.start);
-                    let end = to_source(range.end).min(source.len());
-                    // Point at the target itself when it is written inside the link.
-                    let at = source.get(start..end).and_then(|s| s.find(dest.as_str())).map_or(start, |p| start + p);
-                    let (line, column) = line_column(source, at);
-                    let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
-                    let source_line = source[line_start..].lines().next().unwrap_or("").to_string();
-                    diags.push(
-                        Diagnostic::error(path, first_line + line - 1, column, message)
-                            .with_hint("link to an existing file as @/complexes/<id>, @/reports/<id> or @/pages/<id>")
-                            .with_source_line(source_line),
-                    );
+}
+
+impl<'a> Emitter<'a, '_> {
+    /// Passes an event through, resolving `@/` links and removing emphasis joiners.
+    fn push(&mut self, event: Event<'a>, range: &Range<usize>) {
+        let (cx, source, path, first_line) = (self.cx, self.source, self.path, self.first_line);
+        let to_source = self.to_source;
+        let (out, links, diags) = (&mut self.out, &mut self.links, &mut self.diags);
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let dest = dest_url.replace(JOINER, "");
+                match link::resolve_internal_ref(cx.site, cx.index, cx.lang, &dest) {
+                    Ok(url) => {
+                        links.push(false);
+                        out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+                    }
+                    Err(message) => {
+                        links.push(true);
+                        let start = to_source(range.start);
+                        let end = to_source(range.end).min(source.len());
+                        // Point at the target itself when it is written inside the link.
+                        let at =
+                            source.get(start..end).and_then(|s| s.find(dest.as_str())).map_or(start, |p| start + p);
+                        let (line, column) = line_column(source, at);
+                        let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
+                        let source_line = source[line_start..].lines().next().unwrap_or("").to_string();
+                        diags.push(
+                            Diagnostic::error(path, first_line + line - 1, column, message)
+                                .with_hint(
+                                    "link to an existing file as @/complexes/<id>, @/reports/<id> or @/pages/<id>",
+                                )
+                                .with_source_line(source_line),
+                        );
+                    }
                 }
             }
-        }
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-            links.push(false);
-            let dest_url = if link_type == LinkType::Autolink { dest_url } else { strip_joiner(dest_url) };
-            let dest_url = under_base_path(dest_url, &cx.site.config.base_path);
-            out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-        }
-        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-            let dest_url = under_base_path(strip_joiner(dest_url), &cx.site.config.base_path);
-            out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
-        }
-        Event::End(TagEnd::Link) => {
-            if !links.pop().unwrap_or(false) {
-                out.push(Event::End(TagEnd::Link));
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                links.push(false);
+                let dest_url = if link_type == LinkType::Autolink { dest_url } else { strip_joiner(dest_url) };
+                let dest_url = under_base_path(dest_url, &cx.site.config.base_path);
+                out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = under_base_path(strip_joiner(dest_url), &cx.site.config.base_path);
+                out.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Link) => {
+                if !links.pop().unwrap_or(false) {
+                    out.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Text(t) => out.push(Event::Text(strip_joiner(t))),
+            other => out.push(other),
         }
-        Event::Text(t) => out.push(Event::Text(strip_joiner(t))),
-        other => out.push(other),
     }
 }
 

@@ -1,0 +1,308 @@
+//! The HTTP side of serve: the latest snapshot under the site's base path, the live-reload
+//! script and event stream, and refusals for every path that tries to leave the site.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::sse::{self, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::Stream;
+use tokio::sync::watch;
+
+use super::site::{Entry, LIVE_PATH, Snapshot, inject_live_reload, render_error_page};
+use super::{Event, Reporter};
+
+#[derive(Clone)]
+struct App {
+    site: watch::Receiver<Arc<Snapshot>>,
+    report: Reporter,
+}
+
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    site: watch::Receiver<Arc<Snapshot>>,
+    report: Reporter,
+) -> std::io::Result<()> {
+    let app = Router::new().fallback(handle).with_state(App { site, report });
+    axum::serve(listener, app).await
+}
+
+const LIVE_JS: &str = include_str!("live.js");
+
+async fn handle(State(app): State<App>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "405 Method Not Allowed: this server only reads\n");
+        r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return r;
+    }
+    let head = method == Method::HEAD;
+    // One snapshot per request, cloned out of the channel at once: the builder never waits.
+    let snap = app.site.borrow().clone();
+    let raw = uri.path();
+    let path = match request_path(raw) {
+        Ok(p) => p,
+        Err(reason) => {
+            (app.report)(Event::Refused { method: method.as_str(), path: raw, reason });
+            return plain(StatusCode::FORBIDDEN, "403 Forbidden: the path leaves the site\n");
+        }
+    };
+    let base = snap.base_path.as_str();
+    let Some(rel) = path.strip_prefix(base) else {
+        // "/" and "/a/b" lead to the site at "/a/b/".
+        if path == "/" || path == base.trim_end_matches('/') {
+            return redirect(base, uri.query());
+        }
+        return not_found(&snap, "", head);
+    };
+
+    if let Some(live) = rel.strip_prefix(LIVE_PATH) {
+        return match live {
+            "live.js" => {
+                finish(Bytes::from_static(LIVE_JS.as_bytes()), "text/javascript; charset=utf-8", StatusCode::OK, head)
+            }
+            "events" => reload_events(app.site.clone()).into_response(),
+            _ => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
+        };
+    }
+
+    let key = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let entry = snap.get(&key);
+    if let Some(failure) = &snap.failure {
+        // While the content has errors every page shows them; assets still load.
+        if entry.is_none() || key.ends_with(".html") {
+            let page = render_error_page(failure, base, snap.generation);
+            return finish(Bytes::from(page), "text/html; charset=utf-8", StatusCode::INTERNAL_SERVER_ERROR, head);
+        }
+    }
+    match entry {
+        Some(entry) => serve_entry(&app, &snap, &method, raw, &key, entry, StatusCode::OK, head).await,
+        None if !rel.is_empty() && !rel.ends_with('/') && snap.get(&format!("{rel}/index.html")).is_some() => {
+            redirect(&format!("{raw}/"), uri.query())
+        }
+        None => not_found(&snap, rel, head),
+    }
+}
+
+/// Percent-decodes the request path and refuses anything that could name a file outside
+/// the site: `..` or `.` segments (however encoded), backslashes, NUL, empty segments
+/// (`//etc/passwd`) and drive letters or schemes (`C:`).
+fn request_path(raw: &str) -> Result<String, &'static str> {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(b) => out.push(b),
+                None => return Err("a malformed percent escape"),
+            }
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let path = String::from_utf8(out).map_err(|_| "a path that is not UTF-8")?;
+    if !path.starts_with('/') {
+        return Err("a path that does not start with /");
+    }
+    if path.contains('\\') {
+        return Err("a backslash in the path");
+    }
+    if path.contains('\0') {
+        return Err("a NUL byte in the path");
+    }
+    let segments: Vec<&str> = path[1..].split('/').collect();
+    let last = segments.len() - 1;
+    for (i, s) in segments.iter().enumerate() {
+        if *s == ".." || *s == "." {
+            return Err("a path that leaves the site (.. or .)");
+        }
+        if s.is_empty() && i != last {
+            return Err("an empty path segment (an absolute path?)");
+        }
+        if s.contains(':') {
+            return Err("a drive letter or scheme in the path");
+        }
+    }
+    Ok(path)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn serve_entry(
+    app: &App,
+    snap: &Snapshot,
+    method: &Method,
+    raw: &str,
+    key: &str,
+    entry: &Entry,
+    status: StatusCode,
+    head: bool,
+) -> Response {
+    let content_type = content_type(key);
+    match entry {
+        Entry::Generated(bytes) if key.ends_with(".html") => {
+            let html = inject_live_reload(bytes, &snap.base_path, snap.generation);
+            finish(Bytes::from(html), &content_type, status, head)
+        }
+        Entry::Generated(bytes) => finish(bytes.clone(), &content_type, status, head),
+        Entry::Copied(from) => {
+            // static/ was listed without following links, but a file may have been replaced
+            // by a link since: resolve it and stay inside the site.
+            let inside = tokio::fs::canonicalize(from).await.is_ok_and(|real| real.starts_with(&snap.root));
+            if !inside {
+                (app.report)(Event::Refused {
+                    method: method.as_str(),
+                    path: raw,
+                    reason: "a symbolic link that points outside the site",
+                });
+                return plain(StatusCode::FORBIDDEN, "403 Forbidden: the file is outside the site\n");
+            }
+            match tokio::fs::read(from).await {
+                Ok(bytes) if key.ends_with(".html") => {
+                    let html = inject_live_reload(&bytes, &snap.base_path, snap.generation);
+                    finish(Bytes::from(html), &content_type, status, head)
+                }
+                Ok(bytes) => finish(Bytes::from(bytes), &content_type, status, head),
+                Err(_) => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
+            }
+        }
+    }
+}
+
+/// The theme's 404 page with status 404: the language's own (`en/404.html`) when the
+/// path is under a language folder, else the site's.
+fn not_found(snap: &Snapshot, rel: &str, head: bool) -> Response {
+    let lang_page = rel.split_once('/').map(|(first, _)| format!("{first}/404.html"));
+    let page = lang_page.as_deref().and_then(|p| snap.get(p)).or_else(|| snap.get("404.html"));
+    match page {
+        Some(Entry::Generated(bytes)) => {
+            let html = inject_live_reload(bytes, &snap.base_path, snap.generation);
+            finish(Bytes::from(html), "text/html; charset=utf-8", StatusCode::NOT_FOUND, head)
+        }
+        _ => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
+    }
+}
+
+/// Sends the current build's number at once, then one event per rebuild. A client that
+/// reads slowly only ever sees the latest number; nothing queues up for it.
+fn reload_events(mut site: watch::Receiver<Arc<Snapshot>>) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>>> {
+    let first = site.borrow_and_update().generation;
+    let stream = futures_util::stream::unfold((site, Some(first)), |(mut site, first)| async move {
+        let generation = match first {
+            Some(g) => g,
+            None => {
+                site.changed().await.ok()?;
+                site.borrow_and_update().generation
+            }
+        };
+        let event =
+            sse::Event::default().event("reload").data(generation.to_string()).retry(Duration::from_millis(1000));
+        Some((Ok(event), (site, None)))
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+fn content_type(key: &str) -> String {
+    let ext = key.rsplit_once('.').map_or("", |(_, e)| e);
+    let known = match ext {
+        "html" | "htm" => Some("text/html"),
+        "css" => Some("text/css"),
+        "js" | "mjs" => Some("text/javascript"),
+        "json" => Some("application/json"),
+        "xml" => Some("application/xml"),
+        "atom" => Some("application/atom+xml"),
+        "csv" => Some("text/csv"),
+        "txt" => Some("text/plain"),
+        "svg" => Some("image/svg+xml"),
+        "webmanifest" => Some("application/manifest+json"),
+        _ => None,
+    };
+    let mime = known.map_or_else(|| mime_guess::from_ext(ext).first_or_octet_stream().to_string(), str::to_string);
+    let texty = mime.starts_with("text/") || mime.ends_with("json") || mime.ends_with("xml");
+    if texty { format!("{mime}; charset=utf-8") } else { mime }
+}
+
+fn finish(body: Bytes, content_type: &str, status: StatusCode, head: bool) -> Response {
+    let len = body.len();
+    let mut r = Response::new(if head { Body::empty() } else { Body::from(body) });
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    // A preview must never show a stale copy.
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    r
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    finish(Bytes::from_static(text.as_bytes()), "text/plain; charset=utf-8", status, false)
+}
+
+fn redirect(to: &str, query: Option<&str>) -> Response {
+    let location = match query {
+        Some(q) => format!("{to}?{q}"),
+        None => to.to_string(),
+    };
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = StatusCode::MOVED_PERMANENTLY;
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_site_are_refused() {
+        for bad in [
+            "/../etc/passwd",
+            "/a/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/a/%2e%2e%2f%2e%2e%2fetc",
+            "/..%5cetc%5cpasswd",
+            "/a\\..\\b",
+            "//etc/passwd",
+            "/C:/Windows/win.ini",
+            "/a/%00",
+            "/./a",
+            "/%zz",
+            "/%ff",
+        ] {
+            assert!(request_path(bad).is_err(), "{bad}");
+        }
+        assert_eq!(request_path("/a/b/").unwrap(), "/a/b/");
+        assert_eq!(request_path("/%E5%8F%B0%E5%B7%9E/x.html").unwrap(), "/台州/x.html");
+        assert_eq!(request_path("/a..b/c").unwrap(), "/a..b/c");
+    }
+
+    #[test]
+    fn content_types_cover_the_site() {
+        assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
+        assert_eq!(content_type("assets/site.css"), "text/css; charset=utf-8");
+        assert_eq!(content_type("a.js"), "text/javascript; charset=utf-8");
+        assert_eq!(content_type("data/complexes.json"), "application/json; charset=utf-8");
+        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(content_type("data/statistics.csv"), "text/csv; charset=utf-8");
+        assert_eq!(content_type("logo.svg"), "image/svg+xml; charset=utf-8");
+        assert_eq!(content_type("photos/a.jpg"), "image/jpeg");
+        assert_eq!(content_type("photos/a.png"), "image/png");
+        assert_eq!(content_type("f.woff2"), "font/woff2");
+        assert_eq!(content_type("files/plan.pdf"), "application/pdf");
+        assert_eq!(content_type("noext"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,563 @@
+//! `fulcrum serve` run for real on a free loopback port over a copy of a fixture site:
+//! pages and assets, the reload stream, the error page and its recovery, refusals of
+//! paths that leave the site, drafts, and serve's files against a fresh build.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::channel;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{TestSite, snapshot};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `fulcrum serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    /// Everything the server printed so far.
+    log: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(site: &TestSite, args: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_fulcrum"))
+            .arg("--root")
+            .arg(site.root())
+            .args(["serve", "--port", "0"])
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, lines) = channel();
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                sink.lock().unwrap().push_str(&format!("{line}\n"));
+                let _ = tx.send(line);
+            }
+        });
+        let deadline = Instant::now() + WAIT;
+        let addr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line =
+                lines.recv_timeout(left).unwrap_or_else(|_| panic!("serve did not start: {}", log.lock().unwrap()));
+            if let Some(rest) = line.strip_prefix("Serving the site at http://") {
+                let hostport = rest.split('/').next().unwrap();
+                break hostport.parse().unwrap();
+            }
+        };
+        Server { child, addr, log }
+    }
+
+    fn get(&self, path: &str) -> Response {
+        request(self.addr, "GET", path)
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until the server has printed `needle` (its output is read on another thread).
+    fn assert_logged(&self, needle: &str) {
+        let deadline = Instant::now() + WAIT;
+        while !self.log().contains(needle) {
+            assert!(Instant::now() < deadline, "the server did not print {needle:?}:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request with the path sent exactly as given (no normalising).
+fn request(addr: SocketAddr, method: &str, path: &str) -> Response {
+    let mut s = TcpStream::connect_timeout(&addr, WAIT).unwrap();
+    s.set_read_timeout(Some(WAIT)).unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("no end of headers");
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    let r = Response { status, headers, body: raw[split + 4..].to_vec() };
+    assert!(r.header("transfer-encoding").is_none(), "unexpected chunked response to {path}");
+    r
+}
+
+/// The live-reload stream, read as raw text.
+struct Events {
+    stream: TcpStream,
+    buf: String,
+}
+
+impl Events {
+    fn open(server: &Server, path: &str) -> Events {
+        let mut stream = TcpStream::connect_timeout(&server.addr, WAIT).unwrap();
+        stream.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", server.addr).unwrap();
+        Events { stream, buf: String::new() }
+    }
+
+    /// The build number of the next reload event.
+    fn next(&mut self) -> u64 {
+        self.next_within(WAIT).unwrap_or_else(|| panic!("no reload event; got {:?}", self.buf))
+    }
+
+    fn next_within(&mut self, wait: Duration) -> Option<u64> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let marker = "event: reload\ndata: ";
+            if let Some(i) = self.buf.find(marker) {
+                let rest = &self.buf[i + marker.len()..];
+                if let Some(end) = rest.find('\n') {
+                    let n = rest[..end].trim().parse().unwrap();
+                    self.buf = rest[end..].to_string();
+                    return Some(n);
+                }
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            let mut chunk = [0u8; 4096];
+            match self.stream.read(&mut chunk) {
+                Ok(0) => panic!("the event stream closed"),
+                Ok(n) => self.buf.push_str(&String::from_utf8_lossy(&chunk[..n])),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+}
+
+/// The served bytes of an HTML page without the live-reload script serve adds.
+fn without_script(body: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    let start = text.find("<script src=\"").filter(|&i| text[i..].contains("__fulcrum/live.js")).unwrap();
+    let end = start + text[start..].find("</script>\n").unwrap() + "</script>\n".len();
+    format!("{}{}", &text[..start], &text[end..]).into_bytes()
+}
+
+/// Every file of a fresh build equals what serve holds (pages compared without the
+/// live-reload script).
+fn assert_serve_equals_build(server: &Server, site: &TestSite, base: &str, drafts: bool) {
+    if let Err(e) = serve_equals_build(server, site, base, drafts) {
+        panic!("{e}");
+    }
+}
+
+fn serve_equals_build(server: &Server, site: &TestSite, base: &str, drafts: bool) -> Result<(), String> {
+    let out = tempfile::tempdir().unwrap();
+    let mut args = vec!["--output", out.path().to_str().unwrap()];
+    if drafts {
+        args.push("--drafts");
+    }
+    let built = site.build(&args);
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let files = snapshot(out.path());
+    assert!(!files.is_empty());
+    for (rel, bytes) in files {
+        let rel = rel.replace('\\', "/");
+        let r = server.get(&format!("{base}{rel}"));
+        if r.status != 200 {
+            return Err(format!("{rel}: status {}", r.status));
+        }
+        let served = if rel.ends_with(".html") { without_script(&r.body) } else { r.body.clone() };
+        if served != bytes {
+            return Err(format!("{rel} differs between serve and build"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn serves_data_assets_and_static_files_with_their_types() {
+    let site = TestSite::fixture("basic");
+    site.write("static/docs/index.html", "<!DOCTYPE html><html><body><p>Plan</p></body></html>\n");
+    let server = Server::start(&site, &[]);
+
+    let r = server.get("/data/complexes.json");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json; charset=utf-8"));
+    assert!(r.text().contains("alpha-moulds"));
+    assert_eq!(r.header("content-length").unwrap().parse::<usize>().unwrap(), r.body.len());
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+
+    let head = request(server.addr, "HEAD", "/data/complexes.json");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("content-length"), r.header("content-length"));
+    assert_eq!(head.header("content-type"), r.header("content-type"));
+
+    for (path, ty) in [
+        ("/data/statistics.csv", "text/csv; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/atom.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/photos/meeting.jpg", "image/jpeg"),
+        ("/files/plan.pdf", "application/pdf"),
+    ] {
+        let r = server.get(path);
+        assert_eq!((r.status, r.header("content-type")), (200, Some(ty)), "{path}");
+    }
+    assert_eq!(server.get("/photos/meeting.jpg").body, std::fs::read(site.path("static/photos/meeting.jpg")).unwrap());
+
+    // A folder's index file, and the slash added when it is missing.
+    let r = server.get("/docs/");
+    assert_eq!((r.status, r.header("content-type")), (200, Some("text/html; charset=utf-8")));
+    assert!(r.text().contains("<p>Plan</p><script src=\"/__fulcrum/live.js\""), "{}", r.text());
+    let r = server.get("/docs?x=1");
+    assert_eq!((r.status, r.header("location")), (301, Some("/docs/?x=1")));
+
+    let r = server.get("/no/such/page.html");
+    assert_eq!(r.status, 404);
+    let r = request(server.addr, "HEAD", "/no/such/page.html");
+    assert_eq!(r.status, 404);
+    assert!(r.body.is_empty());
+
+    let r = request(server.addr, "POST", "/data/complexes.json");
+    assert_eq!((r.status, r.header("allow")), (405, Some("GET, HEAD")));
+
+    let r = server.get("/__fulcrum/live.js");
+    assert_eq!((r.status, r.header("content-type")), (200, Some("text/javascript; charset=utf-8")));
+    assert!(r.text().contains("EventSource"));
+}
+
+#[test]
+fn pages_get_the_theme_404_page_and_the_reload_script() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let out = tempfile::tempdir().unwrap();
+    assert!(site.build(&["--output", out.path().to_str().unwrap()]).status.success());
+    let r = server.get("/");
+    assert_eq!((r.status, r.header("content-type")), (200, Some("text/html; charset=utf-8")));
+    assert!(r.text().contains("__fulcrum/live.js\" data-generation="));
+    // The build itself never has the script.
+    for (rel, bytes) in snapshot(out.path()) {
+        assert!(!String::from_utf8_lossy(&bytes).contains("__fulcrum"), "{rel} has the live-reload script");
+    }
+    let r = server.get("/no/such/page/");
+    assert_eq!((r.status, r.header("content-type")), (404, Some("text/html; charset=utf-8")));
+    assert_eq!(without_script(&r.body), std::fs::read(out.path().join("404.html")).unwrap());
+    let r = server.get("/en/no/such/page/");
+    assert_eq!(r.status, 404);
+}
+
+#[test]
+fn an_edit_sends_a_reload_event_and_serves_the_new_content() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+
+    site.edit(
+        "content/complexes/alpha-moulds.yaml",
+        "阿尔法模具产业创新服务综合体",
+        "阿尔法精密模具产业创新服务综合体",
+    );
+    let second = events.next();
+    assert!(second > first, "{first} then {second}");
+    assert!(server.get("/data/complexes.json").text().contains("阿尔法精密模具"));
+
+    // A save by rename, as many editors do it: write a temporary file, move it over.
+    let tmp = site.path("content/complexes/.alpha-moulds.yaml.tmp");
+    std::fs::write(&tmp, site.read("content/complexes/alpha-moulds.yaml").replace("阿尔法精密", "阿尔法新")).unwrap();
+    std::fs::rename(&tmp, site.path("content/complexes/alpha-moulds.yaml")).unwrap();
+    let third = events.next();
+    assert!(third > second);
+    assert!(server.get("/data/complexes.json").text().contains("阿尔法新模具"));
+
+    // A page that connects later hears the current build at once.
+    let mut late = Events::open(&server, "/__fulcrum/events");
+    assert_eq!(late.next(), third);
+}
+
+#[test]
+fn a_bad_edit_shows_the_problems_in_the_browser_until_it_is_fixed() {
+    let site = TestSite::fixture("basic");
+    site.write("static/page.html", "<!DOCTYPE html><html><body><p>static page</p></body></html>\n");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    events.next();
+
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: provinical");
+    events.next();
+    let check = site.run(&["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let printed = String::from_utf8(check.stderr).unwrap();
+    assert!(printed.contains("content/complexes/alpha-moulds.yaml:3:8"), "{printed}");
+
+    for path in ["/", "/page.html", "/complexes/alpha-moulds/"] {
+        let r = server.get(path);
+        assert_eq!((r.status, r.header("content-type")), (500, Some("text/html; charset=utf-8")), "{path}");
+        let page = r.text();
+        // The very lines `check` prints, escaped for HTML: numbered, located, with the
+        // offending line, the caret and the hint.
+        for line in printed.lines().filter(|l| !l.starts_with("Checked")) {
+            let escaped = line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+            assert!(page.contains(&escaped), "the error page lacks {line:?}:\n{page}");
+        }
+        assert!(page.contains("  1. content/complexes/alpha-moulds.yaml:3:8: error:"), "{page}");
+        assert!(page.contains("3 | level: provinical"), "{page}");
+        assert!(page.contains("did you mean &quot;provincial&quot;?"), "{page}");
+        assert!(page.contains("__fulcrum/live.js"), "the error page must reload itself");
+    }
+    // Assets of the last good build still load, so the page keeps its look.
+    assert_eq!(server.get("/photos/meeting.jpg").status, 200);
+    server.assert_logged("alpha-moulds.yaml:3:8");
+
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provinical", "level: municipal");
+    events.next();
+    let r = server.get("/page.html");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("static page"));
+    assert!(server.get("/data/complexes.json").text().contains("municipal"));
+}
+
+#[test]
+fn a_broken_site_yaml_at_the_start_does_not_stop_the_server() {
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en");
+    let server = Server::start(&site, &[]);
+    let r = server.get("/");
+    assert_eq!(r.status, 500);
+    assert!(r.text().contains("site.yaml:"), "{}", r.text());
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    events.next();
+    site.edit("site.yaml", "languages: [zh, en", "languages: [zh, en]");
+    events.next();
+    assert_eq!(server.get("/data/complexes.json").status, 200);
+}
+
+#[test]
+fn paths_that_leave_the_site_are_refused_and_logged() {
+    let site = TestSite::fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "SECRET").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.path("static/leak.txt")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), site.path("static/outside")).unwrap();
+    }
+    let server = Server::start(&site, &[]);
+    for path in [
+        "/../site.yaml",
+        "/photos/../../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E%2Fsite.yaml",
+        "/photos/%2e%2e%2f%2e%2e%2fsite.yaml",
+        "/..%5csite.yaml",
+        "/photos\\..\\..\\site.yaml",
+        "//etc/passwd",
+        "/C:/Windows/win.ini",
+        "/%00",
+        "/leak.txt",
+        "/outside/secret.txt",
+    ] {
+        let r = server.get(path);
+        assert!(matches!(r.status, 403 | 404), "{path}: {}", r.status);
+        let body = r.text();
+        assert!(!body.contains("SECRET") && !body.contains("vocabularies"), "{path} leaked: {body}");
+    }
+    server.assert_logged("refused GET /../site.yaml");
+    server.assert_logged("refused GET /%2e%2e/site.yaml");
+    server.assert_logged("refused GET /..%5csite.yaml");
+    // The site itself is still served.
+    assert_eq!(server.get("/data/complexes.json").status, 200);
+}
+
+#[test]
+fn drafts_appear_in_serve_with_drafts_and_never_in_build() {
+    let site = TestSite::fixture("basic");
+    let draft = site.read("content/complexes/alpha-moulds.yaml").replace("阿尔法", "草稿") + "draft: true\n";
+    site.write("content/complexes/draft-moulds.yaml", draft);
+    {
+        let server = Server::start(&site, &["--drafts"]);
+        assert!(server.get("/data/complexes.json").text().contains("draft-moulds"));
+        let plain = Server::start(&site, &[]);
+        assert!(!plain.get("/data/complexes.json").text().contains("draft-moulds"));
+    }
+    // Serving wrote nothing into the site folder.
+    assert!(!site.path("public").exists());
+    assert!(site.build(&[]).status.success());
+    assert!(!site.read("public/data/complexes.json").contains("draft-moulds"));
+}
+
+/// One kind of edit an editor makes.
+type Step = Box<dyn Fn(&TestSite)>;
+
+#[test]
+fn what_serve_holds_equals_a_fresh_build_after_every_kind_of_edit() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    events.next();
+    assert_serve_equals_build(&server, &site, "/", false);
+
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "change a profile",
+            Box::new(|s| {
+                s.edit("content/complexes/alpha-moulds.yaml", "value: 77900", "value: 78000");
+            }),
+        ),
+        (
+            "add a report",
+            Box::new(|s| {
+                let text = s.read("content/reports/older-news.md");
+                s.write("content/reports/newer-news.md", text);
+            }),
+        ),
+        (
+            "delete a report",
+            Box::new(|s| {
+                s.remove("content/reports/oldest-news.md");
+            }),
+        ),
+        (
+            "rename a profile",
+            Box::new(|s| {
+                std::fs::rename(
+                    s.path("content/complexes/beta-valves.en.md"),
+                    s.path("content/complexes/beta-valves.en.tmp"),
+                )
+                .unwrap();
+                std::fs::rename(
+                    s.path("content/complexes/beta-valves.en.tmp"),
+                    s.path("content/complexes/beta-valves.en.md"),
+                )
+                .unwrap();
+            }),
+        ),
+        (
+            "change site.yaml",
+            Box::new(|s| {
+                s.edit("site.yaml", "reports_per_page: 2", "reports_per_page: 1");
+            }),
+        ),
+        (
+            "add a static file",
+            Box::new(|s| {
+                s.write("static/files/new.txt", "new");
+            }),
+        ),
+    ];
+    for (what, step) in steps {
+        step(&site);
+        events.next();
+        // A step of two file operations may be seen as two batches: then the first
+        // rebuild shows the state in between, and the next one must match.
+        let mut result = serve_equals_build(&server, &site, "/", false);
+        while result.is_err() && events.next_within(Duration::from_secs(2)).is_some() {
+            result = serve_equals_build(&server, &site, "/", false);
+        }
+        if let Err(e) = result {
+            panic!("after \"{what}\": {e}");
+        }
+    }
+}
+
+#[test]
+fn the_site_is_served_under_its_base_path() {
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "base_url: https://example.org/", "base_url: https://example.org/zj/complexes/");
+    let server = Server::start(&site, &[]);
+    let r = server.get("/");
+    assert_eq!((r.status, r.header("location")), (301, Some("/zj/complexes/")));
+    let r = server.get("/zj/complexes");
+    assert_eq!((r.status, r.header("location")), (301, Some("/zj/complexes/")));
+    assert_eq!(server.get("/zj/complexes/data/complexes.json").status, 200);
+    assert_eq!(server.get("/data/complexes.json").status, 404);
+    assert_eq!(server.get("/zj/complexes/__fulcrum/live.js").status, 200);
+    assert_serve_equals_build(&server, &site, "/zj/complexes/", false);
+}
+
+#[test]
+fn a_client_that_never_reads_does_not_hold_up_rebuilds_or_others() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    // A reload stream nobody reads, and a request that never finishes its headers.
+    let mut stalled = TcpStream::connect(server.addr).unwrap();
+    write!(stalled, "GET /__fulcrum/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut half = TcpStream::connect(server.addr).unwrap();
+    write!(half, "GET /data/complexes.json HTTP/1.1\r\nHost: x\r\n").unwrap();
+
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let mut last = events.next();
+    for i in 0..5 {
+        site.edit("content/complexes/alpha-moulds.yaml", "阿尔法", &format!("阿尔法{i}"));
+        let now = events.next();
+        assert!(now > last);
+        last = now;
+        assert!(server.get("/data/complexes.json").text().contains(&format!("阿尔法{i}")));
+    }
+    drop((stalled, half));
+}
+
+#[test]
+fn polling_sees_edits_too() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &["--poll"]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    site.edit("content/complexes/alpha-moulds.yaml", "阿尔法模具", "阿尔法轮询模具");
+    assert!(events.next() > first);
+    assert!(server.get("/data/complexes.json").text().contains("阿尔法轮询模具"));
+}
+
+#[test]
+fn a_templates_folder_made_after_the_start_is_watched() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    std::fs::create_dir(site.path("templates")).unwrap();
+    let second = events.next();
+    assert!(second > first);
+    // The theme's 404 page, overridden by the site.
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Nothing here, sorry</p>{% endblock content %}",
+    );
+    let mut now = events.next();
+    // The folder and the file may arrive as two batches; wait for the page to change.
+    let deadline = Instant::now() + WAIT;
+    while !server.get("/no/such/page/").text().contains("Nothing here, sorry") {
+        assert!(Instant::now() < deadline, "the override was not picked up: {}", server.log());
+        now = events.next_within(Duration::from_secs(2)).unwrap_or(now);
+    }
+    assert!(now > second);
+}
