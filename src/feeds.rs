@@ -6,22 +6,15 @@ use crate::link::{Index, Route, absolute_url};
 use crate::model::Site;
 use crate::output::OutputFile;
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values, dropping the control characters
+/// XML 1.0 does not allow.
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
+    let allowed = |c: char| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r');
+    if s.chars().all(allowed) {
+        crate::render::escape_html(s)
+    } else {
+        crate::render::escape_html(&s.chars().filter(|&c| allowed(c)).collect::<String>())
     }
-    out
 }
 
 /// How many reports a feed carries.
@@ -124,6 +117,6 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {
-        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(xml_escape("a<b & \"c\"\u{1}'"), "a&lt;b &amp; &quot;c&quot;&#39;");
     }
 }

@@ -13,6 +13,7 @@ pub mod output;
 pub mod raw;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod validate;
 
@@ -181,6 +182,7 @@ pub fn publish(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Fail
         recorder.file(f).map_err(io)?;
     }
     recorder.file(feeds::render_robots(site)).map_err(io)?;
+    search::write_index(site, &recorder).map_err(io)?;
     let mut taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
     taken.sort_unstable();
     let html: Vec<&str> = taken.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect();

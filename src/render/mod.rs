@@ -15,6 +15,7 @@ mod tests;
 #[cfg(test)]
 mod testutil;
 
+pub use markdown::escape_html;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -34,6 +34,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ("assets/style.css", include_bytes!("../../themes/default/static/assets/style.css")),
     ("assets/icon.svg", include_bytes!("../../themes/default/static/assets/icon.svg")),
+    ("assets/search.js", include_bytes!("../../themes/default/static/assets/search.js")),
 ];
 
 const DEFAULT_STRINGS: &str = include_str!("../../themes/default/strings.yaml");

@@ -1,6 +1,7 @@
 //! The site as serve holds it: every output file of one full build, in memory, or the
 //! problems that stopped the build, shown in the browser as `check` prints them.
 
+use crate::render::escape_html;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -74,21 +75,6 @@ pub fn build_snapshot(options: &Options, generation: u64, previous: Option<&Snap
             root,
         },
     }
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The page shown in place of every page while the site has errors: the problems exactly

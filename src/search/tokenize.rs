@@ -1,0 +1,267 @@
+//! The tokenizer shared, rule for rule, with the browser client (themes/default/static/assets/
+//! search.js): text in, terms with positions out. Any change here must be made there too;
+//! tests/search_tokenizer.rs feeds both the same strings and compares their output.
+//!
+//! The rules:
+//! 1. Each code point is NFKC-normalised on its own, then lower-cased on its own (no context
+//!    rules such as final sigma), so both sides agree whatever their Unicode library.
+//! 2. CJK characters (Han, kana, Hangul) form runs; every character is a term (a unigram) and
+//!    every pair of neighbours in a run is a term (a bigram), both at the first character's
+//!    position. A query of two or more characters is matched as adjacent bigrams, so any
+//!    substring of an indexed text is found without a dictionary.
+//! 3. Runs of "word" characters (ASCII letters and digits, Latin, Greek and Cyrillic letters,
+//!    combining marks) are words; a possessive "'s" is dropped and an apostrophe between two
+//!    word characters joins them ("don't" is "dont"). Words of ASCII letters are stemmed by [`stem`].
+//! 4. Everything else separates. Each word and each CJK character takes one position.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A term as the tokenizer finds it, borrowed so that indexing allocates nothing per term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Term<'a> {
+    /// One CJK character.
+    Char(char),
+    /// Two neighbouring CJK characters.
+    Pair(char, char),
+    /// A stemmed word.
+    Word(&'a str),
+}
+
+impl std::fmt::Display for Term<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Term::Char(c) => write!(f, "{c}"),
+            Term::Pair(a, b) => write!(f, "{a}{b}"),
+            Term::Word(w) => f.write_str(w),
+        }
+    }
+}
+
+/// A term and the position it was found at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    pub pos: u32,
+}
+
+/// Whether `c` (already normalised) belongs to a CJK run.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF      // Hangul Jamo
+        | 0x3005 | 0x3007    // 々 〇
+        | 0x3041..=0x309F    // Hiragana
+        | 0x30A0..=0x30FA | 0x30FC..=0x30FF // Katakana, without the middle dot
+        | 0x3130..=0x318F    // Hangul compatibility jamo
+        | 0x31F0..=0x31FF    // Katakana phonetic extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0x20000..=0x323AF  // CJK extensions B to H
+    )
+}
+
+/// Whether `c` (already normalised) belongs to a word.
+pub fn is_word(c: char) -> bool {
+    matches!(c as u32,
+        0x30..=0x39 | 0x41..=0x5A | 0x61..=0x7A
+        | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F // Latin-1 letters, Latin Extended-A and -B
+        | 0x300..=0x36F  // combining diacritical marks
+        | 0x370..=0x3FF  // Greek
+        | 0x400..=0x4FF  // Cyrillic
+        | 0x1E00..=0x1EFF // Latin Extended Additional
+    )
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// The normalised characters of `text`: NFKC then lower case, one code point at a time.
+pub fn normalize(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        // Unified ideographs have no decomposition and no case: the common case, kept fast.
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            out.push(c);
+            continue;
+        }
+        for n in std::iter::once(c).nfkc() {
+            out.extend(n.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Calls `f` with every term of `text` and its position, numbering from `start`; returns
+/// the next free position. For each CJK character: the character, then the pair it starts.
+pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u32 {
+    let chars = normalize(text);
+    let mut pos = start;
+    let mut word = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_cjk(c) {
+            f(Term::Char(c), pos);
+            if let Some(&d) = chars.get(i + 1).filter(|&&d| is_cjk(d)) {
+                f(Term::Pair(c, d), pos);
+            }
+            pos += 1;
+            i += 1;
+        } else if is_word(c) {
+            word.clear();
+            while i < chars.len() {
+                let c = chars[i];
+                if is_word(c) {
+                    word.push(c);
+                } else if is_apostrophe(c)
+                    && chars.get(i + 1) == Some(&'s')
+                    && !chars.get(i + 2).is_some_and(|&c| is_word(c))
+                {
+                    // A possessive: "Taizhou's" is "taizhou".
+                    i += 2;
+                    break;
+                } else if is_apostrophe(c) && chars.get(i + 1).is_some_and(|&c| is_word(c)) {
+                    // "don't" is one word.
+                } else {
+                    break;
+                }
+                i += 1;
+            }
+            f(Term::Word(&stem(&word)), pos);
+            pos += 1;
+        } else {
+            i += 1;
+        }
+    }
+    pos
+}
+
+/// The terms of `text`, with positions counted from `start`, and the next free position.
+pub fn tokenize_from(text: &str, start: u32) -> (Vec<Token>, u32) {
+    let mut out = Vec::new();
+    let next = each_term(text, start, |t, pos| out.push(Token { term: t.to_string(), pos }));
+    (out, next)
+}
+
+/// The terms of `text`, positions from 0.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    tokenize_from(text, 0).0
+}
+
+fn is_vowel(b: u8) -> bool {
+    matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
+}
+
+/// A small English suffix stripper, easy to mirror exactly in JavaScript: plurals, "-ing",
+/// "-ed" and a final "e", so that pump, pumps and pumping meet. Only words of four or more
+/// ASCII letters are touched.
+pub fn stem(word: &str) -> String {
+    let b = word.as_bytes();
+    if b.len() < 4 || !b.iter().all(|c| c.is_ascii_lowercase()) {
+        return word.to_string();
+    }
+    let mut w = word.to_string();
+    if w.ends_with("sses") {
+        w.truncate(w.len() - 2);
+    } else if w.ends_with("ies") && w.len() > 4 {
+        w.truncate(w.len() - 3);
+        w.push('y');
+    } else if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && !w.ends_with("is") {
+        w.pop();
+    }
+    let stripped = if w.ends_with("ing") && w.len() >= 6 && w.as_bytes()[..w.len() - 3].iter().any(|&c| is_vowel(c)) {
+        w.truncate(w.len() - 3);
+        true
+    } else if w.ends_with("ed") && w.len() >= 5 && w.as_bytes()[..w.len() - 2].iter().any(|&c| is_vowel(c)) {
+        w.truncate(w.len() - 2);
+        true
+    } else {
+        false
+    };
+    let b = w.as_bytes();
+    let n = b.len();
+    let doubled =
+        stripped && n >= 2 && b[n - 1] == b[n - 2] && !is_vowel(b[n - 1]) && !matches!(b[n - 1], b'l' | b's' | b'z');
+    // "planning" → "plan"; otherwise a final "e" goes: "valve" and "valves" → "valv".
+    if doubled || (w.ends_with('e') && n > 4) {
+        w.pop();
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(s: &str) -> Vec<(String, u32)> {
+        tokenize(s).into_iter().map(|t| (t.term, t.pos)).collect()
+    }
+
+    #[test]
+    fn chinese_runs_give_unigrams_and_bigrams() {
+        let t = terms("模具城");
+        let want = [("模", 0), ("模具", 0), ("具", 1), ("具城", 1), ("城", 2)];
+        assert_eq!(t, want.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn punctuation_breaks_runs_but_positions_continue() {
+        let t = terms("模具，设计");
+        assert!(!t.iter().any(|(s, _)| s == "具设"));
+        assert_eq!(t.iter().find(|(s, _)| s == "设计").map(|x| x.1), Some(2));
+    }
+
+    #[test]
+    fn english_words_are_lower_cased_and_stemmed() {
+        assert_eq!(terms("Pumps, PUMPING; pump"), vec![("pump".into(), 0), ("pump".into(), 1), ("pump".into(), 2)]);
+        assert_eq!(terms("Taizhou's moulds"), vec![("taizhou".into(), 0), ("mould".into(), 1)]);
+    }
+
+    #[test]
+    fn mixed_text_numbers_positions_across_scripts() {
+        let t = terms("2019年Huangyan模具");
+        let want = [("2019", 0), ("年", 1), ("huangyan", 2), ("模", 3), ("模具", 3), ("具", 4)];
+        assert_eq!(t, want.iter().map(|(a, b)| (a.to_string(), *b)).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn full_width_forms_match_half_width() {
+        assert_eq!(terms("ＰＵＭＰ２０１９"), terms("pump2019"));
+        assert_eq!(terms("ｶﾀｶﾅ"), terms("カタカナ"));
+    }
+
+    #[test]
+    fn emoji_and_symbols_separate() {
+        assert_eq!(terms("泵🚀阀"), vec![("泵".into(), 0), ("阀".into(), 1)]);
+        assert!(terms("🚀 → ★ ,.;").is_empty());
+        assert!(terms("").is_empty());
+        assert_eq!(terms("\u{FFFD}a\u{0}b"), vec![("a".into(), 0), ("b".into(), 1)]);
+    }
+
+    #[test]
+    fn stemmer_cases() {
+        for (w, s) in [
+            ("pumps", "pump"),
+            ("industries", "industry"),
+            ("valves", "valv"),
+            ("valve", "valv"),
+            ("status", "status"),
+            ("glass", "glass"),
+            ("planning", "plan"),
+            ("testing", "test"),
+            ("tested", "test"),
+            ("need", "need"),
+            ("moulding", "mould"),
+            ("analysis", "analysis"),
+            ("café", "café"),
+        ] {
+            assert_eq!(stem(w), s, "{w}");
+        }
+    }
+}

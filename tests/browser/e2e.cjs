@@ -1,0 +1,207 @@
+// End-to-end test of site search in headless Chromium, run by tests/search_browser.rs:
+//   node e2e.cjs <site URL ending in /> <recall.json>
+// Prints a JSON summary on success; exits 1 with the failures otherwise.
+'use strict';
+const fs = require('fs');
+const { chromium } = require('playwright-core');
+
+const [base, recallFile] = process.argv.slice(2);
+const failures = [];
+const summary = { base, checks: 0, recall: { queries: 0, found: 0, missed: [] }, timings: [], bytes: {} };
+
+function check(ok, what) {
+  summary.checks++;
+  if (!ok) failures.push(what);
+}
+
+async function rendered(page, before) {
+  await page.waitForFunction(
+    (b) => { const u = document.querySelector('.search-ui'); return u && u.getAttribute('data-rendered') && u.getAttribute('data-rendered') !== b; },
+    before, { timeout: 10000 });
+}
+const renderCount = (page) => page.evaluate(() => { const u = document.querySelector('.search-ui'); return u ? u.getAttribute('data-rendered') : null; });
+const hrefs = (page) => page.$$eval('#search-results a', (as) => as.map((a) => a.getAttribute('href')));
+const status = (page) => page.$eval('#search-status', (e) => e.textContent);
+const active = (page) => page.evaluate(() => { const a = document.activeElement; return a.id || a.getAttribute('href') || a.tagName; });
+
+async function allResults(page) {
+  for (let i = 0; i < 50; i++) {
+    const more = await page.$('.search-more:not([hidden])');
+    if (!more) break;
+    const before = (await hrefs(page)).length;
+    await more.click();
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results a').length > n, before);
+  }
+  return hrefs(page);
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+    // Playwright gives each launch a fresh temporary profile (--user-data-dir) of its own.
+  });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('response', async (r) => {
+      const u = r.url();
+      if (!u.includes('/search/') && !u.endsWith('search.js')) return;
+      try { summary.bytes[u.replace(base, '')] = (await r.body()).length; } catch (_) { /* redirects have no body */ }
+    });
+
+    // The page works before the client loads, and loads it only on interaction.
+    await page.goto(base + 'search/');
+    check(await page.isVisible('.search-needs-js'), 'the no-JS notice shows until the client loads');
+    check(!(await page.evaluate(() => Array.from(document.scripts).some((s) => s.src.endsWith('search.js')))), 'search.js is not loaded before interaction');
+
+    // "/" focuses the box; typing searches; the count is announced; the URL keeps the state.
+    await page.keyboard.press('/');
+    check((await active(page)) === 'search-q', '"/" focuses the search box');
+    let before = await renderCount(page);
+    await page.waitForFunction(() => Array.from(document.scripts).some((s) => s.src.endsWith('search.js')));
+    const t0 = Date.now();
+    await page.keyboard.type('模具');
+    await rendered(page, before);
+    summary.timings.push({ what: 'first query, cold (manifest and shards fetched)', ms: Date.now() - t0 });
+    let links = await hrefs(page);
+    check(links[0] === base.replace(/^https?:\/\/[^/]+/, '') + 'complexes/huangyan-moulds/', `模具 ranks the Huangyan complex first: ${links}`);
+    check(/条结果/.test(await status(page)), `the live region gives the count: ${await status(page)}`);
+    check((await page.getAttribute('#search-status', 'aria-live')) === 'polite', 'the status is a live region');
+    check(await page.isHidden('.search-needs-js'), 'the no-JS notice hides once the client runs');
+    check(decodeURIComponent(page.url()).includes('q=模具'), `the query is in the URL: ${page.url()}`);
+    const marks = await page.$$eval('#search-results mark', (m) => m.map((e) => e.textContent));
+    check(marks.includes('模具'), `matches are highlighted: ${marks}`);
+
+    // Adjacent Chinese matches merge into one highlighted span.
+    before = await renderCount(page);
+    await page.fill('#search-q', '台州 模具');
+    await rendered(page, before);
+    const separate = await page.$$eval('#search-results mark', (m) => m.map((e) => e.textContent));
+    check(separate.includes('台州') && separate.includes('模具'), `both words are highlighted: ${separate}`);
+    before = await renderCount(page);
+    await page.fill('#search-q', '台州 召开');
+    await rendered(page, before);
+    const merged = await page.$$eval('#search-results h2 mark', (m) => m.map((e) => e.textContent));
+    check(merged.includes('台州召开'), `adjacent Chinese matches are one highlight: ${merged}`);
+
+    // A second query once shards are cached: time from the last keystroke to results.
+    await page.fill('#search-q', '');
+    before = await renderCount(page);
+    await page.keyboard.type('模具');
+    const t1 = Date.now();
+    await rendered(page, before);
+    summary.timings.push({ what: 'repeat query, shards cached: last keystroke to results shown', ms: Date.now() - t1 });
+
+    // A facet narrows the results and its state goes into the URL.
+    before = await renderCount(page);
+    await page.fill('#search-q', '台州');
+    await rendered(page, before);
+    const all = await allResults(page);
+    check(all.length === 10, `台州 finds 10 documents: ${all}`);
+    before = await renderCount(page);
+    await page.check('input[name=type][value=report]');
+    await rendered(page, before);
+    links = await hrefs(page);
+    check(links.length === 2 && links.every((h) => h.includes('/reports/')), `the report facet keeps only reports: ${links}`);
+    check(/type=report/.test(page.url()), `the facet is in the URL: ${page.url()}`);
+    const facetLabel = await page.textContent('label[for^="f-type-"]');
+    check(/\(\d+\)/.test(facetLabel), `facets show counts: ${facetLabel}`);
+
+    // A shared link restores query and facet.
+    const shared = page.url();
+    const page2 = await context.newPage();
+    await page2.goto(shared);
+    await page2.waitForSelector('.search-ui[data-rendered]');
+    const links2 = await hrefs(page2);
+    check(JSON.stringify(links2) === JSON.stringify(links), `a shared link gives the same results: ${links2}`);
+    check(await page2.isChecked('input[name=type][value=report]'), 'a shared link restores the facet');
+    check((await page2.inputValue('#search-q')) === '台州', 'a shared link restores the query');
+    await page2.close();
+
+    // Keyboard: arrows move through results, Enter opens, Escape clears.
+    await page.uncheck('input[name=type][value=report]');
+    await page.focus('#search-q');
+    await page.keyboard.press('ArrowDown');
+    const first = await active(page);
+    await page.keyboard.press('ArrowDown');
+    const second = await active(page);
+    check(first === all[0] && second === all[1], `arrow keys move through results: ${first}, ${second}`);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    check((await active(page)) === 'search-q', 'arrow up from the first result returns to the box');
+    await page.keyboard.press('ArrowDown');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    check(page.url().endsWith(all[0]), `Enter opens the result: ${page.url()}`);
+    await page.goBack();
+    await page.waitForSelector('.search-ui[data-rendered]');
+    await page.focus('#search-q');
+    before = await renderCount(page);
+    await page.keyboard.press('Escape');
+    await rendered(page, before);
+    check((await page.inputValue('#search-q')) === '' && (await hrefs(page)).length === 0, 'Escape clears the box and the results');
+
+    // An input method composing text never searches mid-composition.
+    const cdp = await context.newCDPSession(page);
+    await page.focus('#search-q');
+    before = await renderCount(page);
+    await cdp.send('Input.imeSetComposition', { text: 'mu', selectionStart: 2, selectionEnd: 2 });
+    await cdp.send('Input.imeSetComposition', { text: 'muju', selectionStart: 4, selectionEnd: 4 });
+    await page.waitForTimeout(300);
+    check((await renderCount(page)) === before && (await hrefs(page)).length === 0, 'no search while composing');
+    await cdp.send('Input.insertText', { text: '模具' });
+    await rendered(page, before);
+    links = await hrefs(page);
+    check(links.some((h) => h.endsWith('complexes/huangyan-moulds/')), `the search runs when composition ends: ${links}`);
+
+    // English pages search the English index; full-width forms match.
+    await page.goto(base + 'en/search/?q=%EF%BC%B0%EF%BC%B5%EF%BC%AD%EF%BC%B0%EF%BC%B3');
+    await page.waitForSelector('.search-ui[data-rendered]');
+    links = await hrefs(page);
+    check(links[0] && links[0].endsWith('/en/complexes/wenling-pumps/'), `ＰＵＭＰＳ finds the Wenling complex in English: ${links}`);
+    check(/result/.test(await status(page)), `English status: ${await status(page)}`);
+
+    // Recall: every query finds every page it must.
+    const cases = JSON.parse(fs.readFileSync(recallFile, 'utf8'));
+    for (const c of cases) {
+      const prefix = c.lang === 'zh' ? '' : c.lang + '/';
+      await page.goto(`${base}${prefix}search/?q=${encodeURIComponent(c.q)}`);
+      await page.waitForSelector('.search-ui[data-rendered]');
+      const got = await allResults(page);
+      summary.recall.queries++;
+      for (const m of c.must) {
+        const want = base.replace(/^https?:\/\/[^/]+/, '') + prefix + m;
+        if (got.includes(want)) summary.recall.found++;
+        else summary.recall.missed.push(`${c.lang} ${c.q}: ${want}`);
+      }
+    }
+    check(summary.recall.missed.length === 0, `recall is complete: missed ${summary.recall.missed}`);
+    check(errors.length === 0, `no script errors: ${errors}`);
+
+    // Without JavaScript the form still leads somewhere useful.
+    const nojs = await browser.newContext({ javaScriptEnabled: false });
+    const p3 = await nojs.newPage();
+    await p3.goto(base + 'search/?q=模具');
+    check(await p3.isVisible('.search-needs-js'), 'without JavaScript the page says search needs it');
+    const browse = await p3.$$eval('#browse ~ ul a, section[aria-labelledby=browse] a', (as) => as.map((a) => a.getAttribute('href')));
+    check(browse.some((h) => h.includes('cities/')) && browse.some((h) => h.includes('reports/')), `without JavaScript it offers the browse pages: ${browse}`);
+    await nojs.close();
+  } finally {
+    await browser.close();
+  }
+}
+
+main().then(() => {
+  process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+  if (failures.length) {
+    process.stderr.write('FAILED:\n' + failures.join('\n') + '\n');
+    process.exit(1);
+  }
+}, (e) => {
+  process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
+  process.stderr.write('FAILED: ' + (e && e.stack || e) + '\n' + failures.join('\n') + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+//! Site search end to end in headless Chromium: the example site is built, served on
+//! 127.0.0.1 by a small server in this test (at the root and under a sub-path), and
+//! tests/browser/e2e.cjs types queries, uses a facet and the keyboard, checks the no-JS
+//! fallback and runs the recall set. Needs Node, playwright-core (`npm ci` in tests/browser)
+//! and Debian's chromium; without them the test is skipped unless CI is set.
+
+mod search_support;
+
+use std::path::Path;
+use std::process::Command;
+
+use search_support::{build, example_site, have, in_ci, repo, serve};
+
+fn chromium() -> Option<String> {
+    let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    Path::new(&exe).exists().then_some(exe)
+}
+
+fn ready() -> bool {
+    if !have("node", "the browser test") {
+        return false;
+    }
+    if !repo().join("tests/browser/node_modules/playwright-core").is_dir() {
+        assert!(!in_ci(), "playwright-core is missing and CI is set: run `npm ci` in tests/browser (see .ci/run)");
+        eprintln!("skipping the browser test: run `npm ci` in tests/browser first");
+        return false;
+    }
+    if chromium().is_none() {
+        assert!(!in_ci(), "chromium is missing and CI is set: apt-get install -y chromium (see .ci/run)");
+        eprintln!("skipping the browser test: /usr/bin/chromium is not installed (apt-get install chromium)");
+        return false;
+    }
+    true
+}
+
+fn run_e2e(base_url: Option<&str>, prefix: &'static str) {
+    let site = example_site();
+    let args: Vec<&str> = base_url.map(|u| vec!["--base-url", u]).unwrap_or_default();
+    let out = build(site.path(), &args);
+    let port = serve(out, prefix);
+    let url = format!("http://127.0.0.1:{port}{prefix}");
+    let run = Command::new("node")
+        .args(["e2e.cjs", &url, "recall.json"])
+        .current_dir(repo().join("tests/browser"))
+        .env("CHROMIUM", chromium().unwrap())
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "browser test at {url} failed:\n{stderr}\n{stdout}");
+    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON summary");
+    assert!(summary["checks"].as_u64().unwrap() >= 30, "{summary}");
+    assert_eq!(summary["recall"]["missed"], serde_json::json!([]), "{summary}");
+    assert!(summary["recall"]["found"].as_u64().unwrap() >= 40, "{summary}");
+    eprintln!("{url}: {} checks passed; timings {}", summary["checks"], summary["timings"]);
+}
+
+#[test]
+fn search_works_in_chromium_at_the_site_root() {
+    if ready() {
+        run_e2e(None, "/");
+    }
+}
+
+#[test]
+fn search_works_in_chromium_under_a_sub_path() {
+    if ready() {
+        run_e2e(Some("https://example.org/a/b/"), "/a/b/");
+    }
+}

@@ -1,0 +1,209 @@
+//! The search index as built from real sites: its files and shard format, and the browser
+//! client's query engine run under Node on them (recall, ranking, facets, highlighting).
+
+mod search_support;
+
+use std::path::Path;
+
+use fulcrum::search::shard;
+use search_support::{build, example_site, have, node, repo};
+use serde_json::{Value, json};
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+}
+
+/// Runs queries through search.js against the index in `dir`.
+fn query(dir: &Path, queries: &Value) -> Vec<Value> {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("queries.json");
+    std::fs::write(&file, serde_json::to_vec(queries).unwrap()).unwrap();
+    let out = node(&["search-node.cjs", "query", dir.to_str().unwrap(), file.to_str().unwrap()]);
+    serde_json::from_str::<Value>(&out).unwrap().as_array().unwrap().clone()
+}
+
+fn urls(v: &Value) -> Vec<&str> {
+    v["urls"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect()
+}
+
+#[test]
+fn index_files_decode_and_cover_every_document() {
+    let site = example_site();
+    let out = build(site.path(), &[]);
+    for dir in ["search", "en/search"] {
+        let dir = out.join(dir);
+        let m = read_json(&dir.join("manifest.json"));
+        assert_eq!(m["version"], 1);
+        assert_eq!(m["docs"], 12, "6 complexes, 2 reports, 4 pages");
+        let bounds: Vec<&str> = m["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        let mut all_terms: Vec<String> = Vec::new();
+        for (n, first) in bounds.iter().enumerate() {
+            let entries =
+                shard::decode(&std::fs::read(dir.join(format!("t/{n}.bin"))).unwrap()).expect("shard decodes");
+            assert_eq!(entries[0].term, *first, "shard {n} starts at its manifest bound");
+            for e in entries {
+                assert!(e.postings.windows(2).all(|w| w[0].0 < w[1].0), "documents ascend in {}", e.term);
+                assert!(e.postings.iter().all(|(d, n, pos)| *d < 12
+                    && !pos.is_empty()
+                    && pos.len() == if e.first_only { 1 } else { *n as usize }
+                    && pos.windows(2).all(|w| w[0] < w[1])));
+                assert_eq!(e.first_only, e.term.chars().count() == 1 && !e.term.is_ascii(), "{}", e.term);
+                all_terms.push(e.term);
+            }
+        }
+        assert!(!dir.join(format!("t/{}.bin", bounds.len())).exists());
+        assert!(all_terms.windows(2).all(|w| shard::utf16_cmp(&w[0], &w[1]).is_lt()), "terms sorted across shards");
+        for t in ["模具", "模", "台州", "pump", "huangyan"] {
+            assert!(all_terms.iter().any(|x| x == t), "{t} indexed in {}", dir.display());
+        }
+        // Metadata chunks hold every document once, with a URL under the language prefix.
+        let chunk = m["chunk"].as_u64().unwrap() as usize;
+        let mut metas = Vec::new();
+        for n in 0..12usize.div_ceil(chunk) {
+            metas.extend(read_json(&dir.join(format!("d/{n}.json"))).as_array().unwrap().clone());
+        }
+        assert_eq!(metas.len(), 12);
+        let prefix = if dir.ends_with("en/search") { "/en/" } else { "/" };
+        assert!(
+            metas.iter().all(|d| d["u"].as_str().unwrap().starts_with(prefix) && !d["t"].as_str().unwrap().is_empty())
+        );
+        // Facet columns cover every document.
+        for f in m["facets"].as_array().unwrap() {
+            let runs = f["runs"].as_array().unwrap();
+            let total: u64 = runs.chunks(2).map(|r| r[1].as_u64().unwrap()).sum();
+            assert_eq!(total, 12, "{}", f["name"]);
+        }
+    }
+    let zh = read_json(&out.join("search/manifest.json"));
+    assert_eq!(zh["facets"][1]["values"], json!([["taizhou", "台州市"]]));
+    let en = read_json(&out.join("en/search/manifest.json"));
+    assert_eq!(en["facets"][0]["values"], json!([["complex", "Complex"], ["report", "Report"], ["page", "Page"]]));
+}
+
+#[test]
+fn the_index_is_the_same_on_every_build_and_under_a_sub_path() {
+    let site = example_site();
+    let out = build(site.path(), &[]);
+    let a = std::fs::read(out.join("search/manifest.json")).unwrap();
+    let chunk_a = std::fs::read(out.join("search/d/0.json")).unwrap();
+    let out = build(site.path(), &[]);
+    assert_eq!(a, std::fs::read(out.join("search/manifest.json")).unwrap());
+    let out = build(site.path(), &["--base-url", "https://example.org/a/b/"]);
+    let chunk_b = String::from_utf8(std::fs::read(out.join("search/d/0.json")).unwrap()).unwrap();
+    assert_ne!(chunk_a, chunk_b.as_bytes());
+    assert!(chunk_b.contains("\"u\":\"/a/b/complexes/"), "{chunk_b}");
+}
+
+#[test]
+fn recall_on_the_example_site_is_complete() {
+    if !have("node", "the recall check") {
+        return;
+    }
+    let site = example_site();
+    let out = build(site.path(), &[]);
+    let cases = read_json(&repo().join("tests/browser/recall.json"));
+    let mut missed = Vec::new();
+    for lang in ["zh", "en"] {
+        let mine: Vec<&Value> = cases.as_array().unwrap().iter().filter(|c| c["lang"] == lang).collect();
+        let queries: Vec<Value> = mine.iter().map(|c| json!({"q": c["q"]})).collect();
+        let prefix = if lang == "zh" { "/" } else { "/en/" };
+        let results = query(&out.join(format!("{}search", &prefix[1..])), &json!(queries));
+        for (case, res) in mine.iter().zip(&results) {
+            let got = urls(res);
+            for m in case["must"].as_array().unwrap() {
+                let want = format!("{prefix}{}", m.as_str().unwrap());
+                if !got.contains(&want.as_str()) {
+                    missed.push(format!("{lang} {:?} misses {want} (got {got:?})", case["q"]));
+                }
+            }
+        }
+    }
+    assert!(missed.is_empty(), "recall below 100%:\n{}", missed.join("\n"));
+}
+
+const PAGES: &[(&str, &str, &str)] = &[
+    ("rank-title", "水泵检测中心", "说明文字。"),
+    ("rank-body", "另一页", "这里提到水泵检测中心的服务。"),
+    ("both-words", "Page one", "A valve and, much later in the text, a pump."),
+    ("one-word", "Page two", "Only a pump here."),
+    ("phrase", "Page three", "The pump valve sits here."),
+    ("twin-a", "Twin", "identical twin text"),
+    ("twin-b", "Twin", "identical twin text"),
+];
+
+fn ranking_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let site = example_site();
+    for (id, title, body) in PAGES {
+        std::fs::write(
+            site.path().join(format!("content/pages/{id}.md")),
+            format!("---\ntitle: {title}\n---\n{body}\n"),
+        )
+        .unwrap();
+    }
+    let out = build(site.path(), &[]);
+    (site, out)
+}
+
+#[test]
+fn ranking_puts_names_whole_queries_and_phrases_first() {
+    if !have("node", "the ranking tests") {
+        return;
+    }
+    let (_site, out) = ranking_site();
+    let r = query(
+        &out.join("search"),
+        &json!([{"q": "水泵检测"}, {"q": "pump valve"}, {"q": "twin"}, {"q": "twin"}, {"q": "检测中心"}]),
+    );
+    let pos =
+        |res: &Value, u: &str| urls(res).iter().position(|x| *x == u).unwrap_or_else(|| panic!("{u} not in {res}"));
+    // A match in the title ranks above one in the body.
+    assert!(pos(&r[0], "/rank-title/") < pos(&r[0], "/rank-body/"), "{}", r[0]);
+    // All terms above some; an exact phrase above scattered terms.
+    assert!(pos(&r[1], "/phrase/") < pos(&r[1], "/both-words/"), "{}", r[1]);
+    assert!(pos(&r[1], "/both-words/") < pos(&r[1], "/one-word/"), "{}", r[1]);
+    // Ties break the same way every time, by index order.
+    assert_eq!(urls(&r[2]), urls(&r[3]));
+    assert_eq!(urls(&r[2])[..2], ["/twin-a/", "/twin-b/"]);
+    // Adjacent Chinese matches are one highlighted span.
+    assert_eq!(r[4]["marks"][0], json!(["检测中心"]));
+}
+
+#[test]
+fn chinese_queries_need_adjacent_characters_and_single_characters_work() {
+    if !have("node", "the matching tests") {
+        return;
+    }
+    let (_site, out) = ranking_site();
+    let r = query(&out.join("search"), &json!([{"q": "泵检"}, {"q": "检泵"}, {"q": "泵"}, {"q": "中心检测"}]));
+    assert!(urls(&r[0]).contains(&"/rank-title/"));
+    assert!(!urls(&r[1]).contains(&"/rank-title/"), "检泵 is not in the text: {}", r[1]);
+    assert!(urls(&r[2]).contains(&"/rank-title/") && urls(&r[2]).contains(&"/complexes/wenling-pumps/"));
+    // Both halves are there but not in this order: found, below exact matches.
+    assert!(urls(&r[3]).contains(&"/rank-title/"));
+}
+
+#[test]
+fn facets_filter_and_count() {
+    if !have("node", "the facet tests") {
+        return;
+    }
+    let site = example_site();
+    let out = build(site.path(), &[]);
+    let r = query(
+        &out.join("search"),
+        &json!([
+            {"q": "台州"},
+            {"q": "台州", "filters": {"type": ["report"]}},
+            {"q": "台州", "filters": {"type": ["report", "complex"], "kind": ["inspection"]}},
+        ]),
+    );
+    assert_eq!(r[0]["counts"]["type"]["complex"], 6);
+    assert_eq!(r[0]["counts"]["type"]["report"], 2);
+    let reports = urls(&r[1]);
+    assert_eq!(reports.len(), 2);
+    assert!(reports.iter().all(|u| u.starts_with("/reports/")));
+    // Counts of a facet ignore that facet's own filter, so other values stay choosable.
+    assert_eq!(r[1]["counts"]["type"]["complex"], 6);
+    assert_eq!(r[1]["counts"]["year"]["2019"], 2);
+    assert_eq!(urls(&r[2]), ["/reports/taizhou-complex-inspections-2019/"]);
+}

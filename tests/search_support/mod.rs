@@ -1,0 +1,160 @@
+//! Shared by the search tests: finding Node and Chromium, building a site, serving a folder.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// True when running in CI, where a missing tool is a failure rather than a skip.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Whether `program --version` runs; outside CI a missing tool skips the test with a message.
+pub fn have(program: &str, why: &str) -> bool {
+    let ok = Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(!in_ci(), "{program} is needed for {why} and CI is set: install it (see .ci/run)");
+        eprintln!("skipping {why}: {program} is not installed (CI is not set)");
+    }
+    ok
+}
+
+/// Runs `node` with the given arguments from tests/browser/, returning stdout; panics with
+/// stderr on failure.
+pub fn node(args: &[&str]) -> String {
+    let out = Command::new("node").args(args).current_dir(repo().join("tests/browser")).output().expect("node runs");
+    assert!(
+        out.status.success(),
+        "node {args:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("node prints UTF-8")
+}
+
+/// Copies the example site (site.yaml and content/) into a temporary folder.
+pub fn example_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_tree(&repo().join("content"), &dir.path().join("content"));
+    dir
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Builds the site at `root` into `root/public` with the `fulcrum` binary.
+pub fn build(root: &Path, extra: &[&str]) -> PathBuf {
+    let out = assert_cmd::Command::cargo_bin("fulcrum")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .arg("build")
+        .args(extra)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "build failed: {}", String::from_utf8_lossy(&out.stderr));
+    root.join("public")
+}
+
+/// Serves `dir` on 127.0.0.1 as if it were published under `prefix` ("/" or "/a/b/"), from a
+/// background thread, for as long as the test runs. Returns the port.
+pub fn serve(dir: PathBuf, prefix: &'static str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let dir = dir.clone();
+            std::thread::spawn(move || respond(stream, &dir, prefix));
+        }
+    });
+    port
+}
+
+fn respond(mut stream: TcpStream, dir: &Path, prefix: &str) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
+            break;
+        }
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let found = path
+        .strip_prefix(prefix)
+        .or_else(|| (path.to_string() + "/").strip_prefix(prefix).map(|_| ""))
+        .and_then(|rel| {
+            let rel = decode(rel);
+            if rel.split('/').any(|s| s == "..") {
+                return None;
+            }
+            let mut file = dir.join(&rel);
+            if rel.is_empty() || rel.ends_with('/') {
+                file = file.join("index.html");
+            }
+            let mut bytes = Vec::new();
+            std::fs::File::open(&file).ok()?.read_to_end(&mut bytes).ok()?;
+            Some((file, bytes))
+        });
+    let (status, kind, body) = match found {
+        Some((file, bytes)) => ("200 OK", content_type(&file), bytes),
+        None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
+}
+
+fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn content_type(p: &Path) -> &'static str {
+    match p.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("xml") => "application/xml",
+        _ => "application/octet-stream",
+    }
+}
