@@ -3,21 +3,26 @@
 # and prints medians of wall time, CPU time (user+sys), peak memory, output size and pages
 # per second. See docs/performance.md.
 #
-#   bench/run.sh [--quick] [--sizes "1000 10000 50000 100000"] [--runs N] [--dir DIR]
+#   bench/run.sh [--quick] [--sizes "1000 10000 50000 100000"] [--runs N] [--big-runs N] [--dir DIR]
+#
+# --runs applies to corpora under 50,000 items (default 5), --big-runs to larger ones
+# (default 3); --quick builds only 1k and 10k, 3 runs each.
 #
 # Needs Debian's hugo, hyperfine and time packages: apt-get install -y hugo hyperfine time
 set -euo pipefail
 
 sizes="1000 10000 50000 100000"
 runs=5
+big_runs=3
 dir="${FULCRUM_BENCH_DIR:-/var/tmp/fulcrum-bench}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) sizes="1000 10000"; runs=3 ;;
     --sizes) sizes="$2"; shift ;;
     --runs) runs="$2"; shift ;;
+    --big-runs) big_runs="$2"; shift ;;
     --dir) dir="$2"; shift ;;
-    -h|--help) sed -n 2,8p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -36,28 +41,28 @@ log="$dir/time.txt"
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print 0; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
-# run NAME CMD...: one timed run; appends "name wall cpu rss_kb" to $dir/runs.txt
+# run NAME CMD...: one timed run; appends "name wall cpu rss_kb user sys" to $dir/runs.txt
 run() {
   local name=$1; shift
   /usr/bin/time -v -o "$log" "$@" >/dev/null 2>"$dir/stderr.txt" || { echo "failed: $*" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
   awk -v name="$name" '
     /User time/ {u=$NF} /System time/ {s=$NF} /Maximum resident/ {m=$NF}
     /Elapsed \(wall clock\)/ {n=split($NF,t,":"); w=(n==3)?t[1]*3600+t[2]*60+t[3]:t[1]*60+t[2]}
-    END {printf "%s %.2f %.2f %d\n", name, w, u+s, m}' "$log" >> "$dir/runs.txt"
+    END {printf "%s %.2f %.2f %d %.2f %.2f\n", name, w, u+s, m, u, s}' "$log" >> "$dir/runs.txt"
 }
 
 summary() { # summary NAME PAGES BYTES
-  local w c m
-  w=$(awk -v n="$1" '$1==n {print $2}' "$dir/runs.txt" | median)
-  c=$(awk -v n="$1" '$1==n {print $3}' "$dir/runs.txt" | median)
-  m=$(awk -v n="$1" '$1==n {print $4}' "$dir/runs.txt" | median)
-  printf "| %-28s | %8.2f s | %8.2f s | %7.0f MB | %7.0f MB | %7d | %8.0f |\n" \
-    "$1" "$w" "$c" "$(echo "$m / 1024" | bc -l)" "$(echo "$3 / 1048576" | bc -l)" "$2" "$(echo "$2 / $w" | bc -l)"
+  local w c m u s
+  col() { awk -v n="$1" -v c="$2" '$1==n {print $c}' "$dir/runs.txt" | median; }
+  w=$(col "$1" 2); c=$(col "$1" 3); m=$(col "$1" 4); u=$(col "$1" 5); s=$(col "$1" 6)
+  printf "| %-18s | %7.2f s | %7.2f s | %6.2f s | %6.2f s | %6.0f MB | %6.0f MB | %7d | %7.0f |\n" "$1" "$w" "$c" "$u" "$s" \
+    "$(echo "$m / 1024" | bc -l)" "$(echo "$3 / 1048576" | bc -l)" "$2" "$(echo "$2 / $w" | bc -l)"
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $("$fulcrum" --version), $(hugo version | cut -d' ' -f1-2), medians of $runs runs, tools alternated"
+echo "# $("$fulcrum" --version), $(hugo version | cut -d' ' -f1-2), tools alternated run by run"
 for n in $sizes; do
+  r_n=$runs; [ "$n" -ge 50000 ] && r_n=$big_runs
   site="$dir/c$n"
   if [ ! -f "$site/.done" ]; then
     "$corpus" --complexes $((n / 2)) --reports $((n - n / 2)) "$site" 2>/dev/null
@@ -65,7 +70,7 @@ for n in $sizes; do
   fi
   fout="$dir/out-fulcrum-$n"; hout="$dir/out-hugo-$n"
   rm -f "$dir/runs.txt"
-  for r in $(seq "$runs"); do
+  for r in $(seq "$r_n"); do
     # A clean build of each: the previous output is removed first, outside the timing.
     rm -rf "$fout" "$dir/.fulcrum-"*; run fulcrum-clean "$fulcrum" --root "$site/fulcrum" -q build -o "$fout"
     rm -rf "$hout"; run hugo-clean hugo --quiet -s "$site/hugo" -d "$hout"
@@ -77,9 +82,9 @@ for n in $sizes; do
   fpages=$(find "$fout" -name '*.html' | wc -l); hpages=$(find "$hout" -name '*.html' | wc -l)
   fbytes=$(du -sb "$fout" | cut -f1); hbytes=$(du -sb "$hout" | cut -f1)
   echo
-  echo "## $n content files ($((n / 2)) profiles, $((n - n / 2)) reports)"
-  echo "| run                          |     wall   | CPU (u+s)  |  peak RSS  |   output   |  pages  | pages/s  |"
-  echo "|------------------------------|-----------:|-----------:|-----------:|-----------:|--------:|---------:|"
+  echo "## $n content files ($((n / 2)) profiles, $((n - n / 2)) reports), medians of $r_n runs"
+  echo "| run                |    wall   | CPU (u+s) |    user  |     sys  | peak RSS  |  output   |  pages  | pages/s |"
+  echo "|--------------------|----------:|----------:|---------:|---------:|----------:|----------:|--------:|--------:|"
   summary fulcrum-clean "$fpages" "$fbytes"
   summary fulcrum-unchanged "$fpages" "$fbytes"
   summary fulcrum-check "$fpages" 0
