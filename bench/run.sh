@@ -80,7 +80,9 @@ for n in $sizes; do
     run fulcrum-check "$fulcrum" --root "$site/fulcrum" -q check
   done
   fpages=$(find "$fout" -name '*.html' | wc -l); hpages=$(find "$hout" -name '*.html' | wc -l)
-  fbytes=$(du -sb "$fout" | cut -f1); hbytes=$(du -sb "$hout" | cut -f1)
+  # The bytes of the files themselves (du would add the folders' own blocks).
+  bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}'; }
+  fbytes=$(bytes "$fout"); hbytes=$(bytes "$hout")
   echo
   echo "## $n content files ($((n / 2)) profiles, $((n - n / 2)) reports), medians of $r_n runs"
   echo "| run                |    wall   | CPU (u+s) |    user  |     sys  | peak RSS  |  output   |  pages  | pages/s |"
