@@ -445,6 +445,18 @@ fn write_hugo(out: &Path, complexes: &[Complex], reports: &[Report]) {
     }
 }
 
+/// Writes `out/fulcrum` and `out/hugo` afresh: the same arguments always give the same files.
+pub fn generate(n_complexes: usize, n_reports: usize, out: &Path) {
+    for sub in ["fulcrum", "hugo"] {
+        let _ = std::fs::remove_dir_all(out.join(sub));
+    }
+    let complexes = make_complexes(n_complexes);
+    let reports = make_reports(n_reports, &complexes);
+    write_fulcrum(&out.join("fulcrum"), &complexes, &reports);
+    write_hugo(&out.join("hugo"), &complexes, &reports);
+}
+
+#[allow(dead_code)] // tests include this file for `generate` alone
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut n_complexes, mut n_reports, mut out) = (100, 100, None::<PathBuf>);
@@ -469,12 +481,6 @@ fn main() {
         eprintln!("usage: corpus [--complexes N] [--reports M] OUT");
         std::process::exit(2)
     };
-    for sub in ["fulcrum", "hugo"] {
-        let _ = std::fs::remove_dir_all(out.join(sub));
-    }
-    let complexes = make_complexes(n_complexes);
-    let reports = make_reports(n_reports, &complexes);
-    write_fulcrum(&out.join("fulcrum"), &complexes, &reports);
-    write_hugo(&out.join("hugo"), &complexes, &reports);
+    generate(n_complexes, n_reports, &out);
     eprintln!("wrote {} complexes and {} reports to {}", n_complexes, n_reports, out.display());
 }

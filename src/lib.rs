@@ -17,6 +17,12 @@ pub mod search;
 pub mod serve;
 pub mod validate;
 
+/// A build allocates and frees many small values from several threads at once (YAML
+/// nodes, template values, page strings); mimalloc does that with less time and memory
+/// than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 

@@ -2,11 +2,12 @@
 //! the output folder and is swapped in only when everything succeeded, so a failed build
 //! leaves the previous output exactly as it was and stale files never survive.
 
+use std::collections::HashSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -151,12 +152,22 @@ impl Sink for Collect {
 /// A temporary folder beside the output folder that files are written into as they are
 /// rendered, so the finished site never has to be held in memory. `commit` swaps it in;
 /// dropping it without committing removes it and leaves the output folder as it was.
+///
+/// A file whose bytes equal the previous output's is hard-linked from there instead of
+/// written: the staging folder is still a complete site on its own, but an unchanged file
+/// costs no new inode and no data blocks, and removing the previous tree after the swap
+/// frees neither. Neither tree is ever changed in place, so sharing inodes is safe.
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
     old: PathBuf,
+    /// The previous output, when there is one to link unchanged files from.
+    previous: Option<PathBuf>,
+    /// Folders already made in the staging folder, relative to it.
+    folders: Mutex<HashSet<String>>,
     paths: Mutex<Vec<String>>,
     bytes: AtomicU64,
+    linked: AtomicUsize,
     committed: bool,
 }
 
@@ -172,29 +183,68 @@ impl Staging {
         let old = parent.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
+        let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()).then(|| out.to_path_buf());
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,
             old,
+            previous,
+            folders: Mutex::new(HashSet::new()),
             paths: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
+            linked: AtomicUsize::new(0),
             committed: false,
         })
     }
 
+    /// The staging path for `rel`, with its folder made (each folder once per build).
     fn target(&self, rel: &str) -> Result<PathBuf, OutputError> {
         check_relative(rel)?;
         let path = self.tmp.join(rel);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            let known = self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(folder);
+            if !known {
+                let dir = self.tmp.join(folder);
+                // Usually the parent exists and one mkdir does; otherwise make the chain.
+                match std::fs::create_dir(&dir) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => {}
+                    Err(_) => std::fs::create_dir_all(&dir).map_err(io_err(&dir))?,
+                }
+                let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+                let mut f = folder;
+                loop {
+                    folders.insert(f.to_string());
+                    match f.rsplit_once('/') {
+                        Some((parent, _)) => f = parent,
+                        None => break,
+                    }
+                }
+            }
         }
         self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         Ok(path)
     }
 
+    /// Hard-links `rel` from the previous output if that file holds exactly `bytes`.
+    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8]) -> bool {
+        let Some(prev) = &self.previous else { return false };
+        let prev = prev.join(rel);
+        let same = match std::fs::File::open(&prev) {
+            Ok(f) => same_bytes(f, bytes),
+            Err(_) => false,
+        };
+        same && std::fs::hard_link(&prev, path).is_ok()
+    }
+
     /// How many files and bytes have been written so far.
     pub fn written(&self) -> (usize, u64) {
         (self.paths.lock().unwrap_or_else(|e| e.into_inner()).len(), self.bytes.load(Ordering::Relaxed))
+    }
+
+    /// How many files were unchanged and linked from the previous output.
+    pub fn linked(&self) -> usize {
+        self.linked.load(Ordering::Relaxed)
     }
 
     /// Swaps the staged site in for the output folder, then removes the previous one.
@@ -213,15 +263,68 @@ impl Staging {
 impl Sink for Staging {
     fn file(&self, file: OutputFile) -> Result<(), OutputError> {
         let path = self.target(&file.path)?;
-        std::fs::write(&path, &file.bytes).map_err(io_err(&path))?;
+        if self.link_unchanged(&file.path, &path, &file.bytes) {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+        } else {
+            std::fs::write(&path, &file.bytes).map_err(io_err(&path))?;
+        }
         self.bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
         Ok(())
     }
     fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
         let path = self.target(&copy.path)?;
-        let n = std::fs::copy(&copy.from, &path).map_err(io_err(&copy.from))?;
+        let linked = self.previous.as_ref().is_some_and(|prev| {
+            let prev = prev.join(&copy.path);
+            same_files(&prev, &copy.from) && std::fs::hard_link(&prev, &path).is_ok()
+        });
+        let n = if linked {
+            self.linked.fetch_add(1, Ordering::Relaxed);
+            std::fs::metadata(&path).map_err(io_err(&path))?.len()
+        } else {
+            std::fs::copy(&copy.from, &path).map_err(io_err(&copy.from))?
+        };
         self.bytes.fetch_add(n, Ordering::Relaxed);
         Ok(())
+    }
+}
+
+/// Whether the open file holds exactly `bytes`.
+fn same_bytes(mut f: std::fs::File, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
+    if f.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
+    }
+    // One byte more than expected, to notice a file that grew since the length was read.
+    let mut buf = Vec::with_capacity(bytes.len() + 1);
+    match f.by_ref().take(bytes.len() as u64 + 1).read_to_end(&mut buf) {
+        Ok(_) => buf == bytes,
+        Err(_) => false,
+    }
+}
+
+/// Whether two files hold the same bytes, read in pieces so large static files need
+/// little memory.
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read as _;
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    match (fa.metadata(), fb.metadata()) {
+        (Ok(ma), Ok(mb)) if ma.is_file() && mb.is_file() && ma.len() == mb.len() => {}
+        _ => return false,
+    }
+    let (mut ba, mut bb) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let n = match fa.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return fb.read(&mut bb[..1]).ok() == Some(0);
+        }
+        if fb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
     }
 }
 
@@ -233,8 +336,17 @@ impl Drop for Staging {
     }
 }
 
-/// Removes a folder tree, if it is there.
+/// Removes a folder tree, if it is there: its top-level entries in parallel, then the rest.
 fn remove_tree(dir: &Path) {
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let entries: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        entries.par_iter().for_each(|p| {
+            let _ = match std::fs::symlink_metadata(p) {
+                Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
+                _ => std::fs::remove_file(p),
+            };
+        });
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -303,6 +415,58 @@ mod tests {
         assert!(err.is_err());
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unchanged_files_are_linked_and_changed_ones_rewritten() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let ino = |rel: &str| std::fs::metadata(out.join(rel)).unwrap().ino();
+        write_site(&out, &[OutputFile::new("a/index.html", "same"), OutputFile::new("b.html", "one")], &[]).unwrap();
+        let (a, b) = (ino("a/index.html"), ino("b.html"));
+        // Same length, other bytes: must not be taken for unchanged.
+        write_site(&out, &[OutputFile::new("a/index.html", "same"), OutputFile::new("b.html", "two")], &[]).unwrap();
+        assert_eq!(ino("a/index.html"), a, "an unchanged file keeps its inode");
+        assert_ne!(ino("b.html"), b);
+        assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "two");
+        assert_eq!(std::fs::metadata(out.join("a/index.html")).unwrap().nlink(), 1, "the old tree is gone");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_build_that_linked_files_leaves_the_old_output_as_it_was() {
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[OutputFile::new("a/index.html", "keep")], &[]).unwrap();
+        let err = write_site(
+            &out,
+            &[OutputFile::new("a/index.html", "keep"), OutputFile::new("new.html", "new")],
+            &[CopiedFile { path: "x.png".into(), from: dir.path().join("missing.png") }],
+        );
+        assert!(err.is_err());
+        let meta = std::fs::metadata(out.join("a/index.html")).unwrap();
+        assert_eq!(meta.nlink(), 1);
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "keep");
+        assert!(!out.join("new.html").exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn static_copies_compare_their_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let src = dir.path().join("photo.jpg");
+        std::fs::write(&src, "AAAA").unwrap();
+        let copy = || CopiedFile { path: "photos/p.jpg".into(), from: src.clone() };
+        write_site(&out, &[], &[copy()]).unwrap();
+        std::fs::write(&src, "BBBB").unwrap();
+        write_site(&out, &[], &[copy()]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("photos/p.jpg")).unwrap(), "BBBB");
+        write_site(&out, &[], &[copy()]).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join("photos/p.jpg")).unwrap(), "BBBB");
     }
 
     #[test]

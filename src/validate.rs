@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use crate::config::{Config, Vocabulary, text_from_raw};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::link::RESERVED;
-use crate::load::{Doc, Loaded, Section, Seg};
+use crate::load::{Doc, Loaded, Section, Seg, Translation};
 use crate::model::*;
 use crate::raw::*;
 
@@ -237,18 +237,19 @@ fn check_id<T>(doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
     id
 }
 
-fn body_of<T>(doc: &Doc<T>, lang: &str) -> Body {
-    match &doc.body {
-        Some((md, line)) => Body {
-            parts: vec![BodyPart {
-                lang: lang.to_string(),
-                markdown: md.clone(),
-                path: doc.path.clone(),
-                first_line: *line,
-            }],
-        },
+/// The body taken out of its document, so the Markdown is moved rather than copied.
+fn body_of<T>(doc: &Doc<T>, body: Option<(String, usize)>, lang: &str) -> Body {
+    match body {
+        Some((markdown, first_line)) => {
+            Body { parts: vec![BodyPart { lang: lang.to_string(), markdown, path: doc.path.clone(), first_line }] }
+        }
         None => Body::default(),
     }
+}
+
+/// Takes each document's Markdown body out, in order.
+fn take_bodies<T>(docs: &mut [Doc<T>]) -> Vec<Option<(String, usize)>> {
+    docs.iter_mut().map(|d| d.body.take()).collect()
 }
 
 fn validate_sources(cx: &mut Cx<'_, RawComplex>, raw: &[RawSource]) -> Vec<Source> {
@@ -286,7 +287,11 @@ fn validate_sources(cx: &mut Cx<'_, RawComplex>, raw: &[RawSource]) -> Vec<Sourc
     out
 }
 
-fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>, Vec<Diagnostic>) {
+fn validate_complex(
+    doc: &Doc<RawComplex>,
+    body: Option<(String, usize)>,
+    config: &Config,
+) -> (Option<Complex>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let id = check_id(doc, &mut diags);
     let mut cx = Cx::new(doc, config);
@@ -546,7 +551,7 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
     });
     let website = cx.url(r.website.as_ref(), &p!["website"]);
     let last_reviewed = cx.date(r.last_reviewed.as_ref(), &p!["last_reviewed"]);
-    let body = body_of(doc, cx.default_lang());
+    let body = body_of(doc, body, cx.default_lang());
     diags.extend(cx.finish());
     let complex = match (id, name.is_empty(), level, city, summary.is_empty()) {
         (Some(id), false, Some(level), Some(city), false) => Some(Complex {
@@ -584,7 +589,11 @@ fn validate_complex(doc: &Doc<RawComplex>, config: &Config) -> (Option<Complex>,
     (complex, diags)
 }
 
-fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Vec<Diagnostic>) {
+fn validate_report(
+    doc: &Doc<RawReport>,
+    body: Option<(String, usize)>,
+    config: &Config,
+) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let id = check_id(doc, &mut diags);
     let mut cx = Cx::new(doc, config);
@@ -711,7 +720,7 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
             },
         ));
     }
-    let body = body_of(doc, cx.default_lang());
+    let body = body_of(doc, body, cx.default_lang());
     let report = match (&id, title.is_empty(), &kind) {
         (Some(id), false, Some(kind)) => Some(Report {
             id: id.clone(),
@@ -742,7 +751,11 @@ fn validate_report(doc: &Doc<RawReport>, config: &Config) -> (Option<Report>, Ve
     (report, diags)
 }
 
-fn validate_page(doc: &Doc<RawPage>, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
+fn validate_page(
+    doc: &Doc<RawPage>,
+    body: Option<(String, usize)>,
+    config: &Config,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let id = check_id(doc, &mut diags);
     if let Some(id) = &id
@@ -758,7 +771,7 @@ fn validate_page(doc: &Doc<RawPage>, config: &Config) -> (Option<Page>, Vec<Diag
     let title = cx.required_text(r.title.as_ref(), &[], "title");
     let summary = cx.text(r.summary.as_ref(), &p!["summary"]);
     let updated = cx.date(r.updated.as_ref(), &p!["updated"]);
-    let body = body_of(doc, cx.default_lang());
+    let body = body_of(doc, body, cx.default_lang());
     diags.extend(cx.finish());
     let page = match (id, title.is_empty()) {
         (Some(id), false) if !RESERVED.contains(&id.as_str()) => Some(Page {
@@ -1015,16 +1028,20 @@ fn local_file_link(dest: &str) -> Option<String> {
 
 /// Validates all content against the configuration: raw in, the strict site out, or every
 /// problem found.
-pub fn validate(loaded: Loaded, config: &Config, options: Options) -> (Option<Site>, Diagnostics) {
+pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Option<Site>, Diagnostics) {
     use rayon::prelude::*;
     let mut diags = Diagnostics::new();
     check_duplicates("complexes", loaded.complexes.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
     check_duplicates("reports", loaded.reports.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
     check_duplicates("pages", loaded.pages.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
 
-    let complexes: Vec<_> = loaded.complexes.par_iter().map(|d| validate_complex(d, config)).collect();
-    let reports: Vec<_> = loaded.reports.par_iter().map(|d| validate_report(d, config)).collect();
-    let pages: Vec<_> = loaded.pages.par_iter().map(|d| validate_page(d, config)).collect();
+    // Bodies move into the site instead of being copied: the loaded documents stay alive
+    // until the end (their YAML locates problems), and a copy would double the text held.
+    let (cb, rb, pb) =
+        (take_bodies(&mut loaded.complexes), take_bodies(&mut loaded.reports), take_bodies(&mut loaded.pages));
+    let complexes: Vec<_> = loaded.complexes.par_iter().zip(cb).map(|(d, b)| validate_complex(d, b, config)).collect();
+    let reports: Vec<_> = loaded.reports.par_iter().zip(rb).map(|(d, b)| validate_report(d, b, config)).collect();
+    let pages: Vec<_> = loaded.pages.par_iter().zip(pb).map(|(d, b)| validate_page(d, b, config)).collect();
 
     let mut site = Site {
         config: config.clone(),
@@ -1061,7 +1078,8 @@ pub fn validate(loaded: Loaded, config: &Config, options: Options) -> (Option<Si
     site.pages.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
     site.pages.dedup_by(|a, b| a.id == b.id);
 
-    attach_translations(&mut site, &loaded, &mut diags);
+    let translations = std::mem::take(&mut loaded.translations);
+    attach_translations(&mut site, translations, &loaded, &mut diags);
     let report_docs: HashMap<String, &Doc<RawReport>> = loaded.reports.iter().map(|d| (d.stem.clone(), d)).collect();
     check_references(&mut site, &report_docs, &known, config, &mut diags);
     diags.sort();
@@ -1069,18 +1087,26 @@ pub fn validate(loaded: Loaded, config: &Config, options: Options) -> (Option<Si
     (ok.then_some(site), diags)
 }
 
-fn attach_translations(site: &mut Site, loaded: &Loaded, diags: &mut Diagnostics) {
-    for t in &loaded.translations {
-        let part = BodyPart {
-            lang: t.lang.clone(),
-            markdown: t.markdown.clone(),
-            path: t.path.clone(),
-            first_line: t.first_line,
-        };
+/// Adds each translation to its document's body. The site's lists are sorted by id here, so
+/// each is found by binary search rather than by scanning every document per translation.
+fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: &Loaded, diags: &mut Diagnostics) {
+    for t in translations {
+        let part =
+            BodyPart { lang: t.lang.clone(), markdown: t.markdown, path: t.path.clone(), first_line: t.first_line };
+        let stem = t.stem.as_str();
         let body = match t.section {
-            Section::Complexes => site.complexes.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
-            Section::Reports => site.reports.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
-            Section::Pages => site.pages.iter_mut().find(|c| c.id.as_str() == t.stem).map(|c| &mut c.body),
+            Section::Complexes => {
+                let i = site.complexes.binary_search_by(|c| c.id.as_str().cmp(stem)).ok();
+                i.map(|i| &mut site.complexes[i].body)
+            }
+            Section::Reports => {
+                let i = site.reports.binary_search_by(|c| c.id.as_str().cmp(stem)).ok();
+                i.map(|i| &mut site.reports[i].body)
+            }
+            Section::Pages => {
+                let i = site.pages.binary_search_by(|c| c.id.as_str().cmp(stem)).ok();
+                i.map(|i| &mut site.pages[i].body)
+            }
         };
         match body {
             Some(b) => b.parts.push(part),

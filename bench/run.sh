@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Builds generated corpora with Fulcrum and with Hugo, alternating the two tools run by run,
+# and prints medians of wall time, CPU time (user+sys), peak memory, output size and pages
+# per second. See docs/performance.md.
+#
+#   bench/run.sh [--quick] [--sizes "1000 10000 50000 100000"] [--runs N] [--big-runs N] [--dir DIR]
+#
+# --runs applies to corpora under 50,000 items (default 5), --big-runs to larger ones
+# (default 3); --quick builds only 1k and 10k, 3 runs each.
+#
+# Needs Debian's hugo, hyperfine and time packages: apt-get install -y hugo hyperfine time
+set -euo pipefail
+
+sizes="1000 10000 50000 100000"
+runs=5
+big_runs=3
+dir="${FULCRUM_BENCH_DIR:-/var/tmp/fulcrum-bench}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) sizes="1000 10000"; runs=3 ;;
+    --sizes) sizes="$2"; shift ;;
+    --runs) runs="$2"; shift ;;
+    --big-runs) big_runs="$2"; shift ;;
+    --dir) dir="$2"; shift ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+for tool in hugo hyperfine /usr/bin/time; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing: apt-get install -y hugo hyperfine time" >&2; exit 2; }
+done
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+(cd "$repo" && cargo build --release --quiet --bin fulcrum --example corpus)
+fulcrum="$repo/target/release/fulcrum"
+corpus="$repo/target/release/examples/corpus"
+mkdir -p "$dir"
+log="$dir/time.txt"
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR == 0) print 0; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# run NAME CMD...: one timed run; appends "name wall cpu rss_kb user sys" to $dir/runs.txt
+run() {
+  local name=$1; shift
+  /usr/bin/time -v -o "$log" "$@" >/dev/null 2>"$dir/stderr.txt" || { echo "failed: $*" >&2; cat "$dir/stderr.txt" >&2; exit 1; }
+  awk -v name="$name" '
+    /User time/ {u=$NF} /System time/ {s=$NF} /Maximum resident/ {m=$NF}
+    /Elapsed \(wall clock\)/ {n=split($NF,t,":"); w=(n==3)?t[1]*3600+t[2]*60+t[3]:t[1]*60+t[2]}
+    END {printf "%s %.2f %.2f %d %.2f %.2f\n", name, w, u+s, m, u, s}' "$log" >> "$dir/runs.txt"
+}
+
+summary() { # summary NAME PAGES BYTES
+  local w c m u s
+  col() { awk -v n="$1" -v c="$2" '$1==n {print $c}' "$dir/runs.txt" | median; }
+  w=$(col "$1" 2); c=$(col "$1" 3); m=$(col "$1" 4); u=$(col "$1" 5); s=$(col "$1" 6)
+  printf "| %-18s | %7.2f s | %7.2f s | %6.2f s | %6.2f s | %6.0f MB | %6.0f MB | %7d | %7.0f |\n" "$1" "$w" "$c" "$u" "$s" \
+    "$(echo "$m / 1024" | bc -l)" "$(echo "$3 / 1048576" | bc -l)" "$2" "$(echo "$2 / $w" | bc -l)"
+}
+
+echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# $("$fulcrum" --version), $(hugo version | cut -d' ' -f1-2), tools alternated run by run"
+for n in $sizes; do
+  r_n=$runs; [ "$n" -ge 50000 ] && r_n=$big_runs
+  site="$dir/c$n"
+  if [ ! -f "$site/.done" ]; then
+    "$corpus" --complexes $((n / 2)) --reports $((n - n / 2)) "$site" 2>/dev/null
+    touch "$site/.done"
+  fi
+  fout="$dir/out-fulcrum-$n"; hout="$dir/out-hugo-$n"
+  rm -f "$dir/runs.txt"
+  for r in $(seq "$r_n"); do
+    # A clean build of each: the previous output is removed first, outside the timing.
+    rm -rf "$fout" "$dir/.fulcrum-"*; run fulcrum-clean "$fulcrum" --root "$site/fulcrum" -q build -o "$fout"
+    rm -rf "$hout"; run hugo-clean hugo --quiet -s "$site/hugo" -d "$hout"
+    # A rebuild with nothing changed: Fulcrum over its previous output, Hugo likewise.
+    run fulcrum-unchanged "$fulcrum" --root "$site/fulcrum" -q build -o "$fout"
+    run hugo-unchanged hugo --quiet -s "$site/hugo" -d "$hout"
+    run fulcrum-check "$fulcrum" --root "$site/fulcrum" -q check
+  done
+  fpages=$(find "$fout" -name '*.html' | wc -l); hpages=$(find "$hout" -name '*.html' | wc -l)
+  # The bytes of the files themselves (du would add the folders' own blocks).
+  bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}'; }
+  fbytes=$(bytes "$fout"); hbytes=$(bytes "$hout")
+  echo
+  echo "## $n content files ($((n / 2)) profiles, $((n - n / 2)) reports), medians of $r_n runs"
+  echo "| run                |    wall   | CPU (u+s) |    user  |     sys  | peak RSS  |  output   |  pages  | pages/s |"
+  echo "|--------------------|----------:|----------:|---------:|---------:|----------:|----------:|--------:|--------:|"
+  summary fulcrum-clean "$fpages" "$fbytes"
+  summary fulcrum-unchanged "$fpages" "$fbytes"
+  summary fulcrum-check "$fpages" 0
+  summary hugo-clean "$hpages" "$hbytes"
+  summary hugo-unchanged "$hpages" "$hbytes"
+  cp "$dir/runs.txt" "$dir/runs-$n.txt"
+done
+
+# hyperfine's view of the same, at the first size: Fulcrum and Hugo rebuilding unchanged sites.
+n=${sizes%% *}
+echo
+echo "## hyperfine, $n content files, nothing changed"
+hyperfine --style basic --warmup 1 --runs "$runs" \
+  -n fulcrum "$fulcrum --root $dir/c$n/fulcrum -q build -o $dir/out-fulcrum-$n" \
+  -n fulcrum-check "$fulcrum --root $dir/c$n/fulcrum -q check" \
+  -n hugo "hugo --quiet -s $dir/c$n/hugo -d $dir/out-hugo-$n" 2>&1 | grep -v '^ *$'

@@ -1,0 +1,57 @@
+//! The benchmark corpus generator (examples/corpus.rs): deterministic, and what it writes
+//! checks and builds clean, with the same output whatever the thread count.
+
+mod common;
+
+#[path = "../examples/corpus.rs"]
+mod corpus;
+
+use common::snapshot;
+
+fn fulcrum(root: &std::path::Path, args: &[&str], threads: &str) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("fulcrum")
+        .unwrap()
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_same_arguments_give_the_same_files() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    corpus::generate(30, 40, a.path());
+    corpus::generate(30, 40, b.path());
+    let (sa, sb) = (snapshot(a.path()), snapshot(b.path()));
+    assert!(sa.iter().filter(|(p, _)| p.starts_with("fulcrum/content/reports/")).count() == 40);
+    assert!(sa.iter().filter(|(p, _)| p.starts_with("hugo/content/complexes/")).count() == 30);
+    assert_eq!(sa, sb);
+    // Running it again over its own output replaces the files rather than adding to them.
+    corpus::generate(30, 40, a.path());
+    assert_eq!(snapshot(a.path()), sb);
+}
+
+#[test]
+fn a_generated_corpus_checks_and_builds_clean_and_alike_on_one_thread_and_four() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus::generate(60, 80, dir.path());
+    let site = dir.path().join("fulcrum");
+    let check = fulcrum(&site, &["check", "--format", "json"], "2");
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    let problems: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    assert_eq!((&problems["errors"], &problems["warnings"]), (&0.into(), &0.into()), "{problems}");
+
+    let one = fulcrum(&site, &["build", "--output", "one"], "1");
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    let four = fulcrum(&site, &["build", "--output", "four"], "4");
+    assert!(four.status.success(), "{}", String::from_utf8_lossy(&four.stderr));
+    let (one, four) = (snapshot(&site.join("one")), snapshot(&site.join("four")));
+    assert!(one.iter().filter(|(p, _)| p.ends_with(".html")).count() > 2 * 140);
+    assert_eq!(one, four);
+    // A rebuild over the previous output, with nothing changed, gives the same files again.
+    let again = fulcrum(&site, &["build", "--output", "four"], "4");
+    assert!(again.status.success());
+    assert_eq!(snapshot(&site.join("four")), four);
+}
