@@ -6,31 +6,12 @@
 
 mod search_support;
 
-use std::path::Path;
 use std::process::Command;
 
-use search_support::{build, example_site, have, in_ci, repo, serve};
-
-fn chromium() -> Option<String> {
-    let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    Path::new(&exe).exists().then_some(exe)
-}
+use search_support::{browser_ready, build, chromium, example_site, repo, serve};
 
 fn ready() -> bool {
-    if !have("node", "the browser test") {
-        return false;
-    }
-    if !repo().join("tests/browser/node_modules/playwright-core").is_dir() {
-        assert!(!in_ci(), "playwright-core is missing and CI is set: run `npm ci` in tests/browser (see .ci/run)");
-        eprintln!("skipping the browser test: run `npm ci` in tests/browser first");
-        return false;
-    }
-    if chromium().is_none() {
-        assert!(!in_ci(), "chromium is missing and CI is set: apt-get install -y chromium (see .ci/run)");
-        eprintln!("skipping the browser test: /usr/bin/chromium is not installed (apt-get install chromium)");
-        return false;
-    }
-    true
+    browser_ready("playwright-core", "the browser test")
 }
 
 fn run_e2e(base_url: Option<&str>, prefix: &'static str) {

@@ -9,31 +9,12 @@
 
 mod search_support;
 
-use std::path::Path;
 use std::process::Command;
 
-use search_support::{build, example_site, have, in_ci, repo, serve};
-
-fn chromium() -> Option<String> {
-    let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    Path::new(&exe).exists().then_some(exe)
-}
+use search_support::{browser_ready, build, chromium, example_site, repo, serve};
 
 fn ready() -> bool {
-    if !have("node", "the theme's browser test") {
-        return false;
-    }
-    if !repo().join("tests/browser/node_modules/axe-core").is_dir() {
-        assert!(!in_ci(), "axe-core is missing and CI is set: run `npm ci` in tests/browser (see .ci/run)");
-        eprintln!("skipping the theme's browser test: run `npm ci` in tests/browser first");
-        return false;
-    }
-    if chromium().is_none() {
-        assert!(!in_ci(), "chromium is missing and CI is set: apt-get install -y chromium (see .ci/run)");
-        eprintln!("skipping the theme's browser test: /usr/bin/chromium is not installed");
-        return false;
-    }
-    true
+    browser_ready("axe-core", "the theme's browser test")
 }
 
 #[test]

@@ -158,3 +158,28 @@ fn content_type(p: &Path) -> &'static str {
         _ => "application/octet-stream",
     }
 }
+
+/// Debian's chromium, or the one named by $CHROMIUM, if it is installed.
+pub fn chromium() -> Option<String> {
+    let exe = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    std::path::Path::new(&exe).exists().then_some(exe)
+}
+
+/// Whether a browser test can run: Node, the npm package `module` in tests/browser and
+/// chromium. Without them the test is skipped, unless CI is set, where it fails.
+pub fn browser_ready(module: &str, what: &str) -> bool {
+    if !have("node", what) {
+        return false;
+    }
+    if !repo().join("tests/browser/node_modules").join(module).is_dir() {
+        assert!(!in_ci(), "{module} is missing and CI is set: run `npm ci` in tests/browser (see .ci/run)");
+        eprintln!("skipping {what}: run `npm ci` in tests/browser first");
+        return false;
+    }
+    if chromium().is_none() {
+        assert!(!in_ci(), "chromium is missing and CI is set: apt-get install -y chromium (see .ci/run)");
+        eprintln!("skipping {what}: /usr/bin/chromium is not installed (apt-get install chromium)");
+        return false;
+    }
+    true
+}
