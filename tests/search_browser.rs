@@ -6,9 +6,7 @@
 
 mod search_support;
 
-use std::process::Command;
-
-use search_support::{browser_ready, build, chromium, example_site, repo, serve};
+use search_support::{browser_ready, build, example_site, run_browser_script, serve};
 
 fn ready() -> bool {
     browser_ready("playwright-core", "the browser test")
@@ -20,16 +18,7 @@ fn run_e2e(base_url: Option<&str>, prefix: &'static str) {
     let out = build(site.path(), &args);
     let port = serve(out, prefix);
     let url = format!("http://127.0.0.1:{port}{prefix}");
-    let run = Command::new("node")
-        .args(["e2e.cjs", &url, "recall.json"])
-        .current_dir(repo().join("tests/browser"))
-        .env("CHROMIUM", chromium().unwrap())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "browser test at {url} failed:\n{stderr}\n{stdout}");
-    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON summary");
+    let summary = run_browser_script(&["e2e.cjs", &url, "recall.json"], &format!("browser test at {url}"));
     assert!(summary["checks"].as_u64().unwrap() >= 30, "{summary}");
     assert_eq!(summary["recall"]["missed"], serde_json::json!([]), "{summary}");
     assert!(summary["recall"]["found"].as_u64().unwrap() >= 40, "{summary}");

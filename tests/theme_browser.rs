@@ -9,9 +9,7 @@
 
 mod search_support;
 
-use std::process::Command;
-
-use search_support::{browser_ready, build, chromium, example_site, repo, serve};
+use search_support::{browser_ready, build, example_site, repo, run_browser_script, serve};
 
 fn ready() -> bool {
     browser_ready("axe-core", "the theme's browser test")
@@ -27,18 +25,8 @@ fn every_page_type_passes_axe_and_the_theme_checks_in_chromium() {
     let port = serve(out, "/");
     let url = format!("http://127.0.0.1:{port}/");
     let shots = repo().join("target/screenshots");
-    let run = Command::new("node")
-        .arg("theme.cjs")
-        .arg(&url)
-        .arg(&shots)
-        .current_dir(repo().join("tests/browser"))
-        .env("CHROMIUM", chromium().unwrap())
-        .output()
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(run.status.success(), "theme checks at {url} failed:\n{stderr}\n{stdout}");
-    let summary: serde_json::Value = serde_json::from_str(&stdout).expect("a JSON summary");
+    let shots_arg = shots.to_string_lossy();
+    let summary = run_browser_script(&["theme.cjs", &url, &shots_arg], &format!("theme checks at {url}"));
     // 10 page types in two languages and the 404 page, with JavaScript on and off.
     assert_eq!(summary["axe"]["runs"], 42, "{summary}");
     assert_eq!(summary["axe"]["violations"], 0, "{summary}");

@@ -183,3 +183,19 @@ pub fn browser_ready(module: &str, what: &str) -> bool {
     }
     true
 }
+
+/// Runs a script in tests/browser with Node against chromium, asserting that it succeeds,
+/// and returns the JSON summary it prints.
+pub fn run_browser_script(args: &[&str], what: &str) -> serde_json::Value {
+    let exe = chromium().expect("chromium is installed");
+    let run = std::process::Command::new("node")
+        .args(args)
+        .current_dir(repo().join("tests/browser"))
+        .env("CHROMIUM", exe)
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{what} failed:\n{stderr}\n{stdout}");
+    serde_json::from_str(&stdout).expect("a JSON summary")
+}
