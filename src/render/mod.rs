@@ -70,19 +70,15 @@ pub fn render_site(site: &Site, index: &Index, theme: &Theme) -> (Vec<OutputFile
 /// Renders every HTML page in every language, plus the theme's assets, handing each file to
 /// `sink` as soon as it is made so the whole site never has to sit in memory.
 pub fn render_site_to(site: &Site, index: &Index, theme: &Theme, sink: &dyn Sink) -> Result<Diagnostics, OutputError> {
-    let catalog = Catalog::new(site, index);
-    let langs: Vec<LangViews> =
-        site.config.languages.iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
-    let shared = Shared { site, index, theme, catalog: &catalog, langs: &langs };
-
-    for (p, b) in &theme.assets {
-        sink.file(OutputFile::new(p.clone(), b.clone()))?;
+    let renderer = Renderer::new(site, index, theme);
+    for f in renderer.assets() {
+        sink.file(f)?;
     }
-    let jobs = shared.jobs();
-    let results: Vec<Diagnostics> = jobs
+    let results: Vec<Diagnostics> = renderer
+        .jobs()
         .par_iter()
-        .map(|job| {
-            let (file, d) = shared.render_job(job);
+        .map(|&job| {
+            let (file, d) = renderer.render(job);
             if let Some(f) = file {
                 sink.file(f)?;
             }
@@ -95,6 +91,84 @@ pub fn render_site_to(site: &Site, index: &Index, theme: &Theme, sink: &dyn Sink
     }
     diags.sort();
     Ok(diags)
+}
+
+/// Everything the pages of a site share, computed once; then each page is a pure function
+/// of it ([`Renderer::render`]), so pages can be rendered in any order, in parallel, or one
+/// at a time on demand (as `serve` does), always with the same bytes.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    index: &'a Index,
+    theme: &'a Theme,
+    catalog: Catalog,
+    langs: Vec<LangViews<'a>>,
+}
+
+/// One page of the site: a language and what to render in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PageJob(usize, Job);
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, index: &'a Index, theme: &'a Theme) -> Renderer<'a> {
+        let catalog = Catalog::new(site, index);
+        let langs = site.config.languages.iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
+        Renderer { site, index, theme, catalog, langs }
+    }
+
+    /// The theme's static assets (style sheet, scripts).
+    pub fn assets(&self) -> impl Iterator<Item = OutputFile> + '_ {
+        self.theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone()))
+    }
+
+    /// Every page of the site.
+    pub fn jobs(&self) -> Vec<PageJob> {
+        let mut jobs = Vec::new();
+        for l in 0..self.langs.len() {
+            let mut push = |job| jobs.push(PageJob(l, job));
+            push(Job::Home);
+            push(Job::Complexes);
+            push(Job::Search);
+            for (f, ft) in self.catalog.facets.iter().enumerate() {
+                (0..ft.terms.len()).for_each(|t| push(Job::Browse(f, t)));
+            }
+            (0..self.site.complexes.len()).for_each(|i| push(Job::Complex(i)));
+            (1..=self.report_pages()).for_each(|n| push(Job::Reports(n)));
+            (0..self.catalog.years.len()).for_each(|i| push(Job::ReportYear(i)));
+            (0..self.catalog.kinds.len()).for_each(|i| push(Job::ReportKind(i)));
+            (0..self.site.reports.len()).for_each(|i| push(Job::Report(i)));
+            (0..self.site.pages.len()).for_each(|i| push(Job::Page(i)));
+        }
+        jobs.push(PageJob(0, Job::NotFound));
+        jobs
+    }
+
+    /// The path of the file `job` renders to, relative to the output folder, without rendering it.
+    pub fn path(&self, PageJob(l, job): PageJob) -> String {
+        match self.route(job) {
+            Some(r) => r.file(&self.site.config.lang_prefix(self.langs[l].lang)),
+            None => "404.html".to_string(),
+        }
+    }
+
+    fn route(&self, job: Job) -> Option<Route<'_>> {
+        let site = self.site;
+        Some(match job {
+            Job::Home => Route::Home,
+            Job::Complexes => Route::Complexes,
+            Job::Search => Route::Search,
+            Job::Browse(f, t) => {
+                let ft = &self.catalog.facets[f];
+                ft.facet.route(&ft.terms[t].0)
+            }
+            Job::Complex(i) => Route::Complex(site.complexes[i].id.as_str()),
+            Job::Reports(n) => Route::Reports(n),
+            Job::ReportYear(i) => Route::ReportYear(self.catalog.years[i].0),
+            Job::ReportKind(i) => Route::ReportKind(&self.catalog.kinds[i].0),
+            Job::Report(i) => Route::Report(site.reports[i].id.as_str()),
+            Job::Page(i) => Route::Page(site.pages[i].id.as_str()),
+            Job::NotFound => return None,
+        })
+    }
 }
 
 /// A way of browsing the complexes, with a pre-rendered page per term.
@@ -557,7 +631,7 @@ fn year_label(year: i16, lang: &str) -> String {
 }
 
 /// One page to render.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Job {
     Home,
     Complexes,
@@ -574,14 +648,6 @@ enum Job {
     Page(usize),
     Search,
     NotFound,
-}
-
-struct Shared<'a> {
-    site: &'a Site,
-    index: &'a Index,
-    theme: &'a Theme,
-    catalog: &'a Catalog,
-    langs: &'a [LangViews<'a>],
 }
 
 /// What every page's context has besides its own view.
@@ -603,7 +669,7 @@ struct PageExtra {
     image: Option<(String, String)>,
 }
 
-impl<'a> Shared<'a> {
+impl Renderer<'_> {
     fn ld_context<'c>(&'c self, lv: &'c LangViews, canonical: &'c str) -> structured::LdContext<'c> {
         structured::LdContext {
             canonical,
@@ -618,26 +684,6 @@ impl<'a> Shared<'a> {
     fn report_pages(&self) -> usize {
         let per = self.site.config.reports_per_page.max(1);
         self.site.reports.len().div_ceil(per).max(1)
-    }
-
-    fn jobs(&self) -> Vec<(usize, Job)> {
-        let mut jobs = Vec::new();
-        for l in 0..self.langs.len() {
-            jobs.push((l, Job::Home));
-            jobs.push((l, Job::Complexes));
-            jobs.push((l, Job::Search));
-            for (f, ft) in self.catalog.facets.iter().enumerate() {
-                jobs.extend((0..ft.terms.len()).map(|t| (l, Job::Browse(f, t))));
-            }
-            jobs.extend((0..self.site.complexes.len()).map(|i| (l, Job::Complex(i))));
-            jobs.extend((1..=self.report_pages()).map(|n| (l, Job::Reports(n))));
-            jobs.extend((0..self.catalog.years.len()).map(|i| (l, Job::ReportYear(i))));
-            jobs.extend((0..self.catalog.kinds.len()).map(|i| (l, Job::ReportKind(i))));
-            jobs.extend((0..self.site.reports.len()).map(|i| (l, Job::Report(i))));
-            jobs.extend((0..self.site.pages.len()).map(|i| (l, Job::Page(i))));
-        }
-        jobs.push((0, Job::NotFound));
-        jobs
     }
 
     fn body(&self, lv: &LangViews, body: &Body, diags: &mut Diagnostics) -> (String, Option<String>) {
@@ -662,7 +708,8 @@ impl<'a> Shared<'a> {
         (html, lang)
     }
 
-    fn render_job(&self, &(l, job): &(usize, Job)) -> (Option<OutputFile>, Diagnostics) {
+    /// Renders one page: its file, or none if its template failed, and the problems found.
+    pub fn render(&self, PageJob(l, job): PageJob) -> (Option<OutputFile>, Diagnostics) {
         let lv = &self.langs[l];
         let site = self.site;
         let vw = Viewer::new(site, lv.lang);
@@ -881,10 +928,8 @@ impl<'a> Shared<'a> {
         };
 
         let meta = self.page_meta(lv, &spec, extra);
-        let output_path = match spec.route {
-            Some(r) => r.file(&site.config.lang_prefix(lv.lang)),
-            None => "404.html".to_string(),
-        };
+        let output_path = self.path(PageJob(l, job));
+        debug_assert_eq!(spec.route, self.route(job));
         ctx.insert_value("site", lv.site_value.clone());
         ctx.insert_value("s", lv.strings_value.clone());
         ctx.insert("page", &meta);
