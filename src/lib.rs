@@ -267,7 +267,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let timings = vec![
         ("check", checked_at),
         ("render+write", rendered_at - checked_at),
-        ("swap", start.elapsed() - rendered_at),
+        ("commit", start.elapsed() - rendered_at),
     ];
     Ok(Summary {
         pages,

@@ -1,5 +1,5 @@
-//! The only code that writes files: the finished site goes into a temporary folder beside
-//! the output folder and is swapped in only when everything succeeded, so a failed build
+//! The only code that writes files: new and changed files go into a temporary folder beside
+//! the output folder and are moved in only when everything succeeded, so a failed build
 //! leaves the previous output exactly as it was and stale files never survive.
 
 use std::collections::HashSet;
@@ -150,24 +150,29 @@ impl Sink for Collect {
 }
 
 /// A temporary folder beside the output folder that files are written into as they are
-/// rendered, so the finished site never has to be held in memory. `commit` swaps it in;
-/// dropping it without committing removes it and leaves the output folder as it was.
+/// rendered, so the finished site never has to be held in memory, and nothing in the
+/// output folder changes before every file has been made. Dropping it without committing
+/// removes it and leaves the output folder as it was.
 ///
-/// A file whose bytes equal the previous output's is hard-linked from there instead of
-/// written: the staging folder is still a complete site on its own, but an unchanged file
-/// costs no new inode and no data blocks, and removing the previous tree after the swap
-/// frees neither. Neither tree is ever changed in place, so sharing inodes is safe.
+/// Without a previous output, every file goes into the staging folder and `commit` renames
+/// the folder into place. With one, a file whose bytes equal the previous output's is only
+/// noted; the staging folder holds just the new and changed files, and `commit` removes the
+/// previous output's stale files and then moves each staged file into place. A rebuild
+/// thus costs file-system work in proportion to what changed, not to the size of the site:
+/// no tree of tens of thousands of files is made and deleted when one page changed.
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
-    old: PathBuf,
-    /// The previous output, when there is one to link unchanged files from.
+    /// The previous output, when there is one to update.
     previous: Option<PathBuf>,
     /// Folders already made in the staging folder, relative to it.
     folders: Mutex<HashSet<String>>,
+    /// Every path of the new site.
     paths: Mutex<Vec<String>>,
+    /// The paths written into the staging folder (all of them when there is no previous output).
+    staged: Mutex<Vec<String>>,
     bytes: AtomicU64,
-    linked: AtomicUsize,
+    unchanged: AtomicUsize,
     committed: bool,
 }
 
@@ -180,26 +185,31 @@ impl Staging {
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let tmp = parent.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
-        let old = parent.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()).then(|| out.to_path_buf());
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,
-            old,
             previous,
             folders: Mutex::new(HashSet::new()),
             paths: Mutex::new(Vec::new()),
+            staged: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
-            linked: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
             committed: false,
         })
     }
 
+    /// Notes `rel` as part of the new site.
+    fn note(&self, rel: &str) -> Result<(), OutputError> {
+        check_relative(rel)?;
+        self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        Ok(())
+    }
+
     /// The staging path for `rel`, with its folder made (each folder once per build).
     fn target(&self, rel: &str) -> Result<PathBuf, OutputError> {
-        check_relative(rel)?;
         let path = self.tmp.join(rel);
         if let Some((folder, _)) = rel.rsplit_once('/') {
             let known = self.folders.lock().unwrap_or_else(|e| e.into_inner()).contains(folder);
@@ -222,67 +232,123 @@ impl Staging {
                 }
             }
         }
-        self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
+        self.staged.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         Ok(path)
     }
 
-    /// Hard-links `rel` from the previous output if that file holds exactly `bytes`.
-    fn link_unchanged(&self, rel: &str, path: &Path, bytes: &[u8]) -> bool {
-        let Some(prev) = &self.previous else { return false };
-        let prev = prev.join(rel);
-        let same = match std::fs::File::open(&prev) {
-            Ok(f) => same_bytes(f, bytes),
-            Err(_) => false,
-        };
-        same && std::fs::hard_link(&prev, path).is_ok()
+    /// The previous output's regular file at `rel`, if there is one.
+    fn previous_file(&self, rel: &str) -> Option<PathBuf> {
+        let prev = self.previous.as_ref()?.join(rel);
+        std::fs::symlink_metadata(&prev).is_ok_and(|m| m.is_file()).then_some(prev)
     }
 
-    /// How many files and bytes have been written so far.
+    /// How many files and bytes the new site has so far.
     pub fn written(&self) -> (usize, u64) {
         (self.paths.lock().unwrap_or_else(|e| e.into_inner()).len(), self.bytes.load(Ordering::Relaxed))
     }
 
-    /// How many files were unchanged and linked from the previous output.
-    pub fn linked(&self) -> usize {
-        self.linked.load(Ordering::Relaxed)
+    /// How many files were left as they were in the previous output.
+    pub fn unchanged(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
     }
 
-    /// Swaps the staged site in for the output folder, then removes the previous one.
+    /// Puts the new site in place of the output folder.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let mut paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
-        paths.sort_unstable();
+        paths.par_sort_unstable();
         if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
             return Err(OutputError::Clash(w[0].clone()));
         }
-        swap(&self.tmp, &self.out, &self.old)?;
-        self.committed = true;
+        match &self.previous {
+            None => {
+                std::fs::rename(&self.tmp, &self.out).map_err(io_err(&self.out))?;
+                self.committed = true;
+            }
+            Some(out) => {
+                let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+                update_in_place(out, &self.tmp, &paths, &staged)?;
+            }
+        }
         Ok(())
     }
 }
 
+/// Makes `out` hold exactly `paths`: removes what is not among them, then moves the
+/// `staged` files from `tmp` over their old versions (each move is one atomic rename).
+fn update_in_place(out: &Path, tmp: &Path, paths: &[String], staged: &[String]) -> Result<(), OutputError> {
+    let wanted = |rel: &str| paths.binary_search_by(|p| p.as_str().cmp(rel)).is_ok();
+    // A folder is kept if some new path lies inside it.
+    let folder_wanted = |rel: &str| {
+        let prefix = format!("{rel}/");
+        let i = paths.partition_point(|p| p.as_str() < prefix.as_str());
+        paths.get(i).is_some_and(|p| p.starts_with(&prefix))
+    };
+    let mut stale_files = Vec::new();
+    let mut stale_folders = Vec::new();
+    let mut walk = walkdir::WalkDir::new(out).min_depth(1).follow_links(false).into_iter();
+    while let Some(entry) = walk.next() {
+        let entry = entry.map_err(|e| OutputError::Io {
+            path: crate::diagnostics::display_path(e.path().unwrap_or(out)),
+            source: e.into(),
+        })?;
+        let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
+        let Some(rel) = rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")) else {
+            stale_files.push(entry.path().to_path_buf());
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            if !folder_wanted(&rel) {
+                stale_folders.push(entry.path().to_path_buf());
+                walk.skip_current_dir();
+            }
+        } else if !wanted(&rel) {
+            stale_files.push(entry.path().to_path_buf());
+        }
+    }
+    stale_files.par_iter().try_for_each(|p| std::fs::remove_file(p).map_err(io_err(p)))?;
+    stale_folders.par_iter().try_for_each(|p| std::fs::remove_dir_all(p).map_err(io_err(p)))?;
+    staged.par_iter().try_for_each(|rel| {
+        let to = out.join(rel);
+        let from = tmp.join(rel);
+        if let Err(e) = std::fs::rename(&from, &to) {
+            // The folder is new, or a folder or file of the old site is in the way.
+            if let Some(parent) = to.parent() {
+                std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
+            if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+                std::fs::remove_dir_all(&to).map_err(io_err(&to))?;
+            }
+            std::fs::rename(&from, &to).map_err(|_| io_err(&to)(e))?;
+        }
+        Ok(())
+    })
+}
+
 impl Sink for Staging {
     fn file(&self, file: OutputFile) -> Result<(), OutputError> {
-        let path = self.target(&file.path)?;
-        if self.link_unchanged(&file.path, &path, &file.bytes) {
-            self.linked.fetch_add(1, Ordering::Relaxed);
-        } else {
-            std::fs::write(&path, &file.bytes).map_err(io_err(&path))?;
-        }
+        self.note(&file.path)?;
         self.bytes.fetch_add(file.bytes.len() as u64, Ordering::Relaxed);
-        Ok(())
+        if let Some(prev) = self.previous_file(&file.path)
+            && std::fs::File::open(&prev).is_ok_and(|f| same_bytes(f, &file.bytes))
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
+        }
+        let path = self.target(&file.path)?;
+        std::fs::write(&path, &file.bytes).map_err(io_err(&path))
     }
     fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
+        self.note(&copy.path)?;
+        if let Some(prev) = self.previous_file(&copy.path)
+            && same_files(&prev, &copy.from)
+        {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            let n = std::fs::metadata(&prev).map_err(io_err(&prev))?.len();
+            self.bytes.fetch_add(n, Ordering::Relaxed);
+            return Ok(());
+        }
         let path = self.target(&copy.path)?;
-        let linked = self.previous.as_ref().is_some_and(|prev| {
-            let prev = prev.join(&copy.path);
-            same_files(&prev, &copy.from) && std::fs::hard_link(&prev, &path).is_ok()
-        });
-        let n = if linked {
-            self.linked.fetch_add(1, Ordering::Relaxed);
-            std::fs::metadata(&path).map_err(io_err(&path))?.len()
-        } else {
-            std::fs::copy(&copy.from, &path).map_err(io_err(&copy.from))?
-        };
+        let n = std::fs::copy(&copy.from, &path).map_err(io_err(&copy.from))?;
         self.bytes.fetch_add(n, Ordering::Relaxed);
         Ok(())
     }
@@ -330,6 +396,7 @@ fn same_files(a: &Path, b: &Path) -> bool {
 
 impl Drop for Staging {
     fn drop(&mut self) {
+        // After an update in place the staging folder holds only empty folders.
         if !self.committed {
             remove_tree(&self.tmp);
         }
@@ -357,25 +424,6 @@ pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Re
     files.par_iter().try_for_each(|f| staging.file(f.clone()))?;
     copies.par_iter().try_for_each(|c| staging.copy(c.clone()))?;
     staging.commit()
-}
-
-fn swap(tmp: &Path, out: &Path, old: &Path) -> Result<(), OutputError> {
-    let had_old = out.exists();
-    if had_old {
-        remove_tree(old);
-        std::fs::rename(out, old).map_err(io_err(out))?;
-    }
-    if let Err(e) = std::fs::rename(tmp, out) {
-        if had_old {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(old, out);
-        }
-        return Err(io_err(out)(e));
-    }
-    if had_old {
-        remove_tree(old);
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -419,7 +467,7 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn unchanged_files_are_linked_and_changed_ones_rewritten() {
+    fn unchanged_files_are_left_alone_and_changed_ones_replaced() {
         use std::os::unix::fs::MetadataExt as _;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
@@ -428,15 +476,15 @@ mod tests {
         let (a, b) = (ino("a/index.html"), ino("b.html"));
         // Same length, other bytes: must not be taken for unchanged.
         write_site(&out, &[OutputFile::new("a/index.html", "same"), OutputFile::new("b.html", "two")], &[]).unwrap();
-        assert_eq!(ino("a/index.html"), a, "an unchanged file keeps its inode");
-        assert_ne!(ino("b.html"), b);
+        assert_eq!(ino("a/index.html"), a, "an unchanged file is left as it was");
+        assert_ne!(ino("b.html"), b, "a changed file is replaced whole, never rewritten in place");
         assert_eq!(std::fs::read_to_string(out.join("b.html")).unwrap(), "two");
-        assert_eq!(std::fs::metadata(out.join("a/index.html")).unwrap().nlink(), 1, "the old tree is gone");
+        assert_eq!(std::fs::metadata(out.join("a/index.html")).unwrap().nlink(), 1);
     }
 
     #[cfg(unix)]
     #[test]
-    fn a_failed_build_that_linked_files_leaves_the_old_output_as_it_was() {
+    fn a_failed_update_leaves_the_old_output_as_it_was() {
         use std::os::unix::fs::MetadataExt as _;
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
@@ -452,6 +500,53 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "keep");
         assert!(!out.join("new.html").exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn files_and_folders_may_trade_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = |list: &[(&str, &str)]| list.iter().map(|(p, b)| OutputFile::new(*p, *b)).collect::<Vec<_>>();
+        write_site(
+            &out,
+            &files(&[("a", "file a"), ("b/index.html", "b"), ("c/d/e.html", "e"), ("keep.html", "k")]),
+            &[],
+        )
+        .unwrap();
+        // The old output also holds things no build made: a folder with a file, an empty folder.
+        std::fs::create_dir_all(out.join("junk/deeper")).unwrap();
+        std::fs::write(out.join("junk/deeper/x.txt"), "x").unwrap();
+        std::fs::create_dir_all(out.join("empty")).unwrap();
+        write_site(&out, &files(&[("a/index.html", "now a folder"), ("b", "now a file"), ("keep.html", "k")]), &[])
+            .unwrap();
+        let mut found: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        found.sort();
+        assert_eq!(found, ["a", "a/index.html", "b", "keep.html"]);
+        assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "now a folder");
+        assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "now a file");
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_in_the_old_output_is_replaced_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let outside = dir.path().join("outside.html");
+        std::fs::write(&outside, "same").unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "first")], &[]).unwrap();
+        std::fs::remove_file(out.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("stale.html")).unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "same")], &[]).unwrap();
+        assert!(std::fs::symlink_metadata(out.join("index.html")).unwrap().is_file());
+        assert!(std::fs::symlink_metadata(out.join("stale.html")).is_err());
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "same", "the link's target is untouched");
     }
 
     #[test]
