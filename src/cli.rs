@@ -119,6 +119,9 @@ pub struct BuildArgs {
     /// The output folder, relative to the site folder (default public/)
     #[arg(long, short, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Render and write every page even if nothing changed since the last build
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub site: SiteArgs,
 }

@@ -6,6 +6,7 @@ pub mod config;
 pub mod data;
 pub mod diagnostics;
 pub mod feeds;
+pub mod fresh;
 pub mod link;
 pub mod load;
 pub mod model;
@@ -50,6 +51,8 @@ pub struct Options {
     pub base_url: Option<String>,
     /// Include content marked as draft.
     pub drafts: bool,
+    /// Render and write everything even when the output is up to date.
+    pub force: bool,
 }
 
 impl Options {
@@ -158,6 +161,8 @@ pub struct Summary {
     pub warnings: Diagnostics,
     /// How long each stage took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The output already held this build, so nothing was rendered or written.
+    pub up_to_date: bool,
 }
 
 /// Renders every output file in memory: pages, feeds, data, sitemap and static files.
@@ -251,10 +256,27 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let start = Instant::now();
     let out =
         output::check_output_dir(&options.root, &options.output_dir()).map_err(|e| Failure::Usage(e.to_string()))?;
+    // Fingerprinted before anything is read, so an edit made during the build is noticed next time.
+    let inputs = fresh::settled_inputs(options);
     progress(Stage::Checking);
     let checked = check(options)?;
     let checked_at = start.elapsed();
     let s = &checked.site;
+    let (complexes, reports) = (s.complexes.len(), s.reports.len());
+    if let Some(stamp) = inputs.filter(|_| !options.force).and_then(|i| fresh::current(&out, i)) {
+        return Ok(Summary {
+            pages: stamp.pages,
+            files: stamp.files,
+            bytes: stamp.bytes,
+            complexes,
+            reports,
+            elapsed: start.elapsed(),
+            timings: vec![("check", checked_at), ("up to date", start.elapsed() - checked_at)],
+            output: out,
+            warnings: checked.warnings,
+            up_to_date: true,
+        });
+    }
     progress(Stage::Rendering { pages_from: s.complexes.len() + s.reports.len() + s.pages.len() });
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     // Pages are written as they are rendered; the staging folder is removed if anything fails.
@@ -264,6 +286,12 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let (files, bytes) = staging.written();
     progress(Stage::Writing { files });
     staging.commit().map_err(io)?;
+    if let Some(inputs) = inputs {
+        // Without a stamp the next build is simply a full one, so failing to write it is harmless.
+        let outputs = fresh::outputs(&out).unwrap_or_default();
+        let stamp = fresh::Stamp { inputs, outputs, pages, files, bytes };
+        let _ = output::write_stamp(&out, &stamp.to_text());
+    }
     let timings = vec![
         ("check", checked_at),
         ("render+write", rendered_at - checked_at),
@@ -273,11 +301,12 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
         pages,
         files,
         bytes,
-        complexes: checked.site.complexes.len(),
-        reports: checked.site.reports.len(),
+        complexes,
+        reports,
         elapsed: start.elapsed(),
         timings,
         output: out,
         warnings: checked.warnings,
+        up_to_date: false,
     })
 }

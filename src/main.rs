@@ -20,6 +20,7 @@ fn main() -> ExitCode {
                 output: args.output.clone(),
                 base_url: args.site.base_url.clone(),
                 drafts: args.site.drafts,
+                force: args.force,
             };
             run_build(&cli, &options, color)
         }
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
                 output: None,
                 base_url: args.site.base_url.clone(),
                 drafts: args.site.drafts,
+                force: false,
             };
             let format = match args.format {
                 FormatArg::Human => Format::Human,
@@ -155,7 +157,16 @@ fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
                     eprintln!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
             }
-            if !cli.quiet {
+            if !cli.quiet && s.up_to_date {
+                eprintln!(
+                    "Up to date: {} pages ({} files, {}) in {}, nothing changed since the last build (checked in {:.2} s; --force rebuilds)",
+                    s.pages,
+                    s.files,
+                    human_bytes(s.bytes),
+                    display_path(options.output_dir().strip_prefix(".").unwrap_or(&s.output)),
+                    s.elapsed.as_secs_f64()
+                );
+            } else if !cli.quiet {
                 eprintln!(
                     "Built {} pages ({} files, {}) into {} in {:.2} s",
                     s.pages,
@@ -185,6 +196,7 @@ fn run_serve(cli: &Cli, args: &cli::ServeArgs, color: bool) -> u8 {
             output: None,
             base_url: args.site.base_url.clone(),
             drafts: args.site.drafts,
+            force: false,
         },
         bind: args.bind,
         port: args.port,

@@ -354,6 +354,12 @@ impl Sink for Staging {
     }
 }
 
+/// Writes the build stamp (see [`crate::fresh`]) into a committed output folder.
+pub fn write_stamp(out: &Path, text: &str) -> Result<(), OutputError> {
+    let path = out.join(crate::fresh::STAMP);
+    std::fs::write(&path, text).map_err(io_err(&path))
+}
+
 /// Whether the open file holds exactly `bytes`.
 fn same_bytes(mut f: std::fs::File, bytes: &[u8]) -> bool {
     use std::io::Read as _;

@@ -306,3 +306,60 @@ fn the_example_site_builds_with_no_error_and_no_warning() {
     let n = assert_no_broken_links(&site.path("public"), "/");
     assert!(n > 100, "only {n} links checked");
 }
+
+/// Makes every source file look saved an hour ago, as files are when a build runs long
+/// after the last edit (a build does not trust the fingerprint of files saved seconds ago).
+fn settle(site: &TestSite) {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for top in ["site.yaml", "content", "static", "themes", "templates"] {
+        for e in walkdir::WalkDir::new(site.path(top)).into_iter().filter_map(Result::ok) {
+            if e.file_type().is_file() {
+                let f = std::fs::File::options().append(true).open(e.path()).unwrap();
+                f.set_modified(hour_ago).unwrap();
+            }
+        }
+    }
+}
+
+#[test]
+fn a_build_with_nothing_changed_renders_nothing_and_any_change_rebuilds() {
+    let site = TestSite::fixture("basic");
+    settle(&site);
+    built(&site, &[]);
+    let before = snapshot(&site.path("public"));
+    let stderr = built(&site, &[]);
+    assert!(stderr.contains("Up to date: ") && stderr.contains("nothing changed"), "{stderr}");
+    assert_eq!(snapshot(&site.path("public")), before);
+
+    // An edited source: a full build with the new text.
+    let report = site.read("content/reports/oldest-news.md");
+    site.write("content/reports/oldest-news.md", format!("{report}\nA sentence added later.\n"));
+    settle(&site);
+    let stderr = built(&site, &[]);
+    assert!(stderr.contains("Built "), "{stderr}");
+    assert!(site.read("public/reports/oldest-news/index.html").contains("A sentence added later."));
+    assert!(built(&site, &[]).contains("Up to date: "));
+
+    // The output changed by hand (edited, removed, added): a full build puts it right.
+    site.write("public/index.html", "edited by hand");
+    site.remove("public/atom.xml");
+    site.write("public/extra.html", "added by hand");
+    let stderr = built(&site, &[]);
+    assert!(stderr.contains("Built "), "{stderr}");
+    assert_ne!(site.read("public/index.html"), "edited by hand");
+    assert!(site.path("public/atom.xml").is_file());
+    assert!(!site.path("public/extra.html").exists());
+
+    // Other options write another site; --force renders anyway.
+    assert!(built(&site, &["--base-url", "https://other.example/"]).contains("Built "));
+    assert!(built(&site, &["--base-url", "https://other.example/"]).contains("Up to date: "));
+    assert!(built(&site, &["--base-url", "https://other.example/", "--force"]).contains("Built "));
+}
+
+#[test]
+fn sources_saved_moments_ago_are_not_trusted_to_be_unchanged() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    assert!(!site.path("public/.fulcrum-build").exists());
+    assert!(built(&site, &[]).contains("Built "));
+}

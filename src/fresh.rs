@@ -1,0 +1,168 @@
+//! Whether the output folder already holds the build of exactly these sources, so that a
+//! build with nothing changed can stop after checking.
+//!
+//! After each successful build, a small stamp file in the output folder records two
+//! fingerprints: one of the inputs (every file `build` reads, by path, length and
+//! modification time; the `fulcrum` binary itself; the options that change output) and
+//! one of the output (every file, by path, length and modification time). A later build
+//! with the same inputs skips rendering only if the output is still exactly as that build
+//! left it; anything edited, added or removed on either side means a full build.
+
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use crate::Options;
+
+/// The stamp's file name inside the output folder.
+pub const STAMP: &str = ".fulcrum-build";
+
+/// What a successful build left, as recorded in its stamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub inputs: u64,
+    pub outputs: u64,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
+impl Stamp {
+    pub fn to_text(&self) -> String {
+        format!(
+            "fulcrum-build 1\ninputs {:016x}\noutputs {:016x}\npages {}\nfiles {}\nbytes {}\n",
+            self.inputs, self.outputs, self.pages, self.files, self.bytes
+        )
+    }
+
+    pub fn parse(text: &str) -> Option<Stamp> {
+        let mut lines = text.lines();
+        if lines.next()? != "fulcrum-build 1" {
+            return None;
+        }
+        let mut field = |name: &str| {
+            let (key, value) = lines.next()?.split_once(' ')?;
+            (key == name).then(|| value.to_string())
+        };
+        let inputs = u64::from_str_radix(&field("inputs")?, 16).ok()?;
+        let outputs = u64::from_str_radix(&field("outputs")?, 16).ok()?;
+        let pages = field("pages")?.parse().ok()?;
+        let files = field("files")?.parse().ok()?;
+        let bytes = field("bytes")?.parse().ok()?;
+        Some(Stamp { inputs, outputs, pages, files, bytes })
+    }
+}
+
+/// The fingerprint of everything a build of `options` reads. Taken before the build reads
+/// anything, so a file saved during a build makes the next build a full one.
+pub fn inputs(options: &Options) -> u64 {
+    inputs_and_newest(options).0
+}
+
+/// The inputs' fingerprint, or `None` when an input was modified within the last two
+/// seconds: on a file system with coarse timestamps a second save in the same tick, of the
+/// same length, would not change the fingerprint, so such a build is not stamped.
+pub fn settled_inputs(options: &Options) -> Option<u64> {
+    let (fingerprint, newest) = inputs_and_newest(options);
+    let settled = std::time::SystemTime::now().duration_since(newest).is_ok_and(|d| d.as_secs() >= 2);
+    settled.then_some(fingerprint)
+}
+
+fn inputs_and_newest(options: &Options) -> (u64, std::time::SystemTime) {
+    let mut newest = std::time::SystemTime::UNIX_EPOCH;
+    let mut h = std::hash::DefaultHasher::new();
+    (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts).hash(&mut h);
+    if let Ok(exe) = std::env::current_exe() {
+        stat(&exe).hash(&mut h);
+    }
+    for top in ["site.yaml", "content", "static", "themes", "templates"] {
+        top.hash(&mut h);
+        tree(&options.root.join(top), &options.root, &mut h, &mut newest);
+    }
+    (h.finish(), newest)
+}
+
+/// The fingerprint of the output folder's files, the stamp aside; `None` if it cannot be read.
+pub fn outputs(out: &Path) -> Option<u64> {
+    let mut h = std::hash::DefaultHasher::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
+        let entry = entry.ok()?;
+        if entry.depth() == 1 && entry.file_name() == STAMP {
+            continue;
+        }
+        entry.path().strip_prefix(out).ok()?.hash(&mut h);
+        entry.file_type().is_dir().hash(&mut h);
+        if !entry.file_type().is_dir() {
+            stat(entry.path()).hash(&mut h);
+        }
+    }
+    Some(h.finish())
+}
+
+/// The stamp in `out`, if it is there and still describes the output folder's files.
+pub fn current(out: &Path, inputs: u64) -> Option<Stamp> {
+    let stamp = Stamp::parse(&std::fs::read_to_string(out.join(STAMP)).ok()?)?;
+    (stamp.inputs == inputs && Some(stamp.outputs) == outputs(out)).then_some(stamp)
+}
+
+fn tree(dir: &Path, root: &Path, h: &mut impl Hasher, newest: &mut std::time::SystemTime) {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        match entry {
+            Ok(e) => {
+                e.path().strip_prefix(root).unwrap_or(e.path()).hash(h);
+                e.file_type().is_dir().hash(h);
+                if !e.file_type().is_dir() {
+                    let st = stat(e.path());
+                    st.hash(h);
+                    *newest = (*newest).max(st.map_or(*newest, |s| s.1));
+                }
+            }
+            // Missing or unreadable: recorded as such, so it is noticed when it changes.
+            Err(e) => e.to_string().hash(h),
+        }
+    }
+}
+
+/// Length and modification time (following symbolic links, as reading does).
+fn stat(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_reads_back_and_rejects_other_text() {
+        let s = Stamp { inputs: 0xabc, outputs: u64::MAX, pages: 3, files: 9, bytes: 1234 };
+        assert_eq!(Stamp::parse(&s.to_text()), Some(s));
+        assert_eq!(Stamp::parse("fulcrum-build 2\n"), None);
+        assert_eq!(Stamp::parse("fulcrum-build 1\ninputs zz\n"), None);
+        assert_eq!(Stamp::parse(""), None);
+    }
+
+    #[test]
+    fn any_change_to_an_input_changes_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/complexes")).unwrap();
+        std::fs::write(root.join("site.yaml"), "a").unwrap();
+        std::fs::write(root.join("content/complexes/a.yaml"), "one").unwrap();
+        let options = Options { root: root.to_path_buf(), ..Options::default() };
+        assert_eq!(settled_inputs(&options), None, "just written: too recent to trust");
+        let first = inputs(&options);
+        assert_eq!(inputs(&options), first, "nothing changed");
+        std::fs::write(root.join("content/complexes/a.yaml"), "two!").unwrap();
+        let edited = inputs(&options);
+        assert_ne!(edited, first);
+        std::fs::write(root.join("content/complexes/b.yaml"), "").unwrap();
+        let added = inputs(&options);
+        assert_ne!(added, edited);
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        assert_ne!(inputs(&options), added, "a new folder counts");
+        let drafts = Options { drafts: true, ..options.clone() };
+        assert_ne!(inputs(&drafts), inputs(&options));
+        let other_url = Options { base_url: Some("https://x.example/".into()), ..options.clone() };
+        assert_ne!(inputs(&other_url), inputs(&options));
+    }
+}
