@@ -172,13 +172,8 @@ const STAT_COLUMNS: &[&str] = &[
 /// Every data file, for the site's reports in newest-first order.
 pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
     let (zh, en) = (site.config.languages[0].as_str(), site.config.languages.get(1).map_or("en", String::as_str));
-    let complexes: Vec<Value> = site.complexes.iter().map(|c| complex_json(site, c)).collect();
-    let reports: Vec<Value> = index.reports_newest_first.iter().map(|&i| report_json(site, &site.reports[i])).collect();
-    let pretty = |v: &Value| {
-        let mut s = serde_json::to_vec_pretty(v).unwrap_or_default();
-        s.push(b'\n');
-        s
-    };
+    let complexes = || site.complexes.iter().map(|c| complex_json(site, c));
+    let reports = || index.reports_newest_first.iter().map(|&i| report_json(site, &site.reports[i]));
     let ex = |t: &Text, l: &str| t.exact(l).unwrap_or("").to_string();
     let complex_rows = site.complexes.iter().map(|c| {
         vec![
@@ -225,14 +220,44 @@ pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
             ]
         })
     });
-    let mut files = vec![
-        OutputFile::new("data/complexes.json", pretty(&Value::Array(complexes))),
-        OutputFile::new("data/reports.json", pretty(&Value::Array(reports))),
-        OutputFile::new("data/complexes.csv", csv_bytes(COMPLEX_COLUMNS, complex_rows)),
-        OutputFile::new("data/statistics.csv", csv_bytes(STAT_COLUMNS, stat_rows)),
-    ];
-    files.push(OutputFile::new("data/datapackage.json", pretty(&datapackage(site))));
-    files
+    let ((complexes_json, reports_json), (complexes_csv, statistics_csv)) = rayon::join(
+        || rayon::join(|| pretty_array(complexes()), || pretty_array(reports())),
+        || rayon::join(|| csv_bytes(COMPLEX_COLUMNS, complex_rows), || csv_bytes(STAT_COLUMNS, stat_rows)),
+    );
+    vec![
+        OutputFile::new("data/complexes.json", complexes_json),
+        OutputFile::new("data/reports.json", reports_json),
+        OutputFile::new("data/complexes.csv", complexes_csv),
+        OutputFile::new("data/statistics.csv", statistics_csv),
+        OutputFile::new("data/datapackage.json", pretty(&datapackage(site))),
+    ]
+}
+
+#[cfg(test)]
+#[test]
+fn a_streamed_array_is_indented_as_a_whole_one_would_be() {
+    let items = [json!({"a": 1, "b": [1, 2]}), json!("x"), json!({})];
+    assert_eq!(pretty_array(items.iter()), pretty(&Value::Array(items.to_vec())));
+    assert_eq!(pretty_array(std::iter::empty::<Value>()), pretty(&json!([])));
+}
+
+fn pretty(v: &Value) -> Vec<u8> {
+    let mut s = serde_json::to_vec_pretty(v).unwrap_or_default();
+    s.push(b'\n');
+    s
+}
+
+/// A JSON array, indented as `serde_json::to_vec_pretty` does, with a final line break. The
+/// items are made one at a time as they are written, so the site's records are never all
+/// held as JSON values at once.
+fn pretty_array<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Vec<u8> {
+    use serde::Serializer as _;
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, serde_json::ser::PrettyFormatter::new());
+    // Values with string keys always serialise.
+    let _ = ser.collect_seq(items);
+    out.push(b'\n');
+    out
 }
 
 /// The data licence as Frictionless wants it: a name (an SPDX id where one is known from the
