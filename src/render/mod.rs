@@ -111,7 +111,7 @@ pub struct PageJob(usize, Job);
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, index: &'a Index, theme: &'a Theme) -> Renderer<'a> {
         let catalog = Catalog::new(site, index);
-        let langs = site.config.languages.iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
+        let langs = site.config.languages.par_iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
         Renderer { site, index, theme, catalog, langs }
     }
 
