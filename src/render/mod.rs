@@ -326,7 +326,6 @@ struct LangViews<'a> {
     lang: &'a str,
     strings: IndexMap<String, String>,
     /// Cards by index into site.reports.
-    report_cards: Vec<ReportCardV>,
     complex_links: IndexMap<String, LinkV>,
     /// The same cards, and `site` and `s`, converted to template values once: the values
     /// share their data, so a list page costs a pointer per card, not a copy.
@@ -428,7 +427,9 @@ impl<'a> LangViews<'a> {
                 .collect(),
         };
         let complex_values = complex_cards.par_iter().map(to_value).collect();
+        // Only the values are kept: the cards themselves are not needed again.
         let report_values = report_cards.par_iter().map(to_value).collect();
+        drop(report_cards);
         let count_text = |n: usize| {
             let key = if n == 1 { "count_complexes_one" } else { "count_complexes" };
             s(key).replace("{n}", &vw.number(n))
@@ -489,7 +490,6 @@ impl<'a> LangViews<'a> {
             site_value: to_value(&site_v),
             strings_value: to_value(&strings),
             strings,
-            report_cards,
             complex_links,
             complex_values,
             report_values,
@@ -721,7 +721,8 @@ impl Renderer<'_> {
 
         let spec = match job {
             Job::Home => {
-                let latest = self.index.reports_newest_first.iter().take(5).map(|&i| &lv.report_cards[i]).collect();
+                let latest =
+                    self.index.reports_newest_first.iter().take(5).map(|&i| lv.report_values[i].clone()).collect();
                 let total = site.complexes.len();
                 let home = HomeV {
                     total,
@@ -808,7 +809,7 @@ impl Renderer<'_> {
                     .index
                     .backlinks
                     .get(&c.id)
-                    .map(|l| l.iter().map(|&r| lv.report_cards[r].clone()).collect())
+                    .map(|l| l.iter().map(|&r| lv.report_values[r].clone()).collect())
                     .unwrap_or_default();
                 let mut complex = vw.complex(c, body, reports);
                 complex.charts = history_charts(&complex.history, lv);

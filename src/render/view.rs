@@ -308,8 +308,8 @@ pub struct ComplexV {
     pub website: Option<String>,
     pub sources: Vec<SourceV>,
     pub last_reviewed: Option<DateV>,
-    /// Reports that mention the complex, newest first.
-    pub reports: Vec<ReportCardV>,
+    /// Reports that mention the complex, newest first: report cards as template values.
+    pub reports: Vec<tera::Value>,
     /// A chart per indicator observed more than once in one unit, oldest observation first.
     pub charts: Vec<ChartV>,
 }
@@ -428,7 +428,8 @@ pub struct HomeV<'a> {
     pub map: Option<&'a MapV>,
     /// The totals that have no chart (by status), as lists.
     pub uncharted: Vec<&'a CountGroupV>,
-    pub latest_reports: Vec<&'a ReportCardV>,
+    /// Report cards as template values.
+    pub latest_reports: Vec<tera::Value>,
 }
 
 /// The complexes directory: `directory` in complexes.html, and the browse lists of search.html.
@@ -574,7 +575,7 @@ impl<'a> Viewer<'a> {
 
     /// The profile; `body` is the rendered narrative with the language it is in, `reports`
     /// the cards of the reports that mention the complex.
-    pub fn complex(&self, c: &Complex, body: (String, Option<String>), reports: Vec<ReportCardV>) -> ComplexV {
+    pub fn complex(&self, c: &Complex, body: (String, Option<String>), reports: Vec<tera::Value>) -> ComplexV {
         let v = &self.site.config.vocab;
         let card = self.complex_card(c);
 
