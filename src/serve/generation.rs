@@ -1,0 +1,238 @@
+//! The builder: after each batch of changes it checks the site and publishes a new
+//! generation whose pages are rendered on demand and in the background.
+//!
+//! A generation lives in a scope on the builder thread: the checked site and its
+//! [`Renderer`] stay there while worker threads render the pages (those that open pages
+//! show first, any that a request waits for before the rest), then the files that follow
+//! the pages. When the next batch of changes arrives the generation is given up, whatever
+//! it has not made yet is never made, and the scope ends before the next check begins.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use tokio::sync::watch;
+
+use super::http::OpenPages;
+use super::site::Snapshot;
+use super::store::{Entry, Page, Store};
+use super::watch::{Batch, Changes};
+use super::{Event, Reporter};
+use crate::output::{self, CopiedFile, OutputError, OutputFile};
+use crate::render::{PageJob, Renderer};
+use crate::{Checked, Failure, Options};
+
+pub struct Builder {
+    options: Options,
+    root: PathBuf,
+    tx: watch::Sender<Arc<Snapshot>>,
+    report: Reporter,
+    open: Arc<OpenPages>,
+    /// False: render pages only when asked for.
+    background: bool,
+    generation: AtomicU64,
+    /// Told when the first generation is served.
+    first: Mutex<Option<Sender<()>>>,
+}
+
+impl Builder {
+    pub fn new(
+        options: Options,
+        root: PathBuf,
+        tx: watch::Sender<Arc<Snapshot>>,
+        report: Reporter,
+        open: Arc<OpenPages>,
+        on_demand_only: bool,
+        first: Sender<()>,
+    ) -> Builder {
+        Builder {
+            options,
+            root,
+            tx,
+            report,
+            open,
+            background: !on_demand_only,
+            generation: AtomicU64::new(0),
+            first: Mutex::new(Some(first)),
+        }
+    }
+
+    /// Makes a generation, then one after every batch of changes, until the watcher stops.
+    pub fn run(self, mut changes: Changes) {
+        let mut first_seen = None;
+        loop {
+            let start = Instant::now();
+            let next = match crate::check(&self.options) {
+                Ok(checked) => self.serve(checked, start, first_seen, &mut changes),
+                Err(failure) => {
+                    self.publish_failure(failure, None, first_seen);
+                    changes.next_batch()
+                }
+            };
+            let Some(batch) = next else { return };
+            (self.report)(Event::Changed { paths: &batch.paths });
+            first_seen = Some(batch.first_seen);
+        }
+    }
+
+    fn publish(&self, snapshot: Arc<Snapshot>) {
+        self.tx.send_replace(snapshot);
+        if let Some(first) = self.first.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = first.send(());
+        }
+    }
+
+    fn next_generation(&self) -> u64 {
+        self.generation.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Publishes a generation that shows `failure` in place of every page. Its files are
+    /// `files`, or the previous generation's: assets and static files still load.
+    fn publish_failure(&self, failure: Failure, files: Option<Arc<Store>>, first_seen: Option<Instant>) {
+        let previous = self.tx.borrow().clone();
+        let base_path = if previous.generation == 0 { "/".to_string() } else { previous.base_path.clone() };
+        let failure = Arc::new(failure);
+        self.publish(Arc::new(Snapshot {
+            generation: self.next_generation(),
+            base_path,
+            files: files.unwrap_or_else(|| previous.files.clone()),
+            failure: Some(failure.clone()),
+            warnings: crate::diagnostics::Diagnostics::new(),
+            root: self.root.clone(),
+        }));
+        (self.report)(Event::Failed { failure: &failure, since_change: first_seen.map(|t| t.elapsed()) });
+    }
+
+    /// Publishes a generation of the checked site and makes its files until the next batch
+    /// of changes arrives, which it returns.
+    fn serve(
+        &self,
+        checked: Checked,
+        start: Instant,
+        first_seen: Option<Instant>,
+        changes: &mut Changes,
+    ) -> Option<Batch> {
+        let renderer = Renderer::new(&checked.site, &checked.index, &checked.theme);
+        let jobs = renderer.jobs();
+        let paths: Vec<String> = jobs.iter().map(|&job| renderer.path(job)).collect();
+        let assets: Vec<OutputFile> = renderer.assets().collect();
+        let asset_paths: Vec<String> = assets.iter().map(|f| f.path.clone()).collect();
+        let bad = paths.iter().chain(&asset_paths).find_map(|p| output::check_relative(p).err());
+        if let Some(e) = bad {
+            self.publish_failure(Failure::Usage(e.to_string()), None, first_seen);
+            return changes.next_batch();
+        }
+        let mut ready: Vec<(String, Entry)> =
+            checked.site.statics.files.iter().map(|(rel, abs)| (rel.clone(), Entry::Copied(abs.clone()))).collect();
+        ready.extend(assets.into_iter().map(|f| (f.path, Entry::Generated(Bytes::from(f.bytes)))));
+        // The pages that browsers show now are the first they will ask for.
+        let open = self.open.keys();
+        let first: Vec<usize> = paths.iter().enumerate().filter(|(_, p)| open.contains(*p)).map(|(i, _)| i).collect();
+        let store = Arc::new(Store::new(ready, paths.clone(), first, self.background));
+        self.publish(Arc::new(Snapshot {
+            generation: self.next_generation(),
+            base_path: checked.site.config.base_path.clone(),
+            files: store.clone(),
+            failure: None,
+            warnings: checked.warnings.clone(),
+            root: self.root.clone(),
+        }));
+        let served = first_seen.map(|t| t.elapsed());
+        let generation = Generation { renderer: &renderer, checked: &checked, store: &store, jobs, paths, asset_paths };
+        std::thread::scope(|s| {
+            s.spawn(|| self.complete(&generation, start, served));
+            let next = changes.next_batch();
+            store.cancel();
+            next
+        })
+    }
+
+    /// Renders the generation's pages, then the files after them; reports the finished
+    /// generation, or publishes the problems that make the build fail.
+    fn complete(&self, g: &Generation<'_>, start: Instant, served: Option<Duration>) {
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(|| {
+                    while let Some(i) = g.store.next_page() {
+                        let (file, problems) = g.renderer.render(g.jobs[i]);
+                        g.store.put_page(i, Page { bytes: file.map(|f| Bytes::from(f.bytes)), problems });
+                    }
+                });
+            }
+        });
+        if g.store.cancelled() {
+            return;
+        }
+        let mut problems = crate::diagnostics::Diagnostics::new();
+        let mut taken = g.asset_paths.clone();
+        for (i, path) in g.paths.iter().enumerate() {
+            let Some(page) = g.store.rendered_page(i) else { return };
+            problems.extend(page.problems.clone());
+            if page.bytes.is_some() {
+                taken.push(path.clone());
+            }
+        }
+        problems.sort();
+        let result = if problems.has_errors() {
+            Err(Failure::Content(problems))
+        } else {
+            let sink = AfterPages { store: g.store, files: Mutex::new(HashMap::new()) };
+            crate::publish_after_pages(g.checked, taken, &sink)
+                .map(|_| sink.files.into_inner().unwrap_or_else(|e| e.into_inner()))
+        };
+        match result {
+            Ok(files) => {
+                g.store.put_after_pages(files);
+                let warnings = &g.checked.warnings;
+                let files = g.store.files();
+                (self.report)(Event::Built { files, build: start.elapsed(), since_change: served, warnings });
+            }
+            // Given up half-way: the next generation is on its way.
+            Err(_) if g.store.cancelled() => {}
+            Err(failure) => {
+                self.publish_failure(failure, Some(g.store.clone()), None);
+                // Requests waiting for the files after the pages go to the failed generation.
+                g.store.cancel();
+            }
+        }
+    }
+}
+
+/// What the workers of one generation share.
+struct Generation<'a> {
+    renderer: &'a Renderer<'a>,
+    checked: &'a Checked,
+    store: &'a Arc<Store>,
+    jobs: Vec<PageJob>,
+    /// The output path of each job.
+    paths: Vec<String>,
+    asset_paths: Vec<String>,
+}
+
+/// Collects the files after the pages; refuses them once the generation is given up, so
+/// that a superseded generation stops early.
+struct AfterPages<'a> {
+    store: &'a Store,
+    files: Mutex<HashMap<String, Entry>>,
+}
+
+impl output::Sink for AfterPages<'_> {
+    fn file(&self, file: OutputFile) -> Result<(), OutputError> {
+        if self.store.cancelled() {
+            return Err(OutputError::Refused(file.path, "a newer generation replaces this one"));
+        }
+        output::check_relative(&file.path)?;
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(file.path, Entry::Generated(file.bytes.into()));
+        Ok(())
+    }
+
+    /// Static files are in the generation from the start.
+    fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
+        output::check_relative(&copy.path)
+    }
+}
