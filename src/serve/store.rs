@@ -67,14 +67,18 @@ pub struct Store {
     known: HashMap<String, Known>,
     pages: Vec<OnceLock<Page>>,
     claimed: Vec<AtomicBool>,
-    /// The order in which pages are rendered in the background.
+    /// The order in which pages are rendered without being asked for: the pages open in
+    /// browsers first.
     order: Vec<usize>,
+    /// How many of `order` are rendered without being asked for: all of them, or with
+    /// `background` off only the open pages.
+    eager: usize,
     cursor: AtomicUsize,
     /// Pages that requests wait for, rendered before the background order.
     urgent: Mutex<Vec<usize>>,
     wake: Condvar,
-    /// False: pages are rendered only when asked for (tests use this to look at a
-    /// generation before it is complete).
+    /// False: only the open pages and those asked for are rendered (tests use this to look
+    /// at a generation before it is complete).
     background: bool,
     rendered: AtomicUsize,
     tail: OnceLock<Tail>,
@@ -114,16 +118,20 @@ impl Store {
         }
         let mut seen = vec![false; n];
         let mut order = Vec::with_capacity(n);
-        for i in first.into_iter().chain(0..n) {
+        for i in first {
             if i < n && !std::mem::replace(&mut seen[i], true) {
                 order.push(i);
             }
         }
+        let open = order.len();
+        order.extend((0..n).filter(|&i| !seen[i]));
+        let eager = if background { n } else { open };
         Store {
             known,
             pages: (0..n).map(|_| OnceLock::new()).collect(),
             claimed: (0..n).map(|_| AtomicBool::new(false)).collect(),
             order,
+            eager,
             cursor: AtomicUsize::new(0),
             urgent: Mutex::new(Vec::new()),
             wake: Condvar::new(),
@@ -236,15 +244,15 @@ impl Store {
                     return Some(i);
                 }
             }
-            if self.background {
-                drop(urgent);
-                loop {
-                    let c = self.cursor.fetch_add(1, Ordering::Relaxed);
-                    let &i = self.order.get(c)?;
-                    if self.claim(i) {
-                        return Some(i);
-                    }
+            while self.cursor.load(Ordering::Relaxed) < self.eager {
+                let i = self.order[self.cursor.fetch_add(1, Ordering::Relaxed).min(self.eager - 1)];
+                if self.claim(i) {
+                    return Some(i);
                 }
+            }
+            if self.background {
+                // Every page is claimed: those not rendered yet soon will be.
+                return None;
             }
             urgent = self.wake.wait(urgent).unwrap_or_else(|e| e.into_inner());
         }
@@ -310,6 +318,18 @@ mod tests {
         assert_eq!(store.next_page(), Some(3));
         assert_eq!(store.next_page(), Some(1));
         assert_eq!(store.next_page(), None);
+    }
+
+    #[test]
+    fn without_background_only_open_and_asked_for_pages_are_rendered() {
+        let pages = vec!["a.html".to_string(), "b.html".to_string(), "c.html".to_string()];
+        let store = Store::new(Vec::new(), pages, vec![1], false);
+        store.urgent.lock().unwrap().push(2);
+        assert_eq!(store.next_page(), Some(2));
+        assert_eq!(store.next_page(), Some(1));
+        store.cancel();
+        assert_eq!(store.next_page(), None);
+        assert_eq!(store.rendered(), 0);
     }
 
     #[test]
