@@ -11,8 +11,9 @@
 //! each time) and times each save until its reload event, until the changed page has been
 //! fetched (checking that it has the new paragraph), and until the whole generation is
 //! complete (every page, feed, data file, search index and the sitemap made, as
-//! `__fulcrum/status` tells). Between saves it waits 200 ms, or with --settle until the
-//! generation is complete. Prints min, median, 95th percentile and max.
+//! `__fulcrum/status` tells). Between saves it waits --gap milliseconds (default 200), and
+//! with --settle first until the generation is complete. Prints min, median, 95th
+//! percentile and max.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -26,6 +27,7 @@ struct Args {
     fulcrum: PathBuf,
     scratch: Option<PathBuf>,
     settle: bool,
+    gap: Duration,
 }
 
 fn parse_args() -> Args {
@@ -33,6 +35,7 @@ fn parse_args() -> Args {
     let mut edits = 20;
     let mut scratch = None;
     let mut settle = false;
+    let mut gap = Duration::from_millis(200);
     // target/release/examples/serve-latency → target/release/fulcrum
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let mut fulcrum = exe.parent().and_then(Path::parent).map(|d| d.join("fulcrum")).unwrap_or_default();
@@ -45,12 +48,13 @@ fn parse_args() -> Args {
             "--fulcrum" => fulcrum = PathBuf::from(value()),
             "--scratch" => scratch = Some(PathBuf::from(value())),
             "--settle" => settle = true,
+            "--gap" => gap = Duration::from_millis(value().parse().expect("--gap MS")),
             other => panic!(
-                "unknown argument {other}; use --root DIR [--edits N] [--fulcrum PATH] [--scratch DIR] [--settle]"
+                "unknown argument {other}; use --root DIR [--edits N] [--fulcrum PATH] [--scratch DIR] [--settle] [--gap MS]"
             ),
         }
     }
-    Args { root, edits, fulcrum, scratch, settle }
+    Args { root, edits, fulcrum, scratch, settle, gap }
 }
 
 fn copy_site(from: &Path, to: &Path) {
@@ -194,7 +198,7 @@ fn main() {
     let (mut to_event, mut to_page, mut to_complete) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..args.edits {
         // Let the previous save's events settle, as between two saves by a person.
-        std::thread::sleep(Duration::from_millis(200));
+        std::thread::sleep(args.gap);
         let marker = format!("Benchmark edit {i}.");
         let text = format!("{original}\n\n{marker}\n");
         let start = Instant::now();

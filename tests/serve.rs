@@ -707,6 +707,36 @@ fn a_template_that_fails_while_rendering_shows_the_problems() {
     assert_serve_equals_build(&server, &site, "/", false);
 }
 
+/// A static file in the place of a generated one fails the build only when the files after
+/// the pages are made; serve then publishes the failure, and recovers once it is moved.
+#[test]
+fn a_static_file_that_clashes_with_a_data_file_fails_after_the_pages() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    site.write("static/data/complexes.json", "[]");
+    let build = site.build(&["--output", site.path("out").to_str().unwrap()]);
+    assert_eq!(build.status.code(), Some(1));
+    let printed = String::from_utf8(build.stderr).unwrap();
+    assert!(printed.contains("static/data/complexes.json has the same path"), "{printed}");
+
+    // The generation is served, then fails once its data files are made.
+    let mut now = events.next();
+    assert!(now > first);
+    while server.status()["failed"] != true {
+        now = events.next();
+    }
+    for path in ["/", "/complexes/alpha-moulds/"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 500, "{path}");
+        assert!(r.text().contains("static/data/complexes.json has the same path"), "{path}: {}", r.text());
+    }
+    site.remove("static/data/complexes.json");
+    assert!(events.next() > now);
+    assert_serve_equals_build(&server, &site, "/", false);
+}
+
 #[test]
 fn the_site_is_served_under_its_base_path() {
     let site = TestSite::fixture("basic");

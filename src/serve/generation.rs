@@ -1,11 +1,15 @@
 //! The builder: after each batch of changes it checks the site and publishes a new
 //! generation whose pages are rendered on demand and in the background.
 //!
-//! A generation lives in a scope on the builder thread: the checked site and its
-//! [`Renderer`] stay there while worker threads render the pages (those that open pages
-//! show first, any that a request waits for before the rest), then the files that follow
-//! the pages. When the next batch of changes arrives the generation is given up, whatever
-//! it has not made yet is never made, and the scope ends before the next check begins.
+//! A generation's pages are rendered in a scope on the builder thread: the checked site
+//! and its [`Renderer`] stay there while worker threads render the pages (those that open
+//! pages show first, any that a request waits for before the rest). The files that follow
+//! the pages (feeds, data, search index, sitemap) are made on a thread of their own, which
+//! needs only the checked site. When the next batch of changes arrives the generation is
+//! given up: whatever it has not made yet is never made, the page workers stop after the
+//! page in hand, and the next check begins without waiting for the files after the pages,
+//! whose thread stops at its next file (making the search index of one language cannot be
+//! interrupted).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -37,6 +41,9 @@ pub struct Builder {
     generation: AtomicU64,
     /// Told when the first generation is served.
     first: Mutex<Option<Sender<()>>>,
+    /// Held while a generation is given up and while a failure found late is published,
+    /// so that a given-up generation never publishes after its successor.
+    publishing: Mutex<()>,
 }
 
 impl Builder {
@@ -58,16 +65,17 @@ impl Builder {
             background: !on_demand_only,
             generation: AtomicU64::new(0),
             first: Mutex::new(Some(first)),
+            publishing: Mutex::new(()),
         }
     }
 
     /// Makes a generation, then one after every batch of changes, until the watcher stops.
-    pub fn run(self, mut changes: Changes) {
+    pub fn run(self: Arc<Self>, mut changes: Changes) {
         let mut first_seen = None;
         loop {
             let start = Instant::now();
             let next = match crate::check(&self.options) {
-                Ok(checked) => self.serve(checked, start, first_seen, &mut changes),
+                Ok(checked) => self.serve(Arc::new(checked), start, first_seen, &mut changes),
                 Err(failure) => {
                     self.publish_failure(failure, None, first_seen);
                     changes.next_batch()
@@ -110,8 +118,8 @@ impl Builder {
     /// Publishes a generation of the checked site and makes its files until the next batch
     /// of changes arrives, which it returns.
     fn serve(
-        &self,
-        checked: Checked,
+        self: &Arc<Self>,
+        checked: Arc<Checked>,
         start: Instant,
         first_seen: Option<Instant>,
         changes: &mut Changes,
@@ -144,16 +152,17 @@ impl Builder {
         let served = first_seen.map(|t| t.elapsed());
         let generation = Generation { renderer: &renderer, checked: &checked, store: &store, jobs, paths, asset_paths };
         std::thread::scope(|s| {
-            s.spawn(|| self.complete(&generation, start, served));
+            s.spawn(|| self.render_pages(&generation, start, served));
             let next = changes.next_batch();
+            let _publishing = self.publishing.lock().unwrap_or_else(|e| e.into_inner());
             store.cancel();
             next
         })
     }
 
-    /// Renders the generation's pages, then the files after them; reports the finished
-    /// generation, or publishes the problems that make the build fail.
-    fn complete(&self, g: &Generation<'_>, start: Instant, served: Option<Duration>) {
+    /// Renders the generation's pages, then starts the thread that makes the files after
+    /// them; publishes the problems if a page fails.
+    fn render_pages(self: &Arc<Self>, g: &Generation<'_>, start: Instant, served: Option<Duration>) {
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         std::thread::scope(|s| {
             for _ in 0..workers {
@@ -178,35 +187,46 @@ impl Builder {
             }
         }
         problems.sort();
-        let result = if problems.has_errors() {
-            Err(Failure::Content(problems))
-        } else {
-            let sink = AfterPages { store: g.store, files: Mutex::new(HashMap::new()) };
-            crate::publish_after_pages(g.checked, taken, &sink)
-                .map(|_| sink.files.into_inner().unwrap_or_else(|e| e.into_inner()))
-        };
-        match result {
-            Ok(files) => {
-                g.store.put_after_pages(files);
-                let warnings = &g.checked.warnings;
-                let files = g.store.files();
-                (self.report)(Event::Built { files, build: start.elapsed(), since_change: served, warnings });
-            }
-            // Given up half-way: the next generation is on its way.
-            Err(_) if g.store.cancelled() => {}
-            Err(failure) => {
-                self.publish_failure(failure, Some(g.store.clone()), None);
-                // Requests waiting for the files after the pages go to the failed generation.
-                g.store.cancel();
-            }
+        if problems.has_errors() {
+            self.fail_late(Failure::Content(problems), g.store);
+            return;
         }
+        let (builder, checked, store) = (self.clone(), g.checked.clone(), g.store.clone());
+        let spawned = std::thread::Builder::new().name("fulcrum-after-pages".into()).spawn(move || {
+            let sink = AfterPages { store: &store, files: Mutex::new(HashMap::new()) };
+            match crate::publish_after_pages(&checked, taken, &sink) {
+                Ok(_) if store.cancelled() => {}
+                Ok(_) => {
+                    store.put_after_pages(sink.files.into_inner().unwrap_or_else(|e| e.into_inner()));
+                    let (files, warnings) = (store.files(), &checked.warnings);
+                    (builder.report)(Event::Built { files, build: start.elapsed(), since_change: served, warnings });
+                }
+                Err(failure) => builder.fail_late(failure, &store),
+            }
+        });
+        if let Err(e) = spawned {
+            self.fail_late(Failure::Usage(format!("cannot start a thread: {e}")), g.store);
+        }
+    }
+
+    /// Publishes a failure found after the generation was served (a page that cannot be
+    /// rendered, a static file in a generated file's place), unless the generation has
+    /// been given up meanwhile.
+    fn fail_late(&self, failure: Failure, store: &Arc<Store>) {
+        let _publishing = self.publishing.lock().unwrap_or_else(|e| e.into_inner());
+        if store.cancelled() {
+            return;
+        }
+        self.publish_failure(failure, Some(store.clone()), None);
+        // Requests waiting for the files after the pages go to the failed generation.
+        store.cancel();
     }
 }
 
 /// What the workers of one generation share.
 struct Generation<'a> {
     renderer: &'a Renderer<'a>,
-    checked: &'a Checked,
+    checked: &'a Arc<Checked>,
     store: &'a Arc<Store>,
     jobs: Vec<PageJob>,
     /// The output path of each job.

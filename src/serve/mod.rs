@@ -108,7 +108,7 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     let (tx, rx) = tokio::sync::watch::channel(Arc::new(placeholder));
     let open = Arc::new(http::OpenPages::default());
     let (first_tx, first_rx) = std::sync::mpsc::channel();
-    let builder = generation::Builder::new(
+    let builder = Arc::new(generation::Builder::new(
         options.site.clone(),
         root,
         tx,
@@ -116,7 +116,7 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
         open.clone(),
         std::env::var(ON_DEMAND_ONLY_VAR).is_ok_and(|v| v == "1"),
         first_tx,
-    );
+    ));
     std::thread::Builder::new()
         .name("fulcrum-build".into())
         .spawn(move || builder.run(changes))
