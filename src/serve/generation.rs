@@ -44,6 +44,10 @@ pub struct Builder {
     /// Held while a generation is given up and while a failure found late is published,
     /// so that a given-up generation never publishes after its successor.
     publishing: Mutex<()>,
+    /// Makes the files after the pages, at the lowest priority, so that a superseded
+    /// generation still making its search index takes no time from the next check. Its
+    /// own pool, too, so that the check's parallel work never queues behind it.
+    after_pages: Option<rayon::ThreadPool>,
 }
 
 impl Builder {
@@ -66,6 +70,12 @@ impl Builder {
             generation: AtomicU64::new(0),
             first: Mutex::new(Some(first)),
             publishing: Mutex::new(()),
+            after_pages: rayon::ThreadPoolBuilder::new()
+                .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+                .thread_name(|i| format!("fulcrum-after-pages-{i}"))
+                .start_handler(|_| lowest_priority())
+                .build()
+                .ok(),
         }
     }
 
@@ -192,7 +202,7 @@ impl Builder {
             return;
         }
         let (builder, checked, store) = (self.clone(), g.checked.clone(), g.store.clone());
-        let spawned = std::thread::Builder::new().name("fulcrum-after-pages".into()).spawn(move || {
+        let after_pages = move || {
             let sink = AfterPages { store: &store, files: Mutex::new(HashMap::new()) };
             match crate::publish_after_pages(&checked, taken, &sink) {
                 Ok(_) if store.cancelled() => {}
@@ -203,9 +213,14 @@ impl Builder {
                 }
                 Err(failure) => builder.fail_late(failure, &store),
             }
-        });
-        if let Err(e) = spawned {
-            self.fail_late(Failure::Usage(format!("cannot start a thread: {e}")), g.store);
+        };
+        match &self.after_pages {
+            Some(pool) => pool.spawn(after_pages),
+            None => {
+                if let Err(e) = std::thread::Builder::new().name("fulcrum-after-pages".into()).spawn(after_pages) {
+                    self.fail_late(Failure::Usage(format!("cannot start a thread: {e}")), g.store);
+                }
+            }
         }
     }
 
@@ -254,5 +269,14 @@ impl output::Sink for AfterPages<'_> {
     /// Static files are in the generation from the start.
     fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
         output::check_relative(&copy.path)
+    }
+}
+
+/// Gives the calling thread the lowest scheduling priority (Linux keeps one per thread).
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its arguments; 0 names the calling thread.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
