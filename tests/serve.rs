@@ -626,6 +626,21 @@ fn a_page_fetched_right_after_the_reload_event_is_already_new() {
     assert!(status["pages"].as_u64().unwrap() > 3, "{status}");
 }
 
+/// A folder asked for without its slash is redirected at once, not after the files that
+/// follow the pages are made (here they never are: background rendering is off).
+#[test]
+fn a_folder_without_its_slash_is_redirected_before_the_generation_is_complete() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start_with(&site, &[], true);
+    let r = server.get("/reports?page=2");
+    assert_eq!((r.status, r.header("location")), (301, Some("/reports/?page=2")));
+    let r = server.get("/en/complexes/alpha-moulds");
+    assert_eq!((r.status, r.header("location")), (301, Some("/en/complexes/alpha-moulds/")));
+    // A page that does not exist answers at once too: only pages are HTML files.
+    assert_eq!(server.get("/no/such/page/").status, 404);
+    assert_eq!(server.status()["complete"], false);
+}
+
 /// The pages that browsers show are rendered first, before any request asks for them.
 #[test]
 fn an_open_page_is_rendered_before_it_is_asked_for() {

@@ -12,6 +12,7 @@
 //! interrupted).
 
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
@@ -26,6 +27,7 @@ use super::site::Snapshot;
 use super::store::{Entry, Page, Store};
 use super::watch::{Batch, Changes};
 use super::{Event, Reporter};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::{self, CopiedFile, OutputError, OutputFile};
 use crate::render::{PageJob, Renderer};
 use crate::{Checked, Failure, Options};
@@ -119,7 +121,7 @@ impl Builder {
             base_path,
             files: files.unwrap_or_else(|| previous.files.clone()),
             failure: Some(failure.clone()),
-            warnings: crate::diagnostics::Diagnostics::new(),
+            warnings: Diagnostics::new(),
             root: self.root.clone(),
         }));
         (self.report)(Event::Failed { failure: &failure, since_change: first_seen.map(|t| t.elapsed()) });
@@ -178,8 +180,7 @@ impl Builder {
             for _ in 0..workers {
                 s.spawn(|| {
                     while let Some(i) = g.store.next_page() {
-                        let (file, problems) = g.renderer.render(g.jobs[i]);
-                        g.store.put_page(i, Page { bytes: file.map(|f| Bytes::from(f.bytes)), problems });
+                        g.store.put_page(i, render_page(g, i));
                     }
                 });
             }
@@ -187,7 +188,7 @@ impl Builder {
         if g.store.cancelled() {
             return;
         }
-        let mut problems = crate::diagnostics::Diagnostics::new();
+        let mut problems = Diagnostics::new();
         let mut taken = g.asset_paths.clone();
         for (i, path) in g.paths.iter().enumerate() {
             let Some(page) = g.store.rendered_page(i) else { return };
@@ -204,7 +205,9 @@ impl Builder {
         let (builder, checked, store) = (self.clone(), g.checked.clone(), g.store.clone());
         let after_pages = move || {
             let sink = AfterPages { store: &store, files: Mutex::new(HashMap::new()) };
-            match crate::publish_after_pages(&checked, taken, &sink) {
+            let made =
+                std::panic::catch_unwind(AssertUnwindSafe(|| crate::publish_after_pages(&checked, taken, &sink)));
+            match made.unwrap_or_else(|_| Err(Failure::Usage(BUG.into()))) {
                 Ok(_) if store.cancelled() => {}
                 Ok(_) => {
                     store.put_after_pages(sink.files.into_inner().unwrap_or_else(|e| e.into_inner()));
@@ -235,6 +238,19 @@ impl Builder {
         self.publish_failure(failure, Some(store.clone()), None);
         // Requests waiting for the files after the pages go to the failed generation.
         store.cancel();
+    }
+}
+
+const BUG: &str = "fulcrum failed while making this generation (a bug: please report it)";
+
+/// Renders one page. A panic (a bug) becomes a problem of that page, so the generation
+/// fails as a build would, and no request waits for the page for ever.
+fn render_page(g: &Generation<'_>, i: usize) -> Page {
+    match std::panic::catch_unwind(AssertUnwindSafe(|| g.renderer.render(g.jobs[i]))) {
+        Ok((file, problems)) => Page { bytes: file.map(|f| Bytes::from(f.bytes)), problems },
+        Err(_) => {
+            Page { bytes: None, problems: Diagnostics::from(vec![Diagnostic::error(g.paths[i].as_str(), 0, 0, BUG)]) }
+        }
     }
 }
 

@@ -142,17 +142,16 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
             None => error_page(failure, snap, head),
         });
     }
+    // A folder asked for without its slash. Asked first, because a folder cannot also be a
+    // file, and whether it is a folder is known at once, while a file that is not a page
+    // may only be made after the pages.
+    if !rel.is_empty() && !rel.ends_with('/') && snap.files.knows(&format!("{rel}/index.html")) {
+        return Some(redirect(&format!("{raw}/"), uri.query()));
+    }
     Some(match snap.files.find(&key).await {
         Found::Entry(entry) => serve_entry(app, snap, method, raw, &key, &entry, head).await,
         Found::Broken(failure) => error_page(&failure, snap, head),
         Found::Gone => return None,
-        Found::Missing if !rel.is_empty() && !rel.ends_with('/') => {
-            match snap.files.find(&format!("{rel}/index.html")).await {
-                Found::Entry(_) | Found::Broken(_) => redirect(&format!("{raw}/"), uri.query()),
-                Found::Gone => return None,
-                Found::Missing => return not_found(snap, rel, head).await,
-            }
-        }
         Found::Missing => return not_found(snap, rel, head).await,
     })
 }

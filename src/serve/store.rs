@@ -176,6 +176,11 @@ impl Store {
         }
     }
 
+    /// Whether `key` is a page, an asset or a static file of the generation, made or not.
+    pub fn knows(&self, key: &str) -> bool {
+        self.known.contains_key(key)
+    }
+
     /// The file at `key` if it has been made, without waiting.
     pub fn find_now(&self, key: &str) -> Option<Entry> {
         match self.known.get(key) {
