@@ -1,13 +1,19 @@
 //! Latency of `fulcrum serve`: from saving a file to the reload event reaching an open page.
 //!
-//! cargo build --release && cargo run --release --example serve-latency -- --root .
-//! cargo run --release --example corpus -- --complexes 2500 --reports 2500 /tmp/corpus
-//! cargo run --release --example serve-latency -- --root /tmp/corpus/fulcrum
+//! cargo build --release --examples
+//! target/release/examples/serve-latency --root .
+//! target/release/examples/corpus --complexes 2500 --reports 2500 DATA/corpus-5k
+//! target/release/examples/serve-latency --root DATA/corpus-5k/fulcrum --scratch DATA --settle
 //!
-//! Copies the site into a temporary folder, starts the release `fulcrum serve` on a free
-//! loopback port, listens to the reload stream like a page does, then saves a report
-//! (a new last paragraph each time) and times each save until its reload event, and then
-//! until the changed page has been fetched. Prints min, median, 95th percentile and max.
+//! Copies the site into a temporary folder (under --scratch, default the system's), starts
+//! the release `fulcrum serve` on a free loopback port, listens to the reload stream like
+//! a page showing the edited report does, then saves that report (a new last paragraph
+//! each time) and times each save until its reload event, until the changed page has been
+//! fetched (checking that it has the new paragraph), and until the whole generation is
+//! complete (every page, feed, data file, search index and the sitemap made, as
+//! `__fulcrum/status` tells). Between saves it waits --gap milliseconds (default 200), and
+//! with --settle first until the generation is complete. Prints min, median, 95th
+//! percentile and max.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -19,11 +25,17 @@ struct Args {
     root: PathBuf,
     edits: usize,
     fulcrum: PathBuf,
+    scratch: Option<PathBuf>,
+    settle: bool,
+    gap: Duration,
 }
 
 fn parse_args() -> Args {
     let mut root = PathBuf::from(".");
     let mut edits = 20;
+    let mut scratch = None;
+    let mut settle = false;
+    let mut gap = Duration::from_millis(200);
     // target/release/examples/serve-latency → target/release/fulcrum
     let exe = std::env::current_exe().expect("the benchmark's own path");
     let mut fulcrum = exe.parent().and_then(Path::parent).map(|d| d.join("fulcrum")).unwrap_or_default();
@@ -34,10 +46,15 @@ fn parse_args() -> Args {
             "--root" => root = PathBuf::from(value()),
             "--edits" => edits = value().parse().expect("--edits N"),
             "--fulcrum" => fulcrum = PathBuf::from(value()),
-            other => panic!("unknown argument {other}; use --root DIR [--edits N] [--fulcrum PATH]"),
+            "--scratch" => scratch = Some(PathBuf::from(value())),
+            "--settle" => settle = true,
+            "--gap" => gap = Duration::from_millis(value().parse().expect("--gap MS")),
+            other => panic!(
+                "unknown argument {other}; use --root DIR [--edits N] [--fulcrum PATH] [--scratch DIR] [--settle] [--gap MS]"
+            ),
         }
     }
-    Args { root, edits, fulcrum }
+    Args { root, edits, fulcrum, scratch, settle, gap }
 }
 
 fn copy_site(from: &Path, to: &Path) {
@@ -59,13 +76,30 @@ fn copy_site(from: &Path, to: &Path) {
     }
 }
 
-fn get(addr: SocketAddr, path: &str) -> (u16, usize) {
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
     let status = String::from_utf8_lossy(&raw[..12.min(raw.len())]).split(' ').nth(1).unwrap_or("0").parse().unwrap();
-    (status, raw.len())
+    (status, String::from_utf8_lossy(&raw).into_owned())
+}
+
+/// Waits until serve's current generation is `generation` and complete (older servers
+/// without the status endpoint count as complete at once).
+fn wait_complete(addr: SocketAddr, base: &str, generation: u64) {
+    loop {
+        let (status, text) = get(addr, &format!("{base}__fulcrum/status"));
+        if status != 200 {
+            return;
+        }
+        let body = &text[text.find("\r\n\r\n").map_or(0, |i| i + 4)..];
+        let v: serde_json::Value = serde_json::from_str(body).unwrap();
+        if v["generation"].as_u64() > Some(generation) || (v["generation"] == generation && v["complete"] == true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 /// Reads the reload stream until the next event; returns its build number.
@@ -104,7 +138,10 @@ fn stats(name: &str, mut v: Vec<Duration>) {
 fn main() {
     let args = parse_args();
     assert!(args.fulcrum.is_file(), "no fulcrum binary at {}: run cargo build --release", args.fulcrum.display());
-    let dir = tempfile::tempdir().unwrap();
+    let dir = match &args.scratch {
+        Some(s) => tempfile::tempdir_in(s).unwrap(),
+        None => tempfile::tempdir().unwrap(),
+    };
     copy_site(&args.root, dir.path());
     let reports = dir.path().join("content/reports");
     let mut names: Vec<PathBuf> = std::fs::read_dir(&reports)
@@ -121,18 +158,16 @@ fn main() {
         .arg("--root")
         .arg(dir.path())
         .args(["serve", "--port", "0"])
+        .env_remove("FULCRUM_SERVE_ON_DEMAND_ONLY")
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut first_build = String::new();
+    let started = Instant::now();
     let (addr, base): (SocketAddr, String) = loop {
         let line = lines.next().expect("serve stopped").unwrap();
-        if line.starts_with("Built ") {
-            first_build = line.clone();
-        }
         if let Some(rest) = line.strip_prefix("Serving the site at http://") {
             let url = rest.split(' ').next().unwrap();
             let (host, path) = url.split_at(url.find('/').unwrap());
@@ -142,33 +177,50 @@ fn main() {
             eprintln!("{line}");
         }
     };
+    let serving = started.elapsed();
     // Keep reading serve's output so that it never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    println!("site: {} ({first_build})", args.root.display());
-
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(stream, "GET {base}__fulcrum/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
-    let mut buf = String::new();
-    let mut last = next_event(&mut stream, &mut buf);
 
     let page = format!("{base}reports/{id}/");
-    let (mut to_event, mut to_page) = (Vec::new(), Vec::new());
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let events = format!("{base}__fulcrum/events?page={page}");
+    write!(stream, "GET {events} HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n").unwrap();
+    let mut buf = String::new();
+    let mut last = next_event(&mut stream, &mut buf);
+    wait_complete(addr, &base, last);
+    println!(
+        "site: {}: serving after {:.0} ms, first generation complete after {:.0} ms",
+        args.root.display(),
+        serving.as_secs_f64() * 1000.0,
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+
+    let (mut to_event, mut to_page, mut to_complete) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..args.edits {
         // Let the previous save's events settle, as between two saves by a person.
-        std::thread::sleep(Duration::from_millis(200));
-        let text = format!("{original}\n\nBenchmark edit {i}.\n");
+        std::thread::sleep(args.gap);
+        let marker = format!("Benchmark edit {i}.");
+        let text = format!("{original}\n\n{marker}\n");
         let start = Instant::now();
         std::fs::write(&target, text).unwrap();
         let generation = next_event(&mut stream, &mut buf);
         to_event.push(start.elapsed());
-        let (status, _) = get(addr, &page);
+        let (status, body) = get(addr, &page);
         to_page.push(start.elapsed());
         assert!(generation > last, "a stale event");
         assert_eq!(status, 200, "{page}");
+        assert!(body.contains(&marker), "{page} lacks the edit");
+        if args.settle {
+            wait_complete(addr, &base, generation);
+            to_complete.push(start.elapsed());
+        }
         last = generation;
     }
     stats("save → reload event", to_event);
     stats("save → page fetched", to_page);
+    if args.settle {
+        stats("save → all files made", to_complete);
+    }
     let _ = child.kill();
     let _ = child.wait();
 }

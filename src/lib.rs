@@ -175,14 +175,24 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
 /// Hands every file of the site to `sink`: pages as they are rendered, then feeds, data,
 /// the sitemap and the static files. Returns how many HTML pages there were.
 pub fn publish(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Failure> {
-    let (site, index) = (&checked.site, &checked.index);
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     // Remember what was generated, for the sitemap and to catch static files that clash.
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(Vec::new()) };
-    let d = render::render_site_to(site, index, &checked.theme, &recorder).map_err(io)?;
+    let d = render::render_site_to(&checked.site, &checked.index, &checked.theme, &recorder).map_err(io)?;
     if d.has_errors() {
         return Err(Failure::Content(d));
     }
+    let taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    publish_after_pages(checked, taken, sink)
+}
+
+/// The part of [`publish`] that follows the pages: feeds, data, robots.txt, the search
+/// index, the sitemap and the static files. `taken` are the paths of the files already
+/// handed over (the pages and the theme's assets). Returns how many HTML pages there were.
+pub fn publish_after_pages(checked: &Checked, taken: Vec<String>, sink: &dyn output::Sink) -> Result<usize, Failure> {
+    let (site, index) = (&checked.site, &checked.index);
+    let io = |e: output::OutputError| Failure::Usage(e.to_string());
+    let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(taken) };
     for f in feeds::render_feeds(site, index).into_iter().chain(data::render_data(site, index)) {
         recorder.file(f).map_err(io)?;
     }

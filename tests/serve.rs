@@ -3,6 +3,7 @@
 //! paths that leave the site, drafts, and serve's files against a fresh build.
 
 mod common;
+mod search_support;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
@@ -25,7 +26,20 @@ struct Server {
 
 impl Server {
     fn start(site: &TestSite, args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_fulcrum"))
+        Server::start_with(site, args, false)
+    }
+
+    /// With `on_demand_only`, serve renders only the pages that are asked for or open, and
+    /// never completes a generation: what a request gets then cannot come from background
+    /// rendering.
+    fn start_with(site: &TestSite, args: &[&str], on_demand_only: bool) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_fulcrum"));
+        if on_demand_only {
+            command.env("FULCRUM_SERVE_ON_DEMAND_ONLY", "1");
+        } else {
+            command.env_remove("FULCRUM_SERVE_ON_DEMAND_ONLY");
+        }
+        let mut child = command
             .arg("--root")
             .arg(site.root())
             .args(["serve", "--port", "0"])
@@ -61,6 +75,13 @@ impl Server {
 
     fn get(&self, path: &str) -> Response {
         request(self.addr, "GET", path)
+    }
+
+    /// serve's account of its current generation.
+    fn status(&self) -> serde_json::Value {
+        let r = self.get("/__fulcrum/status");
+        assert_eq!((r.status, r.header("content-type")), (200, Some("application/json; charset=utf-8")));
+        serde_json::from_slice(&r.body).unwrap()
     }
 
     fn log(&self) -> String {
@@ -171,15 +192,8 @@ fn without_script(body: &[u8]) -> Vec<u8> {
     format!("{}{}", &text[..start], &text[end..]).into_bytes()
 }
 
-/// Every file of a fresh build equals what serve holds (pages compared without the
-/// live-reload script).
-fn assert_serve_equals_build(server: &Server, site: &TestSite, base: &str, drafts: bool) {
-    if let Err(e) = serve_equals_build(server, site, base, drafts) {
-        panic!("{e}");
-    }
-}
-
-fn serve_equals_build(server: &Server, site: &TestSite, base: &str, drafts: bool) -> Result<(), String> {
+/// A fresh build into a temporary folder: every file with its bytes.
+fn fresh_build(site: &TestSite, drafts: bool) -> Vec<(String, Vec<u8>)> {
     let out = tempfile::tempdir().unwrap();
     let mut args = vec!["--output", out.path().to_str().unwrap()];
     if drafts {
@@ -187,20 +201,48 @@ fn serve_equals_build(server: &Server, site: &TestSite, base: &str, drafts: bool
     }
     let built = site.build(&args);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-    let files = snapshot(out.path());
+    let files: Vec<(String, Vec<u8>)> =
+        snapshot(out.path()).into_iter().map(|(rel, bytes)| (rel.replace('\\', "/"), bytes)).collect();
     assert!(!files.is_empty());
-    for (rel, bytes) in files {
-        let rel = rel.replace('\\', "/");
+    files
+}
+
+/// Every file of a fresh build equals what serve holds (pages compared without the
+/// live-reload script).
+fn assert_serve_equals_build(server: &Server, site: &TestSite, base: &str, drafts: bool) {
+    if let Err(e) = serve_equals_build(server, site, base, drafts, &[]) {
+        panic!("{e}");
+    }
+}
+
+/// Compares serve with a fresh build, and checks that files of earlier builds that this
+/// build no longer has (`earlier`) are gone from serve too. Returns the build's paths.
+fn serve_equals_build(
+    server: &Server,
+    site: &TestSite,
+    base: &str,
+    drafts: bool,
+    earlier: &[String],
+) -> Result<Vec<String>, String> {
+    let files = fresh_build(site, drafts);
+    for (rel, bytes) in &files {
         let r = server.get(&format!("{base}{rel}"));
         if r.status != 200 {
             return Err(format!("{rel}: status {}", r.status));
         }
         let served = if rel.ends_with(".html") { without_script(&r.body) } else { r.body.clone() };
-        if served != bytes {
+        if &served != bytes {
             return Err(format!("{rel} differs between serve and build"));
         }
     }
-    Ok(())
+    let paths: Vec<String> = files.into_iter().map(|(rel, _)| rel).collect();
+    for rel in earlier.iter().filter(|p| !paths.contains(p)) {
+        let r = server.get(&format!("{base}{rel}"));
+        if r.status != 404 {
+            return Err(format!("{rel} is gone from the build but serve answers {}", r.status));
+        }
+    }
+    Ok(paths)
 }
 
 #[test]
@@ -419,13 +461,29 @@ fn drafts_appear_in_serve_with_drafts_and_never_in_build() {
 /// One kind of edit an editor makes.
 type Step = Box<dyn Fn(&TestSite)>;
 
+/// The default theme's report template with a marker in its heading.
+fn report_template(marker: &str) -> String {
+    let theme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/report.html");
+    let text = std::fs::read_to_string(theme).unwrap();
+    assert!(text.contains("<h1>{{ report.title | t }}</h1>"));
+    text.replace("<h1>{{ report.title | t }}</h1>", &format!("<h1>{{{{ report.title | t }}}} {marker}</h1>"))
+}
+
+fn rename(site: &TestSite, from: &str, to: &str) {
+    std::fs::rename(site.path(from), site.path(to)).unwrap();
+}
+
+/// Every kind of edit, one after another, each followed by a comparison of everything
+/// serve holds with a fresh build, and a check that files the build no longer makes are
+/// gone from serve. Serve's requests wait for files not made yet, so each comparison sees
+/// the complete generation.
 #[test]
 fn what_serve_holds_equals_a_fresh_build_after_every_kind_of_edit() {
     let site = TestSite::fixture("basic");
     let server = Server::start(&site, &[]);
     let mut events = Events::open(&server, "/__fulcrum/events");
     events.next();
-    assert_serve_equals_build(&server, &site, "/", false);
+    let mut earlier: Vec<String> = serve_equals_build(&server, &site, "/", false, &[]).unwrap();
 
     let steps: Vec<(&str, Step)> = vec![
         (
@@ -435,12 +493,43 @@ fn what_serve_holds_equals_a_fresh_build_after_every_kind_of_edit() {
             }),
         ),
         (
+            "add a profile",
+            Box::new(|s| {
+                let text = s.read("content/complexes/beta-valves.md").replace("贝塔", "伽马").replace("Beta", "Gamma");
+                s.write("content/complexes/gamma-valves.md", text);
+            }),
+        ),
+        (
+            "rename a profile",
+            Box::new(|s| rename(s, "content/complexes/gamma-valves.md", "content/complexes/delta-valves.md")),
+        ),
+        (
+            "rename a profile's translation there and back",
+            Box::new(|s| {
+                rename(s, "content/complexes/beta-valves.en.md", "content/complexes/beta-valves.en.tmp");
+                rename(s, "content/complexes/beta-valves.en.tmp", "content/complexes/beta-valves.en.md");
+            }),
+        ),
+        (
+            "delete a profile",
+            Box::new(|s| {
+                s.remove("content/complexes/delta-valves.md");
+            }),
+        ),
+        (
+            "change a report",
+            Box::new(|s| {
+                s.edit("content/reports/meeting.md", "会议摘要。", "新的会议摘要。");
+            }),
+        ),
+        (
             "add a report",
             Box::new(|s| {
                 let text = s.read("content/reports/older-news.md");
                 s.write("content/reports/newer-news.md", text);
             }),
         ),
+        ("rename a report", Box::new(|s| rename(s, "content/reports/newer-news.md", "content/reports/newest-news.md"))),
         (
             "delete a report",
             Box::new(|s| {
@@ -448,18 +537,21 @@ fn what_serve_holds_equals_a_fresh_build_after_every_kind_of_edit() {
             }),
         ),
         (
-            "rename a profile",
+            "add a template",
             Box::new(|s| {
-                std::fs::rename(
-                    s.path("content/complexes/beta-valves.en.md"),
-                    s.path("content/complexes/beta-valves.en.tmp"),
-                )
-                .unwrap();
-                std::fs::rename(
-                    s.path("content/complexes/beta-valves.en.tmp"),
-                    s.path("content/complexes/beta-valves.en.md"),
-                )
-                .unwrap();
+                s.write("templates/report.html", report_template("(v1)"));
+            }),
+        ),
+        (
+            "change a template",
+            Box::new(|s| {
+                s.write("templates/report.html", report_template("(v2)"));
+            }),
+        ),
+        (
+            "delete a template",
+            Box::new(|s| {
+                s.remove("templates/report.html");
             }),
         ),
         (
@@ -474,20 +566,191 @@ fn what_serve_holds_equals_a_fresh_build_after_every_kind_of_edit() {
                 s.write("static/files/new.txt", "new");
             }),
         ),
+        (
+            "delete a static file",
+            Box::new(|s| {
+                s.remove("static/files/new.txt");
+            }),
+        ),
     ];
     for (what, step) in steps {
         step(&site);
         events.next();
         // A step of two file operations may be seen as two batches: then the first
-        // rebuild shows the state in between, and the next one must match.
-        let mut result = serve_equals_build(&server, &site, "/", false);
+        // generation shows the state in between, and the next one must match.
+        let mut result = serve_equals_build(&server, &site, "/", false, &earlier);
         while result.is_err() && events.next_within(Duration::from_secs(2)).is_some() {
-            result = serve_equals_build(&server, &site, "/", false);
+            result = serve_equals_build(&server, &site, "/", false, &earlier);
         }
-        if let Err(e) = result {
-            panic!("after \"{what}\": {e}");
+        match result {
+            Ok(paths) => {
+                earlier.extend(paths);
+                earlier.sort();
+                earlier.dedup();
+            }
+            Err(e) => panic!("after \"{what}\": {e}"),
         }
     }
+    let status = server.status();
+    assert_eq!((status["complete"].as_bool(), status["failed"].as_bool()), (Some(true), Some(false)), "{status}");
+    assert_eq!(status["rendered"], status["pages"]);
+}
+
+/// A page asked for right after the reload event is rendered for the request, with the new
+/// content, byte for byte as a fresh build makes it, although the rest of the site is not
+/// rendered (serve runs here without background rendering, so nothing else can have made it).
+#[test]
+fn a_page_fetched_right_after_the_reload_event_is_already_new() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start_with(&site, &[], true);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    let status = server.status();
+    assert_eq!((status["rendered"].as_u64(), status["complete"].as_bool()), (Some(0), Some(false)), "{status}");
+
+    site.edit("content/reports/meeting.md", "会议摘要。", "会后新写的摘要。");
+    let second = events.next();
+    assert!(second > first);
+    let build = fresh_build(&site, false);
+    for page in ["reports/meeting/index.html", "en/reports/meeting/index.html", "index.html"] {
+        let r = server.get(&format!("/{page}"));
+        assert_eq!(r.status, 200, "{page}");
+        let built = &build.iter().find(|(rel, _)| rel == page).unwrap().1;
+        assert_eq!(&without_script(&r.body), built, "{page} differs from the fresh build");
+        assert!(r.text().contains(&format!("data-generation=\"{second}\"")), "{page}");
+    }
+    assert!(server.get("/reports/meeting/").text().contains("会后新写的摘要。"));
+    let status = server.status();
+    assert_eq!(status["generation"].as_u64(), Some(second));
+    assert_eq!((status["rendered"].as_u64(), status["complete"].as_bool()), (Some(3), Some(false)), "{status}");
+    assert!(status["pages"].as_u64().unwrap() > 3, "{status}");
+}
+
+/// A folder asked for without its slash is redirected at once, not after the files that
+/// follow the pages are made (here they never are: background rendering is off).
+#[test]
+fn a_folder_without_its_slash_is_redirected_before_the_generation_is_complete() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start_with(&site, &[], true);
+    let r = server.get("/reports?page=2");
+    assert_eq!((r.status, r.header("location")), (301, Some("/reports/?page=2")));
+    let r = server.get("/en/complexes/alpha-moulds");
+    assert_eq!((r.status, r.header("location")), (301, Some("/en/complexes/alpha-moulds/")));
+    // A page that does not exist answers at once too: only pages are HTML files.
+    assert_eq!(server.get("/no/such/page/").status, 404);
+    assert_eq!(server.status()["complete"], false);
+}
+
+/// The pages that browsers show are rendered first, before any request asks for them.
+#[test]
+fn an_open_page_is_rendered_before_it_is_asked_for() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start_with(&site, &[], true);
+    let mut events = Events::open(&server, "/__fulcrum/events?page=%2Freports%2Fmeeting%2F");
+    let first = events.next();
+    site.edit("content/reports/meeting.md", "会议摘要。", "另一个摘要。");
+    let second = events.next();
+    assert!(second > first);
+    // Nothing has asked for a page of this generation: only the open one gets rendered.
+    let deadline = Instant::now() + WAIT;
+    while server.status()["rendered"] != 1 {
+        assert!(Instant::now() < deadline, "the open page was not rendered: {}", server.status());
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let r = server.get("/reports/meeting/");
+    assert!(r.text().contains("另一个摘要。"));
+    assert_eq!(server.status()["rendered"], 1, "the open page was rendered twice");
+}
+
+/// The long-poll fallback answers at once when the page is out of date, and otherwise
+/// waits for the next generation.
+#[test]
+fn long_poll_answers_with_the_next_generation() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+
+    let r = server.get("/__fulcrum/poll?generation=0&page=%2F");
+    assert_eq!((r.status, r.header("content-type")), (200, Some("text/plain; charset=utf-8")));
+    assert_eq!(r.text(), first.to_string());
+
+    // A page that shows the current generation: the answer can only be the next one,
+    // whether the request arrives before the edit (and waits) or after it.
+    let addr = server.addr;
+    let waiting = std::thread::spawn(move || request(addr, "GET", &format!("/__fulcrum/poll?generation={first}")));
+    site.edit("content/complexes/alpha-moulds.yaml", "value: 77900", "value: 78000");
+    let second = events.next();
+    assert!(second > first);
+    let r = waiting.join().unwrap();
+    assert_eq!(r.status, 200);
+    let answered: u64 = r.text().parse().unwrap();
+    assert!(answered >= second, "answered {answered}, the reload event said {second}");
+    assert!(server.get("/__fulcrum/live.js").text().contains("poll?generation="));
+}
+
+/// A template that compiles but fails on one page fails the whole build; serve shows the
+/// problems on that page as soon as it is asked for, then on every page once the rest of
+/// the site has been rendered, and recovers when the template is fixed.
+#[test]
+fn a_template_that_fails_while_rendering_shows_the_problems() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    site.write("templates/report.html", report_template("{{ no_such_value.field }}"));
+    let build = site.build(&["--output", site.path("out").to_str().unwrap()]);
+    assert_eq!(build.status.code(), Some(1), "{}", String::from_utf8_lossy(&build.stderr));
+    let printed = String::from_utf8(build.stderr).unwrap();
+    assert!(printed.contains("no_such_value"), "{printed}");
+
+    let second = events.next();
+    assert!(second > first);
+    let r = server.get("/reports/meeting/");
+    assert_eq!(r.status, 500);
+    assert!(r.text().contains("no_such_value"), "{}", r.text());
+    // Once every page is rendered the generation fails as a whole: a new event, and the
+    // problems everywhere.
+    let third = events.next();
+    assert!(third > second);
+    assert_eq!(server.status()["failed"], true);
+    let r = server.get("/");
+    assert_eq!(r.status, 500);
+    assert!(r.text().contains("no_such_value"));
+
+    site.remove("templates/report.html");
+    events.next();
+    assert_serve_equals_build(&server, &site, "/", false);
+}
+
+/// A static file in the place of a generated one fails the build only when the files after
+/// the pages are made; serve then publishes the failure, and recovers once it is moved.
+#[test]
+fn a_static_file_that_clashes_with_a_data_file_fails_after_the_pages() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    site.write("static/data/complexes.json", "[]");
+    let build = site.build(&["--output", site.path("out").to_str().unwrap()]);
+    assert_eq!(build.status.code(), Some(1));
+    let printed = String::from_utf8(build.stderr).unwrap();
+    assert!(printed.contains("static/data/complexes.json has the same path"), "{printed}");
+
+    // The generation is served, then fails once its data files are made.
+    let mut now = events.next();
+    assert!(now > first);
+    while server.status()["failed"] != true {
+        now = events.next();
+    }
+    for path in ["/", "/complexes/alpha-moulds/"] {
+        let r = server.get(path);
+        assert_eq!(r.status, 500, "{path}");
+        assert!(r.text().contains("static/data/complexes.json has the same path"), "{path}: {}", r.text());
+    }
+    site.remove("static/data/complexes.json");
+    assert!(events.next() > now);
+    assert_serve_equals_build(&server, &site, "/", false);
 }
 
 #[test]
@@ -561,3 +824,79 @@ fn a_templates_folder_made_after_the_start_is_watched() {
     }
     assert!(now > second);
 }
+
+/// live.js in headless Chromium: one page with Server-Sent Events, one whose browser has no
+/// EventSource and so long-polls; after an edit both reload by themselves and show it.
+/// Needs Node, `npm ci` in tests/browser and chromium; skipped without them unless CI is set.
+#[test]
+fn live_reload_works_in_a_browser_by_events_and_by_long_poll() {
+    if !search_support::browser_ready("playwright-core", "the live-reload browser test") {
+        return;
+    }
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let script = tempfile::NamedTempFile::with_suffix(".cjs").unwrap();
+    std::fs::write(script.path(), LIVE_RELOAD_SCRIPT).unwrap();
+    let file = site.path("content/reports/meeting.md");
+    let run = Command::new("node")
+        .arg(script.path())
+        .arg(format!("http://{}/", server.addr))
+        .arg(&file)
+        .args(["会议摘要。", "浏览器里看到的新摘要。"])
+        .env("NODE_PATH", search_support::repo().join("tests/browser/node_modules"))
+        .env("CHROMIUM", search_support::chromium().unwrap())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{}\n{stdout}\n{}", String::from_utf8_lossy(&run.stderr), server.log());
+    let seen: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    // The first page listened to the event stream only, the second long-polled only.
+    assert_eq!(seen["events"]["streams"], true, "{seen}");
+    assert_eq!(seen["events"]["polls"], false, "{seen}");
+    assert_eq!(seen["poll"]["streams"], false, "{seen}");
+    assert_eq!(seen["poll"]["polls"], true, "{seen}");
+}
+
+const LIVE_RELOAD_SCRIPT: &str = r#"'use strict';
+const fs = require('fs');
+const { chromium } = require('playwright-core');
+const [base, file, from, to] = process.argv.slice(2);
+
+async function open(browser, noEventSource) {
+  const context = await browser.newContext();
+  if (noEventSource) await context.addInitScript(() => { delete window.EventSource; });
+  const page = await context.newPage();
+  const seen = { streams: false, polls: false };
+  page.on('request', (r) => {
+    if (r.url().includes('__fulcrum/events')) seen.streams = true;
+    if (r.url().includes('__fulcrum/poll')) seen.polls = true;
+  });
+  const listening = noEventSource
+    ? page.waitForRequest((r) => r.url().includes('__fulcrum/poll?generation='))
+    : page.waitForResponse((r) => r.url().includes('__fulcrum/events?page=%2Freports%2Fmeeting%2F'));
+  await page.goto(base + 'reports/meeting/');
+  await listening;
+  return { page, seen };
+}
+
+async function main() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const events = await open(browser, false);
+    const poll = await open(browser, true);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(from, to));
+    const shows = (p) => p.waitForFunction((t) => document.body && document.body.textContent.includes(t), to,
+      { timeout: 20000 });
+    await Promise.all([shows(events.page), shows(poll.page)]);
+    console.log(JSON.stringify({ events: events.seen, poll: poll.seen }));
+  } finally {
+    await browser.close();
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
+"#;

@@ -1,8 +1,9 @@
 //! The HTTP side of serve: the latest snapshot under the site's base path, the live-reload
 //! script and event stream, and refusals for every path that tries to leave the site.
 
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -14,25 +15,66 @@ use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use tokio::sync::watch;
 
-use super::site::{Entry, LIVE_PATH, Snapshot, inject_live_reload, render_error_page};
+use super::site::{LIVE_PATH, Snapshot, inject_live_reload, render_error_page};
+use super::store::{Entry, Found};
 use super::{Event, Reporter};
+use crate::Failure;
 
 #[derive(Clone)]
 struct App {
     site: watch::Receiver<Arc<Snapshot>>,
+    open: Arc<OpenPages>,
     report: Reporter,
 }
 
 pub async fn run(
     listener: tokio::net::TcpListener,
     site: watch::Receiver<Arc<Snapshot>>,
+    open: Arc<OpenPages>,
     report: Reporter,
 ) -> std::io::Result<()> {
-    let app = Router::new().fallback(handle).with_state(App { site, report });
+    let app = Router::new().fallback(handle).with_state(App { site, open, report });
     axum::serve(listener, app).await
 }
 
 const LIVE_JS: &str = include_str!("live.js");
+
+/// How long a long-poll request waits for a new build before it answers with the same one.
+const POLL_WAIT: Duration = Duration::from_secs(25);
+
+/// The pages that browsers show now (by file, "reports/x/index.html"), as told by their
+/// reload streams and long-poll requests: a new generation renders them first.
+#[derive(Debug, Default)]
+pub struct OpenPages(Mutex<HashMap<String, usize>>);
+
+impl OpenPages {
+    pub fn keys(&self) -> HashSet<String> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).keys().cloned().collect()
+    }
+
+    fn open(self: &Arc<Self>, key: String) -> OpenPage {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()).entry(key.clone()).or_default() += 1;
+        OpenPage { pages: self.clone(), key }
+    }
+}
+
+/// A page counted as open while this lives.
+struct OpenPage {
+    pages: Arc<OpenPages>,
+    key: String,
+}
+
+impl Drop for OpenPage {
+    fn drop(&mut self) {
+        let mut pages = self.pages.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = pages.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                pages.remove(&self.key);
+            }
+        }
+    }
+}
 
 async fn handle(State(app): State<App>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
@@ -40,9 +82,6 @@ async fn handle(State(app): State<App>, method: Method, uri: Uri) -> Response {
         r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
-    let head = method == Method::HEAD;
-    // One snapshot per request, cloned out of the channel at once: the builder never waits.
-    let snap = app.site.borrow().clone();
     let raw = uri.path();
     let path = match request_path(raw) {
         Ok(p) => p,
@@ -51,41 +90,107 @@ async fn handle(State(app): State<App>, method: Method, uri: Uri) -> Response {
             return plain(StatusCode::FORBIDDEN, "403 Forbidden: the path leaves the site\n");
         }
     };
+    // One snapshot at a time, cloned out of the channel at once: the builder never waits.
+    // If its generation is given up before the file is made, the next one answers.
+    let mut site = app.site.clone();
+    loop {
+        let snap = site.borrow_and_update().clone();
+        if let Some(response) = respond(&app, &snap, &method, &uri, &path).await {
+            return response;
+        }
+        if site.changed().await.is_err() {
+            return plain(StatusCode::SERVICE_UNAVAILABLE, "503 Service Unavailable: serve is stopping\n");
+        }
+    }
+}
+
+/// The response from one generation; None if the generation was given up first.
+async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, path: &str) -> Option<Response> {
+    let head = method == Method::HEAD;
+    let raw = uri.path();
     let base = snap.base_path.as_str();
     let Some(rel) = path.strip_prefix(base) else {
         // "/" and "/a/b" lead to the site at "/a/b/".
         if path == "/" || path == base.trim_end_matches('/') {
-            return redirect(base, uri.query());
+            return Some(redirect(base, uri.query()));
         }
-        return not_found(&snap, "", head);
+        return not_found(snap, "", head).await;
     };
 
     if let Some(live) = rel.strip_prefix(LIVE_PATH) {
-        return match live {
+        let open = || page_param(uri.query(), base).map(|key| app.open.open(key));
+        return Some(match live {
             "live.js" => {
                 finish(Bytes::from_static(LIVE_JS.as_bytes()), "text/javascript; charset=utf-8", StatusCode::OK, head)
             }
-            "events" => reload_events(app.site.clone()).into_response(),
+            "events" => reload_events(app.site.clone(), open()).into_response(),
+            "poll" => {
+                let shown = query_param(uri.query(), "generation").and_then(|g| g.parse().ok());
+                long_poll(app.site.clone(), shown, open(), head).await
+            }
+            "status" => status(snap, head),
             _ => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
-        };
+        });
     }
 
     let key = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
-    let entry = snap.get(&key);
     if let Some(failure) = &snap.failure {
         // While the content has errors every page shows them; assets still load.
-        if entry.is_none() || key.ends_with(".html") {
-            let page = render_error_page(failure, base, snap.generation);
-            return finish(Bytes::from(page), "text/html; charset=utf-8", StatusCode::INTERNAL_SERVER_ERROR, head);
+        let entry = if key.ends_with(".html") { None } else { snap.files.find_now(&key) };
+        return Some(match entry {
+            Some(entry) => serve_entry(app, snap, method, raw, &key, &entry, head).await,
+            None => error_page(failure, snap, head),
+        });
+    }
+    // A folder asked for without its slash. Asked first, because a folder cannot also be a
+    // file, and whether it is a folder is known at once, while a file that is not a page
+    // may only be made after the pages.
+    if !rel.is_empty() && !rel.ends_with('/') && snap.files.knows(&format!("{rel}/index.html")) {
+        return Some(redirect(&format!("{raw}/"), uri.query()));
+    }
+    Some(match snap.files.find(&key).await {
+        Found::Entry(entry) => serve_entry(app, snap, method, raw, &key, &entry, head).await,
+        Found::Broken(failure) => error_page(&failure, snap, head),
+        Found::Gone => return None,
+        Found::Missing => return not_found(snap, rel, head).await,
+    })
+}
+
+/// The page that shows the problems, with status 500: the server cannot give the page
+/// that was asked for, because the site does not build.
+fn error_page(failure: &Failure, snap: &Snapshot, head: bool) -> Response {
+    let page = render_error_page(failure, &snap.base_path, snap.generation);
+    finish(Bytes::from(page), "text/html; charset=utf-8", StatusCode::INTERNAL_SERVER_ERROR, head)
+}
+
+/// The value of `name` in a query string, percent-decoded.
+fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    let value = query?.split('&').find_map(|pair| pair.split_once('=').filter(|(k, _)| *k == name))?.1;
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let hex = (b == b'%').then(|| bytes.get(i + 1..i + 3)).flatten();
+        match hex.and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            Some(d) => {
+                out.push(d);
+                i += 3;
+            }
+            None => {
+                out.push(b);
+                i += 1;
+            }
         }
     }
-    match entry {
-        Some(entry) => serve_entry(&app, &snap, &method, raw, &key, entry, StatusCode::OK, head).await,
-        None if !rel.is_empty() && !rel.ends_with('/') && snap.get(&format!("{rel}/index.html")).is_some() => {
-            redirect(&format!("{raw}/"), uri.query())
-        }
-        None => not_found(&snap, rel, head),
-    }
+    String::from_utf8(out).ok()
+}
+
+/// The file of the page named by the `page` parameter (a page's location.pathname).
+fn page_param(query: Option<&str>, base: &str) -> Option<String> {
+    let page = query_param(query, "page")?;
+    let rel = request_path(&page).ok()?.strip_prefix(base)?.to_string();
+    Some(if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel })
 }
 
 /// Percent-decodes the request path and refuses anything that could name a file outside
@@ -134,7 +239,6 @@ fn request_path(raw: &str) -> Result<String, &'static str> {
     Ok(path)
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn serve_entry(
     app: &App,
     snap: &Snapshot,
@@ -142,10 +246,10 @@ async fn serve_entry(
     raw: &str,
     key: &str,
     entry: &Entry,
-    status: StatusCode,
     head: bool,
 ) -> Response {
     let content_type = content_type(key);
+    let status = StatusCode::OK;
     match entry {
         Entry::Generated(bytes) if key.ends_with(".html") => {
             let html = inject_live_reload(bytes, &snap.base_path, snap.generation);
@@ -177,24 +281,33 @@ async fn serve_entry(
 }
 
 /// The theme's 404 page with status 404: the language's own (`en/404.html`) when the
-/// path is under a language folder, else the site's.
-fn not_found(snap: &Snapshot, rel: &str, head: bool) -> Response {
-    let lang_page = rel.split_once('/').map(|(first, _)| format!("{first}/404.html"));
-    let page = lang_page.as_deref().and_then(|p| snap.get(p)).or_else(|| snap.get("404.html"));
-    match page {
-        Some(Entry::Generated(bytes)) => {
-            let html = inject_live_reload(bytes, &snap.base_path, snap.generation);
-            finish(Bytes::from(html), "text/html; charset=utf-8", StatusCode::NOT_FOUND, head)
+/// path is under a language folder, else the site's. None if the generation was given up.
+async fn not_found(snap: &Snapshot, rel: &str, head: bool) -> Option<Response> {
+    let mut pages: Vec<String> =
+        rel.split_once('/').map(|(first, _)| format!("{first}/404.html")).into_iter().collect();
+    pages.push("404.html".into());
+    for page in pages {
+        match snap.files.find(&page).await {
+            Found::Entry(Entry::Generated(bytes)) => {
+                let html = inject_live_reload(&bytes, &snap.base_path, snap.generation);
+                return Some(finish(Bytes::from(html), "text/html; charset=utf-8", StatusCode::NOT_FOUND, head));
+            }
+            Found::Broken(failure) => return Some(error_page(&failure, snap, head)),
+            Found::Gone => return None,
+            Found::Entry(Entry::Copied(_)) | Found::Missing => {}
         }
-        _ => plain(StatusCode::NOT_FOUND, "404 Not Found\n"),
     }
+    Some(plain(StatusCode::NOT_FOUND, "404 Not Found\n"))
 }
 
-/// Sends the current build's number at once, then one event per rebuild. A client that
-/// reads slowly only ever sees the latest number; nothing queues up for it.
-fn reload_events(mut site: watch::Receiver<Arc<Snapshot>>) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>>> {
+/// Sends the current build's number at once, then one event per new generation. A client
+/// that reads slowly only ever sees the latest number; nothing queues up for it.
+fn reload_events(
+    mut site: watch::Receiver<Arc<Snapshot>>,
+    open: Option<OpenPage>,
+) -> Sse<impl Stream<Item = Result<sse::Event, Infallible>>> {
     let first = site.borrow_and_update().generation;
-    let stream = futures_util::stream::unfold((site, Some(first)), |(mut site, first)| async move {
+    let stream = futures_util::stream::unfold((site, Some(first), open), |(mut site, first, open)| async move {
         let generation = match first {
             Some(g) => g,
             None => {
@@ -204,9 +317,46 @@ fn reload_events(mut site: watch::Receiver<Arc<Snapshot>>) -> Sse<impl Stream<It
         };
         let event =
             sse::Event::default().event("reload").data(generation.to_string()).retry(Duration::from_millis(1000));
-        Some((Ok(event), (site, None)))
+        Some((Ok(event), (site, None, open)))
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}
+
+/// The long-poll fallback: answers with the current build's number as soon as it differs
+/// from `shown`, or after `POLL_WAIT` with the same one.
+async fn long_poll(
+    mut site: watch::Receiver<Arc<Snapshot>>,
+    shown: Option<u64>,
+    open: Option<OpenPage>,
+    head: bool,
+) -> Response {
+    let current = site.borrow_and_update().generation;
+    let newer = async {
+        let mut now = current;
+        while Some(now) == shown {
+            if site.changed().await.is_err() {
+                break;
+            }
+            now = site.borrow_and_update().generation;
+        }
+        now
+    };
+    let generation = tokio::time::timeout(POLL_WAIT, newer).await.unwrap_or(current);
+    drop(open);
+    finish(Bytes::from(generation.to_string()), "text/plain; charset=utf-8", StatusCode::OK, head)
+}
+
+/// How far the current generation is: how many pages are rendered, whether every file is
+/// made, whether it failed.
+fn status(snap: &Snapshot, head: bool) -> Response {
+    let s = serde_json::json!({
+        "generation": snap.generation,
+        "pages": snap.files.page_count(),
+        "rendered": snap.files.rendered(),
+        "complete": snap.files.complete() && snap.failure.is_none(),
+        "failed": snap.failure.is_some(),
+    });
+    finish(Bytes::from(s.to_string()), "application/json; charset=utf-8", StatusCode::OK, head)
 }
 
 fn content_type(key: &str) -> String {

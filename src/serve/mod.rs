@@ -1,25 +1,37 @@
 //! `fulcrum serve`: builds the site into memory, serves it over HTTP under its base path,
-//! watches the sources, rebuilds everything on each change and tells open pages to reload.
+//! watches the sources, makes a new generation of the site on each change and tells open
+//! pages to reload.
 //!
 //! Three parts that share only values: the watcher thread (`watch`) sends batches of
-//! changes; the builder thread turns each batch into a fresh [`Snapshot`] and publishes it
-//! on a `tokio::sync::watch` channel, which never waits for readers; the HTTP side
-//! (`http`) reads the latest snapshot per request and streams reload events. A slow client
-//! therefore holds an old snapshot at most, never the builder or another client.
+//! changes; the builder thread checks the site after each batch and publishes a new
+//! generation ([`Snapshot`]) on a `tokio::sync::watch` channel, which never waits for
+//! readers; the HTTP side (`http`) reads the latest snapshot per request and streams reload
+//! events. A generation is published as soon as the site is checked: its pages are rendered
+//! when a request asks for one, and all of them in the background (`generation`), so the
+//! reload event does not wait for the whole site. A slow client holds an old snapshot at
+//! most, never the builder or another client.
 
+mod generation;
 mod http;
 mod site;
+mod store;
 mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::diagnostics::Diagnostics;
 use crate::{Failure, Options};
 
-pub use site::{Entry, LIVE_PATH, Snapshot, build_snapshot, inject_live_reload, render_error_page};
+pub use site::{LIVE_PATH, Snapshot, inject_live_reload, render_error_page};
+pub use store::{Entry, Found, Store};
+
+/// Set to 1, serve renders pages only when they are asked for and never completes a
+/// generation in the background; the tests use it to look at a generation before it is
+/// complete.
+pub const ON_DEMAND_ONLY_VAR: &str = "FULCRUM_SERVE_ON_DEMAND_ONLY";
 
 /// What `fulcrum serve` runs on.
 #[derive(Debug, Clone)]
@@ -42,8 +54,9 @@ pub enum Event<'a> {
     Watching { poll: bool },
     /// Files changed (relative to the site folder); a rebuild follows.
     Changed { paths: &'a [PathBuf] },
-    /// A rebuild succeeded. `since_change` is the time from the first change noticed to
-    /// the new site being served (None for the first build).
+    /// A generation is complete: every file is made. `build` is the time from the start
+    /// of the check to the last file; `since_change` the time from the first change noticed
+    /// to the new generation being served (the reload event), None for the first one.
     Built { files: usize, build: Duration, since_change: Option<Duration>, warnings: &'a Diagnostics },
     /// A rebuild failed: the browser shows the same problems.
     Failed { failure: &'a Failure, since_change: Option<Duration> },
@@ -80,31 +93,36 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     let addr = listener.local_addr().map_err(|e| Failure::Usage(e.to_string()))?;
 
     // The watcher starts before the first build so that no change slips between them.
-    let mut changes = watch::start(&options.site.root, options.poll, report.clone())
+    let changes = watch::start(&options.site.root, options.poll, report.clone())
         .map_err(|e| Failure::Usage(format!("cannot watch {}: {e}", options.site.root.display())))?;
 
-    let build_start = Instant::now();
-    let first = Arc::new(site::build_snapshot(&options.site, 1, None));
-    report_build(&report, &first, build_start.elapsed(), None);
-    let (tx, rx) = tokio::sync::watch::channel(first.clone());
-
-    let site_options = options.site.clone();
-    let builder_report = report.clone();
+    let root = std::fs::canonicalize(&options.site.root).unwrap_or_else(|_| options.site.root.clone());
+    let placeholder = Snapshot {
+        generation: 0,
+        base_path: "/".into(),
+        files: Arc::new(Store::empty()),
+        failure: None,
+        warnings: Diagnostics::new(),
+        root: root.clone(),
+    };
+    let (tx, rx) = tokio::sync::watch::channel(Arc::new(placeholder));
+    let open = Arc::new(http::OpenPages::default());
+    let (first_tx, first_rx) = std::sync::mpsc::channel();
+    let builder = Arc::new(generation::Builder::new(
+        options.site.clone(),
+        root,
+        tx,
+        report.clone(),
+        open.clone(),
+        std::env::var(ON_DEMAND_ONLY_VAR).is_ok_and(|v| v == "1"),
+        first_tx,
+    ));
     std::thread::Builder::new()
         .name("fulcrum-build".into())
-        .spawn(move || {
-            let mut last = first;
-            while let Some(batch) = changes.next_batch() {
-                builder_report(Event::Changed { paths: &batch.paths });
-                let start = Instant::now();
-                let snapshot = Arc::new(site::build_snapshot(&site_options, last.generation + 1, Some(&last)));
-                let build = start.elapsed();
-                tx.send_replace(snapshot.clone());
-                report_build(&builder_report, &snapshot, build, Some(batch.first_seen.elapsed()));
-                last = snapshot;
-            }
-        })
+        .spawn(move || builder.run(changes))
         .map_err(|e| Failure::Usage(format!("cannot start the builder: {e}")))?;
+    // The first generation is served before its pages are all rendered.
+    first_rx.recv().map_err(|_| Failure::Usage("the builder stopped".into()))?;
 
     let host = match addr.ip() {
         IpAddr::V6(ip) => format!("[{ip}]"),
@@ -113,12 +131,7 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     let url = format!("http://{host}:{}{}", addr.port(), rx.borrow().base_path);
     report(Event::Listening { url, addr });
     report(Event::Watching { poll: options.poll });
-    runtime.block_on(http::run(listener, rx, report)).map_err(|e| Failure::Usage(format!("the server stopped: {e}")))
-}
-
-fn report_build(report: &Reporter, snapshot: &Snapshot, build: Duration, since_change: Option<Duration>) {
-    match &snapshot.failure {
-        None => report(Event::Built { files: snapshot.files.len(), build, since_change, warnings: &snapshot.warnings }),
-        Some(failure) => report(Event::Failed { failure, since_change }),
-    }
+    runtime
+        .block_on(http::run(listener, rx, open, report))
+        .map_err(|e| Failure::Usage(format!("the server stopped: {e}")))
 }

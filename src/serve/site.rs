@@ -1,80 +1,34 @@
-//! The site as serve holds it: every output file of one full build, in memory, or the
+//! The site as serve holds it: one generation of the output files, in memory, or the
 //! problems that stopped the build, shown in the browser as `check` prints them.
 
-use crate::render::escape_html;
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-
+use super::store::Store;
+use crate::Failure;
 use crate::diagnostics::{self, Diagnostics, Format};
-use crate::{Failure, Options};
+use crate::render::escape_html;
 
 /// Where the live-reload script and event stream live, under the site's base path.
 /// Ids are lower-case letters, digits and hyphens, so no page can take this name.
 pub const LIVE_PATH: &str = "__fulcrum/";
 
-/// One file of the served site.
-#[derive(Debug, Clone)]
-pub enum Entry {
-    /// Generated in memory, exactly as `build` would write it.
-    Generated(Bytes),
-    /// Copied from static/: read from disk when asked for.
-    Copied(PathBuf),
-}
-
-/// One build of the site, published to the HTTP side as a whole.
+/// One generation of the site, published to the HTTP side as a whole.
 #[derive(Debug)]
 pub struct Snapshot {
-    /// Counts builds, so a page can tell whether it is out of date.
+    /// Counts generations, so a page can tell whether it is out of date.
     pub generation: u64,
     /// The site's base path, "/" or "/a/b/".
     pub base_path: String,
-    /// The files of the last build that succeeded (empty if none has), keyed by their path
-    /// relative to the output root. While the content has errors, assets are still served
-    /// from here and pages are replaced by the error page.
-    pub files: Arc<HashMap<String, Entry>>,
-    /// Why this build failed, if it did.
-    pub failure: Option<Failure>,
+    /// The generation's files, made on demand or in the background. While the content has
+    /// errors these are the last good generation's (or none), assets are still served from
+    /// here and pages are replaced by the error page.
+    pub files: Arc<Store>,
+    /// Why this generation failed, if it did.
+    pub failure: Option<Arc<Failure>>,
     pub warnings: Diagnostics,
     /// The site folder, with symbolic links resolved: nothing outside it is served.
     pub root: PathBuf,
-}
-
-impl Snapshot {
-    pub fn get(&self, rel: &str) -> Option<&Entry> {
-        self.files.get(rel)
-    }
-}
-
-/// Runs a full build in memory. On failure keeps the previous snapshot's files and base path.
-pub fn build_snapshot(options: &Options, generation: u64, previous: Option<&Snapshot>) -> Snapshot {
-    let root = std::fs::canonicalize(&options.root).unwrap_or_else(|_| options.root.clone());
-    let result = crate::check(options).and_then(|checked| {
-        let (files, copies) = crate::render_all(&checked)?;
-        Ok((checked.site.config.base_path.clone(), checked.warnings, files, copies))
-    });
-    match result {
-        Ok((base_path, warnings, files, copies)) => {
-            let mut map = HashMap::with_capacity(files.len() + copies.len());
-            for f in files {
-                map.insert(f.path, Entry::Generated(Bytes::from(f.bytes)));
-            }
-            for c in copies {
-                map.insert(c.path, Entry::Copied(c.from));
-            }
-            Snapshot { generation, base_path, files: Arc::new(map), failure: None, warnings, root }
-        }
-        Err(failure) => Snapshot {
-            generation,
-            base_path: previous.map_or_else(|| "/".to_string(), |p| p.base_path.clone()),
-            files: previous.map(|p| p.files.clone()).unwrap_or_default(),
-            failure: Some(failure),
-            warnings: Diagnostics::new(),
-            root,
-        },
-    }
 }
 
 /// The page shown in place of every page while the site has errors: the problems exactly
