@@ -74,11 +74,14 @@ fn index_files_decode_and_cover_every_document() {
         let runs = m["textRuns"].as_array().unwrap();
         let dirs = m["textDirs"].as_array().unwrap();
         let mut n = 0;
-        let mut bodies: Vec<Value> = Vec::new();
+        let mut bodies: Vec<String> = Vec::new();
         for run in runs.chunks(2) {
             let from = dirs[run[0].as_u64().unwrap() as usize].as_str().unwrap();
             for _ in 0..run[1].as_u64().unwrap() {
-                bodies.extend(read_json(&dir.join(format!("{from}x/{n}.json"))).as_array().unwrap().clone());
+                let chunk = std::fs::read_to_string(dir.join(format!("{from}x/{n}.txt"))).unwrap();
+                let texts: Vec<&str> = chunk.split('\u{c}').collect();
+                assert_eq!(texts.len(), text.min(12 - n * text), "chunk {n}");
+                bodies.extend(texts.iter().map(|t| t.to_string()));
                 n += 1;
             }
         }
@@ -94,7 +97,7 @@ fn index_files_decode_and_cover_every_document() {
     // The English profile of the Huangyan complex has its own body; its text chunk is English.
     let en = read_json(&out.join("en/search/manifest.json"));
     assert_eq!(en["textDirs"], json!(["../../search/", ""]));
-    let en_texts = std::fs::read_to_string(out.join("en/search/x/0.json")).unwrap();
+    let en_texts = std::fs::read_to_string(out.join("en/search/x/0.txt")).unwrap();
     assert!(en_texts.contains("Huangyan"), "{en_texts}");
     let zh = read_json(&out.join("search/manifest.json"));
     assert_eq!(zh["facets"][1]["values"], json!([["taizhou", "台州市"]]));

@@ -7,8 +7,10 @@
 //!   query fetches only the shards its terms fall in (format in [`shard`]).
 //! - `d/<n>.json`: document metadata (title, type, URL, city, date, excerpt source) in
 //!   chunks of [`CHUNK_DOCS`], fetched only for the results shown.
-//! - `x/<n>.json`: the body text of [`TEXT_DOCS`] documents, fetched only for a result shown
-//!   whose excerpt source has no match, so the excerpt can show the match deep in the body.
+//! - `x/<n>.txt`: the body text of [`TEXT_DOCS`] documents, separated by form feeds, fetched
+//!   only for a result shown whose excerpt source has no match, so that the excerpt can show
+//!   a match deep in the body. A body two languages share is written once, in the folder of
+//!   the first; the manifest says which folder holds each chunk.
 //!
 //! Each language gets its own index because titles, URLs and excerpts differ per language;
 //! the names and titles in the other languages are indexed too (field 1), so "Huangyan"
@@ -51,7 +53,7 @@ pub const FIELDS: usize = 5;
 const FIELD_SPAN: u32 = 1 << 16;
 /// Documents prepared in parallel before their postings are merged in order; a multiple of
 /// [`CHUNK_DOCS`] and [`TEXT_DOCS`], so chunks can be written batch by batch.
-const BATCH: usize = 512;
+const BATCH: usize = 128;
 
 /// FNV-1a for the indexer's hash maps: their keys are short terms from the site itself, so a
 /// fast hash matters more than resistance to chosen keys.
@@ -150,6 +152,10 @@ fn other_languages(v: &mut Vec<String>, t: &Text, lang: &str) {
 
 /// The first `chars` characters of `s`, with an ellipsis if there were more.
 fn cut(mut s: String, chars: usize) -> String {
+    // No more bytes than characters wanted: nothing to cut.
+    if s.len() <= chars {
+        return s;
+    }
     if let Some((i, _)) = s.char_indices().nth(chars) {
         s.truncate(i);
         s.push('…');
@@ -427,8 +433,16 @@ struct Prepared {
     words: Vec<String>,
     langs: Vec<Grouped>,
     metas: Vec<Value>,
-    /// Per language, the body text kept for excerpts.
+    /// The body texts kept for excerpts, one per distinct body.
     texts: Vec<String>,
+    /// Per language, which of `texts` is its body.
+    text_of: Vec<Option<usize>>,
+}
+
+impl Prepared {
+    fn text(&self, lang: usize) -> &str {
+        self.text_of[lang].map_or("", |i| self.texts[i].as_str())
+    }
 }
 
 /// A body already turned into text and tokenized: the part it came from, its text, its hits.
@@ -439,10 +453,11 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String]) -> Prepared {
     let mut slots = FastMap::default();
     // Bodies already turned into text and tokenized, by the part they came from.
     let mut bodies: Vec<Tokenized<'_>> = Vec::new();
-    let mut out = Prepared { words: Vec::new(), langs: Vec::new(), metas: Vec::new(), texts: Vec::new() };
+    let mut out =
+        Prepared { words: Vec::new(), langs: Vec::new(), metas: Vec::new(), texts: Vec::new(), text_of: Vec::new() };
     for lang in langs {
         let doc = document(site, src, lang);
-        let mut hits = Vec::new();
+        let mut hits = Vec::with_capacity(256);
         for (field, texts) in doc.fields.iter().enumerate() {
             tokens.field(field as u32, texts, &mut hits);
         }
@@ -451,14 +466,20 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String]) -> Prepared {
                 Some(i) => i,
                 None => {
                     let text = markdown_text(&part.markdown);
-                    let mut body_hits = Vec::new();
+                    let mut body_hits = Vec::with_capacity(text.len() / 2);
                     tokens.field(shard::BODY_FIELD, [&text], &mut body_hits);
+                    // Form feeds separate documents in a text chunk.
+                    out.texts.push(cut(text.trim().replace('\u{c}', " "), TEXT_CHARS));
                     bodies.push((part, text, body_hits));
                     bodies.len() - 1
                 }
             };
+            out.text_of.push(Some(at));
             &bodies[at]
         });
+        if body.is_none() {
+            out.text_of.push(None);
+        }
         let (text, body_hits) = body.map_or(("", &[][..]), |(_, t, h)| (t.as_str(), &h[..]));
         out.langs.push(group(hits.iter().chain(body_hits), &mut slots));
         let mut m = json!({
@@ -474,7 +495,6 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String]) -> Prepared {
             m["d"] = json!(date);
         }
         out.metas.push(m);
-        out.texts.push(cut(text.trim().to_string(), TEXT_CHARS));
     }
     out.words = tokens.words;
     out
@@ -724,16 +744,21 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         for (n, chunk) in prepared.chunks(TEXT_DOCS).enumerate() {
             let n = b * BATCH / TEXT_DOCS + n;
             for (l, index) in indexes.iter_mut().enumerate() {
-                let texts: Vec<&str> = chunk.iter().map(|p| p.texts[l].as_str()).collect();
-                let same = (0..l).find(|&e| chunk.iter().all(|p| p.texts[e] == p.texts[l]));
-                let bytes = serde_json::to_vec(&texts).unwrap_or_default();
+                let same = (0..l).find(|&e| chunk.iter().all(|p| p.text_of[e] == p.text_of[l]));
+                let mut bytes = Vec::new();
+                for (i, p) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        bytes.push(b'\x0c');
+                    }
+                    bytes.extend_from_slice(p.text(l).as_bytes());
+                }
                 match same {
                     Some(e) => {
                         fnv(&mut index.stamp, &bytes);
                         index.text_from(e);
                     }
                     None => {
-                        index.write(sink, format!("x/{n}.json"), bytes)?;
+                        index.write(sink, format!("x/{n}.txt"), bytes)?;
                         index.text_from(l);
                     }
                 }

@@ -191,8 +191,12 @@
   // The body text of document i, for an excerpt around a match deep in it.
   Index.prototype.text = function (i) {
     var c = this.m.text, n = Math.floor(i / c);
-    if (!this.chunks.has('x' + n)) this.chunks.set('x' + n, this.get(this.m.textDirs[this.textFrom[n]] + 'x/' + n + '.json?v=' + this.m.stamp));
-    return this.chunks.get('x' + n).then(function (texts) { return texts[i % c]; });
+    if (!this.chunks.has('x' + n)) {
+      this.chunks.set('x' + n, this.get(this.m.textDirs[this.textFrom[n]] + 'x/' + n + '.txt?v=' + this.m.stamp, true).then(function (b) {
+        return utf8.decode(new Uint8Array(b)).split('\f');
+      }));
+    }
+    return this.chunks.get('x' + n).then(function (texts) { return texts[i % c] || ''; });
   };
 
   /* ---------- queries ---------- */
