@@ -1,11 +1,18 @@
 //! Times the search index on a site and reports its size, apart from the rest of the build:
 //!
-//! cargo run --release --example search_bench -- SITE [check|index]
+//! cargo run --release --example search_bench -- SITE [check|index|build]
 //!
 //! `check` loads and checks the site only; `index` also builds the index of every language,
 //! counting its files as a build would hand them to the output stage, and dropping them. Run
 //! both under `/usr/bin/time -v`: the difference in maximum resident set size is the memory
-//! indexing adds. docs/search.md has the figures.
+//! indexing adds to the build's peak. `index` also samples resident memory while indexing and
+//! prints its growth over the resident memory before (which includes memory freed after
+//! loading and kept by the allocator, that indexing may reuse). `build` runs what `fulcrum build` does, clean, into SITE/.bench-build
+//! (removed afterwards), and prints its CPU time (user + system, all threads) and the part
+//! spent between robots.txt and sitemap.xml reaching the output stage, which a build writes
+//! just before and just after the index: that part is the index, made and written. Both come
+//! from the same run, so load from other jobs on the machine weighs on both alike.
+//! docs/search.md has the figures.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
@@ -34,13 +41,89 @@ impl Sink for Count {
     }
 }
 
+/// CPU seconds (user + system, every thread) this process has used so far, from
+/// /proc/self/stat (Linux; clock ticks of 1/100 s).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // After the command name: state is field 3 of stat(5), utime 14 and stime 15.
+    let tick = |i: usize| fields.get(i - 3).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (tick(14) + tick(15)) / 100.0
+}
+
+/// Process CPU seconds when robots.txt reached the output stage (the file a build writes
+/// just before the index) and when sitemap.xml did (just after).
+#[derive(Default)]
+struct Marks(std::sync::Mutex<(Option<f64>, Option<f64>)>);
+
+/// Passes files on, noting the CPU time at the files around the index.
+struct Watch<'a> {
+    inner: &'a dyn Sink,
+    marks: &'a Marks,
+}
+
+impl Sink for Watch<'_> {
+    fn file(&self, file: OutputFile) -> Result<(), OutputError> {
+        match file.path.as_str() {
+            "robots.txt" => self.marks.0.lock().unwrap().0 = Some(cpu_seconds()),
+            "sitemap.xml" => self.marks.0.lock().unwrap().1 = Some(cpu_seconds()),
+            _ => {}
+        }
+        self.inner.file(file)
+    }
+    fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
+        self.inner.copy(copy)
+    }
+}
+
+/// Resident memory of this process in MB (VmRSS in /proc/self/status).
+fn resident_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap_or_default();
+    line.split_whitespace().nth(1).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) / 1024.0
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(root), mode) = (args.next(), args.next().unwrap_or_else(|| "index".into())) else {
-        eprintln!("usage: search_bench SITE [check|index]");
+        eprintln!("usage: search_bench SITE [check|index|build]");
         std::process::exit(2);
     };
     let options = fulcrum::Options { root: root.into(), ..Default::default() };
+    if mode == "build" {
+        let dir = options.root.join(".bench-build");
+        let _ = std::fs::remove_dir_all(&dir);
+        let options = fulcrum::Options { output: Some(dir.clone()), ..options };
+        let (cpu, start) = (cpu_seconds(), Instant::now());
+        let marks = Marks::default();
+        // What `fulcrum build` does, with the output stage watched.
+        let built = fulcrum::check(&options).map_err(|e| e.to_string()).and_then(|checked| {
+            let staging = fulcrum::output::Staging::new(&dir).map_err(|e| e.to_string())?;
+            let sink = Watch { inner: &staging, marks: &marks };
+            fulcrum::publish(&checked, &sink).map_err(|e| e.to_string())?;
+            staging.commit().map_err(|e| e.to_string())
+        });
+        let (cpu, wall) = (cpu_seconds() - cpu, start.elapsed().as_secs_f64());
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Err(e) = built {
+            eprintln!("the build failed: {e}");
+            std::process::exit(1);
+        }
+        let m = marks.0.lock().unwrap();
+        let (Some(a), Some(b)) = (m.0, m.1) else {
+            eprintln!("robots.txt and sitemap.xml were not seen around the index");
+            std::process::exit(1);
+        };
+        let index = b - a;
+        println!(
+            "build: {cpu:.2} s CPU ({wall:.2} s wall); the index, made and written: {index:.2} s CPU; the build \
+             without it {:.2} s CPU; the index adds {:.1}%",
+            cpu - index,
+            100.0 * index / (cpu - index)
+        );
+        return;
+    }
     let start = Instant::now();
     let checked = match fulcrum::check(&options) {
         Ok(c) => c,
@@ -60,17 +143,37 @@ fn main() {
     if mode == "check" {
         return;
     }
-    let start = Instant::now();
+    // Resident memory sampled every 10 ms while indexing.
+    let before = resident_mb();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let (start, cpu) = (Instant::now(), cpu_seconds());
     let count = Count::default();
-    if let Err(e) = fulcrum::search::write_index(site, &count) {
+    let (result, peak) = std::thread::scope(|s| {
+        let sampler = s.spawn(|| {
+            let mut peak = before;
+            while !done.load(Ordering::Relaxed) {
+                peak = peak.max(resident_mb());
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            peak
+        });
+        let result = fulcrum::search::write_index(site, &count);
+        done.store(true, Ordering::Relaxed);
+        (result, sampler.join().unwrap_or(0.0))
+    });
+    if let Err(e) = result {
         eprintln!("{e}");
         std::process::exit(1);
     }
-    let secs = start.elapsed().as_secs_f64();
+    let (secs, cpu) = (start.elapsed().as_secs_f64(), cpu_seconds() - cpu);
     println!(
-        "index: {} files ({} shards), {:.1} MB, built in {secs:.2} s",
+        "index: {} files ({} shards), {:.1} MB, built in {secs:.2} s ({cpu:.2} s CPU)",
         count.files.load(Ordering::Relaxed),
         count.shards.load(Ordering::Relaxed),
         count.bytes.load(Ordering::Relaxed) as f64 / 1e6
+    );
+    println!(
+        "resident memory: {before:.0} MB before indexing, at most {peak:.0} MB while indexing (+{:.0} MB)",
+        peak - before
     );
 }

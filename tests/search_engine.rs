@@ -33,7 +33,7 @@ fn index_files_decode_and_cover_every_document() {
     for dir in ["search", "en/search"] {
         let dir = out.join(dir);
         let m = read_json(&dir.join("manifest.json"));
-        assert_eq!(m["version"], 1);
+        assert_eq!(m["version"], 2);
         assert_eq!(m["docs"], 12, "6 complexes, 2 reports, 4 pages");
         let bounds: Vec<&str> = m["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
         let mut all_terms: Vec<String> = Vec::new();
@@ -43,6 +43,7 @@ fn index_files_decode_and_cover_every_document() {
             assert_eq!(entries[0].term, *first, "shard {n} starts at its manifest bound");
             for e in entries {
                 assert!(e.postings.windows(2).all(|w| w[0].0 < w[1].0), "documents ascend in {}", e.term);
+                assert!(!e.capped, "nothing in the example site is common enough to cap: {}", e.term);
                 assert!(e.postings.iter().all(|(d, n, pos)| *d < 12
                     && !pos.is_empty()
                     && pos.len() == if e.first_only { 1 } else { *n as usize }
@@ -67,6 +68,25 @@ fn index_files_decode_and_cover_every_document() {
         assert!(
             metas.iter().all(|d| d["u"].as_str().unwrap().starts_with(prefix) && !d["t"].as_str().unwrap().is_empty())
         );
+        // Text chunks hold every document's body, in this folder or in the folder the
+        // manifest names for a chunk that is the same in an earlier language.
+        let text = m["text"].as_u64().unwrap() as usize;
+        let runs = m["textRuns"].as_array().unwrap();
+        let dirs = m["textDirs"].as_array().unwrap();
+        let mut n = 0;
+        let mut bodies: Vec<String> = Vec::new();
+        for run in runs.chunks(2) {
+            let from = dirs[run[0].as_u64().unwrap() as usize].as_str().unwrap();
+            for _ in 0..run[1].as_u64().unwrap() {
+                let chunk = std::fs::read_to_string(dir.join(format!("{from}x/{n}.txt"))).unwrap();
+                let texts: Vec<&str> = chunk.split('\u{c}').collect();
+                assert_eq!(texts.len(), text.min(12 - n * text), "chunk {n}");
+                bodies.extend(texts.iter().map(|t| t.to_string()));
+                n += 1;
+            }
+        }
+        assert_eq!(n, 12usize.div_ceil(text));
+        assert_eq!(bodies.len(), 12);
         // Facet columns cover every document.
         for f in m["facets"].as_array().unwrap() {
             let runs = f["runs"].as_array().unwrap();
@@ -74,6 +94,11 @@ fn index_files_decode_and_cover_every_document() {
             assert_eq!(total, 12, "{}", f["name"]);
         }
     }
+    // The English profile of the Huangyan complex has its own body; its text chunk is English.
+    let en = read_json(&out.join("en/search/manifest.json"));
+    assert_eq!(en["textDirs"], json!(["../../search/", ""]));
+    let en_texts = std::fs::read_to_string(out.join("en/search/x/0.txt")).unwrap();
+    assert!(en_texts.contains("Huangyan"), "{en_texts}");
     let zh = read_json(&out.join("search/manifest.json"));
     assert_eq!(zh["facets"][1]["values"], json!([["taizhou", "台州市"]]));
     let en = read_json(&out.join("en/search/manifest.json"));
@@ -206,4 +231,116 @@ fn facets_filter_and_count() {
     assert_eq!(r[1]["counts"]["type"]["complex"], 6);
     assert_eq!(r[1]["counts"]["year"]["2019"], 2);
     assert_eq!(urls(&r[2]), ["/reports/taizhou-complex-inspections-2019/"]);
+}
+
+/// A site where a few words occur many times in every body, so that their postings pass
+/// the cap and keep no body positions.
+fn common_words_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let site = example_site();
+    let pages = site.path().join("content/pages");
+    for i in 0..150 {
+        let body = "知识产权 common word, one more sentence. ".repeat(300);
+        std::fs::write(pages.join(format!("bulk-{i:03}.md")), format!("---\ntitle: Bulk {i}\n---\n{body}\n")).unwrap();
+    }
+    for (id, title, body) in [
+        ("ip-title", "知识产权", "说明。"),
+        ("word-title", "Common word", "Text."),
+        ("rare", "Rare", "泵检测 zorblat zorblat."),
+    ] {
+        std::fs::write(pages.join(format!("{id}.md")), format!("---\ntitle: {title}\n---\n{body}\n")).unwrap();
+    }
+    let out = build(site.path(), &[]);
+    (site, out)
+}
+
+fn all_entries(dir: &Path) -> Vec<shard::Entry> {
+    let m = read_json(&dir.join("manifest.json"));
+    (0..m["shards"].as_array().unwrap().len())
+        .flat_map(|n| shard::decode(&std::fs::read(dir.join(format!("t/{n}.bin"))).unwrap()).unwrap())
+        .collect()
+}
+
+#[test]
+fn words_in_most_bodies_keep_no_body_positions_and_still_rank_titles_first() {
+    let (_site, out) = common_words_site();
+    let entries = all_entries(&out.join("en/search"));
+    let get = |t: &str| entries.iter().find(|e| e.term == t).unwrap_or_else(|| panic!("{t} indexed"));
+    for t in ["知识", "产权", "common", "word"] {
+        let e = get(t);
+        assert!(e.capped, "{t} is capped");
+        assert!(e.postings.len() >= 151, "{t} is in every bulk page and the title page");
+        // Counts are whole; positions only outside the body.
+        assert!(e.postings.iter().all(|(_, n, pos)| *n as usize >= pos.len() && pos.iter().all(|p| p >> 16 < 4)));
+        assert!(e.postings.iter().any(|(_, n, _)| *n == 300));
+    }
+    for t in ["rare", "泵检"] {
+        assert!(!get(t).capped, "{t} keeps its positions");
+    }
+    if !have("node", "the ranking tests on capped terms") {
+        return;
+    }
+    let r = query(
+        &out.join("en/search"),
+        &json!([{"q": "知识产权"}, {"q": "common word"}, {"q": "word common"}, {"q": "zorblat"}]),
+    );
+    for res in &r[..3] {
+        assert!(urls(res).len() >= 151, "{res}");
+        assert!(urls(res).iter().filter(|u| u.contains("/bulk-")).count() == 150, "{res}");
+    }
+    // Title matches still come first.
+    assert_eq!(urls(&r[0])[0], "/en/ip-title/");
+    assert_eq!(urls(&r[1])[0], "/en/word-title/");
+    assert_eq!(r[3]["urls"], json!(["/en/rare/"]));
+}
+
+#[test]
+fn excerpts_can_show_a_match_deep_in_the_body() {
+    if !have("node", "the excerpt test") {
+        return;
+    }
+    let site = example_site();
+    let out = build(site.path(), &[]);
+    let tmp = tempfile::tempdir().unwrap();
+    let script = tmp.path().join("excerpt.cjs");
+    // The client's own steps: the excerpt source has no match, so the body text is fetched
+    // and the window around its match is shown.
+    std::fs::write(
+        &script,
+        format!(
+            r#"const fs = require('fs'), path = require('path');
+const search = require({client:?});
+const dir = {dir:?};
+const index = new search.Index(async (p, binary) => {{
+  const bytes = fs.readFileSync(path.join(dir, p.replace(/\?.*$/, '')));
+  return binary ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) : JSON.parse(bytes.toString('utf8'));
+}});
+(async () => {{
+  const res = await index.search('reprint');
+  const out = [];
+  for (const d of res.docs) {{
+    const m = await index.doc(d);
+    const text = await index.text(d);
+    const ex = search.excerpt(text, res.units, true);
+    out.push({{ u: m.u, inSource: search.highlight(m.x, res.units).length > 0, excerpt: ex,
+      marks: search.highlight(ex, res.units).map((r) => ex.slice(r[0], r[1])) }});
+  }}
+  process.stdout.write(JSON.stringify(out));
+}})();
+"#,
+            client = repo().join("themes/default/static/assets/search.js").to_str().unwrap(),
+            dir = out.join("en/search").to_str().unwrap(),
+        ),
+    )
+    .unwrap();
+    let got: Value = serde_json::from_str(&node(&[script.to_str().unwrap()])).unwrap();
+    let report = got
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["u"] == "/en/reports/taizhou-site-promotion-meeting-2019/")
+        .unwrap_or_else(|| panic!("{got}"));
+    assert_eq!(report["inSource"], false, "the match is past the excerpt source: {report}");
+    let marks = report["marks"].as_array().unwrap();
+    assert!(!marks.is_empty() && marks.iter().all(|m| m.as_str().unwrap().starts_with("reprint")), "{report}");
+    assert!(report["excerpt"].as_str().unwrap().starts_with('…'), "{report}");
 }

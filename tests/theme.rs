@@ -122,7 +122,7 @@ fn the_example_site_is_light() {
 }
 
 #[test]
-fn only_the_search_page_has_a_script_and_nothing_comes_from_elsewhere() {
+fn pages_have_only_the_small_keyboard_script_and_nothing_comes_from_elsewhere() {
     let site = TestSite::example();
     built(&site);
     for (rel, bytes) in snapshot(&site.path("public")) {
@@ -130,9 +130,15 @@ fn only_the_search_page_has_a_script_and_nothing_comes_from_elsewhere() {
             continue;
         }
         let html = String::from_utf8(bytes).unwrap();
+        // Every page has the inline script that makes "/" focus the search box; the search
+        // page also has the one that loads the search client.
         let scripts = html.matches("<script").count() - html.matches("<script type=\"application/ld+json\">").count();
-        let expected = usize::from(rel.ends_with("search/index.html"));
+        let expected = 1 + usize::from(rel.ends_with("search/index.html"));
         assert_eq!(scripts, expected, "{rel} has {scripts} scripts");
+        let keys = html.find("<script>/* \"/\" focuses").map(|i| &html[i..]).unwrap_or_else(|| panic!("{rel}"));
+        let keys = &keys[..keys.find("</script>").unwrap()];
+        assert!(keys.len() < 400, "{rel}: the keyboard script is {} bytes", keys.len());
+        assert!(!keys.contains("src="), "{rel}: the keyboard script loads nothing");
         for (tag, attr) in [("script", "src"), ("img", "src"), ("iframe", "src"), ("link", "href")] {
             for url in attrs(&html, tag, attr) {
                 let remote = url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//");

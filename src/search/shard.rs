@@ -8,20 +8,37 @@
 //! varint shared   UTF-16 code units shared with the previous term (a code-point boundary)
 //! varint len      bytes of the rest of the term
 //! bytes  rest     UTF-8
-//! varint docs     documents the term occurs in, times two, plus one if the term keeps
-//!                 only its first position in each document
+//! varint flags    documents the term occurs in, times four; plus two if the term is capped;
+//!                 plus one if the term keeps only its first position in each document
 //! varint size     bytes of the postings that follow, so a reader can skip them
-//! postings        per document, in increasing order:
-//!                   varint doc delta (from the previous document + 1, the first from 0)
-//!                   varint count of positions
-//!                   count × varint position delta (the first from 0), or only the first
+//! postings        four columns, one value per document in increasing document order
+//!                 (columns compress far better than interleaved records):
+//!                   docs × varint doc delta (from the previous document + 1, the first from 0)
+//!                   docs × varint count of occurrences
+//!                   docs × varint kept positions, only if the term is capped
+//!                   the kept positions of each document in turn: the first as it is, the
+//!                   rest as deltas from the one before
 //! ```
 //!
-//! Single CJK characters keep only their first position: a one-character query needs no
-//! adjacency, and a longer one is matched with bigrams. That halves the index of Chinese text.
+//! Which positions are kept:
+//! - normally all of them;
+//! - single CJK characters keep only their first: a one-character query needs no adjacency,
+//!   and a longer one is matched with bigrams. That halves the index of Chinese text;
+//! - a capped term, one whose positions would take more than [`CAP_BYTES`], keeps only its
+//!   positions outside the body (field 4); the count still includes the body's occurrences,
+//!   so a reader knows the body has the term (count greater than kept) but not where. Such
+//!   terms occur in most documents; dropping their body positions keeps both the bytes a
+//!   query fetches and the indexer's memory small. The client treats their body matches as
+//!   adjacent to the rest of the phrase (docs/search.md).
 //!
 //! A position is `field << 16 | offset`: the field a term was found in (0 is the title or
 //! name, 4 the body) in the high bits, its token offset inside the field in the low 16 bits.
+
+/// Positions of a term beyond this many bytes of postings are kept only outside the body.
+pub const CAP_BYTES: usize = 32 * 1024;
+/// The body field: its positions are the ones a capped term drops.
+pub const BODY_FIELD: u32 = 4;
+const BODY_START: u32 = BODY_FIELD << 16;
 
 /// Appends `v` as an unsigned LEB128 varint.
 pub fn put_varint(out: &mut Vec<u8>, mut v: u32) {
@@ -46,19 +63,45 @@ pub fn get_varint(data: &[u8], at: &mut usize) -> Option<u32> {
     None
 }
 
-/// The postings of one term, built one document at a time in increasing document order.
+/// Appends sorted positions: the first as it is, then deltas.
+fn put_positions(out: &mut Vec<u8>, positions: &[u32]) {
+    let mut prev = 0;
+    for &p in positions {
+        put_varint(out, p - prev);
+        prev = p;
+    }
+}
+
+/// The postings of one term, built one document at a time in increasing document order, held
+/// in the columns of the shard format. A term starts with every position and is capped as
+/// soon as its positions pass [`CAP_BYTES`], so no term ever holds more than that in
+/// positions it will not keep.
 #[derive(Debug, Default, Clone)]
 pub struct Postings {
     pub docs: u32,
     /// Only the first position of each document is kept.
     pub first_only: bool,
+    /// Body positions are dropped (see the module documentation).
+    pub capped: bool,
     last_doc: Option<u32>,
-    pub bytes: Vec<u8>,
+    ids: Vec<u8>,
+    counts: Vec<u8>,
+    kept: Vec<u8>,
+    positions: Vec<u8>,
 }
 
 impl Postings {
     pub fn new(first_only: bool) -> Postings {
         Postings { first_only, ..Default::default() }
+    }
+
+    /// Bytes of the encoded postings.
+    pub fn len(&self) -> usize {
+        self.ids.len() + self.counts.len() + self.kept.len() + self.positions.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs == 0
     }
 
     /// Adds a document's sorted positions. Documents must come in increasing order.
@@ -67,16 +110,58 @@ impl Postings {
             Some(last) => doc - last - 1,
             None => doc,
         };
-        put_varint(&mut self.bytes, delta);
-        put_varint(&mut self.bytes, positions.len() as u32);
+        put_varint(&mut self.ids, delta);
+        put_varint(&mut self.counts, positions.len() as u32);
         let kept = if self.first_only { &positions[..positions.len().min(1)] } else { positions };
-        let mut prev = 0;
-        for &p in kept {
-            put_varint(&mut self.bytes, p - prev);
-            prev = p;
+        if self.capped {
+            let outside = kept.partition_point(|&p| p < BODY_START);
+            put_varint(&mut self.kept, outside as u32);
+            put_positions(&mut self.positions, &kept[..outside]);
+        } else {
+            put_positions(&mut self.positions, kept);
         }
         self.last_doc = Some(doc);
         self.docs += 1;
+        if !self.capped && self.len() > CAP_BYTES {
+            self.cap();
+        }
+    }
+
+    /// Drops the body positions of the documents so far; later ones are added without them.
+    fn cap(&mut self) {
+        let (mut at_count, mut at_pos) = (0, 0);
+        let mut positions = Vec::new();
+        let mut doc_positions = Vec::new();
+        for _ in 0..self.docs {
+            let n = get_varint(&self.counts, &mut at_count).unwrap_or(0);
+            let kept = if self.first_only { n.min(1) } else { n };
+            doc_positions.clear();
+            let mut p = 0;
+            for _ in 0..kept {
+                p += get_varint(&self.positions, &mut at_pos).unwrap_or(0);
+                doc_positions.push(p);
+            }
+            let outside = doc_positions.partition_point(|&p| p < BODY_START);
+            put_varint(&mut self.kept, outside as u32);
+            put_positions(&mut positions, &doc_positions[..outside]);
+        }
+        self.positions = positions;
+        self.capped = true;
+    }
+
+    /// Appends the postings in the shard format (the four columns).
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.ids);
+        out.extend_from_slice(&self.counts);
+        out.extend_from_slice(&self.kept);
+        out.extend_from_slice(&self.positions);
+    }
+
+    /// Gives back spare capacity, once the term is complete.
+    pub fn shrink(&mut self) {
+        for v in [&mut self.ids, &mut self.counts, &mut self.kept, &mut self.positions] {
+            v.shrink_to_fit();
+        }
     }
 }
 
@@ -108,20 +193,21 @@ pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Postings)>) ->
         let rest = &term.as_bytes()[bytes..];
         put_varint(&mut out, rest.len() as u32);
         out.extend_from_slice(rest);
-        put_varint(&mut out, (p.docs << 1) | u32::from(p.first_only));
-        put_varint(&mut out, p.bytes.len() as u32);
-        out.extend_from_slice(&p.bytes);
+        put_varint(&mut out, (p.docs << 2) | (u32::from(p.capped) << 1) | u32::from(p.first_only));
+        put_varint(&mut out, p.len() as u32);
+        p.write(&mut out);
         prev = term;
     }
     out
 }
 
-/// One decoded entry: a term and, per document, how often it occurs and its positions (only
-/// the first if `first_only`).
+/// One decoded entry: a term and, per document, how often it occurs and the positions kept
+/// (only the first if `first_only`; only those outside the body if `capped`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub term: String,
     pub first_only: bool,
+    pub capped: bool,
     pub postings: Vec<(u32, u32, Vec<u32>)>,
 }
 
@@ -133,33 +219,43 @@ pub fn decode(data: &[u8]) -> Option<Vec<Entry>> {
     while at < data.len() {
         let shared = get_varint(data, &mut at)? as usize;
         let len = get_varint(data, &mut at)? as usize;
-        let rest = std::str::from_utf8(data.get(at..at + len)?).ok()?;
+        let rest = std::str::from_utf8(data.get(at..at.checked_add(len)?)?).ok()?;
         at += len;
         let mut units: Vec<u16> = prev.get(..shared)?.to_vec();
         units.extend(rest.encode_utf16());
         let term = String::from_utf16(&units).ok()?;
         prev = units;
-        let flagged = get_varint(data, &mut at)?;
-        let (docs, first_only) = (flagged >> 1, flagged & 1 == 1);
+        let flags = get_varint(data, &mut at)?;
+        let (docs, capped, first_only) = (flags >> 2, flags & 2 != 0, flags & 1 != 0);
         let size = get_varint(data, &mut at)? as usize;
         let end = at.checked_add(size)?;
+        let body = data.get(at..end)?;
+        let mut a = 0;
+        let column = |a: &mut usize| (0..docs).map(|_| get_varint(body, a)).collect::<Option<Vec<u32>>>();
+        let deltas = column(&mut a)?;
+        let counts = column(&mut a)?;
+        let kept = if capped {
+            column(&mut a)?
+        } else {
+            counts.iter().map(|&n| if first_only { n.min(1) } else { n }).collect()
+        };
         let mut postings = Vec::new();
         let mut doc: i64 = -1;
-        for _ in 0..docs {
-            doc += i64::from(get_varint(data, &mut at)?) + 1;
-            let n = get_varint(data, &mut at)?;
+        for i in 0..docs as usize {
+            doc += i64::from(deltas[i]) + 1;
             let mut pos = 0u32;
             let mut list = Vec::new();
-            for _ in 0..if first_only { n.min(1) } else { n } {
-                pos = pos.checked_add(get_varint(data, &mut at)?)?;
+            for _ in 0..kept[i] {
+                pos = pos.checked_add(get_varint(body, &mut a)?)?;
                 list.push(pos);
             }
-            postings.push((doc as u32, n, list));
+            postings.push((u32::try_from(doc).ok()?, counts[i], list));
         }
-        if at != end {
+        if a != body.len() {
             return None;
         }
-        out.push(Entry { term, first_only, postings });
+        at = end;
+        out.push(Entry { term, first_only, capped, postings });
     }
     Some(out)
 }
@@ -186,7 +282,7 @@ mod tests {
         for (t, docs) in
             [("pump", vec![0u32, 5]), ("pumpkin", vec![3]), ("模", vec![1]), ("模具", vec![1, 2]), ("𠀀", vec![7])]
         {
-            let mut p = Postings::new(t.chars().count() == 1);
+            let mut p = Postings::new(t.chars().count() == 1 && !t.is_ascii());
             for d in docs {
                 p.push(d, &[d, d + 2, (4 << 16) | 9]);
             }
@@ -199,9 +295,49 @@ mod tests {
         assert_eq!(names, vec!["pump", "pumpkin", "模", "模具", "𠀀"]);
         assert_eq!(back[3].postings, vec![(1, 3, vec![1, 3, (4 << 16) | 9]), (2, 3, vec![2, 4, (4 << 16) | 9])]);
         assert!(back[2].first_only && !back[3].first_only);
+        assert!(back.iter().all(|e| !e.capped));
         assert_eq!(back[2].postings, vec![(1, 3, vec![1])]);
         // Supplementary characters sort before U+E000 and above in UTF-16 order.
         assert_eq!(utf16_cmp("𠀀", "\u{FF10}"), std::cmp::Ordering::Less);
         assert!(decode(&bytes[..bytes.len() - 1]).is_none());
+    }
+
+    #[test]
+    fn a_term_past_the_cap_keeps_counts_and_positions_outside_the_body() {
+        let body = |o: u32| (BODY_FIELD << 16) | o;
+        let mut p = Postings::new(false);
+        let mut want = Vec::new();
+        let mut doc = 0;
+        while !p.capped {
+            // Every third document has the term in its title too.
+            let positions: Vec<u32> =
+                if doc % 3 == 0 { vec![2, body(5), body(900), body(4000)] } else { vec![body(7), body(8)] };
+            p.push(doc, &positions);
+            want.push((doc, positions.len() as u32, positions.into_iter().filter(|&x| x < body(0)).collect()));
+            doc += 2;
+        }
+        assert!(p.len() < CAP_BYTES, "capping shrinks the postings: {}", p.len());
+        for positions in [vec![1u32, 3], vec![body(3), body(4)], vec![0, body(1)]] {
+            p.push(doc, &positions);
+            want.push((doc, positions.len() as u32, positions.into_iter().filter(|&x| x < body(0)).collect()));
+            doc += 1;
+        }
+        let bytes = encode([("word", &p)]);
+        let back = decode(&bytes).unwrap();
+        assert!(back[0].capped && !back[0].first_only);
+        assert_eq!(back[0].postings, want);
+
+        // A single character keeps its first position only if it is outside the body.
+        let mut c = Postings::new(true);
+        let mut doc = 0;
+        while !c.capped {
+            c.push(doc, &[3, 9, body(1)]);
+            c.push(doc + 1, &[body(2), body(3)]);
+            doc += 2;
+        }
+        let back = decode(&encode([("模", &c)])).unwrap();
+        assert!(back[0].capped && back[0].first_only);
+        assert_eq!(back[0].postings[0], (0, 3, vec![3]));
+        assert_eq!(back[0].postings[1], (1, 2, vec![]));
     }
 }

@@ -133,7 +133,8 @@ pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u3
                 }
                 i += 1;
             }
-            f(Term::Word(&stem(&word)), pos);
+            stem_in_place(&mut word);
+            f(Term::Word(&word), pos);
             pos += 1;
         } else {
             i += 1;
@@ -162,11 +163,17 @@ fn is_vowel(b: u8) -> bool {
 /// "-ed" and a final "e", so that pump, pumps and pumping meet. Only words of four or more
 /// ASCII letters are touched.
 pub fn stem(word: &str) -> String {
-    let b = word.as_bytes();
-    if b.len() < 4 || !b.iter().all(|c| c.is_ascii_lowercase()) {
-        return word.to_string();
-    }
     let mut w = word.to_string();
+    stem_in_place(&mut w);
+    w
+}
+
+/// [`stem`] on a word in place, so that tokenizing allocates nothing per word.
+fn stem_in_place(w: &mut String) {
+    let b = w.as_bytes();
+    if b.len() < 4 || !b.iter().all(|c| c.is_ascii_lowercase()) {
+        return;
+    }
     if w.ends_with("sses") {
         w.truncate(w.len() - 2);
     } else if w.ends_with("ies") && w.len() > 4 {
@@ -192,7 +199,6 @@ pub fn stem(word: &str) -> String {
     if doubled || (w.ends_with('e') && n > 4) {
         w.pop();
     }
-    w
 }
 
 #[cfg(test)]

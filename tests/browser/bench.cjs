@@ -1,8 +1,9 @@
 // Bytes a query transfers, and how long it takes once cached, against a built site:
 //   node bench.cjs <site output folder> <lang prefix: "" or "en/"> <query>...
 // Each query starts cold (new client, empty caches) and counts, gzip-compressed at level 6
-// as a static server would send them: search.js, the manifest, the shards the query needs
-// and the metadata chunks of the first page of ten results.
+// as a static server would send them: search.js, the manifest, the shards the query needs,
+// the metadata chunks of the first page of ten results and, as the search page does, the
+// body-text chunks of those results whose excerpt source has no match.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -25,18 +26,24 @@ async function run(q) {
   const t0 = process.hrtime.bigint();
   const res = await index.search(q);
   const f = index.filter(res.docs, {});
-  await Promise.all(f.docs.slice(0, 10).map((d) => index.doc(d)));
+  await Promise.all(f.docs.slice(0, 10).map(async (d) => {
+    const m = await index.doc(d);
+    if (!search.highlight(m.x, res.units).length && index.m.text) await index.text(d);
+  }));
   const cold = Number(process.hrtime.bigint() - t0) / 1e6;
   const t1 = process.hrtime.bigint();
   const again = await index.search(q);
   index.filter(again.docs, {});
   const warm = Number(process.hrtime.bigint() - t1) / 1e6;
-  let shards = 0, chunks = 0, manifest = 0;
+  let shards = 0, chunks = 0, texts = 0, manifest = 0;
   for (const [file, size] of fetched) {
-    if (file.startsWith('t/')) shards += size; else if (file.startsWith('d/')) chunks += size; else manifest += size;
+    if (file.startsWith('t/')) shards += size;
+    else if (file.startsWith('d/')) chunks += size;
+    else if (/(^|\/)x\//.test(file)) texts += size;
+    else manifest += size;
   }
-  return { q, results: f.docs.length, kb: +((client + manifest + shards + chunks) / 1024).toFixed(1),
-    client, manifest, shards, chunks, files: fetched.size, cold_ms: +cold.toFixed(1), cached_ms: +warm.toFixed(1) };
+  return { q, results: f.docs.length, kb: +((client + manifest + shards + chunks + texts) / 1024).toFixed(1),
+    client, manifest, shards, chunks, texts, files: fetched.size, cold_ms: +cold.toFixed(1), cached_ms: +warm.toFixed(1) };
 }
 
 (async () => {

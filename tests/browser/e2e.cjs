@@ -53,6 +53,20 @@ async function main() {
       try { summary.bytes[u.replace(base, '')] = (await r.body()).length; } catch (_) { /* redirects have no body */ }
     });
 
+    // On any page, "/" focuses the header's search box, but not while typing in a field or
+    // with a modifier key; nothing else is loaded.
+    await page.goto(base + 'complexes/');
+    await page.keyboard.press('Control+/');
+    check((await active(page)) === 'BODY', `Control+/ leaves the focus alone: ${await active(page)}`);
+    await page.keyboard.press('/');
+    check((await active(page)) === 'site-search', `"/" focuses the header search box on a list page: ${await active(page)}`);
+    await page.keyboard.type('a/b');
+    check((await page.inputValue('#site-search')) === 'a/b', `"/" types as usual inside the box: ${await page.inputValue('#site-search')}`);
+    check(!(await page.evaluate(() => Array.from(document.scripts).some((s) => s.src))), 'a list page loads no script');
+    await page.goto(base + 'en/complexes/huangyan-moulds/');
+    await page.keyboard.press('/');
+    check((await active(page)) === 'site-search', `"/" focuses the search box on a profile page: ${await active(page)}`);
+
     // The page works before the client loads, and loads it only on interaction.
     await page.goto(base + 'search/');
     check(await page.isVisible('.search-needs-js'), 'the no-JS notice shows until the client loads');
@@ -163,6 +177,22 @@ async function main() {
     links = await hrefs(page);
     check(links[0] && links[0].endsWith('/en/complexes/wenling-pumps/'), `ＰＵＭＰＳ finds the Wenling complex in English: ${links}`);
     check(/result/.test(await status(page)), `English status: ${await status(page)}`);
+
+    // A match deep in a body, past the excerpt source, is shown highlighted in its excerpt.
+    for (const [q, prefix, url, word] of [['转载', '', 'reports/taizhou-site-promotion-meeting-2019/', '转载'],
+      ['reprint', 'en/', 'en/reports/taizhou-site-promotion-meeting-2019/', 'reprint']]) {
+      await page.goto(`${base}${prefix}search/?q=${encodeURIComponent(q)}`);
+      await page.waitForSelector('.search-ui[data-rendered]');
+      const excerpt = await page.$$eval('#search-results li', (lis, u) => {
+        const li = lis.find((l) => l.querySelector('a').getAttribute('href').endsWith(u));
+        const p = li && li.querySelector('.search-excerpt');
+        return p ? { text: p.textContent, marks: Array.from(p.querySelectorAll('mark')).map((m) => m.textContent) } : null;
+      }, url);
+      check(excerpt && excerpt.marks.some((m) => m.toLowerCase().startsWith(word)) && excerpt.text.startsWith('…'),
+        `${q}: the excerpt shows the match deep in the body: ${JSON.stringify(excerpt)}`);
+    }
+    const texts = Object.keys(summary.bytes).filter((u) => /search\/x\//.test(u));
+    check(texts.length > 0, 'body text chunks are fetched for deep matches');
 
     // Recall: every query finds every page it must.
     const cases = JSON.parse(fs.readFileSync(recallFile, 'utf8'));

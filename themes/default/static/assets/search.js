@@ -115,8 +115,8 @@
       var shared = varint(buf, st), len = varint(buf, st);
       var term = prev.slice(0, shared) + utf8.decode(buf.subarray(st.at, st.at + len));
       st.at += len;
-      var flagged = varint(buf, st), size = varint(buf, st);
-      map.set(term, { docs: flagged >>> 1, first: flagged & 1, at: st.at, buf: buf, list: null });
+      var flags = varint(buf, st), size = varint(buf, st);
+      map.set(term, { docs: Math.floor(flags / 4), capped: flags & 2, first: flags & 1, at: st.at, buf: buf, list: null });
       terms.push(term);
       st.at += size;
       prev = term;
@@ -124,14 +124,19 @@
     return { terms: terms, map: map };
   }
 
+  // Postings in columns (src/search/shard.rs): document deltas, counts, kept counts if the
+  // term is capped, then positions. Each entry is [doc, kept positions, count, body unknown]:
+  // the last is true when a capped term occurs in the body at positions not kept.
   function postingsOf(e) {
     if (e.list) return e.list;
-    var st = { at: e.at }, doc = -1, list = [];
-    for (var d = 0; d < e.docs; d++) {
-      doc += varint(e.buf, st) + 1;
-      var n = varint(e.buf, st), kept = e.first ? Math.min(n, 1) : n, pos = new Array(kept), p = 0;
-      for (var k = 0; k < kept; k++) { p += varint(e.buf, st); pos[k] = p; }
-      list.push([doc, pos, n]);
+    var st = { at: e.at }, n = e.docs, docs = new Array(n), counts = new Array(n), kept = new Array(n), d, doc = -1, list = new Array(n);
+    for (d = 0; d < n; d++) { doc += varint(e.buf, st) + 1; docs[d] = doc; }
+    for (d = 0; d < n; d++) counts[d] = varint(e.buf, st);
+    for (d = 0; d < n; d++) kept[d] = e.capped ? varint(e.buf, st) : e.first ? Math.min(counts[d], 1) : counts[d];
+    for (d = 0; d < n; d++) {
+      var pos = new Array(kept[d]), p = 0;
+      for (var k = 0; k < kept[d]; k++) { p += varint(e.buf, st); pos[k] = p; }
+      list[d] = [docs[d], pos, counts[d], !!e.capped && !e.first && counts[d] > kept[d]];
     }
     return (e.list = list);
   }
@@ -152,6 +157,9 @@
         for (var k = 0; k < f.runs.length; k += 2) { col.fill(f.runs[k], at, at + f.runs[k + 1]); at += f.runs[k + 1]; }
         return { name: f.name, values: f.values, col: col };
       });
+      // Which language's folder holds each text chunk: a body two languages share is stored once.
+      var runs = m.textRuns || [], from = self.textFrom = new Uint8Array(Math.ceil(m.docs / (m.text || 1)));
+      for (var r = 0, c = 0; r < runs.length; r += 2) { from.fill(runs[r], c, c + runs[r + 1]); c += runs[r + 1]; }
       return m;
     }));
   };
@@ -180,6 +188,17 @@
     return this.chunk(Math.floor(i / c)).then(function (docs) { return docs[i % c]; });
   };
 
+  // The body text of document i, for an excerpt around a match deep in it.
+  Index.prototype.text = function (i) {
+    var c = this.m.text, n = Math.floor(i / c);
+    if (!this.chunks.has('x' + n)) {
+      this.chunks.set('x' + n, this.get(this.m.textDirs[this.textFrom[n]] + 'x/' + n + '.txt?v=' + this.m.stamp, true).then(function (b) {
+        return utf8.decode(new Uint8Array(b)).split('\f');
+      }));
+    }
+    return this.chunks.get('x' + n).then(function (texts) { return texts[i % c] || ''; });
+  };
+
   /* ---------- queries ---------- */
 
   // A query's units: each word, and each CJK run (matched as adjacent bigrams).
@@ -202,7 +221,7 @@
     });
   }
 
-  var WEIGHT = [10, 7, 4, 3, 1];
+  var WEIGHT = [10, 7, 4, 3, 1], BODY = 4;
 
   function fieldOf(p) { return Math.floor(p / 65536); }
 
@@ -248,33 +267,44 @@
       terms.forEach(function (term) {
         lookup(self, shards, term).forEach(function (d) {
           var h = hits.get(d[0]);
-          if (!h) hits.set(d[0], (h = { f: 9, n: 0, s: [], x: true }));
-          h.f = Math.min(h.f, fieldOf(d[1][0]));
+          if (!h) hits.set(d[0], (h = { f: 9, n: 0, s: [], x: true, u: false }));
+          h.f = Math.min(h.f, d[1].length ? fieldOf(d[1][0]) : BODY);
           h.n += d[2];
           h.s = h.s.concat(d[1]);
+          h.u = h.u || d[3];
         });
       });
       hits.forEach(function (h) { h.s.sort(function (a, b) { return a - b; }); });
       return hits;
     }
     // Exact when the covering bigrams line up at their offsets; when they are all there but
-    // never line up, a weaker scattered match.
+    // never line up, a weaker scattered match. A capped bigram (one in most documents) has no
+    // body positions, so in the body it is taken to line up wherever the others do.
     var lists = u.terms.map(function (t) { return lookup(self, shards, t); });
-    var maps = lists.map(function (l) { var m = new Map(); l.forEach(function (d) { m.set(d[0], d[1]); }); return m; });
+    var maps = lists.map(function (l) { var m = new Map(); l.forEach(function (d) { m.set(d[0], d); }); return m; });
     var first = lists.slice().sort(function (a, b) { return a.length - b.length; })[0];
     first.forEach(function (d) {
       var doc = d[0], per = maps.map(function (m) { return m.get(doc); });
       if (!per.every(Boolean)) return;
-      var sets = per.map(function (p) { return new Set(p); }), starts = [];
-      per[0].forEach(function (p) {
-        for (var i = 1; i < sets.length; i++) if (!sets[i].has(p + u.offs[i])) return;
-        starts.push(p);
+      var sets = per.map(function (p) { return new Set(p[1]); }), starts = [], ref = 0, known = false;
+      for (var i = 0; i < per.length && !known; i++) if (!per[i][3]) { ref = i; known = true; }
+      per[ref][1].forEach(function (p) {
+        var s = p - u.offs[ref];
+        for (var i = 0; i < sets.length; i++) {
+          if (!sets[i].has(s + u.offs[i]) && !(per[i][3] && fieldOf(s + u.offs[i]) === BODY)) return;
+        }
+        starts.push(s);
       });
-      if (starts.length) hits.set(doc, { f: fieldOf(starts[0]), n: starts.length, s: starts, x: true });
-      else hits.set(doc, { f: Math.max.apply(null, per.map(function (p) { return fieldOf(p[0]); })), n: 1, s: [], x: false });
+      var unknown = per.some(function (p) { return p[3]; });
+      if (starts.length) hits.set(doc, { f: fieldOf(starts[0]), n: starts.length, s: starts, x: true, u: unknown });
+      // Every bigram is in the body at positions not kept: taken as exact.
+      else if (!known) hits.set(doc, { f: BODY, n: Math.min.apply(null, per.map(function (p) { return p[2]; })), s: [], x: true, u: true });
+      else hits.set(doc, { f: Math.max.apply(null, per.map(function (p) { return p[1].length ? fieldOf(p[1][0]) : BODY; })), n: 1, s: [], x: false, u: false });
     });
     return hits;
   }
+
+  function inBody(h) { return h.u || h.s.some(function (p) { return fieldOf(p) === BODY; }); }
 
   function follows(a, len, b) {
     var j = 0;
@@ -296,7 +326,9 @@
         r.m += h.x ? 1 : 0.5;
         r.s += WEIGHT[h.f] * (h.x ? 1 : 0.3) + Math.min(h.n, 10) * 0.05;
         var next = per[k + 1] && per[k + 1].get(doc);
-        if (h.x && next && next.x && follows(h.s, units[k].len, next.s)) r.p += 1;
+        // Body positions of capped terms are not kept: there, units both in the body count as
+        // next to each other.
+        if (h.x && next && next.x && (follows(h.s, units[k].len, next.s) || ((h.u || next.u) && inBody(h) && inBody(next)))) r.p += 1;
       });
     });
     var list = Array.from(score.values());
@@ -360,7 +392,7 @@
     return merged;
   }
 
-  var api = { tokenize: tokenize, stem: stem, parseQuery: parseQuery, parseShard: parseShard, Index: Index, highlight: highlight };
+  var api = { tokenize: tokenize, stem: stem, parseQuery: parseQuery, parseShard: parseShard, Index: Index, highlight: highlight, excerpt: excerpt };
   if (typeof module === 'object' && module.exports) { module.exports = api; return; }
 
   /* ---------- the search page ---------- */
@@ -394,9 +426,15 @@
     return frag;
   }
 
-  // A window of the excerpt around its first match.
-  function excerpt(text, units) {
-    var r = highlight(text, units)[0], start = 0;
+  // A window of text around a match: the first one, or with `best`, the one with the most
+  // matches close after it.
+  function excerpt(text, units, best) {
+    var marks = highlight(text, units), r = marks[0], start = 0, most = 0;
+    if (best) marks.forEach(function (m, i) {
+      var n = 0;
+      for (var j = i; j < marks.length && marks[j][0] < m[0] + 120; j++) n++;
+      if (n > most) { most = n; r = m; }
+    });
     if (r && r[0] > 60) { start = r[0] - 40; while (start > 0 && /\S/.test(text[start - 1]) && r[0] - start < 60) start--; }
     var out = text.slice(start, start + 180);
     return (start > 0 ? '…' : '') + out + (start + 180 < text.length ? '…' : '');
@@ -460,7 +498,16 @@
       var token = seq, page = docs.slice(from, from + PAGE);
       shown = from + page.length;
       more.hidden = shown >= docs.length;
-      return Promise.all(page.map(function (d) { return index.doc(d); })).then(function (metas) {
+      // The body text is fetched only when the excerpt source (summary and the start of the
+      // body) has no match.
+      return Promise.all(page.map(function (d) {
+        return index.doc(d).then(function (m) {
+          if (highlight(m.x, units).length || !index.m.text) return m;
+          return index.text(d).then(function (t) {
+            return highlight(t, units).length ? Object.assign({}, m, { x: t, deep: true }) : m;
+          }, function () { return m; });
+        });
+      })).then(function (metas) {
         if (token !== seq) return;
         metas.forEach(function (m) {
           var meta = [index.facets[0].values.find(function (v) { return v[0] === m.k; })[1]];
@@ -469,7 +516,7 @@
           list.append(el('li', {}, [
             el('h2', {}, [el('a', { href: m.u }, [marked(m.t, units)])]),
             el('p', { 'class': 'search-meta' }, [meta.join(S.sep)]),
-            el('p', { 'class': 'search-excerpt' }, [marked(excerpt(m.x, units), units)])
+            el('p', { 'class': 'search-excerpt' }, [marked(excerpt(m.x, units, m.deep), units)])
           ]));
         });
       });
