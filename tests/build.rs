@@ -326,10 +326,12 @@ fn a_build_with_nothing_changed_renders_nothing_and_any_change_rebuilds() {
     let site = TestSite::fixture("basic");
     settle(&site);
     built(&site, &[]);
-    let before = snapshot(&site.path("public"));
+    let (before, stamp) = (snapshot(&site.path("public")), site.read("public/.fulcrum-build"));
+    assert!(stamp.starts_with("fulcrum-build 1\ninputs "), "{stamp}");
     let stderr = built(&site, &[]);
     assert!(stderr.contains("Up to date: ") && stderr.contains("nothing changed"), "{stderr}");
     assert_eq!(snapshot(&site.path("public")), before);
+    assert_eq!(site.read("public/.fulcrum-build"), stamp);
 
     // An edited source: a full build with the new text.
     let report = site.read("content/reports/oldest-news.md");

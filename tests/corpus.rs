@@ -47,11 +47,12 @@ fn a_generated_corpus_checks_and_builds_clean_and_alike_on_one_thread_and_four()
     assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
     let four = fulcrum(&site, &["build", "--output", "four"], "4");
     assert!(four.status.success(), "{}", String::from_utf8_lossy(&four.stderr));
-    let (one, four) = (snapshot(&site.join("one")), snapshot(&site.join("four")));
+    let site_files = |dir: &str| snapshot(&site.join(dir));
+    let (one, four) = (site_files("one"), site_files("four"));
     assert!(one.iter().filter(|(p, _)| p.ends_with(".html")).count() > 2 * 140);
     assert_eq!(one, four);
     // A rebuild over the previous output, with nothing changed, gives the same files again.
     let again = fulcrum(&site, &["build", "--output", "four"], "4");
     assert!(again.status.success());
-    assert_eq!(snapshot(&site.join("four")), four);
+    assert_eq!(site_files("four"), four);
 }

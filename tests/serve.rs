@@ -201,12 +201,8 @@ fn fresh_build(site: &TestSite, drafts: bool) -> Vec<(String, Vec<u8>)> {
     }
     let built = site.build(&args);
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
-    // The build stamp records the build itself; it is not part of the site.
-    let files: Vec<(String, Vec<u8>)> = snapshot(out.path())
-        .into_iter()
-        .map(|(rel, bytes)| (rel.replace('\\', "/"), bytes))
-        .filter(|(rel, _)| rel != fulcrum::fresh::STAMP)
-        .collect();
+    let files: Vec<(String, Vec<u8>)> =
+        snapshot(out.path()).into_iter().map(|(rel, bytes)| (rel.replace('\\', "/"), bytes)).collect();
     assert!(!files.is_empty());
     files
 }

@@ -164,6 +164,8 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .into_iter()
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
+        // The build stamp records a build (it is there only when the sources were settled), not the site.
+        .filter(|e| e.file_name() != fulcrum::fresh::STAMP)
         .map(|e| (e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap()))
         .collect();
     v.sort();
