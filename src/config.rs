@@ -145,7 +145,7 @@ fn site_text(
     diags: &mut Diagnostics,
 ) -> Text {
     if let Some(RawText::Langs(m)) = raw {
-        for k in m.keys().filter(|k| !languages.contains(k)) {
+        for k in m.iter().map(|(k, _)| k).filter(|k| !languages.contains(k)) {
             let mut path = at.to_vec();
             path.push(k);
             let (l, c) = (ctx.1)(&path);

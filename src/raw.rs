@@ -11,7 +11,9 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RawText {
     Plain(String),
-    Langs(IndexMap<String, String>),
+    /// Language → text, in the order written. A list rather than a map: there are tens of
+    /// these in every profile, and a hash table each would outweigh the text.
+    Langs(Vec<(String, String)>),
 }
 
 impl<'de> Deserialize<'de> for RawText {
@@ -35,9 +37,13 @@ impl<'de> Deserialize<'de> for RawText {
                 Ok(RawText::Plain(v.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<RawText, A::Error> {
-                let mut out = IndexMap::new();
+                let mut out: Vec<(String, String)> = Vec::with_capacity(m.size_hint().unwrap_or(2));
                 while let Some((k, v)) = m.next_entry::<String, String>()? {
-                    out.insert(k, v);
+                    // A language given twice: the last one counts, where the first was.
+                    match out.iter_mut().find(|(key, _)| *key == k) {
+                        Some(entry) => entry.1 = v,
+                        None => out.push((k, v)),
+                    }
                 }
                 Ok(RawText::Langs(out))
             }

@@ -60,7 +60,7 @@ impl<'a, T> Cx<'a, T> {
     /// Reader-facing text; a map's keys must be the site's languages.
     fn text(&mut self, raw: Option<&RawText>, path: &[Seg]) -> Text {
         if let Some(RawText::Langs(m)) = raw {
-            for k in m.keys() {
+            for (k, _) in m {
                 if !self.config.languages.iter().any(|l| l == k) {
                     let mut at = path.to_vec();
                     at.push(Seg::Key(k.clone()));
@@ -1039,7 +1039,18 @@ pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Optio
     // until the end (their YAML locates problems), and a copy would double the text held.
     let (cb, rb, pb) =
         (take_bodies(&mut loaded.complexes), take_bodies(&mut loaded.reports), take_bodies(&mut loaded.pages));
-    let complexes: Vec<_> = loaded.complexes.par_iter().zip(cb).map(|(d, b)| validate_complex(d, b, config)).collect();
+    // A profile's parsed form is not needed once validated (its text stays, to locate later
+    // problems), so it is freed as soon as each is done rather than with all the others.
+    let complexes: Vec<_> = loaded
+        .complexes
+        .par_iter_mut()
+        .zip(cb)
+        .map(|(d, b)| {
+            let c = validate_complex(d, b, config);
+            d.raw = RawComplex::default();
+            c
+        })
+        .collect();
     let reports: Vec<_> = loaded.reports.par_iter().zip(rb).map(|(d, b)| validate_report(d, b, config)).collect();
     let pages: Vec<_> = loaded.pages.par_iter().zip(pb).map(|(d, b)| validate_page(d, b, config)).collect();
 

@@ -254,4 +254,19 @@ mod tests {
         assert!(e.line >= 2, "{e:?}");
         assert!(!e.message.contains(" at line "), "{e:?}");
     }
+
+    #[test]
+    fn text_in_languages_keeps_their_order_and_a_repeated_language_counts_once() {
+        use crate::raw::RawText;
+        let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+        match parse::<RawText>("{en: one, zh: 二}") {
+            Ok(RawText::Langs(l)) => assert_eq!(l, vec![pair("en", "one"), pair("zh", "二")]),
+            other => panic!("{other:?}"),
+        }
+        // Whether the parser refuses a repeated key or lets it through, one entry remains.
+        if let Ok(RawText::Langs(l)) = parse::<RawText>("{zh: 一, en: one, zh: 二}") {
+            assert_eq!(l, vec![pair("zh", "二"), pair("en", "one")]);
+        }
+        assert!(matches!(parse::<RawText>("plain"), Ok(RawText::Plain(t)) if t == "plain"));
+    }
 }
