@@ -165,6 +165,8 @@ pub struct Staging {
     tmp: PathBuf,
     /// The previous output, when there is one to update.
     previous: Option<PathBuf>,
+    /// What the previous output held, listed once without following symbolic links.
+    listing: Listing,
     /// Folders already made in the staging folder, relative to it.
     folders: Mutex<HashSet<String>>,
     /// Every path of the new site.
@@ -188,10 +190,15 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&tmp);
         std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()).then(|| out.to_path_buf());
+        let listing = match &previous {
+            Some(out) => Listing::of(out)?,
+            None => Listing::default(),
+        };
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,
             previous,
+            listing,
             folders: Mutex::new(HashSet::new()),
             paths: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
@@ -236,10 +243,11 @@ impl Staging {
         Ok(path)
     }
 
-    /// The previous output's regular file at `rel`, if there is one.
+    /// The previous output's regular file at `rel`, if there is one. A file reached through a
+    /// symbolic link is not the output's own and does not count.
     fn previous_file(&self, rel: &str) -> Option<PathBuf> {
-        let prev = self.previous.as_ref()?.join(rel);
-        std::fs::symlink_metadata(&prev).is_ok_and(|m| m.is_file()).then_some(prev)
+        let prev = self.previous.as_ref()?;
+        self.listing.files.contains(rel).then(|| prev.join(rel))
     }
 
     /// How many files and bytes the new site has so far.
@@ -266,16 +274,52 @@ impl Staging {
             }
             Some(out) => {
                 let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
-                update_in_place(out, &self.tmp, &paths, &staged)?;
+                update_in_place(out, &self.tmp, &self.listing, &paths, &staged)?;
             }
         }
         Ok(())
     }
 }
 
-/// Makes `out` hold exactly `paths`: removes what is not among them, then moves the
-/// `staged` files from `tmp` over their old versions (each move is one atomic rename).
-fn update_in_place(out: &Path, tmp: &Path, paths: &[String], staged: &[String]) -> Result<(), OutputError> {
+/// The entries of a previous output, found without following symbolic links.
+#[derive(Default)]
+struct Listing {
+    /// Regular files, by path relative to the output folder.
+    files: HashSet<String>,
+    /// Every entry: its path, its relative path if that is valid UTF-8, and whether it is a folder.
+    entries: Vec<(PathBuf, Option<String>, bool)>,
+}
+
+impl Listing {
+    fn of(out: &Path) -> Result<Listing, OutputError> {
+        let mut listing = Listing::default();
+        for entry in walkdir::WalkDir::new(out).min_depth(1).follow_links(false) {
+            let entry = entry.map_err(|e| OutputError::Io {
+                path: crate::diagnostics::display_path(e.path().unwrap_or(out)),
+                source: e.into(),
+            })?;
+            let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
+            let rel = rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/"));
+            if let Some(r) = rel.as_ref().filter(|_| entry.file_type().is_file()) {
+                listing.files.insert(r.clone());
+            }
+            let is_dir = entry.file_type().is_dir();
+            listing.entries.push((entry.into_path(), rel, is_dir));
+        }
+        Ok(listing)
+    }
+}
+
+/// Makes `out` hold exactly `paths`: removes what is not among them (as `listing` found it),
+/// then moves the `staged` files from `tmp` over their old versions (each move is one atomic
+/// rename).
+fn update_in_place(
+    out: &Path,
+    tmp: &Path,
+    listing: &Listing,
+    paths: &[String],
+    staged: &[String],
+) -> Result<(), OutputError> {
     let wanted = |rel: &str| paths.binary_search_by(|p| p.as_str().cmp(rel)).is_ok();
     // A folder is kept if some new path lies inside it.
     let folder_wanted = |rel: &str| {
@@ -285,28 +329,25 @@ fn update_in_place(out: &Path, tmp: &Path, paths: &[String], staged: &[String]) 
     };
     let mut stale_files = Vec::new();
     let mut stale_folders = Vec::new();
-    let mut walk = walkdir::WalkDir::new(out).min_depth(1).follow_links(false).into_iter();
-    while let Some(entry) = walk.next() {
-        let entry = entry.map_err(|e| OutputError::Io {
-            path: crate::diagnostics::display_path(e.path().unwrap_or(out)),
-            source: e.into(),
-        })?;
-        let rel = entry.path().strip_prefix(out).unwrap_or(entry.path());
-        let Some(rel) = rel.to_str().map(|r| r.replace(std::path::MAIN_SEPARATOR, "/")) else {
-            stale_files.push(entry.path().to_path_buf());
-            continue;
-        };
-        if entry.file_type().is_dir() {
-            if !folder_wanted(&rel) {
-                stale_folders.push(entry.path().to_path_buf());
-                walk.skip_current_dir();
+    for (path, rel, is_dir) in &listing.entries {
+        match rel {
+            Some(rel) if *is_dir => {
+                if !folder_wanted(rel) {
+                    stale_folders.push(path);
+                }
             }
-        } else if !wanted(&rel) {
-            stale_files.push(entry.path().to_path_buf());
+            // Files, and symbolic links (to files or folders alike: never followed).
+            Some(rel) if wanted(rel) && listing.files.contains(rel) => {}
+            _ => stale_files.push(path),
         }
     }
-    stale_files.par_iter().try_for_each(|p| std::fs::remove_file(p).map_err(io_err(p)))?;
-    stale_folders.par_iter().try_for_each(|p| std::fs::remove_dir_all(p).map_err(io_err(p)))?;
+    // Entries inside a folder already removed are gone by then.
+    let gone = |r: io::Result<()>, p: &Path| match r {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(p)(e)),
+        _ => Ok(()),
+    };
+    stale_folders.par_iter().try_for_each(|p| gone(std::fs::remove_dir_all(p), p))?;
+    stale_files.par_iter().try_for_each(|p| gone(std::fs::remove_file(p), p))?;
     staged.par_iter().try_for_each(|rel| {
         let to = out.join(rel);
         let from = tmp.join(rel);
@@ -553,6 +594,26 @@ mod tests {
         assert!(std::fs::symlink_metadata(out.join("index.html")).unwrap().is_file());
         assert!(std::fs::symlink_metadata(out.join("stale.html")).is_err());
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "same", "the link's target is untouched");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_linked_from_outside_is_neither_trusted_nor_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let outside = dir.path().join("elsewhere");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("a.html"), "page a").unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "home")], &[]).unwrap();
+        // Someone links a folder of the output to a folder elsewhere that holds the very
+        // bytes the next build makes: they must not be taken for the output's own file.
+        std::os::unix::fs::symlink(&outside, out.join("reports")).unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "home"), OutputFile::new("reports/a.html", "page a")], &[])
+            .unwrap();
+        assert!(std::fs::symlink_metadata(out.join("reports")).unwrap().is_dir(), "a real folder now");
+        assert_eq!(std::fs::read_to_string(out.join("reports/a.html")).unwrap(), "page a");
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1, "nothing written or removed elsewhere");
+        assert_eq!(std::fs::read_to_string(outside.join("a.html")).unwrap(), "page a");
     }
 
     #[test]
