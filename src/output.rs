@@ -188,6 +188,7 @@ impl Staging {
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let tmp = parent.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
+        remove_abandoned_staging(&parent, &name);
         std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()).then(|| out.to_path_buf());
         let listing = match &previous {
@@ -278,6 +279,25 @@ impl Staging {
             }
         }
         Ok(())
+    }
+}
+
+/// Removes the staging folders of earlier builds of the same output that were killed before
+/// they could clean up (their process is gone). Only where the system says which processes
+/// exist (Linux's /proc); elsewhere they stay.
+fn remove_abandoned_staging(parent: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".fulcrum-new-{name}-");
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let alive = pid.parse::<u32>().map(|pid| Path::new("/proc").join(pid.to_string()).exists());
+        if alive == Ok(false) && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_tree(&entry.path());
+        }
     }
 }
 
@@ -614,6 +634,26 @@ mod tests {
         assert_eq!(std::fs::read_to_string(out.join("reports/a.html")).unwrap(), "page a");
         assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 1, "nothing written or removed elsewhere");
         assert_eq!(std::fs::read_to_string(outside.join("a.html")).unwrap(), "page a");
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_killed_build_s_staging_folder_is_removed_by_the_next_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // A process id that cannot be running: above the kernel's limit.
+        let abandoned = dir.path().join(".fulcrum-new-public-4294967");
+        std::fs::create_dir_all(abandoned.join("reports")).unwrap();
+        std::fs::write(abandoned.join("reports/x.html"), "half a site").unwrap();
+        // Another output's, and one whose process is running (process 1 always is), stay.
+        let other = dir.path().join(".fulcrum-new-preview-4294967");
+        let running = dir.path().join(".fulcrum-new-public-1");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::create_dir_all(&running).unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "home")], &[]).unwrap();
+        assert!(!abandoned.exists());
+        assert!(other.exists());
+        assert!(running.exists());
     }
 
     #[test]
