@@ -10,6 +10,7 @@
 
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::time::SystemTime;
 
 use crate::Options;
 
@@ -63,12 +64,12 @@ pub fn inputs(options: &Options) -> u64 {
 /// same length, would not change the fingerprint, so such a build is not stamped.
 pub fn settled_inputs(options: &Options) -> Option<u64> {
     let (fingerprint, newest) = inputs_and_newest(options);
-    let settled = std::time::SystemTime::now().duration_since(newest).is_ok_and(|d| d.as_secs() >= 2);
+    let settled = SystemTime::now().duration_since(newest).is_ok_and(|d| d.as_secs() >= 2);
     settled.then_some(fingerprint)
 }
 
-fn inputs_and_newest(options: &Options) -> (u64, std::time::SystemTime) {
-    let mut newest = std::time::SystemTime::UNIX_EPOCH;
+fn inputs_and_newest(options: &Options) -> (u64, SystemTime) {
+    let mut newest = SystemTime::UNIX_EPOCH;
     let mut h = std::hash::DefaultHasher::new();
     (env!("CARGO_PKG_VERSION"), &options.base_url, options.drafts).hash(&mut h);
     if let Ok(exe) = std::env::current_exe() {
@@ -76,36 +77,29 @@ fn inputs_and_newest(options: &Options) -> (u64, std::time::SystemTime) {
     }
     for top in ["site.yaml", "content", "static", "themes", "templates"] {
         top.hash(&mut h);
-        tree(&options.root.join(top), &options.root, &mut h, &mut newest);
+        newest = newest.max(tree(&options.root.join(top), &options.root, &mut h, |_| true));
     }
     (h.finish(), newest)
 }
 
-/// The fingerprint of the output folder's files, the stamp aside; `None` if it cannot be read.
-pub fn outputs(out: &Path) -> Option<u64> {
+/// The fingerprint of the output folder's files, the stamp aside.
+pub fn outputs(out: &Path) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
-        let entry = entry.ok()?;
-        if entry.depth() == 1 && entry.file_name() == STAMP {
-            continue;
-        }
-        entry.path().strip_prefix(out).ok()?.hash(&mut h);
-        entry.file_type().is_dir().hash(&mut h);
-        if !entry.file_type().is_dir() {
-            stat(entry.path()).hash(&mut h);
-        }
-    }
-    Some(h.finish())
+    tree(out, out, &mut h, |e| !(e.depth() == 1 && e.file_name() == STAMP));
+    h.finish()
 }
 
 /// The stamp in `out`, if it is there and still describes the output folder's files.
 pub fn current(out: &Path, inputs: u64) -> Option<Stamp> {
     let stamp = Stamp::parse(&std::fs::read_to_string(out.join(STAMP)).ok()?)?;
-    (stamp.inputs == inputs && Some(stamp.outputs) == outputs(out)).then_some(stamp)
+    (stamp.inputs == inputs && stamp.outputs == outputs(out)).then_some(stamp)
 }
 
-fn tree(dir: &Path, root: &Path, h: &mut impl Hasher, newest: &mut std::time::SystemTime) {
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+/// Hashes the entries under `dir` that `keep` keeps (by path from `root`, kind, length and
+/// modification time), in name order; returns the newest modification time of a file.
+fn tree(dir: &Path, root: &Path, h: &mut impl Hasher, keep: impl Fn(&walkdir::DirEntry) -> bool) -> SystemTime {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(keep) {
         match entry {
             Ok(e) => {
                 e.path().strip_prefix(root).unwrap_or(e.path()).hash(h);
@@ -113,17 +107,18 @@ fn tree(dir: &Path, root: &Path, h: &mut impl Hasher, newest: &mut std::time::Sy
                 if !e.file_type().is_dir() {
                     let st = stat(e.path());
                     st.hash(h);
-                    *newest = (*newest).max(st.map_or(*newest, |s| s.1));
+                    newest = newest.max(st.map_or(newest, |s| s.1));
                 }
             }
             // Missing or unreadable: recorded as such, so it is noticed when it changes.
             Err(e) => e.to_string().hash(h),
         }
     }
+    newest
 }
 
 /// Length and modification time (following symbolic links, as reading does).
-fn stat(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+fn stat(path: &Path) -> Option<(u64, SystemTime)> {
     let m = std::fs::metadata(path).ok()?;
     Some((m.len(), m.modified().ok()?))
 }

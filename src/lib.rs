@@ -298,7 +298,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     staging.commit().map_err(io)?;
     if let Some(inputs) = inputs {
         // Without a stamp the next build is simply a full one, so failing to write it is harmless.
-        let outputs = fresh::outputs(&out).unwrap_or_default();
+        let outputs = fresh::outputs(&out);
         let stamp = fresh::Stamp { inputs, outputs, pages, files, bytes };
         let _ = output::write_stamp(&out, &stamp.to_text());
     }

@@ -4,18 +4,20 @@
 //! fallback and runs the recall set. Needs Node, playwright-core (`npm ci` in tests/browser)
 //! and Debian's chromium; without them the test is skipped unless CI is set.
 
+mod common;
 mod search_support;
 
-use search_support::{browser_ready, build, example_site, run_browser_script, serve};
+use common::TestSite;
+use search_support::{browser_ready, build, run_browser_script, serve};
 
 fn ready() -> bool {
     browser_ready("playwright-core", "the browser test")
 }
 
 fn run_e2e(base_url: Option<&str>, prefix: &'static str) {
-    let site = example_site();
+    let site = TestSite::example();
     let args: Vec<&str> = base_url.map(|u| vec!["--base-url", u]).unwrap_or_default();
-    let out = build(site.path(), &args);
+    let out = build(site.root(), &args);
     let port = serve(out, prefix);
     let url = format!("http://127.0.0.1:{port}{prefix}");
     let summary = run_browser_script(&["e2e.cjs", &url, "recall.json"], &format!("browser test at {url}"));

@@ -1,12 +1,14 @@
 //! The search index as built from real sites: its files and shard format, and the browser
 //! client's query engine run under Node on them (recall, ranking, facets, highlighting).
 
+mod common;
 mod search_support;
 
 use std::path::Path;
 
+use common::TestSite;
 use fulcrum::search::shard;
-use search_support::{build, example_site, have, node, repo};
+use search_support::{build, have, node, repo};
 use serde_json::{Value, json};
 
 fn read_json(p: &Path) -> Value {
@@ -28,8 +30,8 @@ fn urls(v: &Value) -> Vec<&str> {
 
 #[test]
 fn index_files_decode_and_cover_every_document() {
-    let site = example_site();
-    let out = build(site.path(), &[]);
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
     for dir in ["search", "en/search"] {
         let dir = out.join(dir);
         let m = read_json(&dir.join("manifest.json"));
@@ -107,13 +109,13 @@ fn index_files_decode_and_cover_every_document() {
 
 #[test]
 fn the_index_is_the_same_on_every_build_and_under_a_sub_path() {
-    let site = example_site();
-    let out = build(site.path(), &[]);
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
     let a = std::fs::read(out.join("search/manifest.json")).unwrap();
     let chunk_a = std::fs::read(out.join("search/d/0.json")).unwrap();
-    let out = build(site.path(), &[]);
+    let out = build(site.root(), &[]);
     assert_eq!(a, std::fs::read(out.join("search/manifest.json")).unwrap());
-    let out = build(site.path(), &["--base-url", "https://example.org/a/b/"]);
+    let out = build(site.root(), &["--base-url", "https://example.org/a/b/"]);
     let chunk_b = String::from_utf8(std::fs::read(out.join("search/d/0.json")).unwrap()).unwrap();
     assert_ne!(chunk_a, chunk_b.as_bytes());
     assert!(chunk_b.contains("\"u\":\"/a/b/complexes/"), "{chunk_b}");
@@ -124,8 +126,8 @@ fn recall_on_the_example_site_is_complete() {
     if !have("node", "the recall check") {
         return;
     }
-    let site = example_site();
-    let out = build(site.path(), &[]);
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
     let cases = read_json(&repo().join("tests/browser/recall.json"));
     let mut missed = Vec::new();
     for lang in ["zh", "en"] {
@@ -156,16 +158,16 @@ const PAGES: &[(&str, &str, &str)] = &[
     ("twin-b", "Twin", "identical twin text"),
 ];
 
-fn ranking_site() -> (tempfile::TempDir, std::path::PathBuf) {
-    let site = example_site();
+fn ranking_site() -> (TestSite, std::path::PathBuf) {
+    let site = TestSite::example();
     for (id, title, body) in PAGES {
         std::fs::write(
-            site.path().join(format!("content/pages/{id}.md")),
+            site.root().join(format!("content/pages/{id}.md")),
             format!("---\ntitle: {title}\n---\n{body}\n"),
         )
         .unwrap();
     }
-    let out = build(site.path(), &[]);
+    let out = build(site.root(), &[]);
     (site, out)
 }
 
@@ -212,8 +214,8 @@ fn facets_filter_and_count() {
     if !have("node", "the facet tests") {
         return;
     }
-    let site = example_site();
-    let out = build(site.path(), &[]);
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
     let r = query(
         &out.join("search"),
         &json!([
@@ -235,9 +237,9 @@ fn facets_filter_and_count() {
 
 /// A site where a few words occur many times in every body, so that their postings pass
 /// the cap and keep no body positions.
-fn common_words_site() -> (tempfile::TempDir, std::path::PathBuf) {
-    let site = example_site();
-    let pages = site.path().join("content/pages");
+fn common_words_site() -> (TestSite, std::path::PathBuf) {
+    let site = TestSite::example();
+    let pages = site.root().join("content/pages");
     for i in 0..150 {
         let body = "知识产权 common word, one more sentence. ".repeat(300);
         std::fs::write(pages.join(format!("bulk-{i:03}.md")), format!("---\ntitle: Bulk {i}\n---\n{body}\n")).unwrap();
@@ -249,7 +251,7 @@ fn common_words_site() -> (tempfile::TempDir, std::path::PathBuf) {
     ] {
         std::fs::write(pages.join(format!("{id}.md")), format!("---\ntitle: {title}\n---\n{body}\n")).unwrap();
     }
-    let out = build(site.path(), &[]);
+    let out = build(site.root(), &[]);
     (site, out)
 }
 
@@ -298,8 +300,8 @@ fn excerpts_can_show_a_match_deep_in_the_body() {
     if !have("node", "the excerpt test") {
         return;
     }
-    let site = example_site();
-    let out = build(site.path(), &[]);
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
     let tmp = tempfile::tempdir().unwrap();
     let script = tmp.path().join("excerpt.cjs");
     // The client's own steps: the excerpt source has no match, so the body text is fetched

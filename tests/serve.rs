@@ -835,15 +835,13 @@ fn live_reload_works_in_a_browser_by_events_and_by_long_poll() {
     }
     let site = TestSite::fixture("basic");
     let server = Server::start(&site, &[]);
-    let script = tempfile::NamedTempFile::with_suffix(".cjs").unwrap();
-    std::fs::write(script.path(), LIVE_RELOAD_SCRIPT).unwrap();
     let file = site.path("content/reports/meeting.md");
     let run = Command::new("node")
-        .arg(script.path())
+        .arg("live-reload.cjs")
         .arg(format!("http://{}/", server.addr))
         .arg(&file)
         .args(["会议摘要。", "浏览器里看到的新摘要。"])
-        .env("NODE_PATH", search_support::repo().join("tests/browser/node_modules"))
+        .current_dir(search_support::repo().join("tests/browser"))
         .env("CHROMIUM", search_support::chromium().unwrap())
         .output()
         .unwrap();
@@ -856,47 +854,3 @@ fn live_reload_works_in_a_browser_by_events_and_by_long_poll() {
     assert_eq!(seen["poll"]["streams"], false, "{seen}");
     assert_eq!(seen["poll"]["polls"], true, "{seen}");
 }
-
-const LIVE_RELOAD_SCRIPT: &str = r#"'use strict';
-const fs = require('fs');
-const { chromium } = require('playwright-core');
-const [base, file, from, to] = process.argv.slice(2);
-
-async function open(browser, noEventSource) {
-  const context = await browser.newContext();
-  if (noEventSource) await context.addInitScript(() => { delete window.EventSource; });
-  const page = await context.newPage();
-  const seen = { streams: false, polls: false };
-  page.on('request', (r) => {
-    if (r.url().includes('__fulcrum/events')) seen.streams = true;
-    if (r.url().includes('__fulcrum/poll')) seen.polls = true;
-  });
-  const listening = noEventSource
-    ? page.waitForRequest((r) => r.url().includes('__fulcrum/poll?generation='))
-    : page.waitForResponse((r) => r.url().includes('__fulcrum/events?page=%2Freports%2Fmeeting%2F'));
-  await page.goto(base + 'reports/meeting/');
-  await listening;
-  return { page, seen };
-}
-
-async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-  });
-  try {
-    const events = await open(browser, false);
-    const poll = await open(browser, true);
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(from, to));
-    const shows = (p) => p.waitForFunction((t) => document.body && document.body.textContent.includes(t), to,
-      { timeout: 20000 });
-    await Promise.all([shows(events.page), shows(poll.page)]);
-    console.log(JSON.stringify({ events: events.seen, poll: poll.seen }));
-  } finally {
-    await browser.close();
-  }
-}
-
-main().catch((e) => { console.error(e); process.exit(1); });
-"#;

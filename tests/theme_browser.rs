@@ -7,9 +7,11 @@
 //! written to target/screenshots/. Needs what tests/search_browser.rs needs; without it the
 //! test is skipped unless CI is set.
 
+mod common;
 mod search_support;
 
-use search_support::{browser_ready, build, example_site, repo, run_browser_script, serve};
+use common::TestSite;
+use search_support::{browser_ready, build, repo, run_browser_script, serve};
 
 fn ready() -> bool {
     browser_ready("axe-core", "the theme's browser test")
@@ -20,8 +22,8 @@ fn every_page_type_passes_axe_and_the_theme_checks_in_chromium() {
     if !ready() {
         return;
     }
-    let site = example_site();
-    let out = build(site.path(), &[]);
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
     let port = serve(out, "/");
     let url = format!("http://127.0.0.1:{port}/");
     let shots = repo().join("target/screenshots");

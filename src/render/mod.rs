@@ -651,8 +651,7 @@ enum Job {
 }
 
 /// What every page's context has besides its own view.
-struct PageSpec<'r> {
-    route: Option<Route<'r>>,
+struct PageSpec {
     template: &'static str,
     title: String,
     description: String,
@@ -735,7 +734,6 @@ impl Renderer<'_> {
                 };
                 ctx.insert("home", &home);
                 PageSpec {
-                    route: Some(Route::Home),
                     template: "home.html",
                     title: plain(&site.config.title),
                     description: site_description,
@@ -755,7 +753,6 @@ impl Renderer<'_> {
                 if matches!(job, Job::Search) {
                     ctx.insert("search", &SearchV { param: "q".into() });
                     PageSpec {
-                        route: Some(Route::Search),
                         template: "search.html",
                         title: lv.s("search").into(),
                         description: lv.s("search_needs_js").into(),
@@ -763,7 +760,6 @@ impl Renderer<'_> {
                     }
                 } else {
                     PageSpec {
-                        route: Some(Route::Complexes),
                         template: "complexes.html",
                         title: lv.s("complexes").into(),
                         description: site_description,
@@ -794,13 +790,7 @@ impl Renderer<'_> {
                 ctx.insert_value("browse", with_cards(&browse, "complexes", members, &lv.complex_values));
                 let title = term.text.clone();
                 let description = format!("{}: {}", browse.facet_title, title);
-                PageSpec {
-                    route: Some(ft.facet.route(id)),
-                    template: "browse.html",
-                    title,
-                    description,
-                    section: "complexes",
-                }
+                PageSpec { template: "browse.html", title, description, section: "complexes" }
             }
             Job::Complex(i) => {
                 let c = &site.complexes[i];
@@ -820,23 +810,17 @@ impl Renderer<'_> {
                     complex.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| complex.name.text.clone());
                 let title = complex.name.text.clone();
                 ctx.insert("complex", &complex);
-                PageSpec {
-                    route: Some(Route::Complex(c.id.as_str())),
-                    template: "profile.html",
-                    title,
-                    description,
-                    section: "complexes",
-                }
+                PageSpec { template: "profile.html", title, description, section: "complexes" }
             }
             Job::Reports(n) | Job::ReportYear(n) | Job::ReportKind(n) => {
-                let (scope, list, route, title): (&str, &[usize], Route, String) = match job {
+                let (scope, list, title): (&str, &[usize], String) = match job {
                     Job::ReportYear(_) => {
                         let (y, l) = &self.catalog.years[n];
-                        ("year", l, Route::ReportYear(*y), lv.s("reports_year_title").replace("{year}", &y.to_string()))
+                        ("year", l, lv.s("reports_year_title").replace("{year}", &y.to_string()))
                     }
                     Job::ReportKind(_) => {
                         let (k, l) = &self.catalog.kinds[n];
-                        ("kind", l, Route::ReportKind(k), vw.term(&site.config.vocab.report_kinds, k).text)
+                        ("kind", l, vw.term(&site.config.vocab.report_kinds, k).text)
                     }
                     _ => {
                         let per = site.config.reports_per_page.max(1);
@@ -848,7 +832,7 @@ impl Renderer<'_> {
                         } else {
                             lv.s("reports_page_title").replace("{n}", &n.to_string())
                         };
-                        ("all", &all[start..end], Route::Reports(n), title)
+                        ("all", &all[start..end], title)
                     }
                 };
                 let pagination = (scope == "all" && self.report_pages() > 1).then(|| {
@@ -871,7 +855,7 @@ impl Renderer<'_> {
                 let reports = ReportsV { scope: scope.into(), pagination, years: &lv.years, kinds: &lv.kinds };
                 ctx.insert_value("reports", with_cards(&reports, "items", list, &lv.report_values));
                 let description = format!("{title} | {}", plain(&site.config.title));
-                PageSpec { route: Some(route), template: "reports.html", title, description, section: "reports" }
+                PageSpec { template: "reports.html", title, description, section: "reports" }
             }
             Job::Report(i) => {
                 let r = &site.reports[i];
@@ -887,13 +871,7 @@ impl Renderer<'_> {
                 let title = report.title.text.clone();
                 let description = report.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| title.clone());
                 ctx.insert("report", &report);
-                PageSpec {
-                    route: Some(Route::Report(r.id.as_str())),
-                    template: "report.html",
-                    title,
-                    description,
-                    section: "reports",
-                }
+                PageSpec { template: "report.html", title, description, section: "reports" }
             }
             Job::Page(i) => {
                 let p = &site.pages[i];
@@ -911,16 +889,9 @@ impl Renderer<'_> {
                 let description =
                     content.summary.as_ref().map(|s| s.text.clone()).unwrap_or_else(|| site_description.clone());
                 ctx.insert("content", &content);
-                PageSpec {
-                    route: Some(Route::Page(p.id.as_str())),
-                    template: "page.html",
-                    title,
-                    description,
-                    section: "page",
-                }
+                PageSpec { template: "page.html", title, description, section: "page" }
             }
             Job::NotFound => PageSpec {
-                route: None,
                 template: "404.html",
                 title: lv.s("not_found_title").into(),
                 description: lv.s("not_found_text").into(),
@@ -928,9 +899,8 @@ impl Renderer<'_> {
             },
         };
 
-        let meta = self.page_meta(lv, &spec, extra);
+        let meta = self.page_meta(lv, self.route(job), &spec, extra);
         let output_path = self.path(PageJob(l, job));
-        debug_assert_eq!(spec.route, self.route(job));
         ctx.insert_value("site", lv.site_value.clone());
         ctx.insert_value("s", lv.strings_value.clone());
         ctx.insert("page", &meta);
@@ -965,42 +935,42 @@ impl Renderer<'_> {
         CountGroupV { key: facet.key().into(), title: lv.s(&format!("facet_{}", facet.key())).into(), items }
     }
 
-    fn page_meta(&self, lv: &LangViews, spec: &PageSpec<'_>, extra: PageExtra) -> PageMetaV {
+    fn page_meta(&self, lv: &LangViews, route: Option<Route<'_>>, spec: &PageSpec, extra: PageExtra) -> PageMetaV {
         let site = self.site;
         let site_title = site.config.title.text(lv.lang);
         let languages: Vec<LangLinkV> = self
             .langs
             .iter()
             .map(|other| {
-                let route = spec.route.unwrap_or(Route::Home);
+                let to = route.unwrap_or(Route::Home);
                 LangLinkV {
                     code: other.lang.to_string(),
                     html_lang: html_lang(other.lang).to_string(),
                     name: other.s("lang_name").to_string(),
-                    url: link::url(site, other.lang, route),
-                    absolute_url: link::absolute_url(site, other.lang, route),
-                    current: other.lang == lv.lang && spec.route.is_some(),
+                    url: link::url(site, other.lang, to),
+                    absolute_url: link::absolute_url(site, other.lang, to),
+                    current: other.lang == lv.lang && route.is_some(),
                 }
             })
             .collect();
-        let url = match spec.route {
+        let url = match route {
             Some(r) => link::url(site, lv.lang, r),
             None => format!("{}404.html", site.config.base_path),
         };
         PageMetaV {
             lang: lv.lang.to_string(),
             html_lang: html_lang(lv.lang).to_string(),
-            document_title: if matches!(spec.route, Some(Route::Home)) {
+            document_title: if matches!(route, Some(Route::Home)) {
                 spec.title.clone()
             } else {
                 format!("{} | {site_title}", spec.title)
             },
             title: spec.title.clone(),
             description: spec.description.clone(),
-            canonical: spec.route.map(|r| link::absolute_url(site, lv.lang, r)),
+            canonical: route.map(|r| link::absolute_url(site, lv.lang, r)),
             url,
             section: spec.section.to_string(),
-            x_default: spec.route.map(|r| link::absolute_url(site, site.config.default_language(), r)),
+            x_default: route.map(|r| link::absolute_url(site, site.config.default_language(), r)),
             languages,
             updated: extra.updated.or(self.catalog.latest).map(|d| Viewer::new(site, lv.lang).date(&d)),
             json_ld: extra.json_ld,

@@ -3,7 +3,7 @@
 // Prints a JSON summary on success; exits 1 with the failures otherwise.
 'use strict';
 const fs = require('fs');
-const { chromium } = require('playwright-core');
+const { launch } = require('./launch.cjs');
 
 const [base, recallFile] = process.argv.slice(2);
 const failures = [];
@@ -36,12 +36,7 @@ async function allResults(page) {
 }
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-    // Playwright gives each launch a fresh temporary profile (--user-data-dir) of its own.
-  });
+  const browser = await launch();
   try {
     const context = await browser.newContext();
     const page = await context.newPage();

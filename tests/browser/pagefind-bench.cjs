@@ -4,15 +4,12 @@
 // page itself, each counted gzip-compressed (Pagefind's own files are compressed already).
 'use strict';
 const zlib = require('zlib');
-const { chromium } = require('playwright-core');
+const { launch } = require('./launch.cjs');
 
 const [base, prefix, ...queries] = process.argv.slice(2);
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browser = await launch();
   const rows = [];
   for (const q of queries) {
     const context = await browser.newContext();

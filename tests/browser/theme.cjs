@@ -10,7 +10,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launch } = require('./launch.cjs');
 
 const [base, outDir] = process.argv.slice(2);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -193,12 +193,7 @@ const started = Date.now();
 
 async function main() {
   fs.mkdirSync(outDir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run'],
-    // Playwright gives each launch a fresh temporary profile (--user-data-dir) of its own.
-  });
+  const browser = await launch();
   const origin = new URL(base).origin;
   try {
     for (const js of process.env.THEME_JS_OFF_ONLY ? [false] : [true, false]) {

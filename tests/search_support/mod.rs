@@ -39,26 +39,6 @@ pub fn node(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("node prints UTF-8")
 }
 
-/// Copies the example site (site.yaml and content/) into a temporary folder.
-pub fn example_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
-    copy_tree(&repo().join("content"), &dir.path().join("content"));
-    dir
-}
-
-pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// Builds the site at `root` into `root/public` with the `fulcrum` binary.
 pub fn build(root: &Path, extra: &[&str]) -> PathBuf {
     let out = assert_cmd::Command::cargo_bin("fulcrum")
