@@ -53,21 +53,18 @@ impl Stamp {
     }
 }
 
-/// The fingerprint of everything a build of `options` reads. Taken before the build reads
-/// anything, so a file saved during a build makes the next build a full one.
-pub fn inputs(options: &Options) -> u64 {
-    inputs_and_newest(options).0
-}
-
-/// The inputs' fingerprint, or `None` when an input was modified within the last two
-/// seconds: on a file system with coarse timestamps a second save in the same tick, of the
-/// same length, would not change the fingerprint, so such a build is not stamped.
+/// The fingerprint of everything a build of `options` reads, taken before the build reads
+/// anything so that a file saved during a build makes the next build a full one. `None` when
+/// an input was modified within the last two seconds: on a file system with coarse
+/// timestamps a second save in the same tick, of the same length, would not change the
+/// fingerprint, so such a build is not stamped.
 pub fn settled_inputs(options: &Options) -> Option<u64> {
     let (fingerprint, newest) = inputs_and_newest(options);
     let settled = SystemTime::now().duration_since(newest).is_ok_and(|d| d.as_secs() >= 2);
     settled.then_some(fingerprint)
 }
 
+/// The inputs' fingerprint and the newest modification time among them.
 fn inputs_and_newest(options: &Options) -> (u64, SystemTime) {
     let mut newest = SystemTime::UNIX_EPOCH;
     let mut h = std::hash::DefaultHasher::new();
@@ -145,6 +142,7 @@ mod tests {
         std::fs::write(root.join("content/complexes/a.yaml"), "one").unwrap();
         let options = Options { root: root.to_path_buf(), ..Options::default() };
         assert_eq!(settled_inputs(&options), None, "just written: too recent to trust");
+        let inputs = |o: &Options| inputs_and_newest(o).0;
         let first = inputs(&options);
         assert_eq!(inputs(&options), first, "nothing changed");
         std::fs::write(root.join("content/complexes/a.yaml"), "two!").unwrap();

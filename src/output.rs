@@ -7,7 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -174,7 +174,6 @@ pub struct Staging {
     /// The paths written into the staging folder (all of them when there is no previous output).
     staged: Mutex<Vec<String>>,
     bytes: AtomicU64,
-    unchanged: AtomicUsize,
     committed: bool,
 }
 
@@ -204,7 +203,6 @@ impl Staging {
             paths: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
-            unchanged: AtomicUsize::new(0),
             committed: false,
         })
     }
@@ -254,11 +252,6 @@ impl Staging {
     /// How many files and bytes the new site has so far.
     pub fn written(&self) -> (usize, u64) {
         (self.paths.lock().unwrap_or_else(|e| e.into_inner()).len(), self.bytes.load(Ordering::Relaxed))
-    }
-
-    /// How many files were left as they were in the previous output.
-    pub fn unchanged(&self) -> usize {
-        self.unchanged.load(Ordering::Relaxed)
     }
 
     /// Puts the new site in place of the output folder.
@@ -392,7 +385,6 @@ impl Sink for Staging {
         if let Some(prev) = self.previous_file(&file.path)
             && std::fs::File::open(&prev).is_ok_and(|f| same_bytes(f, &file.bytes))
         {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
             return Ok(());
         }
         let path = self.target(&file.path)?;
@@ -403,7 +395,6 @@ impl Sink for Staging {
         if let Some(prev) = self.previous_file(&copy.path)
             && same_files(&prev, &copy.from)
         {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
             let n = std::fs::metadata(&prev).map_err(io_err(&prev))?.len();
             self.bytes.fetch_add(n, Ordering::Relaxed);
             return Ok(());
