@@ -24,7 +24,7 @@ pub mod validate;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -53,6 +53,10 @@ pub struct Options {
     pub drafts: bool,
     /// Render and write everything even when the output is up to date.
     pub force: bool,
+    /// Keep the Markdown bodies in memory. Otherwise a checked site leaves each body in its
+    /// file and reads it back, verified unchanged, when it is rendered or indexed: bodies are
+    /// most of a big site's text. Serve holds them, because its files change while it runs.
+    pub hold_bodies: bool,
 }
 
 impl Options {
@@ -129,8 +133,11 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
     let (loaded, d) = load::load_content(root, &config.languages).map_err(|e| Failure::Usage(e.to_string()))?;
     diags.extend(d);
     let theme = render::load_theme(root, &config);
-    let (site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
+    let (mut site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
     diags.extend(d);
+    if let Some(site) = site.as_mut().filter(|_| !options.hold_bodies) {
+        leave_bodies_in_files(site, root);
+    }
     let theme = match theme {
         Ok(t) => Some(t),
         Err(d) => {
@@ -146,6 +153,17 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
         }
         _ => Err(Failure::Content(diags)),
     }
+}
+
+/// Leaves every body's Markdown in its file (see [`model::Markdown`]).
+fn leave_bodies_in_files(site: &mut Site, root: &Path) {
+    let parts = site
+        .complexes
+        .par_iter_mut()
+        .flat_map(|c| c.body.parts.par_iter_mut())
+        .chain(site.reports.par_iter_mut().flat_map(|r| r.body.parts.par_iter_mut()))
+        .chain(site.pages.par_iter_mut().flat_map(|p| p.body.parts.par_iter_mut()));
+    parts.for_each(|part| part.markdown.leave_in(root.join(&part.path)));
 }
 
 /// What a build wrote.

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
                 base_url: args.site.base_url.clone(),
                 drafts: args.site.drafts,
                 force: args.force,
+                hold_bodies: false,
             };
             run_build(&cli, &options, color)
         }
@@ -31,6 +32,8 @@ fn main() -> ExitCode {
                 base_url: args.site.base_url.clone(),
                 drafts: args.site.drafts,
                 force: false,
+                // Nothing is rendered, so there is nothing to read back.
+                hold_bodies: true,
             };
             let format = match args.format {
                 FormatArg::Human => Format::Human,
@@ -197,6 +200,7 @@ fn run_serve(cli: &Cli, args: &cli::ServeArgs, color: bool) -> u8 {
             base_url: args.site.base_url.clone(),
             drafts: args.site.drafts,
             force: false,
+            hold_bodies: true,
         },
         bind: args.bind,
         port: args.port,

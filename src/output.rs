@@ -42,6 +42,8 @@ pub enum OutputError {
     Escapes(String),
     #[error("cannot write {path}: {source}")]
     Io { path: String, source: io::Error },
+    #[error("{0}: build again once the file is saved")]
+    SourceChanged(crate::model::BodyChanged),
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {

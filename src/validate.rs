@@ -8,6 +8,7 @@ use crate::link::RESERVED;
 use crate::load::{Doc, Loaded, Section, Seg, Translation};
 use crate::model::*;
 use crate::raw::*;
+use rayon::prelude::*;
 
 /// What validation may leave out.
 #[derive(Debug, Clone, Copy, Default)]
@@ -240,9 +241,14 @@ fn check_id<T>(doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
 /// The body taken out of its document, so the Markdown is moved rather than copied.
 fn body_of<T>(doc: &Doc<T>, body: Option<(String, usize)>, lang: &str) -> Body {
     match body {
-        Some((markdown, first_line)) => {
-            Body { parts: vec![BodyPart { lang: lang.to_string(), markdown, path: doc.path.clone(), first_line }] }
-        }
+        Some((markdown, first_line)) => Body {
+            parts: vec![BodyPart {
+                lang: lang.to_string(),
+                markdown: markdown.into(),
+                path: doc.path.clone(),
+                first_line,
+            }],
+        },
         None => Body::default(),
     }
 }
@@ -919,15 +925,23 @@ fn check_references(
         }
         diags.extend(Diagnostics::from(cx.finish()));
     }
-    let bodies = site
+    let site: &Site = site;
+    let bodies: Vec<&BodyPart> = site
         .complexes
         .iter()
         .flat_map(|c| &c.body.parts)
         .chain(site.reports.iter().flat_map(|r| &r.body.parts))
-        .chain(site.pages.iter().flat_map(|p| &p.body.parts));
-    for part in bodies {
-        check_markdown_links(part, site, known, diags);
-    }
+        .chain(site.pages.iter().flat_map(|p| &p.body.parts))
+        .collect();
+    let found: Vec<Diagnostics> = bodies
+        .par_iter()
+        .map(|part| {
+            let mut d = Diagnostics::new();
+            check_markdown_links(part, site, known, &mut d);
+            d
+        })
+        .collect();
+    found.into_iter().for_each(|d| diags.extend(d));
 }
 
 /// A relative path that stays inside its folder.
@@ -942,7 +956,10 @@ pub fn safe_relative(rel: &str) -> bool {
 /// static/.
 fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut Diagnostics) {
     use pulldown_cmark::{Event, Parser, Tag};
-    let md = &part.markdown;
+    let md = match part.text() {
+        Ok(md) => md,
+        Err(changed) => return diags.push(changed.diagnostic(part)),
+    };
     let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let position = |offset: usize| -> (usize, usize) {
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
@@ -957,6 +974,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             _ => Vec::new(),
         }
     };
+    let md: &str = &md;
     for (event, range) in Parser::new_ext(md, crate::markdown_options()).into_offset_iter() {
         let dest = match &event {
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -1102,8 +1120,12 @@ pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Optio
 /// each is found by binary search rather than by scanning every document per translation.
 fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: &Loaded, diags: &mut Diagnostics) {
     for t in translations {
-        let part =
-            BodyPart { lang: t.lang.clone(), markdown: t.markdown, path: t.path.clone(), first_line: t.first_line };
+        let part = BodyPart {
+            lang: t.lang.clone(),
+            markdown: t.markdown.into(),
+            path: t.path.clone(),
+            first_line: t.first_line,
+        };
         let stem = t.stem.as_str();
         let body = match t.section {
             Section::Complexes => {

@@ -365,3 +365,52 @@ fn sources_saved_moments_ago_are_not_trusted_to_be_unchanged() {
     assert!(!site.path("public/.fulcrum-build").exists());
     assert!(built(&site, &[]).contains("Built "));
 }
+
+/// The checked site of `site`, ready to render.
+fn checked(site: &TestSite, hold_bodies: bool) -> fulcrum::Checked {
+    let options = fulcrum::Options { root: site.root().to_path_buf(), hold_bodies, ..Default::default() };
+    fulcrum::check(&options).unwrap_or_else(|e| panic!("check failed: {e:?}"))
+}
+
+#[test]
+fn a_body_edited_after_it_was_checked_fails_the_build_instead_of_being_published_unchecked() {
+    let site = TestSite::fixture("basic");
+    let c = checked(&site, false);
+    // The body now links to a page that does not exist: it was never checked.
+    site.edit("content/complexes/beta-valves.md", "@/complexes/alpha-moulds", "@/complexes/nowhere");
+    let Err(fulcrum::Failure::Content(d)) = fulcrum::render_all(&c) else {
+        panic!("rendering an edited body succeeded");
+    };
+    let p =
+        d.items().iter().find(|p| p.message.contains("changed while the site was being built")).expect("the problem");
+    assert_eq!((p.path.to_str(), p.line), (Some("content/complexes/beta-valves.md"), 10), "{p:?}");
+    assert!(p.hint.as_deref().is_some_and(|h| h.contains("build again")), "{p:?}");
+
+    // The search index reads bodies too, and stops the same way.
+    let sink = fulcrum::output::Collect::default();
+    let err = fulcrum::search::write_index(&c.site, &sink).expect_err("indexing an edited body succeeded");
+    assert!(err.to_string().contains("beta-valves.md changed while the site was being built"), "{err}");
+}
+
+#[test]
+fn bodies_read_back_are_the_ones_checked() {
+    let site = TestSite::fixture("basic");
+    let held = fulcrum::render_all(&checked(&site, true)).expect("render");
+    let c = checked(&site, false);
+    // Front matter edited after the check, the body untouched: the body is still the one checked.
+    site.edit("content/complexes/beta-valves.md", "第二个测试综合体。", "第二个测试综合体（改）。");
+    let read_back = fulcrum::render_all(&c).expect("render with bodies read back");
+    let pages = |files: &[fulcrum::output::OutputFile]| -> Vec<(String, Vec<u8>)> {
+        files.iter().map(|f| (f.path.clone(), f.bytes.clone())).collect()
+    };
+    assert_eq!(pages(&held.0), pages(&read_back.0));
+    let profile = read_back.0.iter().find(|f| f.path == "complexes/beta-valves/index.html").expect("profile");
+    assert!(String::from_utf8_lossy(&profile.bytes).contains("正文见"));
+
+    // A site that holds its bodies (as serve does) renders what it checked, whatever the file says now.
+    let c = checked(&site, true);
+    site.edit("content/complexes/beta-valves.md", "正文见", "正文改见");
+    let (files, _) = fulcrum::render_all(&c).expect("render held bodies");
+    let profile = files.iter().find(|f| f.path == "complexes/beta-valves/index.html").expect("profile");
+    assert!(String::from_utf8_lossy(&profile.bytes).contains("正文见"));
+}

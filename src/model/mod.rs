@@ -6,7 +6,7 @@ mod text;
 pub use date::{PartialDate, Time};
 pub use text::Text;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 
@@ -176,21 +176,120 @@ pub struct Body {
 #[derive(Debug, Clone)]
 pub struct BodyPart {
     pub lang: String,
-    pub markdown: String,
+    pub markdown: Markdown,
     pub path: PathBuf,
     pub first_line: usize,
 }
 
 impl Body {
     pub fn is_empty(&self) -> bool {
-        self.parts.iter().all(|p| p.markdown.trim().is_empty())
+        self.parts.iter().all(|p| p.markdown.is_blank())
     }
     /// The body in `lang`, else the first one there is.
     pub fn get(&self, lang: &str) -> Option<&BodyPart> {
         self.parts
             .iter()
-            .find(|p| p.lang == lang && !p.markdown.trim().is_empty())
-            .or_else(|| self.parts.iter().find(|p| !p.markdown.trim().is_empty()))
+            .find(|p| p.lang == lang && !p.markdown.is_blank())
+            .or_else(|| self.parts.iter().find(|p| !p.markdown.is_blank()))
+    }
+}
+
+/// A body's Markdown: held in memory, or only in its file, to be read back when it is
+/// rendered or indexed. Bodies are most of a big site's text, so a build keeps them in their
+/// files; what is read back must be exactly what was checked, or reading it fails.
+#[derive(Debug, Clone)]
+pub enum Markdown {
+    Held(String),
+    /// The last `len` bytes of `file`, whose hash was `hash` when the site was checked.
+    InFile {
+        file: PathBuf,
+        len: usize,
+        hash: u64,
+        blank: bool,
+    },
+}
+
+/// A body's file no longer holds the Markdown that was checked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path} changed while the site was being built")]
+pub struct BodyChanged {
+    /// The file, as shown to editors.
+    pub path: String,
+}
+
+impl BodyPart {
+    /// The Markdown text, read back from its file if it was left there.
+    pub fn text(&self) -> Result<std::borrow::Cow<'_, str>, BodyChanged> {
+        self.markdown.read(&self.path)
+    }
+}
+
+impl BodyChanged {
+    /// The problem as an editor sees it, at the body's first line.
+    pub fn diagnostic(&self, part: &BodyPart) -> crate::diagnostics::Diagnostic {
+        crate::diagnostics::Diagnostic::error(
+            &part.path,
+            part.first_line,
+            1,
+            "the file changed while the site was being built, after it was checked",
+        )
+        .with_hint("build again once the file is saved")
+    }
+}
+
+impl Markdown {
+    /// Only whitespace (or nothing).
+    pub fn is_blank(&self) -> bool {
+        match self {
+            Markdown::Held(s) => s.trim().is_empty(),
+            Markdown::InFile { blank, .. } => *blank,
+        }
+    }
+
+    /// The Markdown text. `shown` names the file in the error if it has changed since.
+    pub fn read(&self, shown: &Path) -> Result<std::borrow::Cow<'_, str>, BodyChanged> {
+        match self {
+            Markdown::Held(s) => Ok(std::borrow::Cow::Borrowed(s)),
+            Markdown::InFile { file, len, hash, .. } => {
+                let changed = || BodyChanged { path: crate::diagnostics::display_path(shown) };
+                let mut bytes = std::fs::read(file).map_err(|_| changed())?;
+                let start = bytes.len().checked_sub(*len).ok_or_else(changed)?;
+                bytes.drain(..start);
+                if markdown_hash(&bytes) != *hash {
+                    return Err(changed());
+                }
+                String::from_utf8(bytes).map(std::borrow::Cow::Owned).map_err(|_| changed())
+            }
+        }
+    }
+
+    /// Leaves the text in `file` (absolute), whose last bytes it is, keeping what is needed
+    /// to read it back and to know it is unchanged.
+    pub fn leave_in(&mut self, file: PathBuf) {
+        if let Markdown::Held(s) = self {
+            *self =
+                Markdown::InFile { len: s.len(), hash: markdown_hash(s.as_bytes()), blank: s.trim().is_empty(), file };
+        }
+    }
+}
+
+fn markdown_hash(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    // SipHash with fixed keys: the same in every run, and no accidental edit collides.
+    let mut h = std::hash::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+impl From<String> for Markdown {
+    fn from(s: String) -> Markdown {
+        Markdown::Held(s)
+    }
+}
+
+impl From<&str> for Markdown {
+    fn from(s: &str) -> Markdown {
+        Markdown::Held(s.to_string())
     }
 }
 

@@ -80,7 +80,10 @@ pub struct MarkdownContext<'a> {
 
 /// Renders one body part; problems point at the editor's line in `part.path`.
 pub fn render_body(part: &BodyPart, cx: &MarkdownContext) -> (String, Vec<Diagnostic>) {
-    render_markdown(&part.markdown, cx, &part.path, part.first_line)
+    match part.text() {
+        Ok(markdown) => render_markdown(&markdown, cx, &part.path, part.first_line),
+        Err(changed) => (String::new(), vec![changed.diagnostic(part)]),
+    }
 }
 
 fn options() -> Options {

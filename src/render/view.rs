@@ -13,7 +13,7 @@ use crate::model::{Complex, PartialDate, Report, Site, Statistic, Text, When};
 
 /// Reader-facing text. `lang` is set only when the text is not in the page's language (a
 /// fallback), so the `t` filter can wrap it in an element with the right `lang`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct Txt {
     pub text: String,
     pub lang: Option<String>,
@@ -27,7 +27,7 @@ pub struct DateV {
 }
 
 /// A label with an optional link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, Hash)]
 pub struct LinkV {
     pub label: Txt,
     pub url: Option<String>,

@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::link::{self, Route};
-use crate::model::{BodyPart, Complex, Page, Report, Site, Text};
+use crate::model::{BodyChanged, BodyPart, Complex, Page, Report, Site, Text};
 use crate::output::{OutputError, OutputFile, Sink};
 use shard::Postings;
 
@@ -437,6 +437,8 @@ struct Prepared {
     texts: Vec<String>,
     /// Per language, which of `texts` is its body.
     text_of: Vec<Option<usize>>,
+    /// A body whose file no longer holds what was checked.
+    changed: Option<BodyChanged>,
 }
 
 impl Prepared {
@@ -453,8 +455,14 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String]) -> Prepared {
     let mut slots = FastMap::default();
     // Bodies already turned into text and tokenized, by the part they came from.
     let mut bodies: Vec<Tokenized<'_>> = Vec::new();
-    let mut out =
-        Prepared { words: Vec::new(), langs: Vec::new(), metas: Vec::new(), texts: Vec::new(), text_of: Vec::new() };
+    let mut out = Prepared {
+        words: Vec::new(),
+        langs: Vec::new(),
+        metas: Vec::new(),
+        texts: Vec::new(),
+        text_of: Vec::new(),
+        changed: None,
+    };
     for lang in langs {
         let doc = document(site, src, lang);
         let mut hits = Vec::with_capacity(256);
@@ -465,7 +473,13 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String]) -> Prepared {
             let at = match bodies.iter().position(|(p, ..)| std::ptr::eq(*p, part)) {
                 Some(i) => i,
                 None => {
-                    let text = markdown_text(&part.markdown);
+                    let text = match part.text() {
+                        Ok(markdown) => markdown_text(&markdown),
+                        Err(changed) => {
+                            out.changed = Some(changed);
+                            String::new()
+                        }
+                    };
                     let mut body_hits = Vec::with_capacity(text.len() / 2);
                     tokens.field(shard::BODY_FIELD, [&text], &mut body_hits);
                     // Form feeds separate documents in a text chunk.
@@ -739,6 +753,9 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
     let dirs: Vec<String> = indexes.iter().map(|i| i.dir.clone()).collect();
     for (b, batch) in srcs.chunks(BATCH).enumerate() {
         let prepared: Vec<Prepared> = batch.par_iter().map(|s| prepare(site, s, langs)).collect();
+        if let Some(changed) = prepared.iter().find_map(|p| p.changed.clone()) {
+            return Err(OutputError::SourceChanged(changed));
+        }
         indexes.par_iter_mut().enumerate().try_for_each(|(l, index)| index.batch(sink, l, b * BATCH, &prepared))?;
         // Body texts: a chunk the same in an earlier language is written once, there.
         for (n, chunk) in prepared.chunks(TEXT_DOCS).enumerate() {

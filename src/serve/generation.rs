@@ -63,7 +63,8 @@ impl Builder {
         first: Sender<()>,
     ) -> Builder {
         Builder {
-            options,
+            // The files change while serve runs: bodies read back later could differ.
+            options: Options { hold_bodies: true, ..options },
             root,
             tx,
             report,
