@@ -24,7 +24,7 @@ pub mod validate;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use diagnostics::{Diagnostic, Diagnostics};
@@ -130,14 +130,12 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
             .with_hint("set base_url: https://host/path/ in site.yaml, or pass --base-url"),
         );
     }
-    let (loaded, d) = load::load_content(root, &config.languages).map_err(|e| Failure::Usage(e.to_string()))?;
+    let (loaded, d) =
+        load::load_content(root, &config.languages, options.hold_bodies).map_err(|e| Failure::Usage(e.to_string()))?;
     diags.extend(d);
     let theme = render::load_theme(root, &config);
-    let (mut site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
+    let (site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
     diags.extend(d);
-    if let Some(site) = site.as_mut().filter(|_| !options.hold_bodies) {
-        leave_bodies_in_files(site, root);
-    }
     let theme = match theme {
         Ok(t) => Some(t),
         Err(d) => {
@@ -153,17 +151,6 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
         }
         _ => Err(Failure::Content(diags)),
     }
-}
-
-/// Leaves every body's Markdown in its file (see [`model::Markdown`]).
-fn leave_bodies_in_files(site: &mut Site, root: &Path) {
-    let parts = site
-        .complexes
-        .par_iter_mut()
-        .flat_map(|c| c.body.parts.par_iter_mut())
-        .chain(site.reports.par_iter_mut().flat_map(|r| r.body.parts.par_iter_mut()))
-        .chain(site.pages.par_iter_mut().flat_map(|p| p.body.parts.par_iter_mut()));
-    parts.for_each(|part| part.markdown.leave_in(root.join(&part.path)));
 }
 
 /// What a build wrote.

@@ -32,8 +32,7 @@ fn main() -> ExitCode {
                 base_url: args.site.base_url.clone(),
                 drafts: args.site.drafts,
                 force: false,
-                // Nothing is rendered, so there is nothing to read back.
-                hold_bodies: true,
+                hold_bodies: false,
             };
             let format = match args.format {
                 FormatArg::Human => Format::Human,

@@ -239,22 +239,17 @@ fn check_id<T>(doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
 }
 
 /// The body taken out of its document, so the Markdown is moved rather than copied.
-fn body_of<T>(doc: &Doc<T>, body: Option<(String, usize)>, lang: &str) -> Body {
+fn body_of<T>(doc: &Doc<T>, body: Option<(Markdown, usize)>, lang: &str) -> Body {
     match body {
-        Some((markdown, first_line)) => Body {
-            parts: vec![BodyPart {
-                lang: lang.to_string(),
-                markdown: markdown.into(),
-                path: doc.path.clone(),
-                first_line,
-            }],
-        },
+        Some((markdown, first_line)) => {
+            Body { parts: vec![BodyPart { lang: lang.to_string(), markdown, path: doc.path.clone(), first_line }] }
+        }
         None => Body::default(),
     }
 }
 
 /// Takes each document's Markdown body out, in order.
-fn take_bodies<T>(docs: &mut [Doc<T>]) -> Vec<Option<(String, usize)>> {
+fn take_bodies<T>(docs: &mut [Doc<T>]) -> Vec<Option<(Markdown, usize)>> {
     docs.iter_mut().map(|d| d.body.take()).collect()
 }
 
@@ -295,7 +290,7 @@ fn validate_sources(cx: &mut Cx<'_, RawComplex>, raw: &[RawSource]) -> Vec<Sourc
 
 fn validate_complex(
     doc: &Doc<RawComplex>,
-    body: Option<(String, usize)>,
+    body: Option<(Markdown, usize)>,
     config: &Config,
 ) -> (Option<Complex>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -597,7 +592,7 @@ fn validate_complex(
 
 fn validate_report(
     doc: &Doc<RawReport>,
-    body: Option<(String, usize)>,
+    body: Option<(Markdown, usize)>,
     config: &Config,
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -759,7 +754,7 @@ fn validate_report(
 
 fn validate_page(
     doc: &Doc<RawPage>,
-    body: Option<(String, usize)>,
+    body: Option<(Markdown, usize)>,
     config: &Config,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
@@ -1120,12 +1115,8 @@ pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Optio
 /// each is found by binary search rather than by scanning every document per translation.
 fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: &Loaded, diags: &mut Diagnostics) {
     for t in translations {
-        let part = BodyPart {
-            lang: t.lang.clone(),
-            markdown: t.markdown.into(),
-            path: t.path.clone(),
-            first_line: t.first_line,
-        };
+        let part =
+            BodyPart { lang: t.lang.clone(), markdown: t.markdown, path: t.path.clone(), first_line: t.first_line };
         let stem = t.stem.as_str();
         let body = match t.section {
             Section::Complexes => {

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::StaticFiles;
+use crate::model::{Markdown, StaticFiles};
 use crate::raw::{RawComplex, RawPage, RawReport, RawSite};
 pub use yaml::Seg;
 
@@ -26,7 +26,7 @@ pub struct Doc<T> {
     pub yaml_offset: usize,
     pub raw: T,
     /// The Markdown after the front matter, and its first line (1-based).
-    pub body: Option<(String, usize)>,
+    pub body: Option<(Markdown, usize)>,
 }
 
 impl<T> Doc<T> {
@@ -53,7 +53,7 @@ pub struct Translation {
     pub stem: String,
     pub lang: String,
     pub path: PathBuf,
-    pub markdown: String,
+    pub markdown: Markdown,
     pub first_line: usize,
 }
 
@@ -109,13 +109,15 @@ pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics)
         Err(e) => return Err(io_err(&abs, e)),
     };
     let mut diags = Diagnostics::new();
-    let doc = parse_file::<RawSite>(Path::new("site.yaml"), &bytes, false, &mut diags);
+    let doc = parse_file::<RawSite>(Path::new("site.yaml"), &bytes, false, None, &mut diags);
     Ok((doc, diags))
 }
 
 /// Reads every content file under `root/content` and lists `root/static`, in parallel.
 /// `languages` are the site's languages, the first being the default.
-pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagnostics), LoadError> {
+/// Loads every content file. Unless `hold_bodies`, Markdown bodies are left in their files
+/// (see [`Markdown`]) as soon as they are read.
+pub fn load_content(root: &Path, languages: &[String], hold_bodies: bool) -> Result<(Loaded, Diagnostics), LoadError> {
     let content = root.join("content");
     let mut files: Vec<(Section, PathBuf)> = Vec::new();
     let mut diags = Diagnostics::new();
@@ -171,13 +173,14 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagno
         .map(|(section, abs)| {
             let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
             let bytes = std::fs::read(abs).map_err(|e| io_err(abs, e))?;
+            let file = (!hold_bodies).then_some(abs.as_path());
             let mut d = Diagnostics::new();
             let file_name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             if let Some((stem, lang)) = translation_parts(&file_name, languages) {
                 let item = read_text(&rel, &bytes, &mut d).map(|text| {
                     let (markdown, first_line) = match split_front_matter(&text) {
-                        Ok(Some(fm)) => (fm.body.to_string(), fm.body_line),
-                        _ => (text.clone(), 1),
+                        Ok(Some(fm)) => (Markdown::new(fm.body, file), fm.body_line),
+                        _ => (Markdown::new(&text, file), 1),
                     };
                     Item::Translation(Translation {
                         section: *section,
@@ -193,12 +196,12 @@ pub fn load_content(root: &Path, languages: &[String]) -> Result<(Loaded, Diagno
             let md = file_name.ends_with(".md");
             let item = match section {
                 Section::Complexes => {
-                    parse_file::<RawComplex>(&rel, &bytes, md, &mut d).map(|d| Item::Complex(Box::new(d)))
+                    parse_file::<RawComplex>(&rel, &bytes, md, file, &mut d).map(|d| Item::Complex(Box::new(d)))
                 }
                 Section::Reports => {
-                    parse_file::<RawReport>(&rel, &bytes, md, &mut d).map(|d| Item::Report(Box::new(d)))
+                    parse_file::<RawReport>(&rel, &bytes, md, file, &mut d).map(|d| Item::Report(Box::new(d)))
                 }
-                Section::Pages => parse_file::<RawPage>(&rel, &bytes, md, &mut d).map(Item::Page),
+                Section::Pages => parse_file::<RawPage>(&rel, &bytes, md, file, &mut d).map(Item::Page),
             };
             Ok((item, d))
         })
@@ -330,10 +333,12 @@ pub fn split_front_matter(text: &str) -> Result<Option<FrontMatter<'_>>, usize> 
 
 /// Reads one YAML or Markdown-with-front-matter file into `T`, reporting problems with the
 /// editor's line and column.
+/// `body_file`: where a Markdown body is left (see [`Markdown::new`]).
 fn parse_file<T: DeserializeOwned>(
     rel: &Path,
     bytes: &[u8],
     markdown: bool,
+    body_file: Option<&Path>,
     diags: &mut Diagnostics,
 ) -> Option<Doc<T>> {
     let text = read_text(rel, bytes, diags)?;
@@ -349,7 +354,9 @@ fn parse_file<T: DeserializeOwned>(
     }
     let (yaml, yaml_offset, body) = if markdown {
         match split_front_matter(&text) {
-            Ok(Some(fm)) => (fm.yaml.to_string(), fm.yaml_offset, Some((fm.body.to_string(), fm.body_line))),
+            Ok(Some(fm)) => {
+                (fm.yaml.to_string(), fm.yaml_offset, Some((Markdown::new(fm.body, body_file), fm.body_line)))
+            }
             Ok(None) => {
                 diags.push(
                     Diagnostic::error(rel, 1, 1, "the file has no front matter")

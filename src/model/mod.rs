@@ -263,12 +263,17 @@ impl Markdown {
         }
     }
 
-    /// Leaves the text in `file` (absolute), whose last bytes it is, keeping what is needed
-    /// to read it back and to know it is unchanged.
-    pub fn leave_in(&mut self, file: PathBuf) {
-        if let Markdown::Held(s) = self {
-            *self =
-                Markdown::InFile { len: s.len(), hash: markdown_hash(s.as_bytes()), blank: s.trim().is_empty(), file };
+    /// `text`, held, or with `file` (absolute) the file whose last bytes it is: only what is
+    /// needed to read it back and to know it is unchanged is kept.
+    pub fn new(text: &str, file: Option<&Path>) -> Markdown {
+        match file {
+            None => Markdown::Held(text.to_string()),
+            Some(file) => Markdown::InFile {
+                file: file.to_path_buf(),
+                len: text.len(),
+                hash: markdown_hash(text.as_bytes()),
+                blank: text.trim().is_empty(),
+            },
         }
     }
 }
@@ -390,4 +395,34 @@ pub struct Site {
     pub reports: Vec<Report>,
     pub pages: Vec<Page>,
     pub statics: StaticFiles,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_left_in_its_file_reads_back_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        let text = "\u{feff}---\r\ntitle: x\r\n---\r\n正文 **粗体**\r\n";
+        std::fs::write(&file, text).unwrap();
+        let body = &text[text.find("正文").unwrap()..];
+        let shown = Path::new("content/a.md");
+        let md = Markdown::new(body, Some(&file));
+        assert!(matches!(md, Markdown::InFile { .. }) && !md.is_blank());
+        assert_eq!(md.read(shown).unwrap(), body);
+        // The front matter may change: the body is still the one checked.
+        std::fs::write(&file, text.replace("title: x", "title: longer")).unwrap();
+        assert_eq!(md.read(shown).unwrap(), body);
+        let changed = Err(BodyChanged { path: "content/a.md".into() });
+        for edited in [text.replace("粗体", "粗休"), text.replace("正文", "正"), "正".to_string()] {
+            std::fs::write(&file, edited).unwrap();
+            assert_eq!(md.read(shown), changed);
+        }
+        std::fs::remove_file(&file).unwrap();
+        assert_eq!(md.read(shown), changed);
+        assert!(Markdown::new(" \n", Some(&file)).is_blank());
+        assert_eq!(Markdown::new(body, None).read(shown).unwrap(), body);
+    }
 }
