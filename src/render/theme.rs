@@ -398,8 +398,14 @@ impl Theme {
         self.strings.for_lang(lang, default)
     }
 
-    pub(super) fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<String, Diagnostics> {
-        self.tera.render(template, context).map_err(|e| template_diagnostics(&e, &self.paths, Some(page)))
+    /// The page's bytes: rendered straight into a buffer sized for a typical page, so that it
+    /// is neither regrown nor checked again as UTF-8 (templates only ever write text).
+    pub(super) fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<Vec<u8>, Diagnostics> {
+        let mut html = Vec::with_capacity(16 * 1024);
+        match self.tera.render_to(template, context, &mut html) {
+            Ok(()) => Ok(html),
+            Err(e) => Err(template_diagnostics(&e, &self.paths, Some(page))),
+        }
     }
 }
 

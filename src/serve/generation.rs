@@ -248,7 +248,14 @@ const BUG: &str = "fulcrum failed while making this generation (a bug: please re
 /// fails as a build would, and no request waits for the page for ever.
 fn render_page(g: &Generation<'_>, i: usize) -> Page {
     match std::panic::catch_unwind(AssertUnwindSafe(|| g.renderer.render(g.jobs[i]))) {
-        Ok((file, problems)) => Page { bytes: file.map(|f| Bytes::from(f.bytes)), problems },
+        Ok((file, problems)) => {
+            // Kept for the generation's life: without the room left for a bigger page.
+            let bytes = file.map(|mut f| {
+                f.bytes.shrink_to_fit();
+                Bytes::from(f.bytes)
+            });
+            Page { bytes, problems }
+        }
         Err(_) => {
             Page { bytes: None, problems: Diagnostics::from(vec![Diagnostic::error(g.paths[i].as_str(), 0, 0, BUG)]) }
         }
