@@ -21,8 +21,10 @@ pub enum Route<'a> {
     /// The reports list; page 1 is the list's own URL.
     Reports(usize),
     Report(&'a str),
-    ReportYear(i16),
-    ReportKind(&'a str),
+    /// A year's reports, and the page of that list (page 1 is the list's own URL).
+    ReportYear(i16, usize),
+    /// A kind's reports, and the page of that list.
+    ReportKind(&'a str, usize),
     Page(&'a str),
     Search,
     Feed,
@@ -60,8 +62,10 @@ impl Route<'_> {
             Route::Reports(1) | Route::Reports(0) => "reports/".into(),
             Route::Reports(n) => format!("reports/page/{n}/"),
             Route::Report(id) => format!("reports/{id}/"),
-            Route::ReportYear(y) => format!("reports/{y}/"),
-            Route::ReportKind(k) => format!("reports/kind/{k}/"),
+            Route::ReportYear(y, n) if *n > 1 => format!("reports/{y}/page/{n}/"),
+            Route::ReportYear(y, _) => format!("reports/{y}/"),
+            Route::ReportKind(k, n) if *n > 1 => format!("reports/kind/{k}/page/{n}/"),
+            Route::ReportKind(k, _) => format!("reports/kind/{k}/"),
             Route::Page(id) => format!("{id}/"),
             Route::Search => "search/".into(),
             Route::Feed => "atom.xml".into(),
@@ -192,6 +196,10 @@ mod tests {
         assert_eq!(Route::Complex("huangyan-moulds").file(""), "complexes/huangyan-moulds/index.html");
         assert_eq!(Route::Home.file("en/"), "en/index.html");
         assert_eq!(Route::Reports(2).path(), "reports/page/2/");
+        assert_eq!(Route::ReportYear(2019, 1).path(), "reports/2019/");
+        assert_eq!(Route::ReportYear(2019, 3).path(), "reports/2019/page/3/");
+        assert_eq!(Route::ReportKind("news", 1).path(), "reports/kind/news/");
+        assert_eq!(Route::ReportKind("news", 2).path(), "reports/kind/news/page/2/");
         assert_eq!(Route::Feed.file("en/"), "en/atom.xml");
     }
 

@@ -115,6 +115,30 @@ fn report_lists_paginate_and_archive_by_year_and_kind() {
 }
 
 #[test]
+fn year_and_kind_archives_paginate_like_the_main_list() {
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "reports_per_page: 2", "reports_per_page: 1");
+    build(&site);
+    // The news kind has two reports: one a page, newest first.
+    let first = site.read("public/reports/kind/news/index.html");
+    let second = site.read("public/reports/kind/news/page/2/index.html");
+    has(&first, "/reports/older-news/\"");
+    assert!(!first.contains("/reports/oldest-news/\""), "{first}");
+    has(&first, "<a href=\"/reports/kind/news/page/2/\" rel=\"next\">下一页</a>");
+    has(&second, "/reports/oldest-news/\"");
+    has(&second, "<a href=\"/reports/kind/news/\" rel=\"prev\">上一页</a>");
+    has(&second, "<h1>综合报道（第2页）</h1>");
+    // On a later page the list's entry in the aside still says it is the current list.
+    has(&second, "<a href=\"/reports/kind/news/\" aria-current=\"true\">");
+    has(&first, "<a href=\"/reports/kind/news/\" aria-current=\"page\">");
+    // A year the same way, in English too.
+    let year = site.read("public/en/reports/2018/page/2/index.html");
+    has(&year, "<h1>Reports from 2018 (page 2)</h1>");
+    has(&year, "/en/reports/oldest-news/\"");
+    assert!(!site.path("public/reports/2019/page/2/index.html").exists(), "one report in 2019: one page");
+}
+
+#[test]
 fn browse_pages_and_home_totals() {
     let site = built();
     let city = site.read("public/cities/taizhou/index.html");

@@ -132,9 +132,13 @@ impl<'a> Renderer<'a> {
                 (0..ft.terms.len()).for_each(|t| push(Job::Browse(f, t)));
             }
             (0..self.site.complexes.len()).for_each(|i| push(Job::Complex(i)));
-            (1..=self.report_pages()).for_each(|n| push(Job::Reports(n)));
-            (0..self.catalog.years.len()).for_each(|i| push(Job::ReportYear(i)));
-            (0..self.catalog.kinds.len()).for_each(|i| push(Job::ReportKind(i)));
+            (1..=self.list_pages(self.site.reports.len())).for_each(|n| push(Job::Reports(n)));
+            for (i, (_, list)) in self.catalog.years.iter().enumerate() {
+                (1..=self.list_pages(list.len())).for_each(|n| push(Job::ReportYear(i, n)));
+            }
+            for (i, (_, list)) in self.catalog.kinds.iter().enumerate() {
+                (1..=self.list_pages(list.len())).for_each(|n| push(Job::ReportKind(i, n)));
+            }
             (0..self.site.reports.len()).for_each(|i| push(Job::Report(i)));
             (0..self.site.pages.len()).for_each(|i| push(Job::Page(i)));
         }
@@ -162,8 +166,8 @@ impl<'a> Renderer<'a> {
             }
             Job::Complex(i) => Route::Complex(site.complexes[i].id.as_str()),
             Job::Reports(n) => Route::Reports(n),
-            Job::ReportYear(i) => Route::ReportYear(self.catalog.years[i].0),
-            Job::ReportKind(i) => Route::ReportKind(&self.catalog.kinds[i].0),
+            Job::ReportYear(i, n) => Route::ReportYear(self.catalog.years[i].0, n),
+            Job::ReportKind(i, n) => Route::ReportKind(&self.catalog.kinds[i].0, n),
             Job::Report(i) => Route::Report(site.reports[i].id.as_str()),
             Job::Page(i) => Route::Page(site.pages[i].id.as_str()),
             Job::NotFound => return None,
@@ -390,7 +394,7 @@ impl<'a> LangViews<'a> {
             .map(|(y, l)| CountV {
                 id: y.to_string(),
                 label: Txt { text: year_label(*y, lang), lang: None },
-                url: Some(vw.url(Route::ReportYear(*y))),
+                url: Some(vw.url(Route::ReportYear(*y, 1))),
                 count: l.len(),
             })
             .collect();
@@ -400,7 +404,7 @@ impl<'a> LangViews<'a> {
             .map(|(k, l)| CountV {
                 id: k.clone(),
                 label: vw.term(&site.config.vocab.report_kinds, k),
-                url: Some(vw.url(Route::ReportKind(k))),
+                url: Some(vw.url(Route::ReportKind(k, 1))),
                 count: l.len(),
             })
             .collect();
@@ -695,10 +699,10 @@ enum Job {
     Complex(usize),
     /// 1-based page of the reports list.
     Reports(usize),
-    /// Index into Catalog::years.
-    ReportYear(usize),
-    /// Index into Catalog::kinds.
-    ReportKind(usize),
+    /// Index into Catalog::years, and the 1-based page of that year's list.
+    ReportYear(usize, usize),
+    /// Index into Catalog::kinds, and the 1-based page of that kind's list.
+    ReportKind(usize, usize),
     Report(usize),
     Page(usize),
     Search,
@@ -735,9 +739,9 @@ impl Renderer<'_> {
         }
     }
 
-    fn report_pages(&self) -> usize {
-        let per = self.site.config.reports_per_page.max(1);
-        self.site.reports.len().div_ceil(per).max(1)
+    /// How many pages a list of `len` reports takes.
+    fn list_pages(&self, len: usize) -> usize {
+        len.div_ceil(self.site.config.reports_per_page.max(1)).max(1)
     }
 
     fn body(&self, lv: &LangViews, body: &Body, diags: &mut Diagnostics) -> (String, Option<String>) {
@@ -867,47 +871,54 @@ impl Renderer<'_> {
                 ctx.insert("complex", &complex);
                 PageSpec { template: "profile.html", title, description, section: "complexes" }
             }
-            Job::Reports(n) | Job::ReportYear(n) | Job::ReportKind(n) => {
+            Job::Reports(n) | Job::ReportYear(_, n) | Job::ReportKind(_, n) => {
                 let (scope, list, title): (&str, &[usize], String) = match job {
-                    Job::ReportYear(_) => {
-                        let (y, l) = &self.catalog.years[n];
+                    Job::ReportYear(i, _) => {
+                        let (y, l) = &self.catalog.years[i];
                         ("year", l, lv.s("reports_year_title").replace("{year}", &y.to_string()))
                     }
-                    Job::ReportKind(_) => {
-                        let (k, l) = &self.catalog.kinds[n];
+                    Job::ReportKind(i, _) => {
+                        let (k, l) = &self.catalog.kinds[i];
                         ("kind", l, vw.term(&site.config.vocab.report_kinds, k).text)
                     }
-                    _ => {
-                        let per = site.config.reports_per_page.max(1);
-                        let all = &self.index.reports_newest_first;
-                        let start = ((n - 1) * per).min(all.len());
-                        let end = (start + per).min(all.len());
-                        let title = if n == 1 {
-                            lv.s("reports").to_string()
-                        } else {
-                            lv.s("reports_page_title").replace("{n}", &n.to_string())
-                        };
-                        ("all", &all[start..end], title)
-                    }
+                    _ => ("all", &self.index.reports_newest_first, lv.s("reports").to_string()),
                 };
-                let pagination = (scope == "all" && self.report_pages() > 1).then(|| {
-                    let total = self.report_pages();
-                    PaginationV {
-                        current: n,
-                        total,
-                        previous_url: (n > 1).then(|| vw.url(Route::Reports(n - 1))),
-                        next_url: (n < total).then(|| vw.url(Route::Reports(n + 1))),
-                        pages: page_window(n, total)
-                            .map(|(p, gap_before)| PageLinkV {
-                                number: p,
-                                url: vw.url(Route::Reports(p)),
-                                current: p == n,
-                                gap_before,
-                            })
-                            .collect(),
-                    }
+                // The same list's page `p`.
+                let route = |p: usize| match job {
+                    Job::ReportYear(i, _) => Route::ReportYear(self.catalog.years[i].0, p),
+                    Job::ReportKind(i, _) => Route::ReportKind(&self.catalog.kinds[i].0, p),
+                    _ => Route::Reports(p),
+                };
+                let title = match (scope, n) {
+                    (_, 1) => title,
+                    ("all", _) => lv.s("reports_page_title").replace("{n}", &n.to_string()),
+                    _ => lv.s("list_page_title").replace("{title}", &title).replace("{n}", &n.to_string()),
+                };
+                let total = self.list_pages(list.len());
+                let per = site.config.reports_per_page.max(1);
+                let start = ((n - 1) * per).min(list.len());
+                let list = &list[start..(start + per).min(list.len())];
+                let pagination = (total > 1).then(|| PaginationV {
+                    current: n,
+                    total,
+                    previous_url: (n > 1).then(|| vw.url(route(n - 1))),
+                    next_url: (n < total).then(|| vw.url(route(n + 1))),
+                    pages: page_window(n, total)
+                        .map(|(p, gap_before)| PageLinkV {
+                            number: p,
+                            url: vw.url(route(p)),
+                            current: p == n,
+                            gap_before,
+                        })
+                        .collect(),
                 });
-                let reports = ReportsV { scope: scope.into(), pagination, years: &lv.years, kinds: &lv.kinds };
+                let reports = ReportsV {
+                    scope: scope.into(),
+                    list_url: vw.url(route(1)),
+                    pagination,
+                    years: &lv.years,
+                    kinds: &lv.kinds,
+                };
                 ctx.insert_value("reports", with_cards(&reports, "items", list, &lv.report_values));
                 let description = format!("{title} | {}", plain(&site.config.title));
                 PageSpec { template: "reports.html", title, description, section: "reports" }

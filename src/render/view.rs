@@ -409,6 +409,8 @@ pub struct PaginationV {
 pub struct ReportsV<'a> {
     /// "all", "year" or "kind".
     pub scope: String,
+    /// The first page of this list (the year's, the kind's, or all reports).
+    pub list_url: String,
     // `items` (the report cards) is attached by the renderer from cards converted once.
     pub pagination: Option<PaginationV>,
     pub years: &'a [CountV],
@@ -543,7 +545,7 @@ impl<'a> Viewer<'a> {
             url: self.url(Route::Report(r.id.as_str())),
             title: self.txt(&r.title),
             date: r.date().map(|d| self.date(&d)),
-            kind: self.term_link(&self.site.config.vocab.report_kinds, &r.kind, Some(Route::ReportKind(&r.kind))),
+            kind: self.term_link(&self.site.config.vocab.report_kinds, &r.kind, Some(Route::ReportKind(&r.kind, 1))),
             summary: self.opt(&r.summary),
             complexes: r.complexes.iter().filter_map(|id| complex_links.get(id.as_str()).cloned()).collect(),
         }
