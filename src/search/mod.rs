@@ -471,6 +471,20 @@ struct Grouper {
     /// (slot, position) of every occurrence of a term that keeps all its positions.
     hits: Vec<(u32, u32)>,
     fill: Vec<u32>,
+    /// Slot + 1 (0 if none) of each single character of the Basic Multilingual Plane: most
+    /// terms of Chinese text, found without hashing.
+    chars: Vec<u32>,
+    /// The characters set in `chars`, to clear them.
+    chars_used: Vec<u16>,
+}
+
+/// Characters with a slot in [`Grouper::chars`].
+const BMP: usize = 0x1_0000;
+
+/// The character of a single-character key, if it is in the Basic Multilingual Plane.
+fn bmp_char(key: u64) -> Option<usize> {
+    let c = (key >> 21) as usize;
+    (key & (WORD_KEY | 0x1F_FFFF) == 0 && c < BMP).then_some(c)
 }
 
 impl Grouper {
@@ -478,10 +492,28 @@ impl Grouper {
         self.slots.clear();
         self.groups.clear();
         self.hits.clear();
+        for &c in &self.chars_used {
+            self.chars[c as usize] = 0;
+        }
+        self.chars_used.clear();
     }
 
     #[inline]
     fn hit(&mut self, key: u64, pos: u32) {
+        if let Some(c) = bmp_char(key) {
+            if self.chars.is_empty() {
+                self.chars = vec![0; BMP];
+            }
+            match self.chars[c] {
+                0 => {
+                    self.groups.push(Group { key, id: NEW, count: 1, start: pos, end: 0 });
+                    self.chars[c] = self.groups.len() as u32;
+                    self.chars_used.push(c as u16);
+                }
+                s => self.groups[s as usize - 1].count += 1,
+            }
+            return;
+        }
         let groups = &mut self.groups;
         let slot = *self.slots.entry(key).or_insert_with(|| {
             groups.push(Group { key, id: NEW, count: 0, start: pos, end: 0 });
@@ -523,7 +555,10 @@ impl Grouper {
 
     /// The slot of `key` in the text finished last.
     fn slot(&self, key: u64) -> Option<usize> {
-        self.slots.get(&key).map(|&s| s as usize)
+        match bmp_char(key) {
+            Some(c) => self.chars.get(c).and_then(|&s| (s as usize).checked_sub(1)),
+            None => self.slots.get(&key).map(|&s| s as usize),
+        }
     }
 }
 
@@ -596,6 +631,10 @@ impl Prepared {
     fn text(&self, lang: usize) -> &str {
         self.text_of[lang].map_or("", |i| self.texts[i].as_str())
     }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
 /// Buffers one thread reuses from document to document.
@@ -936,7 +975,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
     let mut dict = Dictionary::default();
     for (b, batch) in srcs.chunks(BATCH).enumerate() {
         let mut prepared: Vec<Prepared> =
-            batch.par_iter().map_init(Scratch::default, |s, src| prepare(site, src, langs, &dict, s)).collect();
+            batch.par_iter().map(|src| SCRATCH.with_borrow_mut(|s| prepare(site, src, langs, &dict, s))).collect();
         // Terms new in this batch get their ids in document order, so ids never depend on
         // the thread count (nor does the output, which is in term order).
         for p in &mut prepared {
@@ -1018,6 +1057,16 @@ mod tests {
             g.hit(k, p);
         }
         assert_eq!(runs(&g.finish(&Dictionary::default())), vec![(one, 3, vec![3]), (pair, 1, vec![3])]);
+        assert_eq!((g.slot(one), g.slot(pair)), (Some(0), Some(1)));
+        // Characters past the Basic Multilingual Plane take the hashed path; clearing forgets both.
+        let astral = 0x2_0000 << 21;
+        g.clear();
+        assert_eq!(g.slot(one), None);
+        for (k, p) in [(astral, 1), (one, 2), (astral, 5)] {
+            g.hit(k, p);
+        }
+        assert_eq!(runs(&g.finish(&Dictionary::default())), vec![(astral, 2, vec![1]), (one, 1, vec![2])]);
+        assert_eq!((g.slot(astral), g.slot(one), g.slot(pair)), (Some(0), Some(1), None));
     }
 
     #[test]

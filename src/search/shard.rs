@@ -201,8 +201,8 @@ fn shared_prefix(a: &str, b: &str) -> (usize, usize) {
 }
 
 /// Encodes sorted (term, postings) entries as one shard.
-pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Postings)>) -> Vec<u8> {
-    let mut out = Vec::new();
+pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Postings)> + Clone) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.clone().into_iter().map(|(t, p)| t.len() + p.len() + 20).sum());
     let mut prev = "";
     for (term, p) in entries {
         let (units, bytes) = shared_prefix(prev, term);
