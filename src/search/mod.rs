@@ -350,6 +350,9 @@ fn first_only(key: u64) -> bool {
 struct Dictionary {
     cjk: FastMap<u64, u32>,
     words: FastMap<String, u32>,
+    /// The words of up to 16 bytes again, by [`short_word`], to look them up without
+    /// comparing strings.
+    short: FastMap<u128, u32>,
     /// By term id: the key (for CJK terms) or the word.
     terms: Vec<Key>,
 }
@@ -357,6 +360,18 @@ struct Dictionary {
 enum Key {
     Cjk(u64),
     Word(String),
+}
+
+/// A word of up to 16 bytes as a number: its bytes, little-endian, padded with zeros (a word
+/// has no zero byte, so no two words share a number).
+#[inline]
+fn short_word(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    (b.len() <= 16).then(|| {
+        let mut a = [0; 16];
+        a[..b.len()].copy_from_slice(b);
+        u128::from_le_bytes(a)
+    })
 }
 
 impl Dictionary {
@@ -384,12 +399,24 @@ impl Dictionary {
             (key & 0xFFFF_FFFF) as u32
         } else {
             let w = &words[(key & 0xFFFF_FFFF) as usize];
-            if let Some(&id) = self.words.get(w.as_str()) {
+            if let Some(id) = self.word(w) {
                 return id;
+            }
+            if let Some(k) = short_word(w) {
+                self.short.insert(k, next);
             }
             self.words.insert(w.clone(), next);
             self.terms.push(Key::Word(w.clone()));
             next
+        }
+    }
+
+    /// The id of word `w`, if the dictionary has it.
+    #[inline]
+    fn word(&self, w: &str) -> Option<u32> {
+        match short_word(w) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.words.get(w).copied(),
         }
     }
 
@@ -583,8 +610,8 @@ fn tokenize_field(
             let key = match term {
                 tokenize::Term::Char(c) => u64::from(c) << 21,
                 tokenize::Term::Pair(a, b) => (u64::from(a) << 21) | u64::from(b),
-                tokenize::Term::Word(w) => match dict.words.get(w) {
-                    Some(&id) => WORD_KEY | KNOWN | u64::from(id),
+                tokenize::Term::Word(w) => match dict.word(w) {
+                    Some(id) => WORD_KEY | KNOWN | u64::from(id),
                     None => new.key(w),
                 },
             };
@@ -1085,9 +1112,18 @@ mod tests {
         assert_eq!(dict.id(WORD_KEY | KNOWN | 1, &[]), 1);
         assert_eq!(dict.id(WORD_KEY, &["valv".to_string()]), 1);
         assert_eq!(dict.words.get("valv"), Some(&1));
+        assert_eq!(dict.word("valv"), Some(1));
+        assert_eq!(dict.word("val"), None);
+        // Words past 16 bytes are found by their text.
+        let long = vec!["internationalisation".to_string()];
+        assert_eq!(dict.id(WORD_KEY, &long), 2);
+        assert_eq!(dict.word("internationalisation"), Some(2));
+        assert_eq!(dict.word("internationalisatio"), None);
+        assert_ne!(short_word("ab"), short_word("abc"));
+        assert_eq!(short_word("sixteen-bytes-ok"), Some(u128::from_le_bytes(*b"sixteen-bytes-ok")));
         let (terms, order) = dict.sorted();
-        assert_eq!(terms, vec!["模具", "valv"]);
-        assert_eq!(order, vec![1, 0]);
+        assert_eq!(terms, vec!["模具", "valv", "internationalisation"]);
+        assert_eq!(order, vec![2, 1, 0]);
     }
 
     #[test]

@@ -46,19 +46,21 @@ pub struct Token {
 
 /// Whether `c` (already normalised) belongs to a CJK run.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF      // Hangul Jamo
-        | 0x3005 | 0x3007    // 々 〇
-        | 0x3041..=0x309F    // Hiragana
-        | 0x30A0..=0x30FA | 0x30FC..=0x30FF // Katakana, without the middle dot
-        | 0x3130..=0x318F    // Hangul compatibility jamo
-        | 0x31F0..=0x31FF    // Katakana phonetic extensions
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xAC00..=0xD7AF    // Hangul syllables
-        | 0xF900..=0xFAFF    // CJK compatibility ideographs
-        | 0x20000..=0x323AF  // CJK extensions B to H
-    )
+    // Unified ideographs first: most CJK text is in them.
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || matches!(c as u32,
+            0x1100..=0x11FF      // Hangul Jamo
+            | 0x3005 | 0x3007    // 々 〇
+            | 0x3041..=0x309F    // Hiragana
+            | 0x30A0..=0x30FA | 0x30FC..=0x30FF // Katakana, without the middle dot
+            | 0x3130..=0x318F    // Hangul compatibility jamo
+            | 0x31F0..=0x31FF    // Katakana phonetic extensions
+            | 0x3400..=0x4DBF    // CJK extension A
+            | 0x4E00..=0x9FFF    // CJK unified ideographs
+            | 0xAC00..=0xD7AF    // Hangul syllables
+            | 0xF900..=0xFAFF    // CJK compatibility ideographs
+            | 0x20000..=0x323AF  // CJK extensions B to H
+        )
 }
 
 /// Whether `c` (already normalised) belongs to a word.
@@ -178,7 +180,15 @@ impl Scanner<'_> {
                 self.end_word(f);
             }
         }
-        if is_cjk(c) {
+        if c.is_ascii() {
+            // Never CJK: the common case of English text, kept short.
+            self.cjk = None;
+            if c.is_ascii_alphanumeric() {
+                self.word.clear();
+                self.word.push(c);
+                self.state = InWord::Yes;
+            }
+        } else if is_cjk(c) {
             if let Some(p) = self.cjk {
                 f(Term::Pair(p, c), self.pos - 1);
             }
