@@ -38,10 +38,12 @@ use shard::Postings;
 /// Target size of a term shard, before compression. A term with more postings than this
 /// gets a shard of its own.
 pub const SHARD_BYTES: usize = 24 * 1024;
-/// Documents per metadata chunk: small, since a page of results touches up to ten chunks.
-pub const CHUNK_DOCS: usize = 8;
-/// Documents per body-text chunk.
-pub const TEXT_DOCS: usize = 4;
+/// Documents per metadata chunk: small, since a page of results touches up to ten chunks,
+/// but not so small that the index is mostly files (each costs the build a file to create;
+/// 8 gave half again as many files for 0 to 4 KB less per query).
+pub const CHUNK_DOCS: usize = 16;
+/// Documents per body-text chunk (the client reads both sizes from the manifest).
+pub const TEXT_DOCS: usize = 8;
 /// Characters of summary and body kept as the source of a result's excerpt.
 pub const EXCERPT_CHARS: usize = 280;
 /// Characters of a body kept in its text chunk, for excerpts around a match.
@@ -55,28 +57,9 @@ const FIELD_SPAN: u32 = 1 << 16;
 /// [`CHUNK_DOCS`] and [`TEXT_DOCS`], so chunks can be written batch by batch.
 const BATCH: usize = 128;
 
-/// FNV-1a for the indexer's hash maps: their keys are short terms from the site itself, so a
-/// fast hash matters more than resistance to chosen keys.
-#[derive(Default, Clone, Copy)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        fnv(&mut h, bytes);
-        self.0 = h;
-    }
-    fn write_u64(&mut self, v: u64) {
-        // One multiply-xorshift round: keys are packed characters.
-        let h = (v ^ self.0).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 29);
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+/// The indexer's hash maps: their keys are short terms from the site itself, so a fast hash
+/// matters more than resistance to chosen keys, and a fixed seed keeps runs alike.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// The facets, in the order the client shows them.
 pub const FACETS: [&str; 6] = ["type", "city", "level", "status", "kind", "year"];
@@ -345,94 +328,328 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
     }
 }
 
-/// A key is two CJK characters (the second 0 for a single one) or, with the top bit set, an
-/// index into the document's words.
+/// A key is two CJK characters (the second 0 for a single one) or, with the top bit set, a
+/// word: with [`KNOWN`] set too, its term id in the [`Dictionary`]; otherwise its index in
+/// the document's new words.
 const WORD_KEY: u64 = 1 << 63;
+/// With [`WORD_KEY`]: the low bits are the word's term id.
+const KNOWN: u64 = 1 << 62;
+/// A term id not given yet: the term is new to the dictionary.
+const NEW: u32 = u32::MAX;
 
-/// Terms of a document being tokenized: words get small ids so that hits are plain numbers.
-#[derive(Default)]
-struct Tokens {
-    words: Vec<String>,
-    word_ids: FastMap<String, u64>,
+/// Whether the term of `key` keeps only its first position in a document: single CJK
+/// characters (see [`shard`]).
+fn first_only(key: u64) -> bool {
+    key & WORD_KEY == 0 && key & 0x1F_FFFF == 0
 }
 
-impl Tokens {
-    /// Appends the (key, position) of every term of `texts` in `field`, in position order.
-    fn field(&mut self, field: u32, texts: impl IntoIterator<Item = impl AsRef<str>>, hits: &mut Vec<(u64, u32)>) {
-        let mut pos = 0;
-        for text in texts {
-            let next = tokenize::each_term(text.as_ref(), pos, |term, p| {
-                if p >= FIELD_SPAN {
-                    return;
+/// Every term of the index, numbered as first seen, with the same numbers in every language.
+/// During a batch it is only read (documents are prepared in parallel against the terms of
+/// earlier batches); between batches the new terms are added in document order.
+#[derive(Default)]
+struct Dictionary {
+    cjk: FastMap<u64, u32>,
+    words: FastMap<String, u32>,
+    /// The words of up to 16 bytes again, by [`short_word`], to look them up without
+    /// comparing strings.
+    short: FastMap<u128, u32>,
+    /// By term id: the key (for CJK terms) or the word.
+    terms: Vec<Key>,
+}
+
+enum Key {
+    Cjk(u64),
+    Word(String),
+}
+
+/// A word of up to 16 bytes as a number: its bytes, little-endian, padded with zeros (a word
+/// has no zero byte, so no two words share a number).
+#[inline]
+fn short_word(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    (b.len() <= 16).then(|| {
+        let mut a = [0; 16];
+        a[..b.len()].copy_from_slice(b);
+        u128::from_le_bytes(a)
+    })
+}
+
+impl Dictionary {
+    /// The id of the term of `key`, or [`NEW`] if the dictionary lacks it.
+    fn get(&self, key: u64) -> u32 {
+        if key & WORD_KEY == 0 {
+            self.cjk.get(&key).copied().unwrap_or(NEW)
+        } else if key & KNOWN != 0 {
+            (key & 0xFFFF_FFFF) as u32
+        } else {
+            NEW
+        }
+    }
+
+    /// The id of the term of `key`, given it if it is new.
+    fn id(&mut self, key: u64, words: &[String]) -> u32 {
+        let next = self.terms.len() as u32;
+        if key & WORD_KEY == 0 {
+            let id = *self.cjk.entry(key).or_insert(next);
+            if id == next {
+                self.terms.push(Key::Cjk(key));
+            }
+            id
+        } else if key & KNOWN != 0 {
+            (key & 0xFFFF_FFFF) as u32
+        } else {
+            let w = &words[(key & 0xFFFF_FFFF) as usize];
+            if let Some(id) = self.word(w) {
+                return id;
+            }
+            if let Some(k) = short_word(w) {
+                self.short.insert(k, next);
+            }
+            self.words.insert(w.clone(), next);
+            self.terms.push(Key::Word(w.clone()));
+            next
+        }
+    }
+
+    /// The id of word `w`, if the dictionary has it.
+    #[inline]
+    fn word(&self, w: &str) -> Option<u32> {
+        match short_word(w) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.words.get(w).copied(),
+        }
+    }
+
+    /// Whether term `id` keeps only its first position in a document.
+    fn first_only(&self, id: usize) -> bool {
+        matches!(self.terms[id], Key::Cjk(k) if first_only(k))
+    }
+
+    /// Every term as text, by id, and the ids in the UTF-16 order of their terms.
+    fn sorted(&self) -> (Vec<String>, Vec<u32>) {
+        let terms: Vec<String> = self
+            .terms
+            .iter()
+            .map(|key| match key {
+                Key::Word(w) => w.clone(),
+                Key::Cjk(k) => {
+                    let mut s = String::new();
+                    s.push(char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}'));
+                    if let Some(c) = char::from_u32((k & 0x1F_FFFF) as u32).filter(|&c| c != '\0') {
+                        s.push(c);
+                    }
+                    s
                 }
-                let key = match term {
-                    tokenize::Term::Char(c) => u64::from(c) << 21,
-                    tokenize::Term::Pair(a, b) => (u64::from(a) << 21) | u64::from(b),
-                    tokenize::Term::Word(w) => match self.word_ids.get(w) {
-                        Some(&id) => id,
-                        None => {
-                            let id = WORD_KEY | self.words.len() as u64;
-                            self.words.push(w.to_string());
-                            self.word_ids.insert(w.to_string(), id);
-                            id
-                        }
-                    },
-                };
-                hits.push((key, (field << 16) | p));
-            });
-            // A gap, so a phrase never runs from one value into the next.
-            pos = next.saturating_add(1);
+            })
+            .collect();
+        let mut order: Vec<u32> = (0..terms.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| shard::utf16_cmp(&terms[a as usize], &terms[b as usize]));
+        (terms, order)
+    }
+}
+
+/// A document's words that the dictionary does not have yet, numbered in the order seen.
+#[derive(Default)]
+struct NewWords {
+    list: Vec<String>,
+    ids: FastMap<String, u32>,
+}
+
+impl NewWords {
+    fn key(&mut self, w: &str) -> u64 {
+        let id = match self.ids.get(w) {
+            Some(&id) => id,
+            None => {
+                let id = self.list.len() as u32;
+                self.list.push(w.to_string());
+                self.ids.insert(w.to_string(), id);
+                id
+            }
+        };
+        WORD_KEY | u64::from(id)
+    }
+}
+
+/// A term of a text: its key, its term id (or [`NEW`]), how often it occurs, and the range of
+/// its kept positions (every one in increasing order, or the first only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Group {
+    key: u64,
+    id: u32,
+    count: u32,
+    start: u32,
+    end: u32,
+}
+
+/// The terms of a text, grouped.
+#[derive(Debug, Default)]
+struct Grouped {
+    groups: Vec<Group>,
+    positions: Vec<u32>,
+}
+
+/// Groups the terms of a text as the tokenizer finds them (in position order), keeping each
+/// term's positions in order: a counting sort on the order terms first appear in. Reused from
+/// text to text, so its buffers are allocated once per thread.
+#[derive(Default)]
+struct Grouper {
+    /// Key to slot, for the text grouped last until [`Grouper::clear`].
+    slots: FastMap<u64, u32>,
+    /// By slot; `start` holds the first position until the text is finished.
+    groups: Vec<Group>,
+    /// (slot, position) of every occurrence of a term that keeps all its positions.
+    hits: Vec<(u32, u32)>,
+    fill: Vec<u32>,
+    /// Slot + 1 (0 if none) of each single character of the Basic Multilingual Plane: most
+    /// terms of Chinese text, found without hashing.
+    chars: Vec<u32>,
+    /// The characters set in `chars`, to clear them.
+    chars_used: Vec<u16>,
+}
+
+/// Characters with a slot in [`Grouper::chars`].
+const BMP: usize = 0x1_0000;
+
+/// The character of a single-character key, if it is in the Basic Multilingual Plane.
+fn bmp_char(key: u64) -> Option<usize> {
+    let c = (key >> 21) as usize;
+    (key & (WORD_KEY | 0x1F_FFFF) == 0 && c < BMP).then_some(c)
+}
+
+impl Grouper {
+    fn clear(&mut self) {
+        self.slots.clear();
+        self.groups.clear();
+        self.hits.clear();
+        for &c in &self.chars_used {
+            self.chars[c as usize] = 0;
+        }
+        self.chars_used.clear();
+    }
+
+    #[inline]
+    fn hit(&mut self, key: u64, pos: u32) {
+        if let Some(c) = bmp_char(key) {
+            if self.chars.is_empty() {
+                self.chars = vec![0; BMP];
+            }
+            match self.chars[c] {
+                0 => {
+                    self.groups.push(Group { key, id: NEW, count: 1, start: pos, end: 0 });
+                    self.chars[c] = self.groups.len() as u32;
+                    self.chars_used.push(c as u16);
+                }
+                s => self.groups[s as usize - 1].count += 1,
+            }
+            return;
+        }
+        let groups = &mut self.groups;
+        let slot = *self.slots.entry(key).or_insert_with(|| {
+            groups.push(Group { key, id: NEW, count: 0, start: pos, end: 0 });
+            (groups.len() - 1) as u32
+        });
+        groups[slot as usize].count += 1;
+        if !first_only(key) {
+            self.hits.push((slot, pos));
+        }
+    }
+
+    /// The text's terms with their positions, each given its id in `dict` if it has one. The
+    /// slots stay, so [`Grouper::slot`] finds a term of this text until the next `clear`.
+    fn finish(&mut self, dict: &Dictionary) -> Grouped {
+        let mut out = Grouped { groups: Vec::with_capacity(self.groups.len()), positions: Vec::new() };
+        let mut at = 0;
+        self.fill.clear();
+        for g in &self.groups {
+            let n = if first_only(g.key) { 1 } else { g.count };
+            out.groups.push(Group { id: dict.get(g.key), start: at, end: at + n, ..*g });
+            self.fill.push(at);
+            at += n;
+        }
+        out.positions.resize(at as usize, 0);
+        for (g, o) in self.groups.iter().zip(&out.groups) {
+            if first_only(g.key) {
+                out.positions[o.start as usize] = g.start;
+            }
+        }
+        for &(slot, p) in &self.hits {
+            let f = &mut self.fill[slot as usize];
+            out.positions[*f as usize] = p;
+            *f += 1;
+        }
+        self.groups.clear();
+        self.hits.clear();
+        out
+    }
+
+    /// The slot of `key` in the text finished last.
+    fn slot(&self, key: u64) -> Option<usize> {
+        match bmp_char(key) {
+            Some(c) => self.chars.get(c).and_then(|&s| (s as usize).checked_sub(1)),
+            None => self.slots.get(&key).map(|&s| s as usize),
         }
     }
 }
 
-/// A document's terms in one language: (key, start, end) into `positions`, whose runs are
-/// each term's positions in increasing order.
-#[derive(Default)]
-struct Grouped {
-    groups: Vec<(u64, u32, u32)>,
-    positions: Vec<u32>,
+/// Adds every term of `texts`, as field `field`, to `g`; words the dictionary lacks are
+/// numbered in `new`. Each text starts one position after the last, so a phrase never runs
+/// from one value into the next.
+fn tokenize_field(
+    field: u32,
+    texts: impl IntoIterator<Item = impl AsRef<str>>,
+    dict: &Dictionary,
+    new: &mut NewWords,
+    g: &mut Grouper,
+) {
+    let mut pos = 0;
+    for text in texts {
+        let next = tokenize::each_term(text.as_ref(), pos, |term, p| {
+            if p >= FIELD_SPAN {
+                return;
+            }
+            let key = match term {
+                tokenize::Term::Char(c) => u64::from(c) << 21,
+                tokenize::Term::Pair(a, b) => (u64::from(a) << 21) | u64::from(b),
+                tokenize::Term::Word(w) => match dict.word(w) {
+                    Some(id) => WORD_KEY | KNOWN | u64::from(id),
+                    None => new.key(w),
+                },
+            };
+            g.hit(key, (field << 16) | p);
+        });
+        pos = next.saturating_add(1);
+    }
 }
 
-/// Groups hits (in position order) by key, keeping each key's positions in order: a counting
-/// sort on the order keys first appear in.
-fn group<'h>(hits: impl Iterator<Item = &'h (u64, u32)> + Clone, slots: &mut FastMap<u64, u32>) -> Grouped {
-    slots.clear();
-    let mut keys: Vec<u64> = Vec::new();
-    let mut ends: Vec<u32> = Vec::new();
-    let mut slot_of: Vec<u32> = Vec::new();
-    for &(key, _) in hits.clone() {
-        let slot = *slots.entry(key).or_insert_with(|| {
-            keys.push(key);
-            ends.push(0);
-            (keys.len() - 1) as u32
-        });
-        ends[slot as usize] += 1;
-        slot_of.push(slot);
-    }
-    let mut at = 0;
-    let mut fill: Vec<u32> = ends
-        .iter()
-        .map(|&n| {
-            let start = at;
-            at += n;
-            start
-        })
-        .collect();
-    let groups = keys.iter().zip(&fill).zip(&ends).map(|((&k, &start), &n)| (k, start, start + n)).collect();
-    let mut positions = vec![0; slot_of.len()];
-    for (&(_, p), &slot) in hits.zip(&slot_of) {
-        positions[fill[slot as usize] as usize] = p;
-        fill[slot as usize] += 1;
-    }
-    Grouped { groups, positions }
+/// A term of a document in one language: its key, its id (or [`NEW`]), how often it occurs,
+/// and the ranges of its kept positions in the fields before the body and in the body.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    key: u64,
+    id: u32,
+    count: u32,
+    fields: (u32, u32),
+    body: (u32, u32),
+}
+
+/// A document's terms in one language.
+struct Terms {
+    entries: Vec<Entry>,
+    /// Positions in the fields before the body.
+    positions: Vec<u32>,
+    /// Which of the document's bodies is this language's.
+    body: Option<usize>,
 }
 
 /// One document made ready for every language: its terms, metadata and body text.
 struct Prepared {
+    /// Words the dictionary did not have when the document was prepared.
     words: Vec<String>,
-    langs: Vec<Grouped>,
-    metas: Vec<Value>,
+    /// The kept positions of each distinct body.
+    bodies: Vec<Vec<u32>>,
+    langs: Vec<Terms>,
+    /// Metadata as JSON, per language.
+    metas: Vec<Vec<u8>>,
     /// The body texts kept for excerpts, one per distinct body.
     texts: Vec<String>,
     /// Per language, which of `texts` is its body.
@@ -447,142 +664,144 @@ impl Prepared {
     }
 }
 
-/// A body already turned into text and tokenized: the part it came from, its text, its hits.
-type Tokenized<'a> = (&'a BodyPart, String, Vec<(u64, u32)>);
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
 
-fn prepare(site: &Site, src: &Source<'_>, langs: &[String]) -> Prepared {
-    let mut tokens = Tokens::default();
-    let mut slots = FastMap::default();
-    // Bodies already turned into text and tokenized, by the part they came from.
-    let mut bodies: Vec<Tokenized<'_>> = Vec::new();
+/// Buffers one thread reuses from document to document.
+#[derive(Default)]
+struct Scratch {
+    fields: Grouper,
+    /// One per distinct body of the document.
+    bodies: Vec<Grouper>,
+    linked: Vec<bool>,
+}
+
+/// Appends `s` as a JSON string.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// A document's metadata, as serde_json writes the object {t, k, u, x, c?, d?}.
+fn meta_json(doc: &Doc<'_>, excerpt: &str) -> Vec<u8> {
+    let mut m = Vec::with_capacity(128 + doc.title.len() + doc.url.len() + excerpt.len());
+    m.extend_from_slice(b"{\"t\":");
+    json_str(&mut m, &doc.title);
+    m.extend_from_slice(b",\"k\":");
+    json_str(&mut m, doc.kind);
+    m.extend_from_slice(b",\"u\":");
+    json_str(&mut m, &doc.url);
+    m.extend_from_slice(b",\"x\":");
+    json_str(&mut m, excerpt);
+    if let Some(c) = &doc.city {
+        m.extend_from_slice(b",\"c\":");
+        json_str(&mut m, c);
+    }
+    if let Some(d) = &doc.date {
+        m.extend_from_slice(b",\"d\":");
+        json_str(&mut m, d);
+    }
+    m.push(b'}');
+    m
+}
+
+/// Tokenizes and groups a document in every language, against the terms `dict` has so far.
+fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, scratch: &mut Scratch) -> Prepared {
+    let mut new = NewWords::default();
+    // Bodies already turned into text and tokenized: the part each came from, and its text.
+    let mut parts: Vec<(&BodyPart, String)> = Vec::new();
     let mut out = Prepared {
         words: Vec::new(),
-        langs: Vec::new(),
-        metas: Vec::new(),
+        bodies: Vec::new(),
+        langs: Vec::with_capacity(langs.len()),
+        metas: Vec::with_capacity(langs.len()),
         texts: Vec::new(),
-        text_of: Vec::new(),
+        text_of: Vec::with_capacity(langs.len()),
         changed: None,
     };
+    // The groups of each distinct body, their positions moved to `out.bodies`.
+    let mut body_groups: Vec<Vec<Group>> = Vec::new();
     for lang in langs {
         let doc = document(site, src, lang);
-        let mut hits = Vec::with_capacity(256);
+        scratch.fields.clear();
         for (field, texts) in doc.fields.iter().enumerate() {
-            tokens.field(field as u32, texts, &mut hits);
+            tokenize_field(field as u32, texts, dict, &mut new, &mut scratch.fields);
         }
-        let body = doc.body.map(|part| {
-            let at = match bodies.iter().position(|(p, ..)| std::ptr::eq(*p, part)) {
-                Some(i) => i,
-                None => {
-                    let text = match part.text() {
-                        Ok(markdown) => markdown_text(&markdown),
-                        Err(changed) => {
-                            out.changed = Some(changed);
-                            String::new()
-                        }
-                    };
-                    let mut body_hits = Vec::with_capacity(text.len() / 2);
-                    tokens.field(shard::BODY_FIELD, [&text], &mut body_hits);
-                    // Form feeds separate documents in a text chunk.
-                    out.texts.push(cut(text.trim().replace('\u{c}', " "), TEXT_CHARS));
-                    bodies.push((part, text, body_hits));
-                    bodies.len() - 1
+        let fields = scratch.fields.finish(dict);
+        let body = doc.body.map(|part| match parts.iter().position(|(p, _)| std::ptr::eq(*p, part)) {
+            Some(i) => i,
+            None => {
+                let text = match part.text() {
+                    Ok(markdown) => markdown_text(&markdown),
+                    Err(changed) => {
+                        out.changed = Some(changed);
+                        String::new()
+                    }
+                };
+                let b = parts.len();
+                if scratch.bodies.len() <= b {
+                    scratch.bodies.push(Grouper::default());
                 }
+                let g = &mut scratch.bodies[b];
+                g.clear();
+                tokenize_field(shard::BODY_FIELD, [&text], dict, &mut new, g);
+                let grouped = g.finish(dict);
+                body_groups.push(grouped.groups);
+                out.bodies.push(grouped.positions);
+                // Form feeds separate documents in a text chunk.
+                out.texts.push(cut(text.trim().replace('\u{c}', " "), TEXT_CHARS));
+                parts.push((part, text));
+                b
+            }
+        });
+        out.text_of.push(body);
+        // Each term once: its positions in the fields, then in the body.
+        let mut entries = Vec::with_capacity(fields.groups.len() + body.map_or(0, |b| body_groups[b].len()));
+        let none: &[Group] = &[];
+        let bgroups = body.map_or(none, |b| &body_groups[b][..]);
+        scratch.linked.clear();
+        scratch.linked.resize(bgroups.len(), false);
+        for f in &fields.groups {
+            let linked = body.and_then(|b| scratch.bodies[b].slot(f.key));
+            let (count, range) = match linked {
+                Some(s) => {
+                    scratch.linked[s] = true;
+                    (f.count + bgroups[s].count, (bgroups[s].start, bgroups[s].end))
+                }
+                None => (f.count, (0, 0)),
             };
-            out.text_of.push(Some(at));
-            &bodies[at]
-        });
-        if body.is_none() {
-            out.text_of.push(None);
+            entries.push(Entry { key: f.key, id: f.id, count, fields: (f.start, f.end), body: range });
         }
-        let (text, body_hits) = body.map_or(("", &[][..]), |(_, t, h)| (t.as_str(), &h[..]));
-        out.langs.push(group(hits.iter().chain(body_hits), &mut slots));
-        let mut m = json!({
-            "t": doc.title,
-            "k": doc.kind,
-            "u": doc.url,
-            "x": excerpt_source(doc.fields[3].first().map_or("", String::as_str), text),
-        });
-        if let Some(c) = &doc.city {
-            m["c"] = json!(c);
+        for (b, linked) in bgroups.iter().zip(&scratch.linked) {
+            if !linked {
+                entries.push(Entry { key: b.key, id: b.id, count: b.count, fields: (0, 0), body: (b.start, b.end) });
+            }
         }
-        if let Some(date) = &doc.date {
-            m["d"] = json!(date);
-        }
-        out.metas.push(m);
+        out.langs.push(Terms { entries, positions: fields.positions, body });
+        let text = body.map_or("", |b| parts[b].1.as_str());
+        out.metas.push(meta_json(&doc, &excerpt_source(doc.fields[3].first().map_or("", String::as_str), text)));
     }
-    out.words = tokens.words;
+    out.words = new.list;
     out
 }
 
-/// The postings of one language, term by term as they are first seen.
-#[derive(Default)]
-struct Inverted {
-    pairs: FastMap<u64, u32>,
-    words: FastMap<String, u32>,
-    terms: Vec<(Key, Postings)>,
-}
+/// A hash of everything a language's index writes, to stamp it so that browsers never mix
+/// shards of two builds.
+struct Stamp(foldhash::fast::FoldHasher<'static>);
 
-enum Key {
-    Cjk(u64),
-    Word(String),
-}
-
-impl Inverted {
-    fn add(&mut self, doc: u32, words: &[String], g: &Grouped) {
-        for &(key, start, end) in &g.groups {
-            let id = if key & WORD_KEY != 0 {
-                let w = &words[(key & !WORD_KEY) as usize];
-                match self.words.get(w.as_str()) {
-                    Some(&id) => id,
-                    None => {
-                        let id = self.terms.len() as u32;
-                        self.words.insert(w.clone(), id);
-                        self.terms.push((Key::Word(w.clone()), Postings::new(false)));
-                        id
-                    }
-                }
-            } else {
-                *self.pairs.entry(key).or_insert_with(|| {
-                    // A single character (no second one) keeps its first position only.
-                    self.terms.push((Key::Cjk(key), Postings::new(key & 0x1F_FFFF == 0)));
-                    (self.terms.len() - 1) as u32
-                })
-            };
-            self.terms[id as usize].1.push(doc, &g.positions[start as usize..end as usize]);
-        }
+impl Stamp {
+    fn new() -> Stamp {
+        use std::hash::BuildHasher;
+        Stamp(foldhash::fast::FixedState::default().build_hasher())
     }
 
-    /// Every term with its postings, in UTF-16 order.
-    fn into_sorted(self) -> Vec<(String, Postings)> {
-        let mut terms: Vec<(String, Postings)> = self
-            .terms
-            .into_iter()
-            .map(|(key, mut p)| {
-                p.shrink();
-                let term = match key {
-                    Key::Word(w) => w,
-                    Key::Cjk(k) => {
-                        let mut s = String::new();
-                        s.push(char::from_u32((k >> 21) as u32).unwrap_or('\u{FFFD}'));
-                        if let Some(c) = char::from_u32((k & 0x1F_FFFF) as u32).filter(|&c| c != '\0') {
-                            s.push(c);
-                        }
-                        s
-                    }
-                };
-                (term, p)
-            })
-            .collect();
-        terms.sort_unstable_by(|a, b| shard::utf16_cmp(&a.0, &b.0));
-        terms
+    fn add(&mut self, bytes: &[u8]) {
+        std::hash::Hasher::write(&mut self.0, bytes);
     }
-}
 
-/// FNV-1a, to stamp the index so that browsers never mix shards of two builds.
-fn fnv(h: &mut u64, bytes: &[u8]) {
-    for &b in bytes {
-        *h ^= u64::from(b);
-        *h = h.wrapping_mul(0x100_0000_01b3);
+    fn hex(&self) -> String {
+        format!("{:016x}", std::hash::Hasher::finish(&self.0))
     }
 }
 
@@ -637,8 +856,9 @@ fn relative(from: &str, to: &str) -> String {
 struct Language<'a> {
     lang: &'a str,
     dir: String,
-    inverted: Inverted,
-    stamp: u64,
+    /// By term id (see [`Dictionary`]); empty for a term this language lacks.
+    postings: Vec<Postings>,
+    stamp: Stamp,
     /// Runs of text chunks by the language whose folder holds them.
     text_runs: Vec<(usize, u32)>,
 }
@@ -646,19 +866,47 @@ struct Language<'a> {
 impl Language<'_> {
     /// Hands a file to `sink`, folding its bytes into the stamp.
     fn write(&mut self, sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), OutputError> {
-        fnv(&mut self.stamp, &bytes);
+        self.stamp.add(&bytes);
         sink.file(OutputFile::new(format!("{}{path}", self.dir), bytes))
     }
 
-    /// Merges a batch of prepared documents (the `l`th language of each) starting at
-    /// document `first`, and writes their metadata and text chunks.
-    fn batch(&mut self, sink: &dyn Sink, l: usize, first: usize, batch: &[Prepared]) -> Result<(), OutputError> {
+    /// Merges a batch of prepared documents (the `l`th language of each, term ids given)
+    /// starting at document `first`, and writes their metadata chunks.
+    fn batch(
+        &mut self,
+        sink: &dyn Sink,
+        dict: &Dictionary,
+        l: usize,
+        first: usize,
+        batch: &[Prepared],
+    ) -> Result<(), OutputError> {
+        while self.postings.len() < dict.terms.len() {
+            let first_only = dict.first_only(self.postings.len());
+            self.postings.push(Postings::new(first_only));
+        }
         for (i, p) in batch.iter().enumerate() {
-            self.inverted.add((first + i) as u32, &p.words, &p.langs[l]);
+            let doc = (first + i) as u32;
+            let terms = &p.langs[l];
+            let body = terms.body.map_or(&[][..], |b| &p.bodies[b][..]);
+            for e in &terms.entries {
+                self.postings[e.id as usize].push_parts(
+                    doc,
+                    e.count,
+                    &terms.positions[e.fields.0 as usize..e.fields.1 as usize],
+                    &body[e.body.0 as usize..e.body.1 as usize],
+                );
+            }
         }
         for (n, chunk) in batch.chunks(CHUNK_DOCS).enumerate() {
-            let metas: Vec<&Value> = chunk.iter().map(|p| &p.metas[l]).collect();
-            let bytes = serde_json::to_vec(&metas).unwrap_or_default();
+            let mut bytes = Vec::with_capacity(chunk.iter().map(|p| p.metas[l].len() + 1).sum::<usize>() + 1);
+            bytes.push(b'[');
+            for (i, p) in chunk.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                bytes.extend_from_slice(&p.metas[l]);
+            }
+            bytes.push(b']');
             self.write(sink, format!("d/{}.json", first / CHUNK_DOCS + n), bytes)?;
         }
         Ok(())
@@ -673,23 +921,34 @@ impl Language<'_> {
         }
     }
 
-    /// Writes the term shards and the manifest.
-    fn finish(mut self, site: &Site, srcs: &[Source<'_>], dirs: &[String], sink: &dyn Sink) -> Result<(), OutputError> {
-        let terms = std::mem::take(&mut self.inverted).into_sorted();
+    /// Writes the term shards and the manifest; `terms` are the dictionary's terms by id and
+    /// `order` their ids in UTF-16 order.
+    fn finish(
+        mut self,
+        site: &Site,
+        srcs: &[Source<'_>],
+        dirs: &[String],
+        (terms, order): (&[String], &[u32]),
+        sink: &dyn Sink,
+    ) -> Result<(), OutputError> {
+        let mut postings = std::mem::take(&mut self.postings);
         let mut bounds: Vec<String> = Vec::new();
-        let mut current: Vec<(String, Postings)> = Vec::new();
+        let mut current: Vec<(&str, Postings)> = Vec::new();
         let mut size = 0;
-        let mut flush = |me: &mut Self, current: &mut Vec<(String, Postings)>| -> Result<(), OutputError> {
+        let mut flush = |me: &mut Self, current: &mut Vec<(&str, Postings)>| -> Result<(), OutputError> {
             if current.is_empty() {
                 return Ok(());
             }
-            let bytes = shard::encode(current.iter().map(|(t, p)| (t.as_str(), p)));
+            let bytes = shard::encode(current.iter().map(|(t, p)| (*t, p)));
             me.write(sink, format!("t/{}.bin", bounds.len()), bytes)?;
-            bounds.push(std::mem::take(current).swap_remove(0).0);
+            bounds.push(current[0].0.to_string());
+            current.clear();
             Ok(())
         };
-        // Consumed term by term, so each shard's postings are freed once it is written.
-        for (term, postings) in terms {
+        // Taken term by term, so each shard's postings are freed once it is written.
+        for &id in order {
+            let Some(p) = postings.get_mut(id as usize).filter(|p| !p.is_empty()) else { continue };
+            let (term, postings) = (terms[id as usize].as_str(), std::mem::take(p));
             let bytes = term.len() + postings.len() + 4;
             // A big term gets a shard of its own, so small neighbours never fetch it.
             if size + bytes > 2 * SHARD_BYTES {
@@ -717,7 +976,7 @@ impl Language<'_> {
         let manifest = json!({
             "version": 2,
             "lang": self.lang,
-            "stamp": format!("{:016x}", self.stamp),
+            "stamp": self.stamp.hex(),
             "docs": srcs.len(),
             "chunk": CHUNK_DOCS,
             "text": TEXT_DOCS,
@@ -745,24 +1004,37 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         .map(|lang| Language {
             lang,
             dir: format!("{}search/", site.config.lang_prefix(lang)),
-            inverted: Inverted::default(),
-            stamp: 0xcbf2_9ce4_8422_2325,
+            postings: Vec::new(),
+            stamp: Stamp::new(),
             text_runs: Vec::new(),
         })
         .collect();
     let dirs: Vec<String> = indexes.iter().map(|i| i.dir.clone()).collect();
+    let mut dict = Dictionary::default();
     for (b, batch) in srcs.chunks(BATCH).enumerate() {
-        let prepared: Vec<Prepared> = batch.par_iter().map(|s| prepare(site, s, langs)).collect();
+        let mut prepared: Vec<Prepared> =
+            batch.par_iter().map(|src| SCRATCH.with_borrow_mut(|s| prepare(site, src, langs, &dict, s))).collect();
         if let Some(changed) = prepared.iter().find_map(|p| p.changed.clone()) {
             return Err(OutputError::SourceChanged(changed));
         }
-        indexes.par_iter_mut().enumerate().try_for_each(|(l, index)| index.batch(sink, l, b * BATCH, &prepared))?;
+        // Terms new in this batch get their ids in document order, so ids never depend on
+        // the thread count (nor does the output, which is in term order).
+        for p in &mut prepared {
+            for e in p.langs.iter_mut().flat_map(|t| t.entries.iter_mut()).filter(|e| e.id == NEW) {
+                e.id = dict.id(e.key, &p.words);
+            }
+        }
+        let dict = &dict;
+        indexes
+            .par_iter_mut()
+            .enumerate()
+            .try_for_each(|(l, index)| index.batch(sink, dict, l, b * BATCH, &prepared))?;
         // Body texts: a chunk the same in an earlier language is written once, there.
         for (n, chunk) in prepared.chunks(TEXT_DOCS).enumerate() {
             let n = b * BATCH / TEXT_DOCS + n;
             for (l, index) in indexes.iter_mut().enumerate() {
                 let same = (0..l).find(|&e| chunk.iter().all(|p| p.text_of[e] == p.text_of[l]));
-                let mut bytes = Vec::new();
+                let mut bytes = Vec::with_capacity(chunk.iter().map(|p| p.text(l).len() + 1).sum());
                 for (i, p) in chunk.iter().enumerate() {
                     if i > 0 {
                         bytes.push(b'\x0c');
@@ -771,7 +1043,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
                 }
                 match same {
                     Some(e) => {
-                        fnv(&mut index.stamp, &bytes);
+                        index.stamp.add(&bytes);
                         index.text_from(e);
                     }
                     None => {
@@ -782,24 +1054,107 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
             }
         }
     }
-    indexes.into_par_iter().try_for_each(|index| index.finish(site, &srcs, &dirs, sink))
+    let (terms, order) = dict.sorted();
+    indexes.into_par_iter().try_for_each(|index| index.finish(site, &srcs, &dirs, (&terms, &order), sink))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn runs(g: &Grouped) -> Vec<(u64, u32, Vec<u32>)> {
+        g.groups.iter().map(|x| (x.key, x.count, g.positions[x.start as usize..x.end as usize].to_vec())).collect()
+    }
+
     #[test]
     fn grouping_keeps_each_terms_positions_in_order() {
-        let hits = [(7, 1), (3, 2), (7, 3), (9, 4), (3, (4 << 16) | 1), (7, (4 << 16) | 2)];
-        let mut slots = FastMap::default();
-        let g = group(hits.iter(), &mut slots);
-        let runs: Vec<(u64, Vec<u32>)> =
-            g.groups.iter().map(|&(k, a, b)| (k, g.positions[a as usize..b as usize].to_vec())).collect();
-        assert_eq!(runs, vec![(7, vec![1, 3, (4 << 16) | 2]), (3, vec![2, (4 << 16) | 1]), (9, vec![4])]);
-        // The map is reused from document to document.
-        let g = group([(5, 0)].iter(), &mut slots);
-        assert_eq!(g.groups, vec![(5, 0, 1)]);
+        let (a, b, c) = (WORD_KEY | 7, (0x6a21 << 21) | 0x5177, WORD_KEY | 9);
+        let hits = [(a, 1), (b, 2), (a, 3), (c, 4), (b, (4 << 16) | 1), (a, (4 << 16) | 2)];
+        let dict = Dictionary::default();
+        let mut g = Grouper::default();
+        for (k, p) in hits {
+            g.hit(k, p);
+        }
+        let grouped = g.finish(&dict);
+        assert_eq!(
+            runs(&grouped),
+            vec![(a, 3, vec![1, 3, (4 << 16) | 2]), (b, 2, vec![2, (4 << 16) | 1]), (c, 1, vec![4])]
+        );
+        assert_eq!(g.slot(b), Some(1));
+        assert!(grouped.groups.iter().all(|x| x.id == NEW));
+        // The grouper is reused from text to text.
+        g.clear();
+        g.hit(c, 0);
+        assert_eq!(runs(&g.finish(&dict)), vec![(c, 1, vec![0])]);
+        assert_eq!(g.slot(b), None);
+    }
+
+    #[test]
+    fn single_characters_keep_their_count_and_first_position() {
+        let (one, pair) = (0x6a21 << 21, (0x6a21 << 21) | 0x5177);
+        assert!(first_only(one) && !first_only(pair) && !first_only(WORD_KEY) && !first_only(WORD_KEY | KNOWN));
+        let mut g = Grouper::default();
+        for (k, p) in [(one, 3), (pair, 3), (one, 8), (one, (4 << 16) | 1)] {
+            g.hit(k, p);
+        }
+        assert_eq!(runs(&g.finish(&Dictionary::default())), vec![(one, 3, vec![3]), (pair, 1, vec![3])]);
+        assert_eq!((g.slot(one), g.slot(pair)), (Some(0), Some(1)));
+        // Characters past the Basic Multilingual Plane take the hashed path; clearing forgets both.
+        let astral = 0x2_0000 << 21;
+        g.clear();
+        assert_eq!(g.slot(one), None);
+        for (k, p) in [(astral, 1), (one, 2), (astral, 5)] {
+            g.hit(k, p);
+        }
+        assert_eq!(runs(&g.finish(&Dictionary::default())), vec![(astral, 2, vec![1]), (one, 1, vec![2])]);
+        assert_eq!((g.slot(astral), g.slot(one), g.slot(pair)), (Some(0), Some(1), None));
+    }
+
+    #[test]
+    fn terms_get_the_same_id_whoever_finds_them() {
+        let mut dict = Dictionary::default();
+        let words = vec!["pump".to_string(), "valv".to_string()];
+        let pair = (0x6a21 << 21) | 0x5177;
+        assert_eq!(dict.get(pair), NEW);
+        assert_eq!(dict.id(pair, &words), 0);
+        assert_eq!(dict.id(WORD_KEY | 1, &words), 1);
+        assert_eq!(dict.id(pair, &words), 0);
+        assert_eq!(dict.get(pair), 0);
+        // A word known when the document was tokenized carries its id; a new one is looked up.
+        assert_eq!(dict.id(WORD_KEY | KNOWN | 1, &[]), 1);
+        assert_eq!(dict.id(WORD_KEY, &["valv".to_string()]), 1);
+        assert_eq!(dict.words.get("valv"), Some(&1));
+        assert_eq!(dict.word("valv"), Some(1));
+        assert_eq!(dict.word("val"), None);
+        // Words past 16 bytes are found by their text.
+        let long = vec!["internationalisation".to_string()];
+        assert_eq!(dict.id(WORD_KEY, &long), 2);
+        assert_eq!(dict.word("internationalisation"), Some(2));
+        assert_eq!(dict.word("internationalisatio"), None);
+        assert_ne!(short_word("ab"), short_word("abc"));
+        assert_eq!(short_word("sixteen-bytes-ok"), Some(u128::from_le_bytes(*b"sixteen-bytes-ok")));
+        let (terms, order) = dict.sorted();
+        assert_eq!(terms, vec!["模具", "valv", "internationalisation"]);
+        assert_eq!(order, vec![2, 1, 0]);
+    }
+
+    #[test]
+    fn metadata_is_written_as_serde_json_writes_it() {
+        let doc = Doc {
+            kind: "report",
+            title: "台州 \"quoted\" \\ \u{1}".into(),
+            url: "/reports/a/".into(),
+            city: Some("台州".into()),
+            date: Some("2019-01-02".into()),
+            fields: Default::default(),
+            body: None,
+        };
+        let want =
+            json!({"t": doc.title, "k": doc.kind, "u": doc.url, "x": "a\u{c}b\n", "c": "台州", "d": "2019-01-02"});
+        assert_eq!(String::from_utf8(meta_json(&doc, "a\u{c}b\n")).unwrap(), want.to_string());
+        let doc = Doc { city: None, date: None, ..doc };
+        let want = json!({"t": doc.title, "k": doc.kind, "u": doc.url, "x": ""});
+        assert_eq!(String::from_utf8(meta_json(&doc, "")).unwrap(), want.to_string());
     }
 
     #[test]

@@ -63,13 +63,13 @@ pub fn get_varint(data: &[u8], at: &mut usize) -> Option<u32> {
     None
 }
 
-/// Appends sorted positions: the first as it is, then deltas.
-fn put_positions(out: &mut Vec<u8>, positions: &[u32]) {
-    let mut prev = 0;
+/// Appends sorted positions as deltas, the first from `prev`; returns the last position.
+fn put_positions(out: &mut Vec<u8>, positions: &[u32], mut prev: u32) -> u32 {
     for &p in positions {
         put_varint(out, p - prev);
         prev = p;
     }
+    prev
 }
 
 /// The postings of one term, built one document at a time in increasing document order, held
@@ -106,19 +106,36 @@ impl Postings {
 
     /// Adds a document's sorted positions. Documents must come in increasing order.
     pub fn push(&mut self, doc: u32, positions: &[u32]) {
+        let outside = positions.partition_point(|&p| p < BODY_START);
+        self.push_parts(doc, positions.len() as u32, &positions[..outside], &positions[outside..]);
+    }
+
+    /// Adds a document where the term occurs `count` times, given its sorted positions
+    /// outside the body and in the body (for a term that keeps only its first position, the
+    /// positions after the first may be left out). Documents must come in increasing order.
+    pub fn push_parts(&mut self, doc: u32, count: u32, outside: &[u32], body: &[u32]) {
+        debug_assert!(outside.last().is_none_or(|&p| p < BODY_START));
+        debug_assert!(body.first().is_none_or(|&p| p >= BODY_START));
         let delta = match self.last_doc {
             Some(last) => doc - last - 1,
             None => doc,
         };
         put_varint(&mut self.ids, delta);
-        put_varint(&mut self.counts, positions.len() as u32);
-        let kept = if self.first_only { &positions[..positions.len().min(1)] } else { positions };
-        if self.capped {
-            let outside = kept.partition_point(|&p| p < BODY_START);
-            put_varint(&mut self.kept, outside as u32);
-            put_positions(&mut self.positions, &kept[..outside]);
+        put_varint(&mut self.counts, count);
+        let (outside, body) = if self.first_only {
+            match outside.first() {
+                Some(_) => (&outside[..1], &[][..]),
+                None => (outside, &body[..body.len().min(1)]),
+            }
         } else {
-            put_positions(&mut self.positions, kept);
+            (outside, body)
+        };
+        if self.capped {
+            put_varint(&mut self.kept, outside.len() as u32);
+            put_positions(&mut self.positions, outside, 0);
+        } else {
+            let last = put_positions(&mut self.positions, outside, 0);
+            put_positions(&mut self.positions, body, last);
         }
         self.last_doc = Some(doc);
         self.docs += 1;
@@ -143,7 +160,7 @@ impl Postings {
             }
             let outside = doc_positions.partition_point(|&p| p < BODY_START);
             put_varint(&mut self.kept, outside as u32);
-            put_positions(&mut positions, &doc_positions[..outside]);
+            put_positions(&mut positions, &doc_positions[..outside], 0);
         }
         self.positions = positions;
         self.capped = true;
@@ -184,8 +201,8 @@ fn shared_prefix(a: &str, b: &str) -> (usize, usize) {
 }
 
 /// Encodes sorted (term, postings) entries as one shard.
-pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Postings)>) -> Vec<u8> {
-    let mut out = Vec::new();
+pub fn encode<'a>(entries: impl IntoIterator<Item = (&'a str, &'a Postings)> + Clone) -> Vec<u8> {
+    let mut out = Vec::with_capacity(entries.clone().into_iter().map(|(t, p)| t.len() + p.len() + 20).sum());
     let mut prev = "";
     for (term, p) in entries {
         let (units, bytes) = shared_prefix(prev, term);

@@ -46,19 +46,21 @@ pub struct Token {
 
 /// Whether `c` (already normalised) belongs to a CJK run.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF      // Hangul Jamo
-        | 0x3005 | 0x3007    // 々 〇
-        | 0x3041..=0x309F    // Hiragana
-        | 0x30A0..=0x30FA | 0x30FC..=0x30FF // Katakana, without the middle dot
-        | 0x3130..=0x318F    // Hangul compatibility jamo
-        | 0x31F0..=0x31FF    // Katakana phonetic extensions
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xAC00..=0xD7AF    // Hangul syllables
-        | 0xF900..=0xFAFF    // CJK compatibility ideographs
-        | 0x20000..=0x323AF  // CJK extensions B to H
-    )
+    // Unified ideographs first: most CJK text is in them.
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+        || matches!(c as u32,
+            0x1100..=0x11FF      // Hangul Jamo
+            | 0x3005 | 0x3007    // 々 〇
+            | 0x3041..=0x309F    // Hiragana
+            | 0x30A0..=0x30FA | 0x30FC..=0x30FF // Katakana, without the middle dot
+            | 0x3130..=0x318F    // Hangul compatibility jamo
+            | 0x31F0..=0x31FF    // Katakana phonetic extensions
+            | 0x3400..=0x4DBF    // CJK extension A
+            | 0x4E00..=0x9FFF    // CJK unified ideographs
+            | 0xAC00..=0xD7AF    // Hangul syllables
+            | 0xF900..=0xFAFF    // CJK compatibility ideographs
+            | 0x20000..=0x323AF  // CJK extensions B to H
+        )
 }
 
 /// Whether `c` (already normalised) belongs to a word.
@@ -77,70 +79,147 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
 }
 
+/// Calls `f` with each normalised character of `text`: NFKC then lower case, one code point
+/// at a time.
+#[inline]
+fn each_normalized(text: &str, mut f: impl FnMut(char)) {
+    for c in text.chars() {
+        if c.is_ascii() {
+            f(c.to_ascii_lowercase());
+        } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // Unified ideographs have no decomposition and no case: the common case, kept fast.
+            f(c);
+        } else {
+            for n in std::iter::once(c).nfkc() {
+                for l in n.to_lowercase() {
+                    f(l);
+                }
+            }
+        }
+    }
+}
+
 /// The normalised characters of `text`: NFKC then lower case, one code point at a time.
 pub fn normalize(text: &str) -> Vec<char> {
     let mut out = Vec::with_capacity(text.len());
-    for c in text.chars() {
+    each_normalized(text, |c| out.push(c));
+    out
+}
+
+/// Where the scanner is inside a word.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum InWord {
+    /// Not in a word.
+    No,
+    /// In a word.
+    Yes,
+    /// Just after an apostrophe that follows a word.
+    Apostrophe,
+    /// Just after an apostrophe and an "s" that follow a word: a possessive unless a word
+    /// character comes next.
+    ApostropheS,
+}
+
+/// The tokenizer's state while it reads normalised characters one at a time, so that no
+/// buffer of the whole text is needed.
+struct Scanner<'w> {
+    pos: u32,
+    /// The previous character, if it was CJK: it and the next CJK character make a pair.
+    cjk: Option<char>,
+    state: InWord,
+    word: &'w mut String,
+}
+
+impl Scanner<'_> {
+    #[inline]
+    fn end_word(&mut self, f: &mut impl FnMut(Term<'_>, u32)) {
+        stem_in_place(self.word);
+        f(Term::Word(self.word), self.pos);
+        self.pos += 1;
+        self.state = InWord::No;
+    }
+
+    #[inline]
+    fn feed(&mut self, c: char, f: &mut impl FnMut(Term<'_>, u32)) {
+        match self.state {
+            InWord::No => {}
+            InWord::Yes => {
+                if is_word(c) {
+                    self.word.push(c);
+                    return;
+                }
+                if is_apostrophe(c) {
+                    self.state = InWord::Apostrophe;
+                    return;
+                }
+                self.end_word(f);
+            }
+            InWord::Apostrophe => {
+                if c == 's' {
+                    self.state = InWord::ApostropheS;
+                    return;
+                }
+                if is_word(c) {
+                    // "don't" is one word.
+                    self.word.push(c);
+                    self.state = InWord::Yes;
+                    return;
+                }
+                // The apostrophe separated; `c` starts afresh.
+                self.end_word(f);
+            }
+            InWord::ApostropheS => {
+                if is_word(c) {
+                    // Not a possessive: "'s" joins the word.
+                    self.word.push('s');
+                    self.word.push(c);
+                    self.state = InWord::Yes;
+                    return;
+                }
+                // A possessive: "Taizhou's" is "taizhou".
+                self.end_word(f);
+            }
+        }
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        // Unified ideographs have no decomposition and no case: the common case, kept fast.
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            out.push(c);
-            continue;
-        }
-        for n in std::iter::once(c).nfkc() {
-            out.extend(n.to_lowercase());
+            // Never CJK: the common case of English text, kept short.
+            self.cjk = None;
+            if c.is_ascii_alphanumeric() {
+                self.word.clear();
+                self.word.push(c);
+                self.state = InWord::Yes;
+            }
+        } else if is_cjk(c) {
+            if let Some(p) = self.cjk {
+                f(Term::Pair(p, c), self.pos - 1);
+            }
+            f(Term::Char(c), self.pos);
+            self.pos += 1;
+            self.cjk = Some(c);
+        } else {
+            self.cjk = None;
+            if is_word(c) {
+                self.word.clear();
+                self.word.push(c);
+                self.state = InWord::Yes;
+            }
         }
     }
-    out
+
+    fn finish(mut self, f: &mut impl FnMut(Term<'_>, u32)) -> u32 {
+        if self.state != InWord::No {
+            self.end_word(f);
+        }
+        self.pos
+    }
 }
 
 /// Calls `f` with every term of `text` and its position, numbering from `start`; returns
 /// the next free position. For each CJK character: the character, then the pair it starts.
 pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u32 {
-    let chars = normalize(text);
-    let mut pos = start;
     let mut word = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if is_cjk(c) {
-            f(Term::Char(c), pos);
-            if let Some(&d) = chars.get(i + 1).filter(|&&d| is_cjk(d)) {
-                f(Term::Pair(c, d), pos);
-            }
-            pos += 1;
-            i += 1;
-        } else if is_word(c) {
-            word.clear();
-            while i < chars.len() {
-                let c = chars[i];
-                if is_word(c) {
-                    word.push(c);
-                } else if is_apostrophe(c)
-                    && chars.get(i + 1) == Some(&'s')
-                    && !chars.get(i + 2).is_some_and(|&c| is_word(c))
-                {
-                    // A possessive: "Taizhou's" is "taizhou".
-                    i += 2;
-                    break;
-                } else if is_apostrophe(c) && chars.get(i + 1).is_some_and(|&c| is_word(c)) {
-                    // "don't" is one word.
-                } else {
-                    break;
-                }
-                i += 1;
-            }
-            stem_in_place(&mut word);
-            f(Term::Word(&word), pos);
-            pos += 1;
-        } else {
-            i += 1;
-        }
-    }
-    pos
+    let mut s = Scanner { pos: start, cjk: None, state: InWord::No, word: &mut word };
+    each_normalized(text, |c| s.feed(c, &mut f));
+    s.finish(&mut f)
 }
 
 /// The terms of `text`, with positions counted from `start`, and the next free position.
@@ -248,6 +327,21 @@ mod tests {
         assert!(terms("🚀 → ★ ,.;").is_empty());
         assert!(terms("").is_empty());
         assert_eq!(terms("\u{FFFD}a\u{0}b"), vec![("a".into(), 0), ("b".into(), 1)]);
+    }
+
+    #[test]
+    fn apostrophes_read_one_character_at_a_time() {
+        let t = |s: &str| terms(s).into_iter().map(|(w, p)| format!("{w}@{p}")).collect::<Vec<_>>().join(" ");
+        assert_eq!(t("it's's"), "it@0 s@1");
+        assert_eq!(t("a''s"), "a@0 s@1");
+        assert_eq!(t("bob'sx"), "bobsx@0");
+        assert_eq!(t("bob's"), "bob@0");
+        assert_eq!(t("x'"), "x@0");
+        assert_eq!(t("x'模"), "x@0 模@1");
+        assert_eq!(t("x's模具"), "x@0 模@1 模具@1 具@2");
+        assert_eq!(t("Ｂｏｂ’Ｓ city"), "bob@0 city@1");
+        assert_eq!(t("rock’n’roll"), "rocknroll@0");
+        assert_eq!(normalize("Ａb模ｶ"), vec!['a', 'b', '模', 'カ']);
     }
 
     #[test]
