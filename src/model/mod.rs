@@ -279,9 +279,9 @@ impl Markdown {
 }
 
 fn markdown_hash(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    // SipHash with fixed keys: the same in every run, and no accidental edit collides.
-    let mut h = std::hash::DefaultHasher::new();
+    use std::hash::{BuildHasher, Hasher};
+    // The same in every run of a build; an edit colliding by accident is out of reach.
+    let mut h = foldhash::quality::FixedState::default().build_hasher();
     h.write(bytes);
     h.finish()
 }
