@@ -596,7 +596,20 @@ fn validate_report(
     config: &Config,
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let id = check_id(doc, &mut diags);
+    let mut id = check_id(doc, &mut diags);
+    if let Some(year) = id.as_ref().filter(|id| id.as_str().bytes().all(|b| b.is_ascii_digit())) {
+        // reports/<digits>/ is a year's archive.
+        diags.push(
+            Diagnostic::error(
+                &doc.path,
+                1,
+                1,
+                format!("a report's id cannot be only digits: reports/{year}/ lists the reports of a year"),
+            )
+            .with_hint(format!("rename the file to say what the report is about, e.g. {year}-site-meeting.md")),
+        );
+        id = None;
+    }
     let mut cx = Cx::new(doc, config);
     let r = &doc.raw;
     let v = &config.vocab;

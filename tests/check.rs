@@ -161,6 +161,16 @@ fn id_that_is_not_a_safe_slug() {
 }
 
 #[test]
+fn report_id_that_is_a_year() {
+    let site = TestSite::fixture("basic");
+    site.write("content/reports/2019.md", site.read("content/reports/older-news.md"));
+    site.expect_problem("a report's id cannot be only digits: reports/2019/ lists the reports of a year")
+        .error()
+        .at("content/reports/2019.md", 1, 1)
+        .hint_contains("2019-site-meeting.md");
+}
+
+#[test]
 fn photo_that_does_not_exist() {
     let site = TestSite::fixture("basic");
     site.remove("static/photos/meeting.jpg");
