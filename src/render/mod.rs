@@ -621,19 +621,21 @@ struct SharedValues {
     texts: HashMap<Txt, tera::Value>,
 }
 
+/// The value of `key` in `values`, converted the first time it is asked for.
+fn shared<K: Serialize + Clone + Eq + std::hash::Hash>(values: &mut HashMap<K, tera::Value>, key: &K) -> tera::Value {
+    if let Some(v) = values.get(key) {
+        return v.clone();
+    }
+    values.entry(key.clone()).or_insert_with(|| to_value(key)).clone()
+}
+
 impl SharedValues {
     fn link(&mut self, l: &LinkV) -> tera::Value {
-        if let Some(v) = self.links.get(l) {
-            return v.clone();
-        }
-        self.links.entry(l.clone()).or_insert_with(|| to_value(l)).clone()
+        shared(&mut self.links, l)
     }
 
     fn text(&mut self, t: &Txt) -> tera::Value {
-        if let Some(v) = self.texts.get(t) {
-            return v.clone();
-        }
-        self.texts.entry(t.clone()).or_insert_with(|| to_value(t)).clone()
+        shared(&mut self.texts, t)
     }
 
     fn complex_card(&mut self, c: ComplexCardV) -> tera::Value {
@@ -709,6 +711,18 @@ enum Job {
     NotFound,
 }
 
+impl Job {
+    /// Page `p` of the same list of reports; any other page as it is.
+    fn on_page(self, p: usize) -> Job {
+        match self {
+            Job::Reports(_) => Job::Reports(p),
+            Job::ReportYear(i, _) => Job::ReportYear(i, p),
+            Job::ReportKind(i, _) => Job::ReportKind(i, p),
+            other => other,
+        }
+    }
+}
+
 /// What every page's context has besides its own view.
 struct PageSpec {
     template: &'static str,
@@ -741,7 +755,12 @@ impl Renderer<'_> {
 
     /// How many pages a list of `len` reports takes.
     fn list_pages(&self, len: usize) -> usize {
-        len.div_ceil(self.site.config.reports_per_page.max(1)).max(1)
+        len.div_ceil(self.per_page()).max(1)
+    }
+
+    /// Reports on each page of a list.
+    fn per_page(&self) -> usize {
+        self.site.config.reports_per_page.max(1)
     }
 
     fn body(&self, lv: &LangViews, body: &Body, diags: &mut Diagnostics) -> (String, Option<String>) {
@@ -884,18 +903,14 @@ impl Renderer<'_> {
                     _ => ("all", &self.index.reports_newest_first, lv.s("reports").to_string()),
                 };
                 // The same list's page `p`.
-                let route = |p: usize| match job {
-                    Job::ReportYear(i, _) => Route::ReportYear(self.catalog.years[i].0, p),
-                    Job::ReportKind(i, _) => Route::ReportKind(&self.catalog.kinds[i].0, p),
-                    _ => Route::Reports(p),
-                };
+                let route = |p: usize| self.route(job.on_page(p)).unwrap_or(Route::Reports(p));
                 let title = match (scope, n) {
                     (_, 1) => title,
                     ("all", _) => lv.s("reports_page_title").replace("{n}", &n.to_string()),
                     _ => lv.s("list_page_title").replace("{title}", &title).replace("{n}", &n.to_string()),
                 };
                 let total = self.list_pages(list.len());
-                let per = site.config.reports_per_page.max(1);
+                let per = self.per_page();
                 let start = ((n - 1) * per).min(list.len());
                 let list = &list[start..(start + per).min(list.len())];
                 let pagination = (total > 1).then(|| PaginationV {

@@ -105,6 +105,7 @@ impl Postings {
     }
 
     /// Adds a document's sorted positions. Documents must come in increasing order.
+    #[cfg(test)]
     pub fn push(&mut self, doc: u32, positions: &[u32]) {
         let outside = positions.partition_point(|&p| p < BODY_START);
         self.push_parts(doc, positions.len() as u32, &positions[..outside], &positions[outside..]);

@@ -99,13 +99,6 @@ fn each_normalized(text: &str, mut f: impl FnMut(char)) {
     }
 }
 
-/// The normalised characters of `text`: NFKC then lower case, one code point at a time.
-pub fn normalize(text: &str) -> Vec<char> {
-    let mut out = Vec::with_capacity(text.len());
-    each_normalized(text, |c| out.push(c));
-    out
-}
-
 /// Where the scanner is inside a word.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum InWord {
@@ -283,6 +276,13 @@ fn stem_in_place(w: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The normalised characters of `text`.
+    fn normalize(text: &str) -> Vec<char> {
+        let mut out = Vec::new();
+        each_normalized(text, |c| out.push(c));
+        out
+    }
 
     fn terms(s: &str) -> Vec<(String, u32)> {
         tokenize(s).into_iter().map(|t| (t.term, t.pos)).collect()
