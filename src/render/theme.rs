@@ -247,25 +247,31 @@ fn parse_strings(files: &[(String, String)], diags: &mut Diagnostics) -> Strings
 fn new_tera() -> Tera {
     let mut tera = Tera::default();
     tera.register_filter("t", |v: Value, _: Kwargs, _: &State| Value::safe_string(&text_html(&v)));
-    tera.register_filter("attr", |v: Value, _: Kwargs, _: &State| {
-        let text = if v.is_map() {
-            v.get_from_path("text").and_then(|t| t.as_str()).unwrap_or("").to_string()
-        } else {
-            v.as_str().unwrap_or("").to_string()
-        };
-        Value::normal_string(&text)
-    });
+    tera.register_filter("attr", |v: Value, _: Kwargs, _: &State| Value::normal_string(txt_parts(&v).0));
     tera
 }
 
-fn text_html(v: &Value) -> String {
+/// The text and language of a Txt, or of a plain string (no language). A Txt is a map of two
+/// entries, so it is scanned rather than looked up by hash.
+fn txt_parts(v: &Value) -> (&str, Option<&str>) {
     if let Some(s) = v.as_str() {
-        return escape_html(s);
+        return (s, None);
     }
-    let text = v.get_from_path("text").and_then(|t| t.as_str()).unwrap_or("");
-    match v.get_from_path("lang").and_then(|l| l.as_str()) {
-        Some(lang) => format!("<span lang=\"{}\">{}</span>", escape_html(lang), escape_html(text)),
-        None => escape_html(text),
+    let (mut text, mut lang) = ("", None);
+    for (k, v) in v.as_map().into_iter().flatten() {
+        match k.as_str() {
+            Some("text") => text = v.as_str().unwrap_or(""),
+            Some("lang") => lang = v.as_str(),
+            _ => {}
+        }
+    }
+    (text, lang)
+}
+
+fn text_html(v: &Value) -> String {
+    match txt_parts(v) {
+        (text, Some(lang)) => format!("<span lang=\"{}\">{}</span>", escape_html(lang), escape_html(text)),
+        (text, None) => escape_html(text),
     }
 }
 
@@ -412,6 +418,21 @@ impl Theme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn txt_filters_escape_and_mark_a_fallback_language() {
+        let mut tera = new_tera();
+        tera.add_raw_template("t.html", "{{ a | t }}|{{ b | t }}|{{ c | t }}|<i title=\"{{ b | attr }}\">").unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("a", &serde_json::json!({"text": "A&B <c> \"d\" 'e'", "lang": null}));
+        ctx.insert("b", &serde_json::json!({"text": "适老化 \"x\"", "lang": "zh-CN"}));
+        ctx.insert("c", "plain <b>");
+        assert_eq!(
+            tera.render("t.html", &ctx).unwrap(),
+            "A&amp;B &lt;c&gt; &quot;d&quot; &#39;e&#39;|<span lang=\"zh-CN\">适老化 &quot;x&quot;</span>|plain \
+             &lt;b&gt;|<i title=\"适老化 &quot;x&quot;\">"
+        );
+    }
 
     #[test]
     fn every_default_theme_file_is_embedded() {
