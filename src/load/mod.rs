@@ -274,7 +274,7 @@ fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, Load
 }
 
 fn read_text(rel: &Path, bytes: &[u8], diags: &mut Diagnostics) -> Option<String> {
-    match std::str::from_utf8(bytes) {
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(s) => Some(s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];

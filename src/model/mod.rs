@@ -252,13 +252,12 @@ impl Markdown {
             Markdown::Held(s) => Ok(std::borrow::Cow::Borrowed(s)),
             Markdown::InFile { file, len, hash, .. } => {
                 let changed = || BodyChanged { path: crate::diagnostics::display_path(shown) };
-                let mut bytes = std::fs::read(file).map_err(|_| changed())?;
-                let start = bytes.len().checked_sub(*len).ok_or_else(changed)?;
-                bytes.drain(..start);
+                let bytes = read_tail(file, *len).map_err(|_| changed())?;
                 if markdown_hash(&bytes) != *hash {
                     return Err(changed());
                 }
-                String::from_utf8(bytes).map(std::borrow::Cow::Owned).map_err(|_| changed())
+                let text = simdutf8::basic::from_utf8(&bytes).map_err(|_| changed())?;
+                Ok(std::borrow::Cow::Owned(text.to_string()))
             }
         }
     }
@@ -276,6 +275,20 @@ impl Markdown {
             },
         }
     }
+}
+
+/// The last `len` bytes of `file`, read without the part before them.
+fn read_tail(file: &Path, len: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(file)?;
+    let start = f.metadata()?.len().checked_sub(len as u64).ok_or(std::io::ErrorKind::UnexpectedEof)?;
+    f.seek(SeekFrom::Start(start))?;
+    let mut bytes = Vec::with_capacity(len);
+    f.take(len as u64).read_to_end(&mut bytes)?;
+    if bytes.len() != len {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    Ok(bytes)
 }
 
 fn markdown_hash(bytes: &[u8]) -> u64 {
