@@ -33,11 +33,15 @@ use model::Site;
 use output::{CopiedFile, OutputFile, Sink as _};
 use rayon::prelude::*;
 
-/// The Markdown extensions the site uses: CommonMark plus tables, footnotes and
-/// strikethrough. Shared by the link checker and the renderer so they read text alike.
+/// The Markdown extensions the site uses: CommonMark plus tables, footnotes, strikethrough
+/// and heading attributes (`## Title {#id}`). Shared by the link checker, the renderer and
+/// the search indexer so they all read text alike.
 pub fn markdown_options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options;
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// What `check` and `build` run on.

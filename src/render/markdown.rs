@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Diagnostic;
 use crate::link::{self, Index};
@@ -86,13 +86,6 @@ pub fn render_body(part: &BodyPart, cx: &MarkdownContext) -> (String, Vec<Diagno
     }
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
-
 /// Renders Markdown that starts on 1-based line `first_line` of `path`.
 pub fn render_markdown(
     markdown: &str,
@@ -103,7 +96,8 @@ pub fn render_markdown(
     let (text, inserted) = mark_cjk_emphasis(markdown);
     let to_source = |offset: usize| source_offset(offset, &inserted);
 
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(&text, options()).into_offset_iter().collect();
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(&text, crate::markdown_options()).into_offset_iter().collect();
     // Sanitising re-parses the whole HTML; only input with raw HTML or a link whose scheme is
     // not plainly safe can produce anything to remove.
     let needs_sanitizing = cx.site.config.sanitize_html && events.iter().any(|(e, _)| may_be_unsafe(e));
@@ -367,7 +361,7 @@ fn is_letter_like(c: char) -> bool {
 /// parser itself sees them.
 fn protected_ranges(text: &str) -> Vec<Range<usize>> {
     let mut ranges = Vec::new();
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, crate::markdown_options()).into_offset_iter() {
         match event {
             Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => ranges.push(range),
             Event::Start(Tag::CodeBlock(_)) => ranges.push(range),

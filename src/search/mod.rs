@@ -1158,6 +1158,12 @@ mod tests {
     }
 
     #[test]
+    fn heading_attributes_are_not_searchable_text() {
+        let text = markdown_text("## 服务内容 {#services .wide}\n\n检验检测");
+        assert_eq!(text, "服务内容\n检验检测\n");
+    }
+
+    #[test]
     fn folders_are_found_relative_to_each_other() {
         assert_eq!(relative("search/", "search/"), "");
         assert_eq!(relative("en/search/", "search/"), "../../search/");
