@@ -113,6 +113,10 @@ fn is_whole(v: f64) -> bool {
 
 /// At most `max` decimals, without trailing zeros: 7.790 → "7.79", 2.0 → "2".
 fn trim_decimals(v: f64, max: usize) -> String {
+    // A whole number (most statistics) needs no decimal formatting; -0 keeps its sign below.
+    if v.fract() == 0.0 && v.abs() < 1e15 && (v != 0.0 || v.is_sign_positive()) {
+        return (v as i64).to_string();
+    }
     let s = format!("{v:.max$}");
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
@@ -178,6 +182,17 @@ mod tests {
         assert_eq!(group_thousands(1_234_567.25), "1,234,567.25");
         assert_eq!(group_thousands(-1_000.0), "-1,000");
         assert_eq!(group_thousands(0.0), "0");
+    }
+
+    #[test]
+    fn decimals_are_trimmed_and_whole_numbers_written_as_they_are() {
+        assert_eq!(trim_decimals(2.0, 4), "2");
+        assert_eq!(trim_decimals(-5.0, 4), "-5");
+        assert_eq!(trim_decimals(7.790, 4), "7.79");
+        assert_eq!(trim_decimals(1.999_99, 2), "2");
+        assert_eq!(trim_decimals(-0.0, 4), "-0");
+        assert_eq!(trim_decimals(1e20, 2), "100000000000000000000");
+        assert_eq!(trim_decimals(123_456_789_012_345.0, 4), "123456789012345");
     }
 
     #[test]
