@@ -933,6 +933,7 @@ fn check_references(
         }
         diags.extend(Diagnostics::from(cx.finish()));
     }
+    // Shared from here on, so the bodies' links can be checked in parallel.
     let site: &Site = site;
     let bodies: Vec<&BodyPart> = site
         .complexes
@@ -964,10 +965,11 @@ pub fn safe_relative(rel: &str) -> bool {
 /// static/.
 fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut Diagnostics) {
     use pulldown_cmark::{Event, Parser, Tag};
-    let md = match part.text() {
-        Ok(md) => md,
+    let text = match part.text() {
+        Ok(text) => text,
         Err(changed) => return diags.push(changed.diagnostic(part)),
     };
+    let md: &str = &text;
     let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
     let position = |offset: usize| -> (usize, usize) {
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
@@ -982,7 +984,6 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             _ => Vec::new(),
         }
     };
-    let md: &str = &md;
     for (event, range) in Parser::new_ext(md, crate::markdown_options()).into_offset_iter() {
         let dest = match &event {
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {

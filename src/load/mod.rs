@@ -114,9 +114,8 @@ pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics)
 }
 
 /// Reads every content file under `root/content` and lists `root/static`, in parallel.
-/// `languages` are the site's languages, the first being the default.
-/// Loads every content file. Unless `hold_bodies`, Markdown bodies are left in their files
-/// (see [`Markdown`]) as soon as they are read.
+/// `languages` are the site's languages, the first being the default. Unless `hold_bodies`,
+/// Markdown bodies are left in their files (see [`Markdown`]) as soon as they are read.
 pub fn load_content(root: &Path, languages: &[String], hold_bodies: bool) -> Result<(Loaded, Diagnostics), LoadError> {
     let content = root.join("content");
     let mut files: Vec<(Section, PathBuf)> = Vec::new();
