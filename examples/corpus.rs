@@ -456,6 +456,74 @@ pub fn generate(n_complexes: usize, n_reports: usize, out: &Path) {
     write_hugo(&out.join("hugo"), &complexes, &reports);
 }
 
+/// A generated document as the search must find it: its path below a language's root
+/// ("complexes/c000012/") and, for Chinese and for English, texts it is sure to be indexed
+/// under (its name, summary, body, places, industry, services, people, and the names of the
+/// complexes a report names). A text may be a part of the indexed one (the city 台州 of the
+/// label 台州市), never more, so whatever a query finds in these texts the index must find.
+#[allow(dead_code)] // used by the tests, not by `main`
+pub struct Indexed {
+    pub path: String,
+    pub zh: Vec<String>,
+    pub en: Vec<String>,
+}
+
+/// A body with its links' targets left out: a reader sees, and the index holds, only their text.
+#[allow(dead_code)] // used by the tests, not by `main`
+fn link_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.find("](@/") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        rest = rest.find(')').map_or("", |end| &rest[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// What `generate` with the same numbers writes, as [`Indexed`] documents, for the search
+/// recall check (tests/search_engine.rs).
+#[allow(dead_code)] // used by the tests, not by `main`
+pub fn indexed(n_complexes: usize, n_reports: usize) -> Vec<Indexed> {
+    let complexes = make_complexes(n_complexes);
+    let reports = make_reports(n_reports, &complexes);
+    let mut out = Vec::new();
+    for c in &complexes {
+        let (dz, de) = DISTRICTS[c.district];
+        let (_, iz, ie) = INDUSTRIES[c.industry];
+        let (_, cz, ce) = CITIES[c.city];
+        let both = [c.name_zh.clone(), c.name_en.clone(), link_text(&c.body)];
+        let mut zh = [dz, iz, cz].map(String::from).to_vec();
+        zh.extend(c.services.iter().map(|&s| format!("{}服务", SERVICES[s].1)));
+        zh.push(c.summary_zh.clone());
+        let en = vec![de.to_string(), ie.to_string(), ce.to_string(), "Service".into(), c.summary_en.clone()];
+        out.push(Indexed {
+            path: format!("complexes/{}/", c.id),
+            zh: both.iter().cloned().chain(zh).collect(),
+            en: both.into_iter().chain(en).collect(),
+        });
+    }
+    for r in &reports {
+        let (_, cz, ce) = CITIES[r.city];
+        // Chinese only, so the English page falls back to it.
+        let mut shared =
+            vec![r.title_zh.clone(), r.title_en.clone(), r.summary_zh.clone(), link_text(&r.body), "主任".into()];
+        shared.extend(r.attendees.iter().map(|(name, _)| name.clone()));
+        if r.photo.is_some() {
+            shared.push("会议现场".into());
+        }
+        let mut zh = shared.clone();
+        zh.push(cz.to_string());
+        zh.extend(r.complexes.iter().map(|&c| complexes[c].name_zh.clone()));
+        let mut en = shared;
+        en.push(ce.to_string());
+        en.extend(r.complexes.iter().map(|&c| complexes[c].name_en.clone()));
+        out.push(Indexed { path: format!("reports/{}/", r.id), zh, en });
+    }
+    out
+}
+
 #[allow(dead_code)] // tests include this file for `generate` alone
 fn main() {
     let mut args = std::env::args().skip(1);

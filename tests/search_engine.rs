@@ -4,6 +4,10 @@
 mod common;
 mod search_support;
 
+#[path = "../examples/corpus.rs"]
+#[allow(dead_code)]
+mod corpus;
+
 use std::path::Path;
 
 use common::TestSite;
@@ -142,6 +146,124 @@ fn recall_on_the_example_site_is_complete() {
                 if !got.contains(&want.as_str()) {
                     missed.push(format!("{lang} {:?} misses {want} (got {got:?})", case["q"]));
                 }
+            }
+        }
+    }
+    assert!(missed.is_empty(), "recall below 100%:\n{}", missed.join("\n"));
+}
+
+/// Whether `text` holds `term` as a reader would look for it: a term with Chinese in it as a
+/// part of the text, a Latin word or number as a whole word; letters in any case.
+fn holds(text: &str, term: &str) -> bool {
+    let (text, term) = (text.to_lowercase(), term.to_lowercase());
+    if !term.is_ascii() {
+        return text.contains(&term);
+    }
+    text.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == term)
+}
+
+/// The recall set for the generated corpus: what a reader types, and the words a document
+/// must hold to be found (the same, but for full-width forms). Chinese places, industries,
+/// services, people, parts of phrases, single characters and mixed queries; English words.
+const CORPUS_QUERIES: &[(&str, &str, &str)] = &[
+    ("zh", "黄岩", "黄岩"),
+    ("zh", "椒江", "椒江"),
+    ("zh", "义乌", "义乌"),
+    ("zh", "台州", "台州"),
+    ("zh", "杭州", "杭州"),
+    ("zh", "模具", "模具"),
+    ("zh", "智能马桶", "智能马桶"),
+    ("zh", "马桶", "马桶"),
+    ("zh", "能马", "能马"),
+    ("zh", "阀门", "阀门"),
+    ("zh", "泵", "泵"),
+    ("zh", "胶", "胶"),
+    ("zh", "技术研发", "技术研发"),
+    ("zh", "知识产权", "知识产权"),
+    ("zh", "创业孵化服务", "创业孵化服务"),
+    ("zh", "龙头企业", "龙头企业"),
+    ("zh", "转型升级", "转型升级"),
+    ("zh", "成果转化和产业化", "成果转化和产业化"),
+    ("zh", "堵点和难点", "堵点和难点"),
+    ("zh", "创新券", "创新券"),
+    ("zh", "第1部分", "第1部分"),
+    ("zh", "第３部分", "第3部分"),
+    ("zh", "相关综合体", "相关综合体"),
+    ("zh", "会议现场", "会议现场"),
+    ("zh", "主任", "主任"),
+    ("zh", "王建国", "王建国"),
+    ("zh", "陈海燕", "陈海燕"),
+    ("zh", "建国", "建国"),
+    ("zh", "综合体3号", "综合体3号"),
+    ("zh", "综合体", "综合体"),
+    ("zh", "创新服务", "创新服务"),
+    ("zh", "产业创新服务综合体", "产业创新服务综合体"),
+    ("zh", "企业研发", "企业研发"),
+    ("zh", "黄岩 模具", "黄岩 模具"),
+    ("zh", "台州 会议", "台州 会议"),
+    ("zh", "模具 moulds", "模具 moulds"),
+    ("zh", "vouchers", "vouchers"),
+    ("en", "Huangyan", "huangyan"),
+    ("en", "moulds", "moulds"),
+    ("en", "Pumps", "pumps"),
+    ("en", "ＰＵＭＰＳ", "pumps"),
+    ("en", "smart toilets", "smart toilets"),
+    ("en", "Taizhou", "taizhou"),
+    ("en", "vouchers", "vouchers"),
+    ("en", "universities", "universities"),
+    ("en", "exhibition hall", "exhibition hall"),
+    ("en", "Taizhou meeting", "taizhou meeting"),
+    ("en", "the operator", "the operator"),
+    ("en", "service hall", "service hall"),
+    ("en", "No 7", "no 7"),
+    ("en", "模具", "模具"),
+    ("en", "台州 Taizhou", "台州 taizhou"),
+];
+
+#[test]
+fn recall_on_a_generated_corpus_is_complete() {
+    if !have("node", "the recall check") {
+        return;
+    }
+    let (complexes, reports) = (1000, 1200);
+    let dir = tempfile::tempdir().unwrap();
+    corpus::generate(complexes, reports, dir.path());
+    let out = build(&dir.path().join("fulcrum"), &[]);
+    let docs = corpus::indexed(complexes, reports);
+    // Phrases this common have their body positions dropped (capped): the set covers them too.
+    let manifest = read_json(&out.join("search/manifest.json"));
+    let capped: Vec<String> = (0..manifest["shards"].as_array().unwrap().len())
+        .flat_map(|n| shard::decode(&std::fs::read(out.join(format!("search/t/{n}.bin"))).unwrap()).unwrap())
+        .filter(|e| e.capped)
+        .map(|e| e.term)
+        .collect();
+    for t in ["创新", "服务", "综合", "合体", "the"] {
+        assert!(capped.iter().any(|c| c == t), "{t} is capped (capped: {capped:?})");
+    }
+    let mut missed = Vec::new();
+    for (lang, prefix) in [("zh", "/"), ("en", "/en/")] {
+        let mine: Vec<_> = CORPUS_QUERIES.iter().filter(|(l, ..)| *l == lang).collect();
+        let queries: Vec<Value> = mine.iter().map(|(_, q, _)| json!({ "q": q })).collect();
+        let results = query(&out.join(format!("{}search", &prefix[1..])), &json!(queries));
+        for ((_, q, words), res) in mine.iter().zip(&results) {
+            let got = urls(res);
+            let must: Vec<String> = docs
+                .iter()
+                .filter(|d| {
+                    let texts = if lang == "zh" { &d.zh } else { &d.en };
+                    words.split(' ').all(|w| texts.iter().any(|t| holds(t, w)))
+                })
+                .map(|d| format!("{prefix}{}", d.path))
+                .collect();
+            assert!(!must.is_empty(), "{lang} {q:?}: no generated document holds it; choose another query");
+            let lost: Vec<&String> = must.iter().filter(|m| !got.contains(&m.as_str())).collect();
+            if !lost.is_empty() {
+                missed.push(format!(
+                    "{lang} {q:?} finds {} of {}, missing {:?}",
+                    must.len() - lost.len(),
+                    must.len(),
+                    &lost[..lost.len().min(5)]
+                ));
             }
         }
     }
