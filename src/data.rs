@@ -5,118 +5,340 @@
 use serde_json::{Value, json};
 
 use crate::link::{Index, Route, absolute_url};
-use crate::model::{Complex, PartialDate, Report, Site, Statistic, Text, When};
+use serde::Serialize;
+
+use crate::model::{Complex, Id, PartialDate, Report, Site, Statistic, Text, When};
 use crate::output::OutputFile;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn date(d: Option<PartialDate>) -> Value {
-    d.map_or(Value::Null, |d| Value::String(d.iso()))
+// The records of complexes.json and reports.json, written straight to JSON in the order of
+// their fields: every field is there, null when empty.
+
+fn date(d: Option<PartialDate>) -> Option<String> {
+    d.map(|d| d.iso())
 }
 
-fn texts(v: &[Text]) -> Value {
-    Value::Array(v.iter().map(|t| json!(t)).collect())
+fn opt_text(t: &Text) -> Option<&Text> {
+    (!t.is_empty()).then_some(t)
 }
 
-fn opt_text(t: &Text) -> Value {
-    if t.is_empty() { Value::Null } else { json!(t) }
+#[derive(Serialize)]
+struct StatisticJson<'a> {
+    indicator: &'a str,
+    value: f64,
+    unit: &'a str,
+    period: Option<String>,
+    as_of: Option<String>,
+    cumulative: bool,
+    at_least: bool,
+    scope: Option<&'a Text>,
+    source: &'a Option<String>,
+    note: Option<&'a Text>,
 }
 
-fn statistic_json(s: &Statistic) -> Value {
+fn statistic_json(s: &Statistic) -> StatisticJson<'_> {
     let (period, as_of) = match &s.when {
         When::Period(d) => (Some(*d), None),
         When::AsOf(d) => (None, Some(*d)),
     };
-    json!({
-        "indicator": s.indicator,
-        "value": s.value,
-        "unit": s.unit,
-        "period": date(period),
-        "as_of": date(as_of),
-        "cumulative": s.cumulative,
-        "at_least": s.at_least,
-        "scope": opt_text(&s.scope),
-        "source": s.source,
-        "note": opt_text(&s.note),
-    })
+    StatisticJson {
+        indicator: &s.indicator,
+        value: s.value,
+        unit: &s.unit,
+        period: date(period),
+        as_of: date(as_of),
+        cumulative: s.cumulative,
+        at_least: s.at_least,
+        scope: opt_text(&s.scope),
+        source: &s.source,
+        note: opt_text(&s.note),
+    }
 }
 
-fn complex_json(site: &Site, c: &Complex) -> Value {
-    let lang = site.config.default_language();
-    json!({
-        "id": c.id,
-        "url": absolute_url(site, lang, Route::Complex(c.id.as_str())),
-        "name": c.name,
-        "short_names": texts(&c.short_names),
-        "level": c.level,
-        "status": c.status,
-        "city": c.location.city,
-        "district": opt_text(&c.location.district),
-        "address": opt_text(&c.location.address),
-        "coordinates": c.location.coordinates.map(|k| json!({"lat": k.lat, "lon": k.lon, "datum": k.datum})),
-        "leading_industry": opt_text(&c.leading_industry),
-        "industry_tags": c.industry_tags,
-        "industry_category": c.industry_category,
-        "mode": c.mode,
-        "applicant": opt_text(&c.applicant),
-        "operator": {"name": opt_text(&c.operator_name), "type": opt_text(&c.operator_type)},
-        "host_units": texts(&c.host_units),
-        "lead_enterprises": texts(&c.lead_enterprises),
-        "partners": texts(&c.partners),
-        "listings": c.listings.iter().map(|l| json!({
-            "level": l.level, "list": l.list, "year": l.year, "batch": l.batch,
-            "announced": date(l.announced), "issuer": opt_text(&l.issuer),
-            "document": l.document, "source": l.source,
-        })).collect::<Vec<_>>(),
-        "services": c.services.iter().map(|s| json!({
-            "element": s.element, "description": opt_text(&s.description), "providers": texts(&s.providers),
-        })).collect::<Vec<_>>(),
-        "facilities": c.facilities.as_ref().map(|f| json!({
-            "floor_area_m2": f.floor_area,
-            "investment": f.investment.as_ref().map(|(v, u)| json!({"value": v, "unit": u})),
-            "service_hall": opt_text(&f.service_hall),
-            "exhibition_hall": opt_text(&f.exhibition_hall),
-            "source": f.source,
-        })),
-        "statistics": c.statistics.iter().map(statistic_json).collect::<Vec<_>>(),
-        "summary": c.summary,
-        "contact": c.contact.as_ref().map(|k| json!({"phone": k.phone, "email": k.email, "address": opt_text(&k.address)})),
-        "website": c.website,
-        "sources": c.sources.iter().map(|s| json!({
-            "id": s.id, "title": s.title, "publisher": opt_text(&s.publisher), "url": s.url, "published": date(s.published), "note": opt_text(&s.note),
-        })).collect::<Vec<_>>(),
-        "last_reviewed": date(c.last_reviewed),
-    })
+#[derive(Serialize)]
+struct ComplexJson<'a> {
+    id: &'a Id,
+    url: String,
+    name: &'a Text,
+    short_names: &'a [Text],
+    level: &'a str,
+    status: &'a Option<String>,
+    city: &'a str,
+    district: Option<&'a Text>,
+    address: Option<&'a Text>,
+    coordinates: Option<CoordinatesJson>,
+    leading_industry: Option<&'a Text>,
+    industry_tags: &'a [String],
+    industry_category: &'a Option<String>,
+    mode: &'a Option<String>,
+    applicant: Option<&'a Text>,
+    operator: OperatorJson<'a>,
+    host_units: &'a [Text],
+    lead_enterprises: &'a [Text],
+    partners: &'a [Text],
+    listings: Vec<ListingJson<'a>>,
+    services: Vec<ServiceJson<'a>>,
+    facilities: Option<FacilitiesJson<'a>>,
+    statistics: Vec<StatisticJson<'a>>,
+    summary: &'a Text,
+    contact: Option<ContactJson<'a>>,
+    website: &'a Option<String>,
+    sources: Vec<SourceJson<'a>>,
+    last_reviewed: Option<String>,
 }
 
-fn report_json(site: &Site, r: &Report) -> Value {
+#[derive(Serialize)]
+struct CoordinatesJson {
+    lat: f64,
+    lon: f64,
+    datum: &'static str,
+}
+
+#[derive(Serialize)]
+struct OperatorJson<'a> {
+    name: Option<&'a Text>,
+    #[serde(rename = "type")]
+    kind: Option<&'a Text>,
+}
+
+#[derive(Serialize)]
+struct ListingJson<'a> {
+    level: &'a str,
+    list: &'a str,
+    year: Option<i32>,
+    batch: &'a Option<String>,
+    announced: Option<String>,
+    issuer: Option<&'a Text>,
+    document: &'a Option<String>,
+    source: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct ServiceJson<'a> {
+    element: &'a str,
+    description: Option<&'a Text>,
+    providers: &'a [Text],
+}
+
+#[derive(Serialize)]
+struct FacilitiesJson<'a> {
+    floor_area_m2: Option<f64>,
+    investment: Option<AmountJson<'a>>,
+    service_hall: Option<&'a Text>,
+    exhibition_hall: Option<&'a Text>,
+    source: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct AmountJson<'a> {
+    value: f64,
+    unit: &'a str,
+}
+
+#[derive(Serialize)]
+struct ContactJson<'a> {
+    phone: &'a Option<String>,
+    email: &'a Option<String>,
+    address: Option<&'a Text>,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    id: &'a str,
+    title: &'a Text,
+    publisher: Option<&'a Text>,
+    url: &'a Option<String>,
+    published: Option<String>,
+    note: Option<&'a Text>,
+}
+
+fn complex_json<'a>(site: &Site, c: &'a Complex) -> ComplexJson<'a> {
     let lang = site.config.default_language();
-    json!({
-        "id": r.id,
-        "url": absolute_url(site, lang, Route::Report(r.id.as_str())),
-        "title": r.title,
-        "kind": r.kind,
-        "event_date": date(r.event_date),
-        "event_time": r.event_time.map(|t| t.to_string()),
-        "event_end_time": r.event_end_time.map(|t| t.to_string()),
-        "location": {"name": opt_text(&r.location_name), "city": r.location_city, "complex": r.location_complex},
-        "organisers": texts(&r.organisers),
-        "attendees": r.attendees.iter().map(|a| json!({
-            "name": opt_text(&a.name), "title": opt_text(&a.title), "organisation": opt_text(&a.organisation), "role": a.role,
-        })).collect::<Vec<_>>(),
-        "complexes": r.complexes,
-        "summary": opt_text(&r.summary),
-        "photos": r.photos.iter().map(|p| json!({
-            "file": p.file, "alt": p.alt, "caption": opt_text(&p.caption), "credit": opt_text(&p.credit), "licence": opt_text(&p.licence),
-        })).collect::<Vec<_>>(),
-        "source": r.source.as_ref().map(|s| json!({
-            "title": opt_text(&s.title), "publisher": opt_text(&s.publisher), "authors": texts(&s.authors),
-            "correspondents": texts(&s.correspondents), "url": s.url, "published": date(s.published), "reuse": opt_text(&s.reuse), "note": opt_text(&s.note),
-        })),
-        "published": date(r.published),
-        "updated": date(r.updated),
-        "tags": texts(&r.tags),
-    })
+    ComplexJson {
+        id: &c.id,
+        url: absolute_url(site, lang, Route::Complex(c.id.as_str())),
+        name: &c.name,
+        short_names: &c.short_names,
+        level: &c.level,
+        status: &c.status,
+        city: &c.location.city,
+        district: opt_text(&c.location.district),
+        address: opt_text(&c.location.address),
+        coordinates: c.location.coordinates.map(|k| CoordinatesJson { lat: k.lat, lon: k.lon, datum: k.datum }),
+        leading_industry: opt_text(&c.leading_industry),
+        industry_tags: &c.industry_tags,
+        industry_category: &c.industry_category,
+        mode: &c.mode,
+        applicant: opt_text(&c.applicant),
+        operator: OperatorJson { name: opt_text(&c.operator_name), kind: opt_text(&c.operator_type) },
+        host_units: &c.host_units,
+        lead_enterprises: &c.lead_enterprises,
+        partners: &c.partners,
+        listings: c
+            .listings
+            .iter()
+            .map(|l| ListingJson {
+                level: &l.level,
+                list: &l.list,
+                year: l.year,
+                batch: &l.batch,
+                announced: date(l.announced),
+                issuer: opt_text(&l.issuer),
+                document: &l.document,
+                source: &l.source,
+            })
+            .collect(),
+        services: c
+            .services
+            .iter()
+            .map(|s| ServiceJson {
+                element: &s.element,
+                description: opt_text(&s.description),
+                providers: &s.providers,
+            })
+            .collect(),
+        facilities: c.facilities.as_ref().map(|f| FacilitiesJson {
+            floor_area_m2: f.floor_area,
+            investment: f.investment.as_ref().map(|(value, unit)| AmountJson { value: *value, unit }),
+            service_hall: opt_text(&f.service_hall),
+            exhibition_hall: opt_text(&f.exhibition_hall),
+            source: &f.source,
+        }),
+        statistics: c.statistics.iter().map(statistic_json).collect(),
+        summary: &c.summary,
+        contact: c.contact.as_ref().map(|k| ContactJson {
+            phone: &k.phone,
+            email: &k.email,
+            address: opt_text(&k.address),
+        }),
+        website: &c.website,
+        sources: c
+            .sources
+            .iter()
+            .map(|s| SourceJson {
+                id: &s.id,
+                title: &s.title,
+                publisher: opt_text(&s.publisher),
+                url: &s.url,
+                published: date(s.published),
+                note: opt_text(&s.note),
+            })
+            .collect(),
+        last_reviewed: date(c.last_reviewed),
+    }
+}
+
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    id: &'a Id,
+    url: String,
+    title: &'a Text,
+    kind: &'a str,
+    event_date: Option<String>,
+    event_time: Option<String>,
+    event_end_time: Option<String>,
+    location: LocationJson<'a>,
+    organisers: &'a [Text],
+    attendees: Vec<AttendeeJson<'a>>,
+    complexes: &'a [Id],
+    summary: Option<&'a Text>,
+    photos: Vec<PhotoJson<'a>>,
+    source: Option<ReportSourceJson<'a>>,
+    published: Option<String>,
+    updated: Option<String>,
+    tags: &'a [Text],
+}
+
+#[derive(Serialize)]
+struct LocationJson<'a> {
+    name: Option<&'a Text>,
+    city: &'a Option<String>,
+    complex: &'a Option<Id>,
+}
+
+#[derive(Serialize)]
+struct AttendeeJson<'a> {
+    name: Option<&'a Text>,
+    title: Option<&'a Text>,
+    organisation: Option<&'a Text>,
+    role: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct PhotoJson<'a> {
+    file: &'a str,
+    alt: &'a Text,
+    caption: Option<&'a Text>,
+    credit: Option<&'a Text>,
+    licence: Option<&'a Text>,
+}
+
+#[derive(Serialize)]
+struct ReportSourceJson<'a> {
+    title: Option<&'a Text>,
+    publisher: Option<&'a Text>,
+    authors: &'a [Text],
+    correspondents: &'a [Text],
+    url: &'a Option<String>,
+    published: Option<String>,
+    reuse: Option<&'a Text>,
+    note: Option<&'a Text>,
+}
+
+fn report_json<'a>(site: &Site, r: &'a Report) -> ReportJson<'a> {
+    let lang = site.config.default_language();
+    ReportJson {
+        id: &r.id,
+        url: absolute_url(site, lang, Route::Report(r.id.as_str())),
+        title: &r.title,
+        kind: &r.kind,
+        event_date: date(r.event_date),
+        event_time: r.event_time.map(|t| t.to_string()),
+        event_end_time: r.event_end_time.map(|t| t.to_string()),
+        location: LocationJson {
+            name: opt_text(&r.location_name),
+            city: &r.location_city,
+            complex: &r.location_complex,
+        },
+        organisers: &r.organisers,
+        attendees: r
+            .attendees
+            .iter()
+            .map(|a| AttendeeJson {
+                name: opt_text(&a.name),
+                title: opt_text(&a.title),
+                organisation: opt_text(&a.organisation),
+                role: &a.role,
+            })
+            .collect(),
+        complexes: &r.complexes,
+        summary: opt_text(&r.summary),
+        photos: r
+            .photos
+            .iter()
+            .map(|p| PhotoJson {
+                file: &p.file,
+                alt: &p.alt,
+                caption: opt_text(&p.caption),
+                credit: opt_text(&p.credit),
+                licence: opt_text(&p.licence),
+            })
+            .collect(),
+        source: r.source.as_ref().map(|s| ReportSourceJson {
+            title: opt_text(&s.title),
+            publisher: opt_text(&s.publisher),
+            authors: &s.authors,
+            correspondents: &s.correspondents,
+            url: &s.url,
+            published: date(s.published),
+            reuse: opt_text(&s.reuse),
+            note: opt_text(&s.note),
+        }),
+        published: date(r.published),
+        updated: date(r.updated),
+        tags: &r.tags,
+    }
 }
 
 fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {

@@ -76,11 +76,49 @@ fn open_data_files() {
     assert_eq!(alpha["statistics"][0]["as_of"], "2019-04");
     assert_eq!(alpha["statistics"][0]["at_least"], true);
     assert_eq!(alpha["sources"][0]["url"], "https://example.org/source");
+    // Every field is there, in this order, null when the profile leaves it empty.
+    let keys: Vec<&str> = alpha.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "id",
+            "url",
+            "name",
+            "short_names",
+            "level",
+            "status",
+            "city",
+            "district",
+            "address",
+            "coordinates",
+            "leading_industry",
+            "industry_tags",
+            "industry_category",
+            "mode",
+            "applicant",
+            "operator",
+            "host_units",
+            "lead_enterprises",
+            "partners",
+            "listings",
+            "services",
+            "facilities",
+            "statistics",
+            "summary",
+            "contact",
+            "website",
+            "sources",
+            "last_reviewed",
+        ]
+    );
+    assert!(alpha["coordinates"].is_null() && alpha["contact"].is_null(), "{alpha}");
+    assert_eq!(alpha["operator"], serde_json::json!({"name": null, "type": null}));
     let reports: serde_json::Value = serde_json::from_str(&site.read("public/data/reports.json")).unwrap();
     let ids: Vec<&str> = reports.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["meeting", "older-news", "oldest-news"]);
     assert_eq!(reports[0]["attendees"][0]["role"], "chairs");
     assert_eq!(reports[0]["event_time"], "09:30");
+    assert!(reports[0]["event_end_time"].is_null() && reports[0].as_object().unwrap().contains_key("event_end_time"));
 
     let csv = std::fs::read(site.path("public/data/complexes.csv")).unwrap();
     assert!(csv.starts_with(b"\xEF\xBB\xBFid,name_zh,name_en,level,"), "the CSV starts with a BOM and a header");

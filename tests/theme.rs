@@ -170,6 +170,8 @@ fn profiles_carry_organization_and_place_and_reports_article_and_event() {
     assert_eq!(org["url"], "https://example.org/complexes/huangyan-moulds/");
     assert_eq!(org["address"]["addressRegion"], "浙江省");
     assert_eq!(org["location"]["@id"], ld[0]["@graph"][1]["@id"]);
+    // A property the profile leaves empty is left out, not written as null.
+    assert!(org.get("sameAs").is_none() && org.get("email").is_none(), "{org}");
     has(&profile, "<meta property=\"og:type\" content=\"website\">");
     has(&profile, "<meta property=\"og:url\" content=\"https://example.org/complexes/huangyan-moulds/\">");
     has(&profile, "<meta property=\"og:locale\" content=\"zh_CN\">");

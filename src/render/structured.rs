@@ -2,7 +2,7 @@
 //! same views the templates see (Organization and Place for a complex, NewsArticle and Event
 //! for a report), written as text that is safe inside a `<script>` element.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
 
 use super::view::{ComplexV, ReportV, Txt};
 
@@ -33,41 +33,131 @@ impl LdContext<'_> {
     }
 }
 
-/// Adds `key` unless the value is empty.
-fn put(map: &mut Map<String, Value>, key: &str, value: Value) {
-    let empty = match &value {
-        Value::Null => true,
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        _ => false,
-    };
-    if !empty {
-        map.insert(key.to_string(), value);
+// The nodes of the graphs, written straight to JSON in the order of their fields. An empty
+// property is left out rather than written as null, "" or [].
+
+fn blank(s: &Option<&str>) -> bool {
+    s.is_none_or(str::is_empty)
+}
+
+fn blank_or_none<T: AsRef<str>>(s: &Option<T>) -> bool {
+    s.as_ref().is_none_or(|s| s.as_ref().is_empty())
+}
+
+fn text(t: &Option<Txt>) -> Option<&str> {
+    t.as_ref().map(|t| t.text.as_str())
+}
+
+#[derive(Serialize)]
+struct Graph<G> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@graph")]
+    graph: G,
+}
+
+#[derive(Serialize)]
+struct Named<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+fn organization(name: &str) -> Named<'_> {
+    Named { kind: "Organization", name }
+}
+
+#[derive(Serialize)]
+struct Ref<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Address<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "blank")]
+    street_address: Option<&'a str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    address_locality: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    address_region: &'a str,
+    address_country: &'static str,
+}
+
+fn address<'a>(cx: &LdContext<'a>, locality: &'a str, street: Option<&'a str>) -> Address<'a> {
+    Address {
+        kind: "PostalAddress",
+        street_address: street,
+        address_locality: locality,
+        address_region: cx.region,
+        address_country: "CN",
     }
 }
 
-fn text(t: &Option<Txt>) -> Value {
-    t.as_ref().map(|t| Value::from(t.text.clone())).unwrap_or(Value::Null)
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Organization<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    alternate_name: Vec<&'a str>,
+    #[serde(skip_serializing_if = "blank")]
+    description: Option<&'a str>,
+    url: &'a str,
+    #[serde(skip_serializing_if = "blank")]
+    same_as: Option<&'a str>,
+    #[serde(skip_serializing_if = "blank")]
+    knows_about: Option<&'a str>,
+    address: Address<'a>,
+    location: Ref<'a>,
+    #[serde(skip_serializing_if = "blank")]
+    telephone: Option<&'a str>,
+    #[serde(skip_serializing_if = "blank")]
+    email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    subject_of: Vec<Collection<'a>>,
 }
 
-fn texts(ts: &[Txt]) -> Value {
-    Value::from(ts.iter().map(|t| t.text.clone()).collect::<Vec<_>>())
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Place<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: &'a str,
+    name: &'a str,
+    address: Address<'a>,
+    contained_in_place: Area<'a>,
+}
+
+#[derive(Serialize)]
+struct Area<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    #[serde(skip_serializing_if = "blank_or_none")]
+    url: Option<String>,
 }
 
 /// Serialises JSON-LD so that it cannot end the `<script>` element it sits in.
-fn to_script_text(v: &Value) -> String {
+fn to_script_text(v: &impl Serialize) -> String {
     // Views are plain strings and numbers, which always serialise.
-    serde_json::to_string(v).unwrap_or_default().replace('<', "\\u003c")
-}
-
-fn address(cx: &LdContext<'_>, locality: &str, street: Option<&str>) -> Value {
-    let mut a = Map::new();
-    a.insert("@type".into(), "PostalAddress".into());
-    put(&mut a, "streetAddress", street.map(Value::from).unwrap_or(Value::Null));
-    put(&mut a, "addressLocality", locality.into());
-    put(&mut a, "addressRegion", cx.region.into());
-    a.insert("addressCountry".into(), "CN".into());
-    Value::Object(a)
+    let json = serde_json::to_string(v).unwrap_or_default();
+    if json.contains('<') { json.replace('<', "\\u003c") } else { json }
 }
 
 /// A complex: the organisation and the place it stands.
@@ -79,121 +169,186 @@ pub fn complex_json_ld(c: &ComplexV, cx: &LdContext<'_>) -> String {
         Some(d) => format!("{} {}", c.city.label.text, d.text),
         None => c.city.label.text.clone(),
     };
+    let org = Organization {
+        kind: "Organization",
+        id: &org_id,
+        name: &c.name.text,
+        alternate_name: c.short_names.iter().map(|t| t.text.as_str()).collect(),
+        description: text(&c.summary),
+        url: cx.canonical,
+        same_as: c.website.as_deref(),
+        knows_about: text(&c.leading_industry),
+        address: address(cx, &locality, street),
+        location: Ref { id: &place_id },
+        telephone: c.contact.as_ref().and_then(|k| k.phone.as_deref()),
+        email: c.contact.as_ref().and_then(|k| k.email.as_deref()),
+        subject_of: c
+            .level
+            .url
+            .iter()
+            .map(|url| Collection { kind: "Collection", name: &c.level.label.text, url: cx.absolute(url) })
+            .collect(),
+    };
+    let place = Place {
+        kind: "Place",
+        id: &place_id,
+        name: &locality,
+        address: address(cx, &locality, street),
+        contained_in_place: Area {
+            kind: "AdministrativeArea",
+            name: &c.city.label.text,
+            url: c.city.url.as_deref().map(|u| cx.absolute(u)),
+        },
+    };
+    to_script_text(&Graph { context: "https://schema.org", graph: (org, place) })
+}
 
-    let mut org = Map::new();
-    org.insert("@type".into(), "Organization".into());
-    org.insert("@id".into(), org_id.into());
-    org.insert("name".into(), c.name.text.clone().into());
-    put(&mut org, "alternateName", texts(&c.short_names));
-    put(&mut org, "description", text(&c.summary));
-    org.insert("url".into(), cx.canonical.into());
-    put(&mut org, "sameAs", c.website.clone().map(Value::from).unwrap_or(Value::Null));
-    put(&mut org, "knowsAbout", text(&c.leading_industry));
-    org.insert("address".into(), address(cx, &locality, street));
-    org.insert("location".into(), json!({ "@id": place_id }));
-    if let Some(k) = &c.contact {
-        put(&mut org, "telephone", k.phone.clone().map(Value::from).unwrap_or(Value::Null));
-        put(&mut org, "email", k.email.clone().map(Value::from).unwrap_or(Value::Null));
-    }
-    let mut member_of = Vec::new();
-    if let Some(url) = &c.level.url {
-        member_of.push(json!({ "@type": "Collection", "name": c.level.label.text, "url": cx.absolute(url) }));
-    }
-    put(&mut org, "subjectOf", Value::from(member_of));
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Article<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    headline: &'a str,
+    #[serde(skip_serializing_if = "blank")]
+    description: Option<&'a str>,
+    in_language: &'a str,
+    url: &'a str,
+    main_entity_of_page: &'a str,
+    #[serde(skip_serializing_if = "blank")]
+    date_published: Option<&'a str>,
+    #[serde(skip_serializing_if = "blank")]
+    date_modified: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    author: Vec<Named<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_organization: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "blank")]
+    is_based_on: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    publisher: Option<Named<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    image: Vec<String>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    keywords: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    article_section: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    about: Vec<About<'a>>,
+}
 
-    let mut place = Map::new();
-    place.insert("@type".into(), "Place".into());
-    place.insert("@id".into(), place_id.into());
-    place.insert("name".into(), locality.clone().into());
-    place.insert("address".into(), address(cx, &locality, street));
-    let mut city = Map::new();
-    city.insert("@type".into(), "AdministrativeArea".into());
-    city.insert("name".into(), c.city.label.text.clone().into());
-    put(&mut city, "url", c.city.url.as_deref().map(|u| Value::from(cx.absolute(u))).unwrap_or(Value::Null));
-    place.insert("containedInPlace".into(), Value::Object(city));
+#[derive(Serialize)]
+struct About<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    name: &'a str,
+    url: String,
+}
 
-    to_script_text(&json!({
-        "@context": "https://schema.org",
-        "@graph": [Value::Object(org), Value::Object(place)],
-    }))
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Event<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "@id")]
+    id: String,
+    name: &'a str,
+    start_date: &'a str,
+    event_attendance_mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<EventPlace<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    organizer: Vec<Named<'a>>,
+    #[serde(skip_serializing_if = "blank")]
+    description: Option<&'a str>,
+    subject_of: Ref<'a>,
+}
+
+#[derive(Serialize)]
+struct EventPlace<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    address: Address<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Node<'a> {
+    Article(Box<Article<'a>>),
+    Event(Box<Event<'a>>),
 }
 
 /// A report: the article, and the event it reports when it has a date.
 pub fn report_json_ld(r: &ReportV, cx: &LdContext<'_>) -> String {
-    let mut article = Map::new();
-    article.insert("@type".into(), "NewsArticle".into());
-    article.insert("@id".into(), format!("{}#article", cx.canonical).into());
-    article.insert("headline".into(), r.title.text.clone().into());
-    put(&mut article, "description", text(&r.summary));
-    article.insert("inLanguage".into(), cx.html_lang.into());
-    article.insert("url".into(), cx.canonical.into());
-    article.insert("mainEntityOfPage".into(), cx.canonical.into());
-    let published = r.published.as_ref().or(r.date.as_ref()).map(|d| d.iso.clone());
-    put(&mut article, "datePublished", published.map(Value::from).unwrap_or(Value::Null));
-    put(&mut article, "dateModified", r.updated.as_ref().map(|d| Value::from(d.iso.clone())).unwrap_or(Value::Null));
-    if let Some(s) = &r.source {
-        let people: Vec<Value> = s.authors.iter().map(|a| json!({ "@type": "Person", "name": a.text })).collect();
-        put(&mut article, "author", Value::from(people));
-        put(
-            &mut article,
-            "sourceOrganization",
-            s.publisher.as_ref().map(|p| json!({ "@type": "Organization", "name": p.text })).unwrap_or(Value::Null),
-        );
-        put(&mut article, "isBasedOn", s.url.clone().map(Value::from).unwrap_or(Value::Null));
-    }
-    if let Some(p) = cx.publisher {
-        article.insert("publisher".into(), json!({ "@type": "Organization", "name": p }));
-    }
-    put(&mut article, "image", Value::from(r.photos.iter().map(|p| cx.absolute(&p.src)).collect::<Vec<_>>()));
-    put(&mut article, "keywords", r.tags.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(",").into());
-    put(&mut article, "articleSection", r.kind.label.text.clone().into());
-    let about: Vec<Value> = r
-        .complexes
-        .iter()
-        .map(|c| {
-            let url = c.url.as_deref().map(|u| cx.absolute(u)).unwrap_or_default();
-            json!({ "@type": "Organization", "@id": format!("{url}#organization"), "name": c.label.text, "url": url })
-        })
-        .collect();
-    put(&mut article, "about", Value::from(about));
-
-    let mut graph = Vec::new();
-    if let Some(d) = &r.date {
-        let mut event = Map::new();
-        event.insert("@type".into(), "Event".into());
-        event.insert("@id".into(), format!("{}#event", cx.canonical).into());
-        event.insert("name".into(), r.title.text.clone().into());
-        event.insert("startDate".into(), r.datetime.clone().unwrap_or_else(|| d.iso.clone()).into());
-        event.insert("eventAttendanceMode".into(), "https://schema.org/OfflineEventAttendanceMode".into());
-        let city = r.location_city.as_ref().map(|c| c.label.text.clone()).unwrap_or_default();
-        let place_name = r
-            .location
-            .as_ref()
-            .map(|l| l.text.clone())
-            .or_else(|| r.location_complex.as_ref().map(|c| c.label.text.clone()))
-            .unwrap_or_else(|| city.clone());
-        if !place_name.is_empty() {
-            event.insert(
-                "location".into(),
-                json!({ "@type": "Place", "name": place_name, "address": address(cx, &city, None) }),
-            );
-        }
-        let organisers: Vec<Value> =
-            r.organisers.iter().map(|o| json!({ "@type": "Organization", "name": o.text })).collect();
-        put(&mut event, "organizer", Value::from(organisers));
-        put(&mut event, "description", text(&r.summary));
-        event.insert("subjectOf".into(), json!({ "@id": format!("{}#article", cx.canonical) }));
-        graph.push(Value::Object(article));
-        graph.push(Value::Object(event));
-    } else {
-        graph.push(Value::Object(article));
-    }
-    to_script_text(&json!({ "@context": "https://schema.org", "@graph": graph }))
+    let article_id = format!("{}#article", cx.canonical);
+    let source = r.source.as_ref();
+    let article = Article {
+        kind: "NewsArticle",
+        id: article_id.clone(),
+        headline: &r.title.text,
+        description: text(&r.summary),
+        in_language: cx.html_lang,
+        url: cx.canonical,
+        main_entity_of_page: cx.canonical,
+        date_published: r.published.as_ref().or(r.date.as_ref()).map(|d| d.iso.as_str()),
+        date_modified: r.updated.as_ref().map(|d| d.iso.as_str()),
+        author: source
+            .map(|s| s.authors.iter().map(|a| Named { kind: "Person", name: &a.text }).collect())
+            .unwrap_or_default(),
+        source_organization: source.and_then(|s| s.publisher.as_ref()).map(|p| organization(&p.text)),
+        is_based_on: source.and_then(|s| s.url.as_deref()),
+        publisher: cx.publisher.map(organization),
+        image: r.photos.iter().map(|p| cx.absolute(&p.src)).collect(),
+        keywords: r.tags.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(","),
+        article_section: &r.kind.label.text,
+        about: r
+            .complexes
+            .iter()
+            .map(|c| {
+                let url = c.url.as_deref().map(|u| cx.absolute(u)).unwrap_or_default();
+                About { kind: "Organization", id: format!("{url}#organization"), name: &c.label.text, url }
+            })
+            .collect(),
+    };
+    let Some(d) = &r.date else {
+        return to_script_text(&Graph { context: "https://schema.org", graph: [Node::Article(Box::new(article))] });
+    };
+    let city = r.location_city.as_ref().map_or("", |c| c.label.text.as_str());
+    let place_name = r
+        .location
+        .as_ref()
+        .map(|l| l.text.as_str())
+        .or_else(|| r.location_complex.as_ref().map(|c| c.label.text.as_str()))
+        .unwrap_or(city);
+    let event = Event {
+        kind: "Event",
+        id: format!("{}#event", cx.canonical),
+        name: &r.title.text,
+        start_date: r.datetime.as_deref().unwrap_or(&d.iso),
+        event_attendance_mode: "https://schema.org/OfflineEventAttendanceMode",
+        location: (!place_name.is_empty()).then(|| EventPlace {
+            kind: "Place",
+            name: place_name,
+            address: address(cx, city, None),
+        }),
+        organizer: r.organisers.iter().map(|o| organization(&o.text)).collect(),
+        description: text(&r.summary),
+        subject_of: Ref { id: &article_id },
+    };
+    to_script_text(&Graph {
+        context: "https://schema.org",
+        graph: [Node::Article(Box::new(article)), Node::Event(Box::new(event))],
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{Value, json};
 
     #[test]
     fn script_text_cannot_close_the_script_element() {
