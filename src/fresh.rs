@@ -8,8 +8,11 @@
 //! with the same inputs skips rendering only if the output is still exactly as that build
 //! left it; anything edited, added or removed on either side means a full build.
 
+use std::ffi::OsStr;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+
+use rayon::prelude::*;
 use std::time::SystemTime;
 
 use crate::Options;
@@ -74,16 +77,16 @@ fn inputs_and_newest(options: &Options) -> (u64, SystemTime) {
     }
     for top in ["site.yaml", "content", "static", "themes", "templates"] {
         top.hash(&mut h);
-        newest = newest.max(tree(&options.root.join(top), &options.root, &mut h, |_| true));
+        let (part, n) = tree(&options.root.join(top), &options.root, &|_, _| true);
+        h.write_u64(part);
+        newest = newest.max(n);
     }
     (h.finish(), newest)
 }
 
 /// The fingerprint of the output folder's files, the stamp aside.
 pub fn outputs(out: &Path) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    tree(out, out, &mut h, |e| !(e.depth() == 1 && e.file_name() == STAMP));
-    h.finish()
+    tree(out, out, &|depth, name| !(depth == 1 && name == STAMP)).0
 }
 
 /// The stamp in `out`, if it is there and still describes the output folder's files.
@@ -92,26 +95,60 @@ pub fn current(out: &Path, inputs: u64) -> Option<Stamp> {
     (stamp.inputs == inputs && stamp.outputs == outputs(out)).then_some(stamp)
 }
 
-/// Hashes the entries under `dir` that `keep` keeps (by path from `root`, kind, length and
-/// modification time), in name order; returns the newest modification time of a file.
-fn tree(dir: &Path, root: &Path, h: &mut impl Hasher, keep: impl Fn(&walkdir::DirEntry) -> bool) -> SystemTime {
-    let mut newest = SystemTime::UNIX_EPOCH;
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().filter_entry(keep) {
-        match entry {
-            Ok(e) => {
-                e.path().strip_prefix(root).unwrap_or(e.path()).hash(h);
-                e.file_type().is_dir().hash(h);
-                if !e.file_type().is_dir() {
-                    let st = stat(e.path());
-                    st.hash(h);
-                    newest = newest.max(st.map_or(newest, |s| s.1));
-                }
-            }
-            // Missing or unreadable: recorded as such, so it is noticed when it changes.
-            Err(e) => e.to_string().hash(h),
-        }
+/// The fingerprint of `path` and, if it is a folder, of everything under it that `keep`
+/// keeps (given an entry's depth below `root` and its name): each entry by path from
+/// `root`, kind, length and modification time, a folder's entries in name order, so the
+/// value never depends on the thread count. Folders are listed and their entries looked at
+/// on all threads. Also returns the newest modification time of a file.
+fn tree(path: &Path, root: &Path, keep: &(dyn Fn(usize, &OsStr) -> bool + Sync)) -> (u64, SystemTime) {
+    match std::fs::metadata(path) {
+        Ok(m) => entry(path, root, m.is_dir(), 0, keep),
+        // Missing or unreadable: recorded as such, so it is noticed when it changes.
+        Err(e) => (hash_of(&(path.strip_prefix(root).unwrap_or(path), e.to_string())), SystemTime::UNIX_EPOCH),
     }
-    newest
+}
+
+fn entry(
+    path: &Path,
+    root: &Path,
+    is_dir: bool,
+    depth: usize,
+    keep: &(dyn Fn(usize, &OsStr) -> bool + Sync),
+) -> (u64, SystemTime) {
+    let mut h = std::hash::DefaultHasher::new();
+    path.strip_prefix(root).unwrap_or(path).hash(&mut h);
+    is_dir.hash(&mut h);
+    if !is_dir {
+        let st = stat(path);
+        st.hash(&mut h);
+        return (h.finish(), st.map_or(SystemTime::UNIX_EPOCH, |s| s.1));
+    }
+    let mut newest = SystemTime::UNIX_EPOCH;
+    match std::fs::read_dir(path).and_then(|d| d.collect::<Result<Vec<_>, _>>()) {
+        Ok(mut children) => {
+            children.retain(|c| keep(depth + 1, &c.file_name()));
+            children.sort_by_key(|c| c.file_name());
+            let parts: Vec<(u64, SystemTime)> = children
+                .par_iter()
+                .map(|c| {
+                    let is_dir = c.file_type().is_ok_and(|t| t.is_dir());
+                    entry(&c.path(), root, is_dir, depth + 1, keep)
+                })
+                .collect();
+            for (part, n) in parts {
+                h.write_u64(part);
+                newest = newest.max(n);
+            }
+        }
+        Err(e) => e.to_string().hash(&mut h),
+    }
+    (h.finish(), newest)
+}
+
+fn hash_of(v: &impl Hash) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
 }
 
 /// Length and modification time (following symbolic links, as reading does).
@@ -131,6 +168,31 @@ mod tests {
         assert_eq!(Stamp::parse("fulcrum-build 2\n"), None);
         assert_eq!(Stamp::parse("fulcrum-build 1\ninputs zz\n"), None);
         assert_eq!(Stamp::parse(""), None);
+    }
+
+    #[test]
+    fn the_output_fingerprint_is_the_same_on_any_number_of_threads() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        for i in 0..40 {
+            let page = out.join(format!("p{i}/sub{}", i % 3));
+            std::fs::create_dir_all(&page).unwrap();
+            std::fs::write(page.join("index.html"), "x".repeat(i)).unwrap();
+        }
+        std::fs::write(out.join(STAMP), "left out").unwrap();
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| outputs(out))
+        };
+        let one = on(1);
+        assert_eq!(on(4), one);
+        std::fs::write(out.join(STAMP), "changed, still left out").unwrap();
+        assert_eq!(on(4), one);
+        std::fs::write(out.join("p7/sub1/index.html"), "y").unwrap();
+        let edited = on(4);
+        assert_ne!(edited, one, "a file of another length");
+        std::fs::rename(out.join("p8"), out.join("p8b")).unwrap();
+        assert_ne!(on(2), edited, "a folder renamed");
     }
 
     #[test]
