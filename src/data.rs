@@ -8,7 +8,7 @@ use crate::link::{Index, Route, absolute_url};
 use serde::Serialize;
 
 use crate::model::{Complex, Id, PartialDate, Report, Site, Statistic, Text, When};
-use crate::output::OutputFile;
+use crate::output::{OutputError, OutputFile, Sink};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -391,8 +391,9 @@ const STAT_COLUMNS: &[&str] = &[
     "source_url",
 ];
 
-/// Every data file, for the site's reports in newest-first order.
-pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
+/// Hands every data file to `sink` as soon as it is made (so that only the files being made
+/// are held), for the site's reports in newest-first order.
+pub fn render_data(site: &Site, index: &Index, sink: &dyn Sink) -> Result<(), OutputError> {
     let (zh, en) = (site.config.languages[0].as_str(), site.config.languages.get(1).map_or("en", String::as_str));
     let complexes = || site.complexes.iter().map(|c| complex_json(site, c));
     let reports = || index.reports_newest_first.iter().map(|&i| report_json(site, &site.reports[i]));
@@ -442,25 +443,29 @@ pub fn render_data(site: &Site, index: &Index) -> Vec<OutputFile> {
             ]
         })
     });
-    let ((complexes_json, reports_json), (complexes_csv, statistics_csv)) = rayon::join(
-        || rayon::join(|| pretty_array(complexes()), || pretty_array(reports())),
-        || rayon::join(|| csv_bytes(COMPLEX_COLUMNS, complex_rows), || csv_bytes(STAT_COLUMNS, stat_rows)),
+    let put = |path: &str, bytes: Vec<u8>| sink.file(OutputFile::new(path, bytes));
+    let (json, csv) = rayon::join(
+        || {
+            put("data/complexes.json", pretty_array(complexes))?;
+            put("data/reports.json", pretty_array(reports))
+        },
+        || {
+            put("data/complexes.csv", csv_bytes(COMPLEX_COLUMNS, complex_rows))?;
+            put("data/statistics.csv", csv_bytes(STAT_COLUMNS, stat_rows))
+        },
     );
-    vec![
-        OutputFile::new("data/complexes.json", complexes_json),
-        OutputFile::new("data/reports.json", reports_json),
-        OutputFile::new("data/complexes.csv", complexes_csv),
-        OutputFile::new("data/statistics.csv", statistics_csv),
-        OutputFile::new("data/datapackage.json", pretty(&datapackage(site))),
-    ]
+    json.and(csv)?;
+    put("data/datapackage.json", pretty(&datapackage(site)))
 }
 
 #[cfg(test)]
 #[test]
 fn a_streamed_array_is_indented_as_a_whole_one_would_be() {
     let items = [json!({"a": 1, "b": [1, 2]}), json!("x"), json!({})];
-    assert_eq!(pretty_array(items.iter()), pretty(&Value::Array(items.to_vec())));
-    assert_eq!(pretty_array(std::iter::empty::<Value>()), pretty(&json!([])));
+    assert_eq!(pretty_array(|| items.iter()), pretty(&Value::Array(items.to_vec())));
+    assert_eq!(pretty_array(std::iter::empty::<Value>), pretty(&json!([])));
+    let exact = pretty_array(|| items.iter());
+    assert_eq!(exact.capacity(), exact.len(), "allocated once, at its size");
 }
 
 fn pretty(v: &Value) -> Vec<u8> {
@@ -470,16 +475,37 @@ fn pretty(v: &Value) -> Vec<u8> {
 }
 
 /// A JSON array, indented as `serde_json::to_vec_pretty` does, with a final line break. The
-/// items are made one at a time as they are written, so the site's records are never all
-/// held as JSON values at once.
-fn pretty_array<T: serde::Serialize>(items: impl Iterator<Item = T>) -> Vec<u8> {
+/// items are made one at a time as they are written, and written twice: first only counted,
+/// so that the file's buffer is allocated once at its size (the data files are the biggest
+/// files of a site, and a buffer grown by doubling would hold up to three times the file
+/// while it grows).
+fn pretty_array<T: serde::Serialize, I: Iterator<Item = T>>(items: impl Fn() -> I) -> Vec<u8> {
     use serde::Serializer as _;
-    let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, serde_json::ser::PrettyFormatter::new());
-    // Values with string keys always serialise.
-    let _ = ser.collect_seq(items);
+    fn write<W: std::io::Write, T: serde::Serialize>(out: W, items: impl Iterator<Item = T>) {
+        let mut ser = serde_json::Serializer::with_formatter(out, serde_json::ser::PrettyFormatter::new());
+        // Records with string keys always serialise, and neither writer fails.
+        let _ = ser.collect_seq(items);
+    }
+    let mut count = Count(0);
+    write(&mut count, items());
+    let mut out = Vec::with_capacity(count.0 + 1);
+    write(&mut out, items());
     out.push(b'\n');
     out
+}
+
+/// A writer that only counts the bytes written to it.
+struct Count(usize);
+
+impl std::io::Write for Count {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The data licence as Frictionless wants it: a name (an SPDX id where one is known from the

@@ -202,9 +202,10 @@ pub fn publish_after_pages(checked: &Checked, taken: Vec<String>, sink: &dyn out
     let (site, index) = (&checked.site, &checked.index);
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(taken) };
-    for f in feeds::render_feeds(site, index).into_iter().chain(data::render_data(site, index)) {
+    for f in feeds::render_feeds(site, index) {
         recorder.file(f).map_err(io)?;
     }
+    data::render_data(site, index, &recorder).map_err(io)?;
     recorder.file(feeds::render_robots(site)).map_err(io)?;
     search::write_index(site, &recorder).map_err(io)?;
     let mut taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
