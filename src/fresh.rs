@@ -11,9 +11,9 @@
 use std::ffi::OsStr;
 use std::hash::{Hash, Hasher};
 use std::path::Path;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
-use std::time::SystemTime;
 
 use crate::Options;
 
@@ -108,6 +108,7 @@ fn tree(path: &Path, root: &Path, keep: &(dyn Fn(usize, &OsStr) -> bool + Sync))
     }
 }
 
+/// [`tree`] for an entry at `depth` below `root` whose kind is known.
 fn entry(
     path: &Path,
     root: &Path,
@@ -145,6 +146,7 @@ fn entry(
     (h.finish(), newest)
 }
 
+/// `v` hashed on its own, as an entry's part of a folder's fingerprint.
 fn hash_of(v: &impl Hash) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     v.hash(&mut h);

@@ -36,11 +36,7 @@ impl LdContext<'_> {
 // The nodes of the graphs, written straight to JSON in the order of their fields. An empty
 // property is left out rather than written as null, "" or [].
 
-fn blank(s: &Option<&str>) -> bool {
-    s.is_none_or(str::is_empty)
-}
-
-fn blank_or_none<T: AsRef<str>>(s: &Option<T>) -> bool {
+fn blank<T: AsRef<str>>(s: &Option<T>) -> bool {
     s.as_ref().is_none_or(|s| s.as_ref().is_empty())
 }
 
@@ -149,7 +145,7 @@ struct Area<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: &'a str,
-    #[serde(skip_serializing_if = "blank_or_none")]
+    #[serde(skip_serializing_if = "blank")]
     url: Option<String>,
 }
 
