@@ -26,7 +26,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd}
 
 use crate::diagnostics::Diagnostic;
 use crate::link::{self, Index};
-use crate::model::{BodyPart, Site};
+use crate::model::Site;
 
 /// The invisible character that makes a delimiter run flank (see the module comment).
 const JOINER: char = '\u{2060}';
@@ -76,14 +76,6 @@ pub struct MarkdownContext<'a> {
     /// When the body is not in Chinese but the site has Chinese: its BCP 47 tag, so that
     /// Chinese words quoted in the text are marked with it and read out as Chinese.
     pub cjk_lang: Option<&'a str>,
-}
-
-/// Renders one body part; problems point at the editor's line in `part.path`.
-pub fn render_body(part: &BodyPart, cx: &MarkdownContext) -> (String, Vec<Diagnostic>) {
-    match part.text() {
-        Ok(markdown) => render_markdown(&markdown, cx, &part.path, part.first_line),
-        Err(changed) => (String::new(), vec![changed.diagnostic(part)]),
-    }
 }
 
 /// Renders Markdown that starts on 1-based line `first_line` of `path`.

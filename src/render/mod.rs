@@ -102,6 +102,21 @@ pub struct Renderer<'a> {
     theme: &'a Theme,
     catalog: Catalog,
     langs: Vec<LangViews<'a>>,
+    /// Unique to this renderer, so that a body kept by [`LAST_BODY`] is never taken for the
+    /// body of another site (`serve` makes a renderer for each change).
+    id: u64,
+}
+
+/// Tells renderers apart.
+static RENDERERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    /// The last body this thread turned into HTML that reads the same in every language (no
+    /// `@/` link, no problem), by renderer and body part: a profile's or report's pages in
+    /// each language come one after the other in [`Renderer::jobs`], and a body in one
+    /// language shows on all of them.
+    static LAST_BODY: std::cell::RefCell<Option<(u64, usize, std::sync::Arc<str>)>> =
+        const { std::cell::RefCell::new(None) };
 }
 
 /// One page of the site: a language and what to render in it.
@@ -112,7 +127,8 @@ impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, index: &'a Index, theme: &'a Theme) -> Renderer<'a> {
         let catalog = Catalog::new(site, index);
         let langs = site.config.languages.par_iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
-        Renderer { site, index, theme, catalog, langs }
+        let id = RENDERERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Renderer { site, index, theme, catalog, langs, id }
     }
 
     /// The theme's static assets (style sheet, scripts).
@@ -120,10 +136,13 @@ impl<'a> Renderer<'a> {
         self.theme.assets.iter().map(|(p, b)| OutputFile::new(p.clone(), b.clone()))
     }
 
-    /// Every page of the site.
+    /// Every page of the site. A profile's, report's or page's pages in each language come
+    /// one after the other, so that the thread that renders one usually renders the next and
+    /// can reuse its body (see [`LAST_BODY`]).
     pub fn jobs(&self) -> Vec<PageJob> {
         let mut jobs = Vec::new();
-        for l in 0..self.langs.len() {
+        let langs = 0..self.langs.len();
+        for l in langs.clone() {
             let mut push = |job| jobs.push(PageJob(l, job));
             push(Job::Home);
             push(Job::Complexes);
@@ -131,7 +150,6 @@ impl<'a> Renderer<'a> {
             for (f, ft) in self.catalog.facets.iter().enumerate() {
                 (0..ft.terms.len()).for_each(|t| push(Job::Browse(f, t)));
             }
-            (0..self.site.complexes.len()).for_each(|i| push(Job::Complex(i)));
             (1..=self.list_pages(self.site.reports.len())).for_each(|n| push(Job::Reports(n)));
             for (i, (_, list)) in self.catalog.years.iter().enumerate() {
                 (1..=self.list_pages(list.len())).for_each(|n| push(Job::ReportYear(i, n)));
@@ -139,8 +157,13 @@ impl<'a> Renderer<'a> {
             for (i, (_, list)) in self.catalog.kinds.iter().enumerate() {
                 (1..=self.list_pages(list.len())).for_each(|n| push(Job::ReportKind(i, n)));
             }
-            (0..self.site.reports.len()).for_each(|i| push(Job::Report(i)));
-            (0..self.site.pages.len()).for_each(|i| push(Job::Page(i)));
+        }
+        let items = (0..self.site.complexes.len())
+            .map(Job::Complex)
+            .chain((0..self.site.reports.len()).map(Job::Report))
+            .chain((0..self.site.pages.len()).map(Job::Page));
+        for job in items {
+            jobs.extend(langs.clone().map(|l| PageJob(l, job)));
         }
         jobs.push(PageJob(0, Job::NotFound));
         jobs
@@ -779,9 +802,27 @@ impl Renderer<'_> {
                 .flatten()
                 .map(|l| html_lang(l)),
         };
-        let (html, problems) = markdown::render_body(part, &cx);
-        diags.extend(Diagnostics::from(problems));
         let lang = (part.lang != lv.lang).then(|| html_lang(&part.lang).to_string());
+        let key = (self.id, std::ptr::from_ref(part) as usize);
+        let kept = LAST_BODY.with_borrow(|last| match last {
+            Some((id, p, html)) if (*id, *p) == key => Some(html.to_string()),
+            _ => None,
+        });
+        if let Some(html) = kept {
+            return (html, lang);
+        }
+        let (html, problems) = match part.text() {
+            Ok(markdown) => {
+                let (html, problems) = markdown::render_markdown(&markdown, &cx, &part.path, part.first_line);
+                // Only `@/` links depend on the page's language.
+                if problems.is_empty() && !markdown.contains("@/") {
+                    LAST_BODY.set(Some((key.0, key.1, html.as_str().into())));
+                }
+                (html, problems)
+            }
+            Err(changed) => (String::new(), vec![changed.diagnostic(part)]),
+        };
+        diags.extend(Diagnostics::from(problems));
         (html, lang)
     }
 

@@ -228,6 +228,33 @@ fn output_is_the_same_whatever_the_thread_count() {
 }
 
 #[test]
+fn a_body_shown_in_both_languages_is_reused_only_when_it_reads_the_same() {
+    let site = small_site();
+    let index = link::link(&site);
+    let theme = default_theme().unwrap_or_else(|d| panic!("{d:?}"));
+    // One thread renders each item's pages one after the other, reusing what it can.
+    let together = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap().install(|| build_site(&site).0);
+    // Each page alone, by a renderer of its own: nothing to reuse.
+    let jobs = Renderer::new(&site, &index, &theme).jobs();
+    for job in jobs {
+        let alone = Renderer::new(&site, &index, &theme);
+        let file = alone.render(job).0.expect("renders");
+        let same = together.iter().find(|f| f.path == file.path).expect("rendered together too");
+        assert!(same.bytes == file.bytes, "{} differs when rendered alone", file.path);
+    }
+    // The report's body links to a profile in the page's own language.
+    let zh = page(&together, "reports/taizhou-meeting-2019/index.html");
+    let en = page(&together, "en/reports/taizhou-meeting-2019/index.html");
+    assert!(zh.contains("<a href=\"/a/b/complexes/huangyan-moulds/\">黄岩</a>"), "{zh}");
+    assert!(en.contains("<a href=\"/a/b/en/complexes/huangyan-moulds/\">黄岩</a>"), "{en}");
+    // The English-only page body shows the same on both languages' pages.
+    let body = "This site publishes facts.";
+    assert!(
+        page(&together, "about/index.html").contains(body) && page(&together, "en/about/index.html").contains(body)
+    );
+}
+
+#[test]
 fn broken_links_in_bodies_are_reported_once_per_file() {
     let mut site = small_site();
     site.reports[1].body.parts[0].markdown = "见[不存在](@/complexes/nowhere)。\n".into();
