@@ -2,11 +2,10 @@
 //! (UTF-8 with a byte-order mark, so spreadsheet programs show Chinese), and a Frictionless
 //! datapackage.json describing them.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::link::{Index, Route, absolute_url};
-use serde::Serialize;
-
 use crate::model::{Complex, Id, PartialDate, Report, Site, Statistic, Text, When};
 use crate::output::{OutputError, OutputFile, Sink};
 
@@ -353,7 +352,10 @@ fn csv_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8
 
 /// A number as people write it: 6250, 16.4; never 6250.0.
 pub fn plain_number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 { format!("{}", v as i64) } else { format!("{v}") }
+    match crate::render::format::whole_number(v) {
+        Some(n) => n.to_string(),
+        None => format!("{v}"),
+    }
 }
 
 const COMPLEX_COLUMNS: &[&str] = &[

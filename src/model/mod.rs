@@ -285,11 +285,8 @@ fn read_tail(file: &Path, len: usize) -> std::io::Result<Vec<u8>> {
     let mut f = std::fs::File::open(file)?;
     let start = f.metadata()?.len().checked_sub(len as u64).ok_or(std::io::ErrorKind::UnexpectedEof)?;
     f.seek(SeekFrom::Start(start))?;
-    let mut bytes = Vec::with_capacity(len);
-    f.take(len as u64).read_to_end(&mut bytes)?;
-    if bytes.len() != len {
-        return Err(std::io::ErrorKind::UnexpectedEof.into());
-    }
+    let mut bytes = vec![0; len];
+    f.read_exact(&mut bytes)?;
     Ok(bytes)
 }
 

@@ -111,11 +111,17 @@ fn is_whole(v: f64) -> bool {
     (v - v.round()).abs() < 1e-6
 }
 
+/// `v` as an integer, when it is a whole number small enough that every integer up to it is
+/// exact (-0 is 0).
+pub(crate) fn whole_number(v: f64) -> Option<i64> {
+    (v.fract() == 0.0 && v.abs() < 1e15).then_some(v as i64)
+}
+
 /// At most `max` decimals, without trailing zeros: 7.790 → "7.79", 2.0 → "2".
 fn trim_decimals(v: f64, max: usize) -> String {
     // A whole number (most statistics) needs no decimal formatting; -0 keeps its sign below.
-    if v.fract() == 0.0 && v.abs() < 1e15 && (v != 0.0 || v.is_sign_positive()) {
-        return (v as i64).to_string();
+    if let Some(n) = whole_number(v).filter(|_| v != 0.0 || v.is_sign_positive()) {
+        return n.to_string();
     }
     let s = format!("{v:.max$}");
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }

@@ -6,7 +6,7 @@
 //! parallel and returned sorted by path, so the output does not depend on thread count.
 
 mod chart;
-mod format;
+pub(crate) mod format;
 mod map;
 pub mod markdown;
 mod structured;
@@ -115,7 +115,7 @@ thread_local! {
     /// `@/` link, no problem), by renderer and body part: a profile's or report's pages in
     /// each language come one after the other in [`Renderer::jobs`], and a body in one
     /// language shows on all of them.
-    static LAST_BODY: std::cell::RefCell<Option<(u64, usize, std::sync::Arc<str>)>> =
+    static LAST_BODY: std::cell::RefCell<Option<(u64, usize, String)>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -790,6 +790,15 @@ impl Renderer<'_> {
         let Some(part) = body.get(lv.lang) else {
             return (String::new(), None);
         };
+        let lang = (part.lang != lv.lang).then(|| html_lang(&part.lang).to_string());
+        let key = (self.id, std::ptr::from_ref(part) as usize);
+        let kept = LAST_BODY.with_borrow(|last| match last {
+            Some((id, p, html)) if (*id, *p) == key => Some(html.clone()),
+            _ => None,
+        });
+        if let Some(html) = kept {
+            return (html, lang);
+        }
         // The heading links' label is read out inside the body, so it is in the body's language.
         let body_strings = self.langs.iter().find(|l| l.lang == part.lang).unwrap_or(lv);
         let cx = MarkdownContext {
@@ -802,21 +811,12 @@ impl Renderer<'_> {
                 .flatten()
                 .map(|l| html_lang(l)),
         };
-        let lang = (part.lang != lv.lang).then(|| html_lang(&part.lang).to_string());
-        let key = (self.id, std::ptr::from_ref(part) as usize);
-        let kept = LAST_BODY.with_borrow(|last| match last {
-            Some((id, p, html)) if (*id, *p) == key => Some(html.to_string()),
-            _ => None,
-        });
-        if let Some(html) = kept {
-            return (html, lang);
-        }
         let (html, problems) = match part.text() {
             Ok(markdown) => {
                 let (html, problems) = markdown::render_markdown(&markdown, &cx, &part.path, part.first_line);
                 // Only `@/` links depend on the page's language.
                 if problems.is_empty() && !markdown.contains("@/") {
-                    LAST_BODY.set(Some((key.0, key.1, html.as_str().into())));
+                    LAST_BODY.set(Some((key.0, key.1, html.clone())));
                 }
                 (html, problems)
             }
