@@ -89,14 +89,51 @@ fn each_normalized(text: &str, mut f: impl FnMut(char)) {
         } else if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
             // Unified ideographs have no decomposition and no case: the common case, kept fast.
             f(c);
+        } else if let Some(n) = punctuation(c) {
+            f(n);
         } else {
-            for n in std::iter::once(c).nfkc() {
-                for l in n.to_lowercase() {
-                    f(l);
-                }
-            }
+            normalize_slowly(c, &mut f);
         }
     }
+}
+
+/// NFKC then lower case, for one code point.
+fn normalize_slowly(c: char, f: &mut impl FnMut(char)) {
+    for n in std::iter::once(c).nfkc() {
+        for l in n.to_lowercase() {
+            f(l);
+        }
+    }
+}
+
+/// Blocks whose characters are frequent in Chinese text but need the slow path: general
+/// punctuation (“ ” — …), CJK symbols and punctuation (。、《 》) and half- and full-width
+/// forms (， ： （ ）).
+const PUNCTUATION: [std::ops::RangeInclusive<u32>; 3] = [0x2000..=0x206F, 0x3000..=0x303F, 0xFF00..=0xFFEF];
+
+/// The normalised form of `c` if it is in [`PUNCTUATION`] and normalises to one character,
+/// read from a table made once by [`normalize_slowly`] itself, so the two always agree.
+#[inline]
+fn punctuation(c: char) -> Option<char> {
+    static TABLE: std::sync::OnceLock<Vec<Vec<Option<char>>>> = std::sync::OnceLock::new();
+    let (block, range) = PUNCTUATION.iter().enumerate().find(|(_, r)| r.contains(&(c as u32)))?;
+    let table = TABLE.get_or_init(|| {
+        PUNCTUATION
+            .iter()
+            .map(|r| {
+                r.clone()
+                    .map(|u| {
+                        let mut out = Vec::new();
+                        if let Some(c) = char::from_u32(u) {
+                            normalize_slowly(c, &mut |n| out.push(n));
+                        }
+                        (out.len() == 1).then(|| out[0])
+                    })
+                    .collect()
+            })
+            .collect()
+    });
+    table[block][(c as u32 - range.start()) as usize]
 }
 
 /// Where the scanner is inside a word.
@@ -282,6 +319,20 @@ mod tests {
         let mut out = Vec::new();
         each_normalized(text, |c| out.push(c));
         out
+    }
+
+    #[test]
+    fn punctuation_read_from_the_table_normalises_as_the_slow_path_does() {
+        let mut multi = 0;
+        for c in PUNCTUATION.iter().flat_map(|r| r.clone()).filter_map(char::from_u32) {
+            let mut slow = Vec::new();
+            normalize_slowly(c, &mut |n| slow.push(n));
+            assert_eq!(normalize(&c.to_string()), slow, "U+{:04X}", c as u32);
+            multi += usize::from(slow.len() > 1);
+        }
+        // Some characters normalise to several (… is "...") and take the slow path.
+        assert!(multi > 0);
+        assert_eq!(normalize("，。“”（）…　"), vec![',', '。', '“', '”', '(', ')', '.', '.', '.', ' ']);
     }
 
     fn terms(s: &str) -> Vec<(String, u32)> {
