@@ -49,26 +49,53 @@ pub const RESERVED: &[&str] = &[
 
 impl Route<'_> {
     pub fn path(&self) -> String {
-        match self {
-            Route::Home => String::new(),
-            Route::Complexes => "complexes/".into(),
-            Route::Complex(id) => format!("complexes/{id}/"),
-            Route::City(c) => format!("cities/{c}/"),
-            Route::Level(v) => format!("complexes/level/{v}/"),
-            Route::Status(v) => format!("complexes/status/{v}/"),
-            Route::Mode(v) => format!("complexes/mode/{v}/"),
-            Route::Industry(v) => format!("complexes/industry/{v}/"),
-            Route::Service(v) => format!("complexes/service/{v}/"),
-            Route::Reports(1) | Route::Reports(0) => "reports/".into(),
-            Route::Reports(n) => format!("reports/page/{n}/"),
-            Route::Report(id) => format!("reports/{id}/"),
-            Route::ReportYear(y, n) if *n > 1 => format!("reports/{y}/page/{n}/"),
-            Route::ReportYear(y, _) => format!("reports/{y}/"),
-            Route::ReportKind(k, n) if *n > 1 => format!("reports/kind/{k}/page/{n}/"),
-            Route::ReportKind(k, _) => format!("reports/kind/{k}/"),
-            Route::Page(id) => format!("{id}/"),
-            Route::Search => "search/".into(),
-            Route::Feed => "atom.xml".into(),
+        let mut out = String::new();
+        self.push_path(&mut out);
+        out
+    }
+
+    /// Appends [`Route::path`] to `out`.
+    pub fn push_path(&self, out: &mut String) {
+        use std::fmt::Write;
+        // A fixed head, then the id and a slash if there is one.
+        let (head, id): (&str, Option<&str>) = match self {
+            Route::Home => ("", None),
+            Route::Complexes => ("complexes/", None),
+            Route::Complex(id) => ("complexes/", Some(id)),
+            Route::City(c) => ("cities/", Some(c)),
+            Route::Level(v) => ("complexes/level/", Some(v)),
+            Route::Status(v) => ("complexes/status/", Some(v)),
+            Route::Mode(v) => ("complexes/mode/", Some(v)),
+            Route::Industry(v) => ("complexes/industry/", Some(v)),
+            Route::Service(v) => ("complexes/service/", Some(v)),
+            Route::Reports(1) | Route::Reports(0) => ("reports/", None),
+            Route::Report(id) => ("reports/", Some(id)),
+            Route::Page(id) => ("", Some(id)),
+            Route::Search => ("search/", None),
+            Route::Feed => ("atom.xml", None),
+            // Pages of lists; writing to a String cannot fail.
+            Route::Reports(n) => {
+                let _ = write!(out, "reports/page/{n}/");
+                return;
+            }
+            Route::ReportYear(y, n) if *n > 1 => {
+                let _ = write!(out, "reports/{y}/page/{n}/");
+                return;
+            }
+            Route::ReportYear(y, _) => {
+                let _ = write!(out, "reports/{y}/");
+                return;
+            }
+            Route::ReportKind(k, n) if *n > 1 => {
+                let _ = write!(out, "reports/kind/{k}/page/{n}/");
+                return;
+            }
+            Route::ReportKind(k, _) => ("reports/kind/", Some(k)),
+        };
+        out.push_str(head);
+        if let Some(id) = id {
+            out.push_str(id);
+            out.push('/');
         }
     }
 
@@ -81,12 +108,25 @@ impl Route<'_> {
 
 /// A link to `route` in `lang`, starting with the site's base path: "/a/b/en/complexes/x/".
 pub fn url(site: &Site, lang: &str, route: Route) -> String {
-    format!("{}{}{}", site.config.base_path, site.config.lang_prefix(lang), route.path())
+    joined(&site.config.base_path, site, lang, route)
 }
 
 /// The absolute URL of `route`, for feeds, sitemaps and canonical links.
 pub fn absolute_url(site: &Site, lang: &str, route: Route) -> String {
-    format!("{}{}{}", site.config.base_url, site.config.lang_prefix(lang), route.path())
+    joined(&site.config.base_url, site, lang, route)
+}
+
+/// `base`, the language prefix of `lang` (see [`crate::config::Config::lang_prefix`]) and
+/// the route's path.
+fn joined(base: &str, site: &Site, lang: &str, route: Route) -> String {
+    let mut out = String::with_capacity(base.len() + 48);
+    out.push_str(base);
+    if lang != site.config.default_language() {
+        out.push_str(lang);
+        out.push('/');
+    }
+    route.push_path(&mut out);
+    out
 }
 
 /// A reference written in Markdown as `@/complexes/<id>`, `@/reports/<id>` or `@/pages/<id>`,
@@ -201,6 +241,35 @@ mod tests {
         assert_eq!(Route::ReportKind("news", 1).path(), "reports/kind/news/");
         assert_eq!(Route::ReportKind("news", 2).path(), "reports/kind/news/page/2/");
         assert_eq!(Route::Feed.file("en/"), "en/atom.xml");
+        let every = [
+            (Route::Home, ""),
+            (Route::Complexes, "complexes/"),
+            (Route::City("taizhou"), "cities/taizhou/"),
+            (Route::Level("provincial"), "complexes/level/provincial/"),
+            (Route::Status("recognised"), "complexes/status/recognised/"),
+            (Route::Mode("government-led"), "complexes/mode/government-led/"),
+            (Route::Industry("moulds"), "complexes/industry/moulds/"),
+            (Route::Service("incubation"), "complexes/service/incubation/"),
+            (Route::Reports(0), "reports/"),
+            (Route::Reports(1), "reports/"),
+            (Route::Report("r1"), "reports/r1/"),
+            (Route::Page("about"), "about/"),
+            (Route::Search, "search/"),
+            (Route::Feed, "atom.xml"),
+        ];
+        for (route, path) in every {
+            assert_eq!(route.path(), path, "{route:?}");
+        }
+    }
+
+    #[test]
+    fn urls_carry_the_base_path_and_the_language_prefix() {
+        let mut site = crate::render::testutil::small_site();
+        site.config.set_base_url("https://example.org/a/b/").unwrap();
+        let other = site.config.languages[1].clone();
+        assert_eq!(url(&site, &site.config.languages[0].clone(), Route::Complex("x")), "/a/b/complexes/x/");
+        assert_eq!(url(&site, &other, Route::ReportKind("news", 2)), format!("/a/b/{other}/reports/kind/news/page/2/"));
+        assert_eq!(absolute_url(&site, &other, Route::Home), format!("https://example.org/a/b/{other}/"));
     }
 
     #[test]

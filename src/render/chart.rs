@@ -2,7 +2,9 @@
 //! observations. The drawing repeats numbers the template also gives as a table, so it is an
 //! image with a title and a description, never the only place a figure appears.
 
-use super::markdown::escape_html;
+use std::fmt::Write;
+
+use super::markdown::push_escaped;
 
 /// One bar: its label (with the label's language when it is not the page's), its value and
 /// the value as the reader expects it written.
@@ -30,32 +32,38 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar<'_>]) -> 
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
     let scale = if max > 0.0 { (WIDTH - VALUE_ROOM) / max } else { 0.0 };
     let mut svg = String::with_capacity(256 + bars.len() * 256);
-    svg.push_str(&format!(
+    // Writing to a String cannot fail.
+    let _ = write!(
+        svg,
         "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" \
          aria-labelledby=\"{id}-title {id}-desc\" focusable=\"false\">\
-         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape_html(title),
-        escape_html(description)
-    ));
+         <title id=\"{id}-title\">"
+    );
+    push_escaped(&mut svg, title);
+    let _ = write!(svg, "</title><desc id=\"{id}-desc\">");
+    push_escaped(&mut svg, description);
+    svg.push_str("</desc>");
     for (i, b) in bars.iter().enumerate() {
         let top = i as f64 * ROW + 4.0;
         let w = (b.value.max(0.0) * scale).max(if b.value > 0.0 { 2.0 } else { 0.0 });
-        let lang = b.lang.map(|l| format!(" lang=\"{}\"", escape_html(l))).unwrap_or_default();
-        svg.push_str(&format!(
-            "<text class=\"chart-label\" x=\"0\" y=\"{:.1}\"{lang}>{}</text>",
-            top + 16.0,
-            escape_html(b.label)
-        ));
-        svg.push_str(&format!(
-            "<rect class=\"chart-bar\" x=\"0\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{BAR}\"/>",
-            top + 22.0
-        ));
-        svg.push_str(&format!(
-            "<text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+        let _ = write!(svg, "<text class=\"chart-label\" x=\"0\" y=\"{:.1}\"", top + 16.0);
+        if let Some(lang) = b.lang {
+            svg.push_str(" lang=\"");
+            push_escaped(&mut svg, lang);
+            svg.push('"');
+        }
+        svg.push('>');
+        push_escaped(&mut svg, b.label);
+        let _ = write!(
+            svg,
+            "</text><rect class=\"chart-bar\" x=\"0\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{BAR}\"/>\
+             <text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">",
+            top + 22.0,
             w + 6.0,
             top + 34.0,
-            escape_html(b.value_text)
-        ));
+        );
+        push_escaped(&mut svg, b.value_text);
+        svg.push_str("</text>");
     }
     svg.push_str("</svg>");
     svg

@@ -471,9 +471,14 @@ fn sanitize(html: &str) -> String {
 /// Escapes text for HTML content and double-quoted attributes.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    // Writing to a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, s);
+    push_escaped(&mut out, s);
     out
+}
+
+/// Appends `s` to `out`, escaped as [`escape_html`] does.
+pub fn push_escaped(out: &mut String, s: &str) {
+    // Writing to a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(out, s);
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
 
 pub use markdown::escape_html;
 use std::collections::HashMap;
