@@ -1,17 +1,19 @@
 //! Times the search index on a site and reports its size, apart from the rest of the build:
 //!
-//! cargo run --release --example search_bench -- SITE [check|index|build]
+//! cargo run --release --example search_bench -- SITE [check|index|build [RUNS]]
 //!
 //! `check` loads and checks the site only; `index` also builds the index of every language,
 //! counting its files as a build would hand them to the output stage, and dropping them. Run
 //! both under `/usr/bin/time -v`: the difference in maximum resident set size is the memory
 //! indexing adds to the build's peak. `index` also samples resident memory while indexing and
 //! prints its growth over the resident memory before (which includes memory freed after
-//! loading and kept by the allocator, that indexing may reuse). `build` runs what `fulcrum build` does, clean, into SITE/.bench-build
-//! (removed afterwards), and prints its CPU time (user + system, all threads) and the part
-//! spent between robots.txt and sitemap.xml reaching the output stage, which a build writes
-//! just before and just after the index: that part is the index, made and written. Both come
-//! from the same run, so load from other jobs on the machine weighs on both alike.
+//! loading and kept by the allocator, that indexing may reuse). `build [RUNS]` runs what
+//! `fulcrum build` does, clean, into SITE/.bench-build (removed afterwards), with the search
+//! index and without it, alternately, RUNS times each (3 if not given), and prints the
+//! median CPU time (user + system, all threads) and wall time of each and what the index
+//! adds. A build makes the index beside its feeds and data files, so the index's part of a
+//! build cannot be told apart by time; the difference between the two is what it adds.
+//! Alternating in one process lets load from other jobs on the machine weigh on both alike.
 //! docs/search.md has the figures.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -52,31 +54,6 @@ fn cpu_seconds() -> f64 {
     (tick(14) + tick(15)) / 100.0
 }
 
-/// Process CPU seconds when robots.txt reached the output stage (the file a build writes
-/// just before the index) and when sitemap.xml did (just after).
-#[derive(Default)]
-struct Marks(std::sync::Mutex<(Option<f64>, Option<f64>)>);
-
-/// Passes files on, noting the CPU time at the files around the index.
-struct Watch<'a> {
-    inner: &'a dyn Sink,
-    marks: &'a Marks,
-}
-
-impl Sink for Watch<'_> {
-    fn file(&self, file: OutputFile) -> Result<(), OutputError> {
-        match file.path.as_str() {
-            "robots.txt" => self.marks.0.lock().unwrap().0 = Some(cpu_seconds()),
-            "sitemap.xml" => self.marks.0.lock().unwrap().1 = Some(cpu_seconds()),
-            _ => {}
-        }
-        self.inner.file(file)
-    }
-    fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
-        self.inner.copy(copy)
-    }
-}
-
 /// Resident memory of this process in MB (VmRSS in /proc/self/status).
 fn resident_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -87,40 +64,53 @@ fn resident_mb() -> f64 {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(root), mode) = (args.next(), args.next().unwrap_or_else(|| "index".into())) else {
-        eprintln!("usage: search_bench SITE [check|index|build]");
+        eprintln!("usage: search_bench SITE [check|index|build [RUNS]]");
         std::process::exit(2);
     };
     let options = fulcrum::Options { root: root.into(), ..Default::default() };
     if mode == "build" {
+        // Clean builds with the index and without it, alternated, medians of each.
+        let runs: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(3).max(1);
         let dir = options.root.join(".bench-build");
-        let _ = std::fs::remove_dir_all(&dir);
         let options = fulcrum::Options { output: Some(dir.clone()), ..options };
-        let (cpu, start) = (cpu_seconds(), Instant::now());
-        let marks = Marks::default();
-        // What `fulcrum build` does, with the output stage watched.
-        let built = fulcrum::check(&options).map_err(|e| e.to_string()).and_then(|checked| {
-            let staging = fulcrum::output::Staging::new(&dir).map_err(|e| e.to_string())?;
-            let sink = Watch { inner: &staging, marks: &marks };
-            fulcrum::publish(&checked, &sink).map_err(|e| e.to_string())?;
-            staging.commit().map_err(|e| e.to_string())
-        });
-        let (cpu, wall) = (cpu_seconds() - cpu, start.elapsed().as_secs_f64());
-        let _ = std::fs::remove_dir_all(&dir);
-        if let Err(e) = built {
-            eprintln!("the build failed: {e}");
-            std::process::exit(1);
+        let mut with = Vec::new();
+        let mut without = Vec::new();
+        for _ in 0..runs {
+            for search in [true, false] {
+                let _ = std::fs::remove_dir_all(&dir);
+                let (cpu, start) = (cpu_seconds(), Instant::now());
+                // What `fulcrum build` does.
+                let built = fulcrum::check(&options).map_err(|e| e.to_string()).and_then(|checked| {
+                    let staging = fulcrum::output::Staging::new(&dir).map_err(|e| e.to_string())?;
+                    let published = if search {
+                        fulcrum::publish(&checked, &staging)
+                    } else {
+                        fulcrum::publish_without_search(&checked, &staging)
+                    };
+                    published.map_err(|e| e.to_string())?;
+                    staging.commit().map_err(|e| e.to_string())
+                });
+                let took = (cpu_seconds() - cpu, start.elapsed().as_secs_f64());
+                let _ = std::fs::remove_dir_all(&dir);
+                if let Err(e) = built {
+                    eprintln!("the build failed: {e}");
+                    std::process::exit(1);
+                }
+                if search { with.push(took) } else { without.push(took) }
+            }
         }
-        let m = marks.0.lock().unwrap();
-        let (Some(a), Some(b)) = (m.0, m.1) else {
-            eprintln!("robots.txt and sitemap.xml were not seen around the index");
-            std::process::exit(1);
+        let median = |runs: &[(f64, f64)], part: fn(&(f64, f64)) -> f64| {
+            let mut v: Vec<f64> = runs.iter().map(part).collect();
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
         };
-        let index = b - a;
+        let (cpu, wall) = (median(&with, |r| r.0), median(&with, |r| r.1));
+        let (cpu0, wall0) = (median(&without, |r| r.0), median(&without, |r| r.1));
         println!(
-            "build: {cpu:.2} s CPU ({wall:.2} s wall); the index, made and written: {index:.2} s CPU; the build \
-             without it {:.2} s CPU; the index adds {:.1}%",
-            cpu - index,
-            100.0 * index / (cpu - index)
+            "build, medians of {runs}: with the index {cpu:.2} s CPU ({wall:.2} s wall), without it {cpu0:.2} s CPU \
+             ({wall0:.2} s wall); the index adds {:.1}% of CPU and {:.1}% of wall time",
+            100.0 * (cpu - cpu0) / cpu0,
+            100.0 * (wall - wall0) / wall0
         );
         return;
     }

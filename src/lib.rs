@@ -184,6 +184,16 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
 /// Hands every file of the site to `sink`: pages as they are rendered, then feeds, data,
 /// the sitemap and the static files. Returns how many HTML pages there were.
 pub fn publish(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Failure> {
+    publish_with(checked, sink, true)
+}
+
+/// [`publish`] without the search index, so that a benchmark can tell what the index adds
+/// to a build (examples/search_bench.rs). The site's search page then finds nothing.
+pub fn publish_without_search(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Failure> {
+    publish_with(checked, sink, false)
+}
+
+fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Result<usize, Failure> {
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     // Remember what was generated, for the sitemap and to catch static files that clash.
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(Vec::new()) };
@@ -192,22 +202,39 @@ pub fn publish(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Fail
         return Err(Failure::Content(d));
     }
     let taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
-    publish_after_pages(checked, taken, sink)
+    publish_rest(checked, taken, sink, search)
 }
 
 /// The part of [`publish`] that follows the pages: feeds, data, robots.txt, the search
 /// index, the sitemap and the static files. `taken` are the paths of the files already
 /// handed over (the pages and the theme's assets). Returns how many HTML pages there were.
 pub fn publish_after_pages(checked: &Checked, taken: Vec<String>, sink: &dyn output::Sink) -> Result<usize, Failure> {
+    publish_rest(checked, taken, sink, true)
+}
+
+fn publish_rest(
+    checked: &Checked,
+    taken: Vec<String>,
+    sink: &dyn output::Sink,
+    search: bool,
+) -> Result<usize, Failure> {
     let (site, index) = (&checked.site, &checked.index);
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(taken) };
-    for f in feeds::render_feeds(site, index) {
-        recorder.file(f).map_err(io)?;
-    }
-    data::render_data(site, index, &recorder).map_err(io)?;
-    recorder.file(feeds::render_robots(site)).map_err(io)?;
-    search::write_index(site, &recorder).map_err(io)?;
+    // The search index is made beside the feeds and data files, so that each fills the
+    // other's idle time.
+    let (rest, indexed) = rayon::join(
+        || -> Result<(), output::OutputError> {
+            for f in feeds::render_feeds(site, index) {
+                recorder.file(f)?;
+            }
+            data::render_data(site, index, &recorder)?;
+            recorder.file(feeds::render_robots(site))
+        },
+        || if search { search::write_index(site, &recorder) } else { Ok(()) },
+    );
+    rest.map_err(io)?;
+    indexed.map_err(io)?;
     let mut taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
     taken.sort_unstable();
     let html: Vec<&str> = taken.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect();

@@ -452,3 +452,25 @@ fn bodies_read_back_are_the_ones_checked() {
     let profile = files.iter().find(|f| f.path == "complexes/beta-valves/index.html").expect("profile");
     assert!(String::from_utf8_lossy(&profile.bytes).contains("正文见"));
 }
+
+#[test]
+fn a_site_published_without_search_lacks_only_the_index() {
+    let site = TestSite::fixture("basic");
+    let c = checked(&site, true);
+    let files = |search: bool| -> Vec<(String, Vec<u8>)> {
+        let sink = fulcrum::output::Collect::default();
+        let pages = if search { fulcrum::publish(&c, &sink) } else { fulcrum::publish_without_search(&c, &sink) };
+        assert!(pages.expect("publish") > 0);
+        sink.into_sorted().0.into_iter().map(|f| (f.path, f.bytes)).collect()
+    };
+    let (with, without) = (files(true), files(false));
+    // The index's files are the data beside each language's search page.
+    let index = |path: &str| {
+        let rest = path.strip_prefix("en/").unwrap_or(path);
+        rest.starts_with("search/") && rest != "search/index.html"
+    };
+    let (indexed, rest): (Vec<_>, Vec<_>) = with.into_iter().partition(|(p, _)| index(p));
+    assert!(indexed.iter().any(|(p, _)| p == "search/manifest.json"), "{indexed:?}");
+    assert!(indexed.iter().any(|(p, _)| p.starts_with("en/search/t/")), "{indexed:?}");
+    assert_eq!(rest, without);
+}
