@@ -993,6 +993,43 @@ impl Language<'_> {
     }
 }
 
+/// Merges a batch of prepared documents, the first numbered `first`, into every language's
+/// index, and writes their metadata and body text chunks.
+fn merge_batch(
+    indexes: &mut [Language<'_>],
+    sink: &dyn Sink,
+    dict: &Dictionary,
+    first: usize,
+    prepared: &[Prepared],
+) -> Result<(), OutputError> {
+    indexes.par_iter_mut().enumerate().try_for_each(|(l, index)| index.batch(sink, dict, l, first, prepared))?;
+    // Body texts: a chunk the same in an earlier language is written once, there.
+    for (n, chunk) in prepared.chunks(TEXT_DOCS).enumerate() {
+        let n = first / TEXT_DOCS + n;
+        for (l, index) in indexes.iter_mut().enumerate() {
+            let same = (0..l).find(|&e| chunk.iter().all(|p| p.text_of[e] == p.text_of[l]));
+            let mut bytes = Vec::with_capacity(chunk.iter().map(|p| p.text(l).len() + 1).sum());
+            for (i, p) in chunk.iter().enumerate() {
+                if i > 0 {
+                    bytes.push(b'\x0c');
+                }
+                bytes.extend_from_slice(p.text(l).as_bytes());
+            }
+            match same {
+                Some(e) => {
+                    index.stamp.add(&bytes);
+                    index.text_from(e);
+                }
+                None => {
+                    index.write(sink, format!("x/{n}.txt"), bytes)?;
+                    index.text_from(l);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Writes the search index of every language to `sink`, each file as soon as it is made,
 /// paths relative to the output folder. All languages are indexed in one pass over the
 /// documents, a batch at a time.
@@ -1011,12 +1048,18 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         .collect();
     let dirs: Vec<String> = indexes.iter().map(|i| i.dir.clone()).collect();
     let mut dict = Dictionary::default();
-    for (b, batch) in srcs.chunks(BATCH).enumerate() {
-        let mut prepared: Vec<Prepared> =
-            batch.par_iter().map(|src| SCRATCH.with_borrow_mut(|s| prepare(site, src, langs, &dict, s))).collect();
-        if let Some(changed) = prepared.iter().find_map(|p| p.changed.clone()) {
-            return Err(OutputError::SourceChanged(changed));
+    let prepare_batch = |batch: &[Source<'_>], dict: &Dictionary| -> Result<Vec<Prepared>, OutputError> {
+        let prepared: Vec<Prepared> =
+            batch.par_iter().map(|src| SCRATCH.with_borrow_mut(|s| prepare(site, src, langs, dict, s))).collect();
+        match prepared.iter().find_map(|p| p.changed.clone()) {
+            Some(changed) => Err(OutputError::SourceChanged(changed)),
+            None => Ok(prepared),
         }
+    };
+    let batches: Vec<&[Source<'_>]> = srcs.chunks(BATCH).collect();
+    let mut next = batches.first().map(|batch| prepare_batch(batch, &dict)).transpose()?;
+    for b in 0..batches.len() {
+        let mut prepared = next.take().unwrap_or_default();
         // Terms new in this batch get their ids in document order, so ids never depend on
         // the thread count (nor does the output, which is in term order).
         for p in &mut prepared {
@@ -1024,35 +1067,15 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
                 e.id = dict.id(e.key, &p.words);
             }
         }
+        // The next batch is prepared while this one is merged: both only read the
+        // dictionary, which has this batch's terms, as it would one batch after the other.
         let dict = &dict;
-        indexes
-            .par_iter_mut()
-            .enumerate()
-            .try_for_each(|(l, index)| index.batch(sink, dict, l, b * BATCH, &prepared))?;
-        // Body texts: a chunk the same in an earlier language is written once, there.
-        for (n, chunk) in prepared.chunks(TEXT_DOCS).enumerate() {
-            let n = b * BATCH / TEXT_DOCS + n;
-            for (l, index) in indexes.iter_mut().enumerate() {
-                let same = (0..l).find(|&e| chunk.iter().all(|p| p.text_of[e] == p.text_of[l]));
-                let mut bytes = Vec::with_capacity(chunk.iter().map(|p| p.text(l).len() + 1).sum());
-                for (i, p) in chunk.iter().enumerate() {
-                    if i > 0 {
-                        bytes.push(b'\x0c');
-                    }
-                    bytes.extend_from_slice(p.text(l).as_bytes());
-                }
-                match same {
-                    Some(e) => {
-                        index.stamp.add(&bytes);
-                        index.text_from(e);
-                    }
-                    None => {
-                        index.write(sink, format!("x/{n}.txt"), bytes)?;
-                        index.text_from(l);
-                    }
-                }
-            }
-        }
+        let (merged, following) = rayon::join(
+            || merge_batch(&mut indexes, sink, dict, b * BATCH, &prepared),
+            || batches.get(b + 1).map(|batch| prepare_batch(batch, dict)).transpose(),
+        );
+        merged?;
+        next = following?;
     }
     let (terms, order) = dict.sorted();
     indexes.into_par_iter().try_for_each(|index| index.finish(site, &srcs, &dirs, (&terms, &order), sink))
