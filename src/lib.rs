@@ -181,8 +181,9 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
     Ok(sink.into_sorted())
 }
 
-/// Hands every file of the site to `sink`: pages as they are rendered, then feeds, data,
-/// the sitemap and the static files. Returns how many HTML pages there were.
+/// Hands every file of the site to `sink`: pages as they are rendered, then feeds, data and
+/// the search index side by side, then the sitemap and the static files. Returns how many
+/// HTML pages there were.
 pub fn publish(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Failure> {
     publish_with(checked, sink, true)
 }

@@ -70,6 +70,7 @@ impl Route<'_> {
             Route::Service(v) => ("complexes/service/", Some(v)),
             Route::Reports(1) | Route::Reports(0) => ("reports/", None),
             Route::Report(id) => ("reports/", Some(id)),
+            Route::ReportKind(k, n) if *n <= 1 => ("reports/kind/", Some(k)),
             Route::Page(id) => ("", Some(id)),
             Route::Search => ("search/", None),
             Route::Feed => ("atom.xml", None),
@@ -86,11 +87,10 @@ impl Route<'_> {
                 let _ = write!(out, "reports/{y}/");
                 return;
             }
-            Route::ReportKind(k, n) if *n > 1 => {
+            Route::ReportKind(k, n) => {
                 let _ = write!(out, "reports/kind/{k}/page/{n}/");
                 return;
             }
-            Route::ReportKind(k, _) => ("reports/kind/", Some(k)),
         };
         out.push_str(head);
         if let Some(id) = id {
