@@ -621,8 +621,9 @@ fn tokenize_field(
     }
 }
 
-/// A term of a document in one language: its key, its id (or [`NEW`]), how often it occurs,
-/// and the ranges of its kept positions in the fields before the body and in the body.
+/// A term of a document's fields in one language: its key, its id (or [`NEW`]), how often it
+/// occurs, and the ranges of its kept positions in the fields and, if the body has it too,
+/// in the body.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     key: u64,
@@ -632,13 +633,17 @@ struct Entry {
     body: (u32, u32),
 }
 
-/// A document's terms in one language.
+/// A document's terms in one language: the terms of its fields, each with its positions in
+/// the body if the body has it too, then the rest of its body's terms (kept once for every
+/// language that shows the body, in [`Prepared::body_groups`]).
 struct Terms {
     entries: Vec<Entry>,
     /// Positions in the fields before the body.
     positions: Vec<u32>,
     /// Which of the document's bodies is this language's.
     body: Option<usize>,
+    /// By group of that body: whether a field's entry took it in.
+    linked: Vec<bool>,
 }
 
 /// One document made ready for every language: its terms, metadata and body text.
@@ -647,6 +652,8 @@ struct Prepared {
     words: Vec<String>,
     /// The kept positions of each distinct body.
     bodies: Vec<Vec<u32>>,
+    /// The terms of each distinct body, their positions in `bodies`.
+    body_groups: Vec<Vec<Group>>,
     langs: Vec<Terms>,
     /// Metadata as JSON, per language.
     metas: Vec<Vec<u8>>,
@@ -714,14 +721,13 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, s
     let mut out = Prepared {
         words: Vec::new(),
         bodies: Vec::new(),
+        body_groups: Vec::new(),
         langs: Vec::with_capacity(langs.len()),
         metas: Vec::with_capacity(langs.len()),
         texts: Vec::new(),
         text_of: Vec::with_capacity(langs.len()),
         changed: None,
     };
-    // The groups of each distinct body, their positions moved to `out.bodies`.
-    let mut body_groups: Vec<Vec<Group>> = Vec::new();
     for lang in langs {
         let doc = document(site, src, lang);
         scratch.fields.clear();
@@ -747,7 +753,7 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, s
                 g.clear();
                 tokenize_field(shard::BODY_FIELD, [&text], dict, &mut new, g);
                 let grouped = g.finish(dict);
-                body_groups.push(grouped.groups);
+                out.body_groups.push(grouped.groups);
                 out.bodies.push(grouped.positions);
                 // Form feeds separate documents in a text chunk.
                 out.texts.push(cut(text.trim().replace('\u{c}', " "), TEXT_CHARS));
@@ -756,10 +762,10 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, s
             }
         });
         out.text_of.push(body);
-        // Each term once: its positions in the fields, then in the body.
-        let mut entries = Vec::with_capacity(fields.groups.len() + body.map_or(0, |b| body_groups[b].len()));
+        // Each field term once, with its positions in the body if the body has it.
+        let mut entries = Vec::with_capacity(fields.groups.len());
         let none: &[Group] = &[];
-        let bgroups = body.map_or(none, |b| &body_groups[b][..]);
+        let bgroups = body.map_or(none, |b| &out.body_groups[b][..]);
         scratch.linked.clear();
         scratch.linked.resize(bgroups.len(), false);
         for f in &fields.groups {
@@ -773,12 +779,7 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, s
             };
             entries.push(Entry { key: f.key, id: f.id, count, fields: (f.start, f.end), body: range });
         }
-        for (b, linked) in bgroups.iter().zip(&scratch.linked) {
-            if !linked {
-                entries.push(Entry { key: b.key, id: b.id, count: b.count, fields: (0, 0), body: (b.start, b.end) });
-            }
-        }
-        out.langs.push(Terms { entries, positions: fields.positions, body });
+        out.langs.push(Terms { entries, positions: fields.positions, body, linked: scratch.linked.clone() });
         let text = body.map_or("", |b| parts[b].1.as_str());
         out.metas.push(meta_json(&doc, &excerpt_source(doc.fields[3].first().map_or("", String::as_str), text)));
     }
@@ -895,6 +896,10 @@ impl Language<'_> {
                     &terms.positions[e.fields.0 as usize..e.fields.1 as usize],
                     &body[e.body.0 as usize..e.body.1 as usize],
                 );
+            }
+            let groups = terms.body.map_or(&[][..], |b| &p.body_groups[b][..]);
+            for (g, _) in groups.iter().zip(&terms.linked).filter(|(_, linked)| !**linked) {
+                self.postings[g.id as usize].push_parts(doc, g.count, &[], &body[g.start as usize..g.end as usize]);
             }
         }
         for (n, chunk) in batch.chunks(CHUNK_DOCS).enumerate() {
@@ -1065,6 +1070,9 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         for p in &mut prepared {
             for e in p.langs.iter_mut().flat_map(|t| t.entries.iter_mut()).filter(|e| e.id == NEW) {
                 e.id = dict.id(e.key, &p.words);
+            }
+            for g in p.body_groups.iter_mut().flatten().filter(|g| g.id == NEW) {
+                g.id = dict.id(g.key, &p.words);
             }
         }
         // The next batch is prepared while this one is merged: both only read the
