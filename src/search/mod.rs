@@ -81,16 +81,17 @@ struct Source<'a> {
     facets: [Option<String>; 6],
 }
 
-/// One searchable document in one language; the body stays in the site until it is indexed.
+/// One searchable document in one language, its texts borrowed from the site; the body stays
+/// in the site until it is indexed.
 #[derive(Debug, Clone)]
 pub struct Doc<'a> {
     pub kind: &'static str,
-    pub title: String,
+    pub title: &'a str,
     pub url: String,
-    pub city: Option<String>,
+    pub city: Option<&'a str>,
     pub date: Option<String>,
     /// Fields 0 to 3; the body (field 4) is `body`.
-    pub fields: [Vec<String>; FIELDS - 1],
+    pub fields: [Vec<&'a str>; FIELDS - 1],
     pub body: Option<&'a BodyPart>,
 }
 
@@ -122,15 +123,15 @@ pub fn markdown_text(md: &str) -> String {
     out
 }
 
-fn push_text(v: &mut Vec<String>, t: &Text, lang: &str) {
+fn push_text<'a>(v: &mut Vec<&'a str>, t: &'a Text, lang: &str) {
     if let Some((s, _)) = t.get(lang) {
-        v.push(s.to_string());
+        v.push(s);
     }
 }
 
 /// Texts of `t` in every language but `lang`.
-fn other_languages(v: &mut Vec<String>, t: &Text, lang: &str) {
-    v.extend(t.values().iter().filter(|(l, _)| l != lang).map(|(_, s)| s.clone()));
+fn other_languages<'a>(v: &mut Vec<&'a str>, t: &'a Text, lang: &str) {
+    v.extend(t.values().iter().filter(|(l, _)| l != lang).map(|(_, s)| s.as_str()));
 }
 
 /// The first `chars` characters of `s`, with an ellipsis if there were more.
@@ -148,14 +149,17 @@ fn cut(mut s: String, chars: usize) -> String {
 
 fn excerpt_source(summary: &str, body: &str) -> String {
     let mut s = summary.trim().to_string();
+    let mut chars = s.chars().count();
     for part in body.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
-        if s.chars().count() >= EXCERPT_CHARS {
+        if chars >= EXCERPT_CHARS {
             break;
         }
         if !s.is_empty() {
             s.push(' ');
+            chars += 1;
         }
         s.push_str(part);
+        chars += part.chars().count();
     }
     cut(s, EXCERPT_CHARS)
 }
@@ -217,7 +221,7 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 /// A document in `lang`.
 fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
     let v = &site.config.vocab;
-    let mut f: [Vec<String>; FIELDS - 1] = Default::default();
+    let mut f: [Vec<&'a str>; FIELDS - 1] = Default::default();
     match src.item {
         Item::Complex(c) => {
             push_text(&mut f[0], &c.name, lang);
@@ -227,20 +231,20 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
                 other_languages(&mut f[1], s, lang);
             }
             let meta = &mut f[2];
-            meta.push(v.cities.label(&c.location.city, lang).to_string());
+            meta.push(v.cities.label(&c.location.city, lang));
             push_text(meta, &c.location.district, lang);
             push_text(meta, &c.location.address, lang);
-            meta.push(v.levels.label(&c.level, lang).to_string());
+            meta.push(v.levels.label(&c.level, lang));
             if let Some(s) = &c.status {
-                meta.push(v.statuses.label(s, lang).to_string());
+                meta.push(v.statuses.label(s, lang));
             }
             push_text(meta, &c.leading_industry, lang);
-            meta.extend(c.industry_tags.iter().map(|t| v.industries.label(t, lang).to_string()));
+            meta.extend(c.industry_tags.iter().map(|t| v.industries.label(t, lang)));
             if let Some(cat) = &c.industry_category {
-                meta.push(v.industry_categories.label(cat, lang).to_string());
+                meta.push(v.industry_categories.label(cat, lang));
             }
             if let Some(m) = &c.mode {
-                meta.push(v.modes.label(m, lang).to_string());
+                meta.push(v.modes.label(m, lang));
             }
             for t in [&c.applicant, &c.operator_name, &c.operator_type] {
                 push_text(meta, t, lang);
@@ -249,18 +253,18 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
                 push_text(meta, t, lang);
             }
             for s in &c.services {
-                meta.push(v.service_elements.label(&s.element, lang).to_string());
+                meta.push(v.service_elements.label(&s.element, lang));
                 push_text(meta, &s.description, lang);
                 for p in &s.providers {
                     push_text(meta, p, lang);
                 }
             }
-            f[3].push(c.summary.text(lang).to_string());
+            f[3].push(c.summary.text(lang));
             Doc {
                 kind: src.kind,
-                title: c.name.text(lang).to_string(),
+                title: c.name.text(lang),
                 url: link::url(site, lang, Route::Complex(c.id.as_str())),
-                city: Some(v.cities.label(&c.location.city, lang).to_string()),
+                city: Some(v.cities.label(&c.location.city, lang)),
                 date: None,
                 fields: f,
                 body: c.body.get(lang),
@@ -270,9 +274,9 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
             push_text(&mut f[0], &r.title, lang);
             other_languages(&mut f[1], &r.title, lang);
             let meta = &mut f[2];
-            meta.push(v.report_kinds.label(&r.kind, lang).to_string());
+            meta.push(v.report_kinds.label(&r.kind, lang));
             if let Some(city) = &r.location_city {
-                meta.push(v.cities.label(city, lang).to_string());
+                meta.push(v.cities.label(city, lang));
             }
             push_text(meta, &r.location_name, lang);
             for a in &r.attendees {
@@ -287,7 +291,7 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
             // Complexes are sorted by id.
             let complex_name = |id: &str| {
                 let i = site.complexes.binary_search_by(|c| c.id.as_str().cmp(id)).ok()?;
-                Some(site.complexes[i].name.text(lang).to_string())
+                Some(site.complexes[i].name.text(lang))
             };
             meta.extend(r.complexes.iter().chain(&r.location_complex).filter_map(|id| complex_name(id.as_str())));
             for p in &r.photos {
@@ -300,12 +304,12 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
                     push_text(meta, t, lang);
                 }
             }
-            f[3].push(r.summary.text(lang).to_string());
+            f[3].push(r.summary.text(lang));
             Doc {
                 kind: src.kind,
-                title: r.title.text(lang).to_string(),
+                title: r.title.text(lang),
                 url: link::url(site, lang, Route::Report(r.id.as_str())),
-                city: r.location_city.as_ref().map(|c| v.cities.label(c, lang).to_string()),
+                city: r.location_city.as_ref().map(|c| v.cities.label(c, lang)),
                 date: r.date().map(|d| d.iso()),
                 fields: f,
                 body: r.body.get(lang),
@@ -314,10 +318,10 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
         Item::Page(p) => {
             push_text(&mut f[0], &p.title, lang);
             other_languages(&mut f[1], &p.title, lang);
-            f[3].push(p.summary.text(lang).to_string());
+            f[3].push(p.summary.text(lang));
             Doc {
                 kind: src.kind,
-                title: p.title.text(lang).to_string(),
+                title: p.title.text(lang),
                 url: link::url(site, lang, Route::Page(p.id.as_str())),
                 city: None,
                 date: p.updated.map(|d| d.iso()),
@@ -694,14 +698,14 @@ fn json_str(out: &mut Vec<u8>, s: &str) {
 fn meta_json(doc: &Doc<'_>, excerpt: &str) -> Vec<u8> {
     let mut m = Vec::with_capacity(128 + doc.title.len() + doc.url.len() + excerpt.len());
     m.extend_from_slice(b"{\"t\":");
-    json_str(&mut m, &doc.title);
+    json_str(&mut m, doc.title);
     m.extend_from_slice(b",\"k\":");
     json_str(&mut m, doc.kind);
     m.extend_from_slice(b",\"u\":");
     json_str(&mut m, &doc.url);
     m.extend_from_slice(b",\"x\":");
     json_str(&mut m, excerpt);
-    if let Some(c) = &doc.city {
+    if let Some(c) = doc.city {
         m.extend_from_slice(b",\"c\":");
         json_str(&mut m, c);
     }
@@ -781,7 +785,7 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, s
         }
         out.langs.push(Terms { entries, positions: fields.positions, body, linked: scratch.linked.clone() });
         let text = body.map_or("", |b| parts[b].1.as_str());
-        out.metas.push(meta_json(&doc, &excerpt_source(doc.fields[3].first().map_or("", String::as_str), text)));
+        out.metas.push(meta_json(&doc, &excerpt_source(doc.fields[3].first().copied().unwrap_or(""), text)));
     }
     out.words = new.list;
     out
@@ -1173,9 +1177,9 @@ mod tests {
     fn metadata_is_written_as_serde_json_writes_it() {
         let doc = Doc {
             kind: "report",
-            title: "台州 \"quoted\" \\ \u{1}".into(),
+            title: "台州 \"quoted\" \\ \u{1}",
             url: "/reports/a/".into(),
-            city: Some("台州".into()),
+            city: Some("台州"),
             date: Some("2019-01-02".into()),
             fields: Default::default(),
             body: None,
