@@ -685,7 +685,6 @@ struct Scratch {
     fields: Grouper,
     /// One per distinct body of the document.
     bodies: Vec<Grouper>,
-    linked: Vec<bool>,
 }
 
 /// Appends `s` as a JSON string.
@@ -770,20 +769,19 @@ fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, s
         let mut entries = Vec::with_capacity(fields.groups.len());
         let none: &[Group] = &[];
         let bgroups = body.map_or(none, |b| &out.body_groups[b][..]);
-        scratch.linked.clear();
-        scratch.linked.resize(bgroups.len(), false);
+        let mut linked_groups = vec![false; bgroups.len()];
         for f in &fields.groups {
             let linked = body.and_then(|b| scratch.bodies[b].slot(f.key));
             let (count, range) = match linked {
                 Some(s) => {
-                    scratch.linked[s] = true;
+                    linked_groups[s] = true;
                     (f.count + bgroups[s].count, (bgroups[s].start, bgroups[s].end))
                 }
                 None => (f.count, (0, 0)),
             };
             entries.push(Entry { key: f.key, id: f.id, count, fields: (f.start, f.end), body: range });
         }
-        out.langs.push(Terms { entries, positions: fields.positions, body, linked: scratch.linked.clone() });
+        out.langs.push(Terms { entries, positions: fields.positions, body, linked: linked_groups });
         let text = body.map_or("", |b| parts[b].1.as_str());
         out.metas.push(meta_json(&doc, &excerpt_source(doc.fields[3].first().copied().unwrap_or(""), text)));
     }
