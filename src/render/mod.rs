@@ -358,6 +358,9 @@ struct LangViews<'a> {
     /// share their data, so a list page costs a pointer per card, not a copy.
     complex_values: Vec<tera::Value>,
     report_values: Vec<tera::Value>,
+    /// Each complex card's HTML, by index into site.complexes; empty if the card template
+    /// failed (the lists then render each card themselves, and report the problem).
+    complex_html: Vec<Box<str>>,
     site_value: tera::Value,
     strings_value: tera::Value,
     /// Per facet, in Facet::ALL order: each term with its count and browse page.
@@ -380,7 +383,7 @@ impl<'a> LangViews<'a> {
         // Each card becomes a template value as soon as it is made: only the values are kept.
         let mut shared = SharedValues::default();
         let mut complex_links: IndexMap<String, LinkV> = IndexMap::with_capacity(site.complexes.len());
-        let complex_values = site
+        let complex_values: Vec<tera::Value> = site
             .complexes
             .iter()
             .map(|c| {
@@ -515,12 +518,17 @@ impl<'a> LangViews<'a> {
             note: s("map_note"),
             svg,
         });
+        let site_value = to_value(&site_v);
+        let strings_value = to_value(&strings);
+        // If the card template fails, the lists render each card themselves and report why.
+        let complex_html = complex_card_html(&complex_values, theme, &site_value, &strings_value).unwrap_or_default();
         LangViews {
             home_charts,
             map,
             lang,
-            site_value: to_value(&site_v),
-            strings_value: to_value(&strings),
+            site_value,
+            strings_value,
+            complex_html,
             strings,
             complex_links,
             complex_values,
@@ -629,6 +637,31 @@ fn history_charts(history: &[StatV], lv: &LangViews) -> Vec<ChartV> {
     charts
 }
 
+/// The template each complex card is rendered with, once per language.
+const COMPLEX_CARD: &str = "partials/complex_card.html";
+
+/// Each complex card's HTML, rendered in parallel by [`COMPLEX_CARD`] with `c`, `site` and
+/// `s`: the lists that show every complex (the directory, eighty-odd browse pages at 10,000
+/// items) then copy it instead of rendering each card again on each of them. `None` if the
+/// template cannot be rendered so (it fails, or needs more than these).
+fn complex_card_html(
+    cards: &[tera::Value],
+    theme: &Theme,
+    site: &tera::Value,
+    strings: &tera::Value,
+) -> Option<Vec<Box<str>>> {
+    cards
+        .par_iter()
+        .map(|card| {
+            let mut ctx = tera::Context::new();
+            ctx.insert_value("c", card.clone());
+            ctx.insert_value("site", site.clone());
+            ctx.insert_value("s", strings.clone());
+            theme.render_alone(COMPLEX_CARD, &ctx)
+        })
+        .collect()
+}
+
 /// A view as a template value. Views are plain data with string keys, which always convert.
 fn to_value<T: serde::Serialize>(view: &T) -> tera::Value {
     tera::Value::try_from_serializable(view).unwrap_or_else(|_| tera::Value::none())
@@ -695,6 +728,18 @@ fn with_cards<T: serde::Serialize>(
 ) -> tera::Value {
     let mut map = to_value(view).into_map().unwrap_or_default();
     map.insert(key.into(), tera::Value::from(members.iter().map(|&i| cards[i].clone()).collect::<Vec<_>>()));
+    tera::Value::from(map)
+}
+
+/// [`with_cards`] for complexes, with the cards' HTML one after the other under
+/// `complexes_html` (absent if the card template failed).
+fn with_complex_cards<T: serde::Serialize>(view: &T, members: &[usize], lv: &LangViews) -> tera::Value {
+    let mut map = with_cards(view, "complexes", members, &lv.complex_values).into_map().unwrap_or_default();
+    if !lv.complex_html.is_empty() {
+        let mut html = String::with_capacity(members.iter().map(|&i| lv.complex_html[i].len()).sum());
+        members.iter().for_each(|&i| html.push_str(&lv.complex_html[i]));
+        map.insert("complexes_html".into(), tera::Value::safe_string(&html));
+    }
     tera::Value::from(map)
 }
 
@@ -865,10 +910,12 @@ impl Renderer<'_> {
                     total_text: vw.number(site.complexes.len()),
                     facets: &lv.facets,
                 };
-                ctx.insert_value(
-                    "directory",
-                    with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values),
-                );
+                // The search page shows no list of complexes.
+                let directory = match job {
+                    Job::Search => with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values),
+                    _ => with_complex_cards(&directory, &self.catalog.complex_order, lv),
+                };
+                ctx.insert_value("directory", directory);
                 if matches!(job, Job::Search) {
                     ctx.insert("search", &SearchV { param: "q".into() });
                     PageSpec {
@@ -906,7 +953,7 @@ impl Renderer<'_> {
                     count_text: vw.number(members.len()),
                     totals,
                 };
-                ctx.insert_value("browse", with_cards(&browse, "complexes", members, &lv.complex_values));
+                ctx.insert_value("browse", with_complex_cards(&browse, members, lv));
                 let title = term.text.clone();
                 let description = format!("{}: {}", browse.facet_title, title);
                 PageSpec { template: "browse.html", title, description, section: "complexes" }

@@ -314,3 +314,58 @@ fn pagination_links_a_window_of_pages_not_every_page() {
     // The bar stays the same size however many pages there are.
     assert_eq!(super::page_window(500, 1000).count(), 7);
 }
+
+/// The theme with `overrides` (name, text) over the default theme's templates.
+fn theme_with(overrides: &[(&str, &str)]) -> Theme {
+    let mut files = theme::default_files();
+    for (name, text) in overrides {
+        files.overrides.push(theme::TemplateFile {
+            name: name.to_string(),
+            path: format!("templates/{name}"),
+            text: text.to_string(),
+        });
+    }
+    theme::build(files).unwrap_or_else(|d| panic!("{d:?}"))
+}
+
+#[test]
+fn complex_lists_show_each_card_from_the_card_template() {
+    let site = small_site();
+    // A card rendered once, for every list, has no `page`; one rendered by a list has.
+    let card = "<li class=\"mine\"><{{ card_heading | default(value=\"h3\") }}>{{ c.name | t }}</{{ card_heading | default(value=\"h3\") }}> {{ s.complexes }} {{ site.complexes_url }} [{% if page %}{{ page.url }}{% else %}once{% endif %}]</li>";
+    // Browse pages set a heading of their own, so their cards come through the list's include.
+    let browse = "{% extends \"theme/browse.html\" %}{% block content %}{% set card_heading = \"h2\" %}{% set complex_items = browse.complexes %}{% set complex_items_html = browse.complexes_html %}{% include \"partials/complex_list.html\" %}{% endblock content %}";
+    let theme = theme_with(&[("partials/complex_card.html", card), ("browse.html", browse)]);
+    let (out, diags) = render_site(&site, &link::link(&site), &theme);
+    assert!(diags.is_empty(), "{diags:?}");
+    let directory = page(&out, "complexes/index.html");
+    assert!(
+        directory.contains("<ul class=\"cards\"><li class=\"mine\"><h3>黄岩模具产业创新服务综合体</h3> 综合体名录 /a/b/complexes/ [once]</li>"),
+        "{directory}"
+    );
+    assert_eq!(directory.matches("<li class=\"mine\">").count(), site.complexes.len(), "{directory}");
+    let english = page(&out, "en/complexes/index.html");
+    assert!(english.contains("<li class=\"mine\"><h3>Huangyan Moulds Industrial Innovation Service Complex</h3> Complexes /a/b/en/complexes/ [once]</li>"), "{english}");
+    let city = page(&out, "cities/taizhou/index.html");
+    assert!(city.contains("<li class=\"mine\"><h2>黄岩模具产业创新服务综合体</h2> 综合体名录 /a/b/complexes/ [/a/b/cities/taizhou/]</li>"), "{city}");
+}
+
+#[test]
+fn a_failing_card_template_is_reported_on_the_pages_that_list_complexes() {
+    let site = small_site();
+    let theme = theme_with(&[("partials/complex_card.html", "<li>\n{{ c.nonexistent.deeper }}</li>")]);
+    let (out, diags) = render_site(&site, &link::link(&site), &theme);
+    let on = |url: &str| {
+        diags
+            .items()
+            .iter()
+            .find(|d| d.message.contains(&format!("while rendering {url}")))
+            .unwrap_or_else(|| panic!("nothing about {url}: {diags:?}"))
+    };
+    for url in ["/a/b/complexes/", "/a/b/cities/taizhou/", "/a/b/en/complexes/"] {
+        let d = on(url);
+        assert_eq!(crate::diagnostics::display_path(&d.path), "templates/partials/complex_card.html", "{d:?}");
+        assert_eq!(d.line, 2, "{d:?}");
+    }
+    assert!(!out.iter().any(|f| f.path == "complexes/index.html"), "a page whose template failed is not written");
+}

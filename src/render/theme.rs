@@ -27,6 +27,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../../themes/default/templates/search.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
     ("partials/complex_list.html", include_str!("../../themes/default/templates/partials/complex_list.html")),
+    ("partials/complex_card.html", include_str!("../../themes/default/templates/partials/complex_card.html")),
     ("partials/report_list.html", include_str!("../../themes/default/templates/partials/report_list.html")),
     ("partials/counts.html", include_str!("../../themes/default/templates/partials/counts.html")),
     ("partials/chart.html", include_str!("../../themes/default/templates/partials/chart.html")),
@@ -402,6 +403,15 @@ pub fn template_diagnostics(e: &tera::Error, paths: &HashMap<String, String>, pa
 impl Theme {
     pub(super) fn strings(&self, lang: &str, default: &str) -> IndexMap<String, String> {
         self.strings.for_lang(lang, default)
+    }
+
+    /// A template rendered outside any page, for a part that many pages share (see
+    /// `complex_card_html`); `None` if it fails, since each page then renders that part
+    /// itself and reports the problem with the page.
+    pub(super) fn render_alone(&self, template: &str, context: &tera::Context) -> Option<Box<str>> {
+        let mut html = Vec::new();
+        self.tera.render_to(template, context, &mut html).ok()?;
+        String::from_utf8(html).ok().map(String::into_boxed_str)
     }
 
     /// The page's bytes: rendered straight into a buffer sized for a typical page, so that it
