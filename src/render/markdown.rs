@@ -64,12 +64,12 @@ pub const RESERVED_IDS: &[&str] = &[
     "facet-service",
 ];
 
-/// What a body needs to know about the page it goes on.
+/// What a body needs to know to be turned into HTML. Nothing here depends on the page the
+/// body goes on: the one part that does, the address of an `@/` link, is filled in later
+/// ([`BodyHtml::for_lang`]).
 pub struct MarkdownContext<'a> {
     pub site: &'a Site,
     pub index: &'a Index,
-    /// The page's language: internal links point at pages in it.
-    pub lang: &'a str,
     /// Accessible label of the small link beside each heading, with "{title}" standing for
     /// the heading's text ("Link to this section: {title}").
     pub anchor_label: &'a str,
@@ -78,13 +78,57 @@ pub struct MarkdownContext<'a> {
     pub cjk_lang: Option<&'a str>,
 }
 
+/// A body turned into HTML once for the pages of every language. An `@/` link points into
+/// the page's language, so its address is left as a slot, filled by [`BodyHtml::for_lang`].
+pub struct BodyHtml {
+    /// The HTML, with a slot where each `@/` link's address goes.
+    html: String,
+    /// The start of every slot's marker: upper-case letters and digits, which a heading id
+    /// (lower-cased) cannot hold, chosen so that neither the Markdown nor the anchor label
+    /// holds it either; so it is found in the HTML only where a slot is.
+    stem: String,
+    /// Each slot's `@/` target, in the order the slots come in.
+    targets: Vec<String>,
+    /// The body needs sanitising, done once its addresses are in.
+    sanitize: bool,
+}
+
+impl BodyHtml {
+    /// The body's HTML on a page in `lang`.
+    pub fn for_lang(&self, site: &Site, index: &Index, lang: &str) -> String {
+        let mut out = String::with_capacity(self.html.len() + 24 * self.targets.len());
+        let mut rest = self.html.as_str();
+        for (k, target) in self.targets.iter().enumerate() {
+            let slot = slot(&self.stem, k);
+            let Some(at) = rest.find(&slot) else { break };
+            out.push_str(&rest[..at]);
+            // Every target was resolved when the body was rendered; the address is written as
+            // pulldown-cmark writes a link's.
+            let url = link::resolve_internal_ref(site, index, lang, target).unwrap_or_default();
+            let _ = pulldown_cmark_escape::escape_href(&mut out, &url);
+            rest = &rest[at + slot.len()..];
+        }
+        out.push_str(rest);
+        if self.sanitize { sanitize(&out) } else { out }
+    }
+}
+
+/// The marker of slot `k`: the stem, the number and an X, so that no marker starts another.
+fn slot(stem: &str, k: usize) -> String {
+    format!("{stem}{k}X")
+}
+
 /// Renders Markdown that starts on 1-based line `first_line` of `path`.
 pub fn render_markdown(
     markdown: &str,
     cx: &MarkdownContext,
     path: &Path,
     first_line: usize,
-) -> (String, Vec<Diagnostic>) {
+) -> (BodyHtml, Vec<Diagnostic>) {
+    let stem = (0..)
+        .map(|n| format!("FULCRUM{n}SLOT"))
+        .find(|stem| !markdown.contains(stem.as_str()) && !cx.anchor_label.contains(stem.as_str()))
+        .unwrap_or_default();
     let (text, inserted) = mark_cjk_emphasis(markdown);
     let to_source = |offset: usize| source_offset(offset, &inserted);
 
@@ -99,6 +143,8 @@ pub fn render_markdown(
     let mut em = Emitter {
         out: Vec::with_capacity(events.len()),
         links: Vec::new(),
+        stem: &stem,
+        targets: Vec::new(),
         diags: Vec::new(),
         cx,
         source: markdown,
@@ -150,14 +196,12 @@ pub fn render_markdown(
     }
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    let Emitter { out, targets, diags, .. } = em;
     match cx.cjk_lang {
-        Some(tag) => pulldown_cmark::html::push_html(&mut html, mark_cjk_runs(em.out, tag).into_iter()),
-        None => pulldown_cmark::html::push_html(&mut html, em.out.into_iter()),
+        Some(tag) => pulldown_cmark::html::push_html(&mut html, mark_cjk_runs(out, tag).into_iter()),
+        None => pulldown_cmark::html::push_html(&mut html, out.into_iter()),
     }
-    if needs_sanitizing {
-        html = sanitize(&html);
-    }
-    (html, em.diags)
+    (BodyHtml { html, stem, targets, sanitize: needs_sanitizing }, diags)
 }
 
 /// Wraps each run of Chinese characters in text outside images and code in a span with
@@ -199,6 +243,9 @@ struct Emitter<'a, 'c> {
     out: Vec<Event<'a>>,
     /// For each open link: whether it was dropped because its target does not exist.
     links: Vec<bool>,
+    /// The slots' marker stem, and the `@/` target of each slot made so far.
+    stem: &'c str,
+    targets: Vec<String>,
     diags: Vec<Diagnostic>,
     cx: &'c MarkdownContext<'c>,
     /// The editor's Markdown, before emphasis joiners were added.
@@ -217,10 +264,13 @@ impl<'a> Emitter<'a, '_> {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
                 let dest = dest_url.replace(JOINER, "");
-                match link::resolve_internal_ref(cx.site, cx.index, cx.lang, &dest) {
-                    Ok(url) => {
+                // Whether the target exists does not depend on the language.
+                match link::resolve_internal_ref(cx.site, cx.index, cx.site.config.default_language(), &dest) {
+                    Ok(_) => {
                         links.push(false);
-                        out.push(Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id }));
+                        let dest_url = slot(self.stem, self.targets.len()).into();
+                        self.targets.push(dest);
+                        out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
                     }
                     Err(message) => {
                         links.push(true);
@@ -488,9 +538,9 @@ mod tests {
 
     fn render_with(site: &Site, md: &str) -> (String, Vec<Diagnostic>) {
         let index = link::link(site);
-        let cx =
-            MarkdownContext { site, index: &index, lang: "zh", anchor_label: "本节链接：{title}", cjk_lang: None };
-        render_markdown(md, &cx, Path::new("content/complexes/huangyan-moulds.md"), 10)
+        let cx = MarkdownContext { site, index: &index, anchor_label: "本节链接：{title}", cjk_lang: None };
+        let (body, diags) = render_markdown(md, &cx, Path::new("content/complexes/huangyan-moulds.md"), 10);
+        (body.for_lang(site, &index, "zh"), diags)
     }
 
     fn render(md: &str) -> String {
@@ -549,6 +599,62 @@ mod tests {
         let html = render("见[黄岩](@/complexes/huangyan-moulds#services)和[会议](@/reports/taizhou-meeting-2019)。");
         assert!(html.contains("<a href=\"/a/b/complexes/huangyan-moulds/#services\">黄岩</a>"), "{html}");
         assert!(html.contains("<a href=\"/a/b/reports/taizhou-meeting-2019/\">会议</a>"), "{html}");
+    }
+
+    /// The body rendered once, then its HTML on a page in each language.
+    fn render_once(md: &str, langs: &[&str]) -> Vec<String> {
+        let site = small_site();
+        let index = link::link(&site);
+        let cx = MarkdownContext { site: &site, index: &index, anchor_label: "本节链接：{title}", cjk_lang: None };
+        let (body, diags) = render_markdown(md, &cx, Path::new("content/reports/taizhou-meeting-2019.md"), 1);
+        assert!(diags.is_empty(), "{diags:?}");
+        langs.iter().map(|lang| body.for_lang(&site, &index, lang)).collect()
+    }
+
+    #[test]
+    fn a_body_rendered_once_links_into_each_pages_language() {
+        let md = "## 会议\n\n见[黄岩](@/complexes/huangyan-moulds#services \"黄岩\")、[会议](@/reports/taizhou-meeting-2019)和[外部](https://example.org/a?b=1&c=2)。\n";
+        let [zh, en] = <[String; 2]>::try_from(render_once(md, &["zh", "en"])).unwrap();
+        assert_eq!(
+            zh,
+            "<h2 id=\"会议\">会议 <a class=\"heading-anchor\" href=\"#会议\" aria-label=\"本节链接：会议\">#</a></h2>\n\
+             <p>见<a href=\"/a/b/complexes/huangyan-moulds/#services\" title=\"黄岩\">黄岩</a>、\
+             <a href=\"/a/b/reports/taizhou-meeting-2019/\">会议</a>和<a href=\"https://example.org/a?b=1&amp;c=2\">外部</a>。</p>\n"
+        );
+        assert_eq!(
+            en,
+            zh.replace("/a/b/complexes/", "/a/b/en/complexes/").replace("/a/b/reports/", "/a/b/en/reports/")
+        );
+    }
+
+    #[test]
+    fn text_that_looks_like_a_link_slot_is_left_alone() {
+        for md in [
+            "FULCRUM0SLOT0X [黄岩](@/complexes/huangyan-moulds) FULCRUM1SLOT0X",
+            "# FULCRUM0SLOT0X\n\n[黄岩](@/complexes/huangyan-moulds)",
+            "[FULCRUM0SLOT0X](@/complexes/huangyan-moulds) `FULCRUM0SLOT1X`",
+        ] {
+            let [zh, en] = <[String; 2]>::try_from(render_once(md, &["zh", "en"])).unwrap();
+            // The same link written as a path from the site root gives the same page.
+            let direct = render(&md.replace("@/complexes/huangyan-moulds", "/complexes/huangyan-moulds/"));
+            assert_eq!(zh, direct, "{md}");
+            assert_eq!(en, direct.replace("/a/b/complexes/", "/a/b/en/complexes/"), "{md}");
+            assert!(zh.contains("FULCRUM0SLOT0X"), "{md}: {zh}");
+        }
+    }
+
+    #[test]
+    fn a_body_rendered_once_is_sanitised_in_each_language() {
+        let md =
+            "<script>alert(1)</script>\n\n见[黄岩](@/complexes/huangyan-moulds)。<span onclick=\"x()\">文</span>\n";
+        let [zh, en] = <[String; 2]>::try_from(render_once(md, &["zh", "en"])).unwrap();
+        for html in [&zh, &en] {
+            assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
+        }
+        let direct = render(&md.replace("@/complexes/huangyan-moulds", "/complexes/huangyan-moulds/"));
+        assert_eq!(zh, direct);
+        assert_eq!(en, direct.replace("/a/b/complexes/", "/a/b/en/complexes/"));
+        assert!(zh.contains("<a href=\"/a/b/complexes/huangyan-moulds/\">黄岩</a>"), "{zh}");
     }
 
     #[test]

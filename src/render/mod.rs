@@ -111,11 +111,11 @@ pub struct Renderer<'a> {
 static RENDERERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 thread_local! {
-    /// The last body this thread turned into HTML that reads the same in every language (no
-    /// `@/` link, no problem), by renderer and body part: a profile's or report's pages in
-    /// each language come one after the other in [`Renderer::jobs`], and a body in one
-    /// language shows on all of them.
-    static LAST_BODY: std::cell::RefCell<Option<(u64, usize, String)>> =
+    /// The last body this thread turned into HTML without a problem, by renderer and body
+    /// part: a profile's or report's pages in each language come one after the other in
+    /// [`Renderer::jobs`], and a body in one language shows on all of them, with only its
+    /// `@/` links' addresses differing ([`markdown::BodyHtml`]).
+    static LAST_BODY: std::cell::RefCell<Option<(u64, usize, markdown::BodyHtml)>> =
         const { std::cell::RefCell::new(None) };
 }
 
@@ -838,7 +838,7 @@ impl Renderer<'_> {
         let lang = (part.lang != lv.lang).then(|| html_lang(&part.lang).to_string());
         let key = (self.id, std::ptr::from_ref(part) as usize);
         let kept = LAST_BODY.with_borrow(|last| match last {
-            Some((id, p, html)) if (*id, *p) == key => Some(html.clone()),
+            Some((id, p, body)) if (*id, *p) == key => Some(body.for_lang(self.site, self.index, lv.lang)),
             _ => None,
         });
         if let Some(html) = kept {
@@ -849,7 +849,6 @@ impl Renderer<'_> {
         let cx = MarkdownContext {
             site: self.site,
             index: self.index,
-            lang: lv.lang,
             anchor_label: body_strings.s("anchor_label"),
             cjk_lang: (!part.lang.starts_with("zh"))
                 .then(|| self.site.config.languages.iter().find(|l| l.starts_with("zh")))
@@ -858,10 +857,10 @@ impl Renderer<'_> {
         };
         let (html, problems) = match part.text() {
             Ok(markdown) => {
-                let (html, problems) = markdown::render_markdown(&markdown, &cx, &part.path, part.first_line);
-                // Only `@/` links depend on the page's language.
-                if problems.is_empty() && !markdown.contains("@/") {
-                    LAST_BODY.set(Some((key.0, key.1, html.clone())));
+                let (body, problems) = markdown::render_markdown(&markdown, &cx, &part.path, part.first_line);
+                let html = body.for_lang(self.site, self.index, lv.lang);
+                if problems.is_empty() {
+                    LAST_BODY.set(Some((key.0, key.1, body)));
                 }
                 (html, problems)
             }
