@@ -228,7 +228,7 @@ fn output_is_the_same_whatever_the_thread_count() {
 }
 
 #[test]
-fn a_body_shown_in_both_languages_is_reused_only_when_it_reads_the_same() {
+fn a_body_shown_in_both_languages_is_rendered_once_with_each_languages_links() {
     let site = small_site();
     let index = link::link(&site);
     let theme = default_theme().unwrap_or_else(|d| panic!("{d:?}"));
@@ -242,7 +242,7 @@ fn a_body_shown_in_both_languages_is_reused_only_when_it_reads_the_same() {
         let same = together.iter().find(|f| f.path == file.path).expect("rendered together too");
         assert!(same.bytes == file.bytes, "{} differs when rendered alone", file.path);
     }
-    // The report's body links to a profile in the page's own language.
+    // The report's body, rendered once, links to a profile in each page's own language.
     let zh = page(&together, "reports/taizhou-meeting-2019/index.html");
     let en = page(&together, "en/reports/taizhou-meeting-2019/index.html");
     assert!(zh.contains("<a href=\"/a/b/complexes/huangyan-moulds/\">黄岩</a>"), "{zh}");
