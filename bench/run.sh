@@ -3,10 +3,14 @@
 # and prints medians of wall time, CPU time (user+sys), peak memory, output size and pages
 # per second. See docs/performance.md.
 #
-#   bench/run.sh [--quick] [--sizes "1000 10000 50000 100000"] [--runs N] [--big-runs N] [--dir DIR]
+#   bench/run.sh [--quick] [--sizes "1000 10000 50000 100000"] [--runs N] [--big-runs N] [--dir DIR] [--fresh]
 #
 # --runs applies to corpora under 50,000 items (default 5), --big-runs to larger ones
-# (default 3); --quick builds only 1k and 10k, 3 runs each.
+# (default 3); --quick builds only 1k and 10k, 3 runs each. A clean build normally follows
+# the removal of the previous output; with --fresh each clean build goes into a new folder,
+# as in a fresh checkout, and the outputs are removed only when a size is done (on a file
+# system without a journal, files just removed slow down creating new ones; see
+# docs/performance.md). --fresh needs room for every run's output at once.
 #
 # Needs Debian's hugo, hyperfine and time packages: apt-get install -y hugo hyperfine time
 set -euo pipefail
@@ -15,6 +19,7 @@ sizes="1000 10000 50000 100000"
 runs=5
 big_runs=3
 dir="${FULCRUM_BENCH_DIR:-/var/tmp/fulcrum-bench}"
+fresh=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) sizes="1000 10000"; runs=3 ;;
@@ -22,7 +27,8 @@ while [ $# -gt 0 ]; do
     --runs) runs="$2"; shift ;;
     --big-runs) big_runs="$2"; shift ;;
     --dir) dir="$2"; shift ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    --fresh) fresh=1 ;;
+    -h|--help) sed -n 2,15p "$0"; exit 0 ;;
     *) echo "unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -60,7 +66,7 @@ summary() { # summary NAME PAGES BYTES
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $("$fulcrum" --version), $(hugo version | cut -d' ' -f1-2), tools alternated run by run"
+echo "# $("$fulcrum" --version), $(hugo version | cut -d' ' -f1-2), tools alternated run by run$([ "$fresh" = 1 ] && echo ", clean builds into new folders (--fresh)")"
 for n in $sizes; do
   r_n=$runs; [ "$n" -ge 50000 ] && r_n=$big_runs
   site="$dir/c$n"
@@ -74,6 +80,9 @@ for n in $sizes; do
   fout="$dir/out-fulcrum-$n"; hout="$dir/out-hugo-$n"
   rm -f "$dir/runs.txt"
   for r in $(seq "$r_n"); do
+    if [ "$fresh" = 1 ]; then
+      fout="$dir/out-fulcrum-$n-run$r"; hout="$dir/out-hugo-$n-run$r"
+    fi
     # A clean build of each: the previous output is removed first, outside the timing.
     rm -rf "$fout" "$dir/.fulcrum-"*; run fulcrum-clean "$fulcrum" --root "$site/fulcrum" -q build -o "$fout"
     rm -rf "$hout"; run hugo-clean hugo --quiet -s "$site/hugo" -d "$hout"
@@ -90,6 +99,13 @@ for n in $sizes; do
     run hugo-one-edit hugo --quiet -s "$site/hugo" -d "$hout"
     run fulcrum-check "$fulcrum" --root "$site/fulcrum" -q check
   done
+  if [ "$fresh" = 1 ]; then
+    # Keep the last run's outputs under the usual names, for what follows.
+    rm -rf "$dir/out-fulcrum-$n" "$dir/out-hugo-$n"
+    mv "$fout" "$dir/out-fulcrum-$n"; mv "$hout" "$dir/out-hugo-$n"
+    fout="$dir/out-fulcrum-$n"; hout="$dir/out-hugo-$n"
+    rm -rf "$dir/out-fulcrum-$n-run"* "$dir/out-hugo-$n-run"*
+  fi
   fpages=$(find "$fout" -name '*.html' | wc -l); hpages=$(find "$hout" -name '*.html' | wc -l)
   # The bytes of the files themselves (du would add the folders' own blocks).
   bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f", s}'; }
