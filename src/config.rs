@@ -84,7 +84,17 @@ impl Config {
 
     /// "" for the default language, "en/" for the others.
     pub fn lang_prefix(&self, lang: &str) -> String {
-        if lang == self.default_language() { String::new() } else { format!("{lang}/") }
+        let mut out = String::new();
+        self.push_lang_prefix(&mut out, lang);
+        out
+    }
+
+    /// Appends [`Config::lang_prefix`] to `out`.
+    pub fn push_lang_prefix(&self, out: &mut String, lang: &str) {
+        if lang != self.default_language() {
+            out.push_str(lang);
+            out.push('/');
+        }
     }
 
     /// Replaces base_url (from `--base-url`).

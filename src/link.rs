@@ -116,15 +116,11 @@ pub fn absolute_url(site: &Site, lang: &str, route: Route) -> String {
     joined(&site.config.base_url, site, lang, route)
 }
 
-/// `base`, the language prefix of `lang` (see [`crate::config::Config::lang_prefix`]) and
-/// the route's path.
+/// `base`, the language prefix of `lang` and the route's path.
 fn joined(base: &str, site: &Site, lang: &str, route: Route) -> String {
     let mut out = String::with_capacity(base.len() + 48);
     out.push_str(base);
-    if lang != site.config.default_language() {
-        out.push_str(lang);
-        out.push('/');
-    }
+    site.config.push_lang_prefix(&mut out, lang);
     route.push_path(&mut out);
     out
 }
@@ -152,6 +148,18 @@ pub fn parse_internal_ref(dest: &str) -> Option<InternalRef<'_>> {
 
 /// Resolves an internal reference to a URL in `lang`, or says why it cannot.
 pub fn resolve_internal_ref(site: &Site, index: &Index, lang: &str, dest: &str) -> Result<String, String> {
+    let (route, fragment) = internal_target(index, dest)?;
+    let mut u = url(site, lang, route);
+    if let Some(f) = fragment {
+        u.push('#');
+        u.push_str(f);
+    }
+    Ok(u)
+}
+
+/// The page an internal reference points to, in any language, and its fragment; or why
+/// there is none.
+pub fn internal_target<'d>(index: &Index, dest: &'d str) -> Result<(Route<'d>, Option<&'d str>), String> {
     let r = parse_internal_ref(dest).ok_or_else(|| format!("\"{dest}\" is not an internal link"))?;
     let (route, known): (Route, &[String]) = match r.section {
         "complexes" => (Route::Complex(r.id), &index.complex_ids),
@@ -169,12 +177,7 @@ pub fn resolve_internal_ref(site: &Site, index: &Index, lang: &str, dest: &str) 
             .unwrap_or_default();
         return Err(format!("broken internal link \"{dest}\": there is no {} \"{}\"{hint}", singular(r.section), r.id));
     }
-    let mut u = url(site, lang, route);
-    if let Some(f) = r.fragment {
-        u.push('#');
-        u.push_str(f);
-    }
-    Ok(u)
+    Ok((route, r.fragment))
 }
 
 fn singular(section: &str) -> &str {

@@ -264,8 +264,7 @@ impl<'a> Emitter<'a, '_> {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
                 let dest = dest_url.replace(JOINER, "");
-                // Whether the target exists does not depend on the language.
-                match link::resolve_internal_ref(cx.site, cx.index, cx.site.config.default_language(), &dest) {
+                match link::internal_target(cx.index, &dest) {
                     Ok(_) => {
                         links.push(false);
                         let dest_url = slot(self.stem, self.targets.len()).into();

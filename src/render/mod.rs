@@ -719,26 +719,21 @@ impl SharedValues {
     }
 }
 
-/// `view` with a list of pre-converted cards attached under `key`.
+/// `view` with a list of pre-converted cards attached under `key`, and, when `html` has the
+/// cards' HTML (see [`complex_card_html`]), theirs one after the other under `<key>_html`.
 fn with_cards<T: serde::Serialize>(
     view: &T,
     key: &'static str,
     members: &[usize],
     cards: &[tera::Value],
+    html: &[Box<str>],
 ) -> tera::Value {
     let mut map = to_value(view).into_map().unwrap_or_default();
     map.insert(key.into(), tera::Value::from(members.iter().map(|&i| cards[i].clone()).collect::<Vec<_>>()));
-    tera::Value::from(map)
-}
-
-/// [`with_cards`] for complexes, with the cards' HTML one after the other under
-/// `complexes_html` (absent if the card template failed).
-fn with_complex_cards<T: serde::Serialize>(view: &T, members: &[usize], lv: &LangViews) -> tera::Value {
-    let mut map = with_cards(view, "complexes", members, &lv.complex_values).into_map().unwrap_or_default();
-    if !lv.complex_html.is_empty() {
-        let mut html = String::with_capacity(members.iter().map(|&i| lv.complex_html[i].len()).sum());
-        members.iter().for_each(|&i| html.push_str(&lv.complex_html[i]));
-        map.insert("complexes_html".into(), tera::Value::safe_string(&html));
+    if !html.is_empty() {
+        let mut joined = String::with_capacity(members.iter().map(|&i| html[i].len()).sum());
+        members.iter().for_each(|&i| joined.push_str(&html[i]));
+        map.insert(format!("{key}_html").into(), tera::Value::safe_string(&joined));
     }
     tera::Value::from(map)
 }
@@ -910,10 +905,9 @@ impl Renderer<'_> {
                     facets: &lv.facets,
                 };
                 // The search page shows no list of complexes.
-                let directory = match job {
-                    Job::Search => with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values),
-                    _ => with_complex_cards(&directory, &self.catalog.complex_order, lv),
-                };
+                let html = if matches!(job, Job::Search) { &[][..] } else { &lv.complex_html[..] };
+                let directory =
+                    with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values, html);
                 ctx.insert_value("directory", directory);
                 if matches!(job, Job::Search) {
                     ctx.insert("search", &SearchV { param: "q".into() });
@@ -952,7 +946,10 @@ impl Renderer<'_> {
                     count_text: vw.number(members.len()),
                     totals,
                 };
-                ctx.insert_value("browse", with_complex_cards(&browse, members, lv));
+                ctx.insert_value(
+                    "browse",
+                    with_cards(&browse, "complexes", members, &lv.complex_values, &lv.complex_html),
+                );
                 let title = term.text.clone();
                 let description = format!("{}: {}", browse.facet_title, title);
                 PageSpec { template: "browse.html", title, description, section: "complexes" }
@@ -1021,7 +1018,7 @@ impl Renderer<'_> {
                     years: &lv.years,
                     kinds: &lv.kinds,
                 };
-                ctx.insert_value("reports", with_cards(&reports, "items", list, &lv.report_values));
+                ctx.insert_value("reports", with_cards(&reports, "items", list, &lv.report_values, &[]));
                 let description = format!("{title} | {}", plain(&site.config.title));
                 PageSpec { template: "reports.html", title, description, section: "reports" }
             }
