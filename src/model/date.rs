@@ -55,7 +55,32 @@ impl PartialDate {
     }
 
     pub fn iso(&self) -> String {
-        self.to_string()
+        let mut s = String::with_capacity(10);
+        self.push_iso(&mut s);
+        s
+    }
+
+    /// Appends the date as [`PartialDate::iso`] writes it. Dates are written for every card
+    /// and statistic, so the digits are put in directly rather than through `format!`.
+    pub fn push_iso(&self, out: &mut String) {
+        fn digits(out: &mut String, n: u16, width: u32) {
+            for k in (0..width).rev() {
+                out.push(char::from(b'0' + (n / 10u16.pow(k) % 10) as u8));
+            }
+        }
+        match u16::try_from(self.year) {
+            Ok(year) if year <= 9999 => digits(out, year, 4),
+            // Out of the range `parse` allows: as `{:04}` writes it.
+            _ => out.push_str(&format!("{:04}", self.year)),
+        }
+        if let Some(m) = self.month {
+            out.push('-');
+            digits(out, u16::from(m), 2);
+            if let Some(d) = self.day {
+                out.push('-');
+                digits(out, u16::from(d), 2);
+            }
+        }
     }
 
     /// RFC 3339 timestamp at midnight China time, filling a missing month or day with 1.
@@ -66,14 +91,7 @@ impl PartialDate {
 
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
-            if let Some(d) = self.day {
-                write!(f, "-{d:02}")?;
-            }
-        }
-        Ok(())
+        f.write_str(&self.iso())
     }
 }
 
@@ -126,6 +144,21 @@ mod tests {
         assert!(PartialDate::parse("19-04-01").is_err());
         assert!(PartialDate::parse("2019/04/01").is_err());
         assert!(PartialDate::parse("").is_err());
+    }
+
+    #[test]
+    fn written_with_zeros_to_four_two_and_two_digits() {
+        let d = |year, month, day| PartialDate { year, month, day }.iso();
+        assert_eq!(d(2019, Some(4), Some(9)), "2019-04-09");
+        assert_eq!(d(2019, Some(12), None), "2019-12");
+        assert_eq!(d(1900, None, Some(5)), "1900");
+        // Outside the years `parse` allows, as `{:04}` writes them.
+        assert_eq!(d(7, Some(1), Some(31)), "0007-01-31");
+        assert_eq!(d(-12, None, None), format!("{:04}", -12));
+        assert_eq!(d(12345, None, None), "12345");
+        let mut s = String::from("on ");
+        PartialDate::parse("2024-10-01").unwrap().push_iso(&mut s);
+        assert_eq!(s, "on 2024-10-01");
     }
 
     #[test]
