@@ -63,22 +63,23 @@ impl PartialDate {
     /// Appends the date as [`PartialDate::iso`] writes it. Dates are written for every card
     /// and statistic, so the digits are put in directly rather than through `format!`.
     pub fn push_iso(&self, out: &mut String) {
-        fn digits(out: &mut String, n: u16, width: u32) {
-            for k in (0..width).rev() {
-                out.push(char::from(b'0' + (n / 10u16.pow(k) % 10) as u8));
-            }
+        fn padded(out: &mut String, n: u16, width: usize) {
+            let mut buffer = itoa::Buffer::new();
+            let digits = buffer.format(n);
+            out.extend(std::iter::repeat_n('0', width.saturating_sub(digits.len())));
+            out.push_str(digits);
         }
         match u16::try_from(self.year) {
-            Ok(year) if year <= 9999 => digits(out, year, 4),
-            // Out of the range `parse` allows: as `{:04}` writes it.
-            _ => out.push_str(&format!("{:04}", self.year)),
+            Ok(year) => padded(out, year, 4),
+            // Before year 0, out of the range `parse` allows: as `{:04}` writes it.
+            Err(_) => out.push_str(&format!("{:04}", self.year)),
         }
         if let Some(m) = self.month {
             out.push('-');
-            digits(out, u16::from(m), 2);
+            padded(out, u16::from(m), 2);
             if let Some(d) = self.day {
                 out.push('-');
-                digits(out, u16::from(d), 2);
+                padded(out, u16::from(d), 2);
             }
         }
     }

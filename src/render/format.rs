@@ -14,19 +14,34 @@ pub fn html_lang(code: &str) -> &str {
 /// A date at the precision the source gives: 2019年4月29日 / 29 April 2019, 2019年4月 /
 /// April 2019, 2019年 / 2019.
 pub fn format_date(d: &PartialDate, lang: &str) -> String {
+    // Written piece by piece, not by `format!`: a date is formatted for every card and
+    // statistic.
+    let (mut years, mut numbers) = (itoa::Buffer::new(), itoa::Buffer::new());
+    let year = years.format(d.year);
+    let mut out = String::with_capacity(24);
     if lang == "zh" {
-        match (d.month, d.day) {
-            (Some(m), Some(day)) => format!("{}年{m}月{day}日", d.year),
-            (Some(m), None) => format!("{}年{m}月", d.year),
-            _ => format!("{}年", d.year),
+        out.push_str(year);
+        out.push('年');
+        if let Some(m) = d.month {
+            out.push_str(numbers.format(m));
+            out.push('月');
+            if let Some(day) = d.day {
+                out.push_str(numbers.format(day));
+                out.push('日');
+            }
         }
     } else {
-        match (d.month, d.day) {
-            (Some(m), Some(day)) => format!("{day} {} {}", month_name(m), d.year),
-            (Some(m), None) => format!("{} {}", month_name(m), d.year),
-            _ => d.year.to_string(),
+        if let Some(m) = d.month {
+            if let Some(day) = d.day {
+                out.push_str(numbers.format(day));
+                out.push(' ');
+            }
+            out.push_str(month_name(m));
+            out.push(' ');
         }
+        out.push_str(year);
     }
+    out
 }
 
 fn month_name(m: u8) -> &'static str {
@@ -165,6 +180,9 @@ mod tests {
         assert_eq!(format_date(&d("2019-04-29"), "en"), "29 April 2019");
         assert_eq!(format_date(&d("2019-04"), "en"), "April 2019");
         assert_eq!(format_date(&d("2019"), "en"), "2019");
+        // A day without a month is not a date `parse` gives; the year is all there is.
+        let odd = PartialDate { year: 2019, month: None, day: Some(5) };
+        assert_eq!((format_date(&odd, "zh"), format_date(&odd, "en")), ("2019年".into(), "2019".into()));
     }
 
     #[test]

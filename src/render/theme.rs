@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use super::Theme;
-use super::markdown::escape_html;
+use super::markdown::{escape_html, push_escaped};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -271,7 +271,15 @@ fn txt_parts(v: &Value) -> (&str, Option<&str>) {
 
 fn text_html(v: &Value) -> String {
     match txt_parts(v) {
-        (text, Some(lang)) => format!("<span lang=\"{}\">{}</span>", escape_html(lang), escape_html(text)),
+        (text, Some(lang)) => {
+            let mut out = String::with_capacity(text.len() + lang.len() + 24);
+            out.push_str("<span lang=\"");
+            push_escaped(&mut out, lang);
+            out.push_str("\">");
+            push_escaped(&mut out, text);
+            out.push_str("</span>");
+            out
+        }
         (text, None) => escape_html(text),
     }
 }
