@@ -369,3 +369,19 @@ fn a_failing_card_template_is_reported_on_the_pages_that_list_complexes() {
     }
     assert!(!out.iter().any(|f| f.path == "complexes/index.html"), "a page whose template failed is not written");
 }
+
+#[test]
+fn a_template_looping_over_a_map_sees_its_keys_in_the_order_they_were_made() {
+    // Template maps keep their order (tera's `preserve_order`); without it a loop over a map
+    // lists its keys in a different order on every build.
+    let site = small_site();
+    let home = "{% extends \"theme/home.html\" %}{% block content %}<ol>{% for key, value in page %}<li>{{ key }}</li>{% endfor %}</ol>{% endblock content %}";
+    let theme = theme_with(&[("home.html", home)]);
+    let (out, diags) = render_site(&site, &link::link(&site), &theme);
+    assert!(diags.is_empty(), "{diags:?}");
+    let html = page(&out, "index.html");
+    assert!(
+        html.contains("<ol><li>lang</li><li>html_lang</li><li>title</li><li>document_title</li><li>description</li>"),
+        "{html}"
+    );
+}
