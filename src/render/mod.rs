@@ -904,12 +904,13 @@ impl Renderer<'_> {
                     total_text: vw.number(site.complexes.len()),
                     facets: &lv.facets,
                 };
+                let search = matches!(job, Job::Search);
                 // The search page shows no list of complexes.
-                let html = if matches!(job, Job::Search) { &[][..] } else { &lv.complex_html[..] };
+                let html = if search { &[][..] } else { &lv.complex_html[..] };
                 let directory =
                     with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values, html);
                 ctx.insert_value("directory", directory);
-                if matches!(job, Job::Search) {
+                if search {
                     ctx.insert("search", &SearchV { param: "q".into() });
                     PageSpec {
                         template: "search.html",

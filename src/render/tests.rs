@@ -4,9 +4,12 @@ use super::testutil::small_site;
 use super::*;
 
 fn build_site(site: &Site) -> (Vec<OutputFile>, Diagnostics) {
-    let index = link::link(site);
-    let theme = default_theme().unwrap_or_else(|d| panic!("{d:?}"));
-    render_site(site, &index, &theme)
+    build_site_with(site, &[])
+}
+
+/// `site` rendered with the theme of [`theme_with`].
+fn build_site_with(site: &Site, overrides: &[(&str, &str)]) -> (Vec<OutputFile>, Diagnostics) {
+    render_site(site, &link::link(site), &theme_with(overrides))
 }
 
 fn build() -> Vec<OutputFile> {
@@ -269,15 +272,8 @@ fn broken_links_in_bodies_are_reported_once_per_file() {
 
 #[test]
 fn rendering_errors_name_the_template_and_the_page() {
-    let mut files = theme::default_files();
-    files.overrides.push(theme::TemplateFile {
-        name: "profile.html".into(),
-        path: "templates/profile.html".into(),
-        text: "{% extends \"theme/profile.html\" %}\n{% block facts %}\n<p>{{ complex.nonexistent }}</p>\n{% endblock facts %}\n".into(),
-    });
-    let theme = theme::build(files).unwrap_or_else(|d| panic!("{d:?}"));
-    let site = small_site();
-    let (_, diags) = render_site(&site, &link::link(&site), &theme);
+    let profile = "{% extends \"theme/profile.html\" %}\n{% block facts %}\n<p>{{ complex.nonexistent }}</p>\n{% endblock facts %}\n";
+    let (_, diags) = build_site_with(&small_site(), &[("profile.html", profile)]);
     let d = diags
         .items()
         .iter()
@@ -290,15 +286,8 @@ fn rendering_errors_name_the_template_and_the_page() {
 
 #[test]
 fn an_override_replaces_one_block() {
-    let mut files = theme::default_files();
-    files.overrides.push(theme::TemplateFile {
-        name: "profile.html".into(),
-        path: "templates/profile.html".into(),
-        text: "{% extends \"theme/profile.html\" %}\n{% block contact %}<p class=\"custom\">{{ complex.name | t }}</p>{% endblock contact %}\n".into(),
-    });
-    let theme = theme::build(files).unwrap_or_else(|d| panic!("{d:?}"));
-    let site = small_site();
-    let (out, diags) = render_site(&site, &link::link(&site), &theme);
+    let profile = "{% extends \"theme/profile.html\" %}\n{% block contact %}<p class=\"custom\">{{ complex.name | t }}</p>{% endblock contact %}\n";
+    let (out, diags) = build_site_with(&small_site(), &[("profile.html", profile)]);
     assert!(diags.is_empty(), "{diags:?}");
     let html = page(&out, "complexes/huangyan-moulds/index.html");
     assert!(html.contains("<p class=\"custom\">黄岩模具产业创新服务综合体</p>"));
@@ -335,8 +324,7 @@ fn complex_lists_show_each_card_from_the_card_template() {
     let card = "<li class=\"mine\"><{{ card_heading | default(value=\"h3\") }}>{{ c.name | t }}</{{ card_heading | default(value=\"h3\") }}> {{ s.complexes }} {{ site.complexes_url }} [{% if page %}{{ page.url }}{% else %}once{% endif %}]</li>";
     // Browse pages set a heading of their own, so their cards come through the list's include.
     let browse = "{% extends \"theme/browse.html\" %}{% block content %}{% set card_heading = \"h2\" %}{% set complex_items = browse.complexes %}{% set complex_items_html = browse.complexes_html %}{% include \"partials/complex_list.html\" %}{% endblock content %}";
-    let theme = theme_with(&[("partials/complex_card.html", card), ("browse.html", browse)]);
-    let (out, diags) = render_site(&site, &link::link(&site), &theme);
+    let (out, diags) = build_site_with(&site, &[("partials/complex_card.html", card), ("browse.html", browse)]);
     assert!(diags.is_empty(), "{diags:?}");
     let directory = page(&out, "complexes/index.html");
     assert!(
@@ -352,9 +340,8 @@ fn complex_lists_show_each_card_from_the_card_template() {
 
 #[test]
 fn a_failing_card_template_is_reported_on_the_pages_that_list_complexes() {
-    let site = small_site();
-    let theme = theme_with(&[("partials/complex_card.html", "<li>\n{{ c.nonexistent.deeper }}</li>")]);
-    let (out, diags) = render_site(&site, &link::link(&site), &theme);
+    let (out, diags) =
+        build_site_with(&small_site(), &[("partials/complex_card.html", "<li>\n{{ c.nonexistent.deeper }}</li>")]);
     let on = |url: &str| {
         diags
             .items()
@@ -374,10 +361,8 @@ fn a_failing_card_template_is_reported_on_the_pages_that_list_complexes() {
 fn a_template_looping_over_a_map_sees_its_keys_in_the_order_they_were_made() {
     // Template maps keep their order (tera's `preserve_order`); without it a loop over a map
     // lists its keys in a different order on every build.
-    let site = small_site();
     let home = "{% extends \"theme/home.html\" %}{% block content %}<ol>{% for key, value in page %}<li>{{ key }}</li>{% endfor %}</ol>{% endblock content %}";
-    let theme = theme_with(&[("home.html", home)]);
-    let (out, diags) = render_site(&site, &link::link(&site), &theme);
+    let (out, diags) = build_site_with(&small_site(), &[("home.html", home)]);
     assert!(diags.is_empty(), "{diags:?}");
     let html = page(&out, "index.html");
     assert!(

@@ -417,19 +417,21 @@ impl Theme {
     /// `complex_card_html`); `None` if it fails, since each page then renders that part
     /// itself and reports the problem with the page.
     pub(super) fn render_alone(&self, template: &str, context: &tera::Context) -> Option<Box<str>> {
-        let mut html = Vec::new();
-        self.tera.render_to(template, context, &mut html).ok()?;
+        let html = self.render_bytes(template, context, 0).ok()?;
         String::from_utf8(html).ok().map(String::into_boxed_str)
     }
 
     /// The page's bytes: rendered straight into a buffer sized for a typical page, so that it
     /// is neither regrown nor checked again as UTF-8 (templates only ever write text).
     pub(super) fn render(&self, template: &str, context: &tera::Context, page: &str) -> Result<Vec<u8>, Diagnostics> {
-        let mut html = Vec::with_capacity(16 * 1024);
-        match self.tera.render_to(template, context, &mut html) {
-            Ok(()) => Ok(html),
-            Err(e) => Err(template_diagnostics(&e, &self.paths, Some(page))),
-        }
+        self.render_bytes(template, context, 16 * 1024).map_err(|e| template_diagnostics(&e, &self.paths, Some(page)))
+    }
+
+    /// `template` rendered straight into a buffer of `capacity` bytes to start with.
+    fn render_bytes(&self, template: &str, context: &tera::Context, capacity: usize) -> tera::TeraResult<Vec<u8>> {
+        let mut html = Vec::with_capacity(capacity);
+        self.tera.render_to(template, context, &mut html)?;
+        Ok(html)
     }
 }
 
