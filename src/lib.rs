@@ -61,6 +61,8 @@ pub struct Options {
     /// file and reads it back, verified unchanged, when it is rendered or indexed: bodies are
     /// most of a big site's text. Serve holds them, because its files change while it runs.
     pub hold_bodies: bool,
+    /// Content files parsed by earlier checks, reused while their bytes are the same (serve).
+    pub parse_cache: Option<std::sync::Arc<load::ParseCache>>,
 }
 
 impl Options {
@@ -134,8 +136,8 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
             .with_hint("set base_url: https://host/path/ in site.yaml, or pass --base-url"),
         );
     }
-    let (loaded, d) =
-        load::load_content(root, &config.languages, options.hold_bodies).map_err(|e| Failure::Usage(e.to_string()))?;
+    let (loaded, d) = load::load_content(root, &config.languages, options.hold_bodies, options.parse_cache.as_deref())
+        .map_err(|e| Failure::Usage(e.to_string()))?;
     diags.extend(d);
     let theme = render::load_theme(root, &config);
     let (site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });

@@ -22,6 +22,7 @@ fn main() -> ExitCode {
                 drafts: args.site.drafts,
                 force: args.force,
                 hold_bodies: false,
+                parse_cache: None,
             };
             run_build(&cli, &options, color)
         }
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
                 drafts: args.site.drafts,
                 force: false,
                 hold_bodies: false,
+                parse_cache: None,
             };
             let format = match args.format {
                 FormatArg::Human => Format::Human,
@@ -200,6 +202,7 @@ fn run_serve(cli: &Cli, args: &cli::ServeArgs, color: bool) -> u8 {
             drafts: args.site.drafts,
             force: false,
             hold_bodies: true,
+            parse_cache: None,
         },
         bind: args.bind,
         port: args.port,

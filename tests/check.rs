@@ -357,3 +357,61 @@ fn help_has_examples() {
         assert!(text.contains("Examples:") && text.contains(&format!("fulcrum {cmd}")), "{text}");
     }
 }
+
+/// What `check` makes of the site, as text: the checked site and its warnings, or the problems.
+fn check_outcome(site: &TestSite, cache: Option<&std::sync::Arc<fulcrum::load::ParseCache>>) -> String {
+    let options = fulcrum::Options {
+        root: site.root().to_path_buf(),
+        hold_bodies: true,
+        parse_cache: cache.cloned(),
+        ..Default::default()
+    };
+    match fulcrum::check(&options) {
+        Ok(c) => format!("{:#?}\n{:#?}", c.site, c.warnings),
+        Err(f) => format!("{f:#?}"),
+    }
+}
+
+#[test]
+fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
+    let site = TestSite::example();
+    let cache = std::sync::Arc::new(fulcrum::load::ParseCache::default());
+    let same = |what: &str, reused: usize| {
+        let cached = check_outcome(&site, Some(&cache));
+        let fresh = check_outcome(&site, None);
+        if let Some((i, (a, b))) = cached.lines().zip(fresh.lines()).enumerate().find(|(_, (a, b))| a != b) {
+            panic!("{what}: line {} differs, with the cache:\n{a}\nwithout:\n{b}", i + 1);
+        }
+        assert_eq!(cached.lines().count(), fresh.lines().count(), "{what}: {cached}");
+        assert_eq!(cache.reused(), reused, "{what}: files taken from the cache");
+        cached
+    };
+    let files = walkdir::WalkDir::new(site.path("content"))
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().file_type().is_file())
+        .count();
+    assert!(same("first check", 0).contains("Wenling"));
+    same("nothing changed", files);
+
+    site.edit("content/complexes/wenling-pumps.yaml", "Wenling", "Wenling City");
+    assert!(same("one file edited", files - 1).contains("Wenling City"));
+
+    site.edit("content/reports/taizhou-site-promotion-meeting-2019.md", "title:", "titel:");
+    let failed = same("a file broken", files - 1);
+    assert!(failed.contains("unknown key \\\"titel\\\""), "{failed}");
+    // The broken file's problem comes from the cache too.
+    assert_eq!(same("nothing changed since it broke", files), failed);
+
+    site.edit("content/reports/taizhou-site-promotion-meeting-2019.md", "titel:", "title:");
+    site.remove("content/complexes/jiaojiang-smart-toilets.en.md");
+    let fixed = same("the file mended and a translation removed", files - 2);
+    assert!(!fixed.contains("jiaojiang-smart-toilets.en.md"), "a removed file is forgotten");
+
+    // The languages decide which files are translations: another list parses every file anew.
+    site.write("content/pages/about.fr.md", "---\ntitle: {zh: 关于, en: About}\n---\nÀ propos.\n");
+    let page = same("a French file while the site has no French", files - 1);
+    assert!(page.contains("\\\"about.fr\\\" is not a safe id"), "{page}");
+    site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en, fr]");
+    let translated = same("the same file once the site has French", 0);
+    assert!(translated.contains("À propos."), "{translated}");
+}

@@ -116,7 +116,12 @@ pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics)
 /// Reads every content file under `root/content` and lists `root/static`, in parallel.
 /// `languages` are the site's languages, the first being the default. Unless `hold_bodies`,
 /// Markdown bodies are left in their files (see [`Markdown`]) as soon as they are read.
-pub fn load_content(root: &Path, languages: &[String], hold_bodies: bool) -> Result<(Loaded, Diagnostics), LoadError> {
+pub fn load_content(
+    root: &Path,
+    languages: &[String],
+    hold_bodies: bool,
+    cache: Option<&ParseCache>,
+) -> Result<(Loaded, Diagnostics), LoadError> {
     let content = root.join("content");
     let mut files: Vec<(Section, PathBuf)> = Vec::new();
     let mut diags = Diagnostics::new();
@@ -161,54 +166,41 @@ pub fn load_content(root: &Path, languages: &[String], hold_bodies: bool) -> Res
         }
     }
 
-    enum Item {
-        Complex(Box<Doc<RawComplex>>),
-        Report(Box<Doc<RawReport>>),
-        Page(Doc<RawPage>),
-        Translation(Translation),
-    }
-    let results: Vec<Result<(Option<Item>, Diagnostics), LoadError>> = files
+    // The cache's entries, if they were parsed as these files would be now.
+    let mut earlier = cache.map(|c| c.take(languages, hold_bodies)).unwrap_or_default();
+    // Each file's item and problems, and for the cache what it parsed anew (`None`: the
+    // earlier entry holds the same).
+    type Read = (Option<Item>, Diagnostics, Option<Parsed>);
+    let results: Vec<Result<Read, LoadError>> = files
         .par_iter()
         .map(|(section, abs)| {
-            let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
             let bytes = std::fs::read(abs).map_err(|e| io_err(abs, e))?;
-            let file = (!hold_bodies).then_some(abs.as_path());
-            let mut d = Diagnostics::new();
-            let file_name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            if let Some((stem, lang)) = translation_parts(&file_name, languages) {
-                let item = read_text(&rel, &bytes, &mut d).map(|text| {
-                    let (markdown, first_line) = match split_front_matter(&text) {
-                        Ok(Some(fm)) => (Markdown::new(fm.body, file), fm.body_line),
-                        _ => (Markdown::new(&text, file), 1),
-                    };
-                    Item::Translation(Translation {
-                        section: *section,
-                        stem,
-                        lang,
-                        path: rel.clone(),
-                        markdown,
-                        first_line,
-                    })
-                });
-                return Ok((item, d));
+            if cache.is_none() {
+                let (item, diags) = parse_content(root, *section, abs, &bytes, languages, hold_bodies);
+                return Ok((item, diags, None));
             }
-            let md = file_name.ends_with(".md");
-            let item = match section {
-                Section::Complexes => {
-                    parse_file::<RawComplex>(&rel, &bytes, md, file, &mut d).map(|d| Item::Complex(Box::new(d)))
-                }
-                Section::Reports => {
-                    parse_file::<RawReport>(&rel, &bytes, md, file, &mut d).map(|d| Item::Report(Box::new(d)))
-                }
-                Section::Pages => parse_file::<RawPage>(&rel, &bytes, md, file, &mut d).map(Item::Page),
-            };
-            Ok((item, d))
+            let hash = crate::model::content_hash(&bytes);
+            if let Some(p) = earlier.get(abs).filter(|p| p.hash == hash && p.len == bytes.len()) {
+                return Ok((p.item.clone(), p.diags.clone(), None));
+            }
+            let (item, diags) = parse_content(root, *section, abs, &bytes, languages, hold_bodies);
+            let parsed = Parsed { len: bytes.len(), hash, item: item.clone(), diags: diags.clone() };
+            Ok((item, diags, Some(parsed)))
         })
         .collect();
 
     let mut loaded = Loaded::default();
-    for r in results {
-        let (item, d) = r?;
+    let mut kept = FastMap::default();
+    let mut reused = 0;
+    for (r, (_, abs)) in results.into_iter().zip(files) {
+        let (item, d, parsed) = r?;
+        if cache.is_some() {
+            let entry = parsed.or_else(|| {
+                reused += 1;
+                earlier.remove(&abs)
+            });
+            kept.extend(entry.map(|e| (abs, e)));
+        }
         diags.extend(d);
         match item {
             Some(Item::Complex(doc)) => loaded.complexes.push(*doc),
@@ -218,8 +210,115 @@ pub fn load_content(root: &Path, languages: &[String], hold_bodies: bool) -> Res
             None => {}
         }
     }
+    if let Some(cache) = cache {
+        cache.keep(kept, languages, hold_bodies, reused);
+    }
     loaded.statics = list_static(root, &mut diags)?;
     Ok((loaded, diags))
+}
+
+/// What one content file holds, parsed, with the problems found in it.
+#[derive(Clone)]
+enum Item {
+    Complex(Box<Doc<RawComplex>>),
+    Report(Box<Doc<RawReport>>),
+    Page(Doc<RawPage>),
+    Translation(Translation),
+}
+
+/// A content file as [`load_content`] read it: its length and hash, and what it held.
+struct Parsed {
+    len: usize,
+    hash: u64,
+    item: Option<Item>,
+    diags: Diagnostics,
+}
+
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// Content files parsed by earlier loads, by path, for a process that loads the same site
+/// again and again (serve, after every save): a file whose bytes have not changed is not
+/// parsed again. Only the last load's files are kept.
+#[derive(Default)]
+pub struct ParseCache {
+    state: std::sync::Mutex<CacheState>,
+}
+
+#[derive(Default)]
+struct CacheState {
+    files: FastMap<PathBuf, Parsed>,
+    /// What the files were parsed with: the site's languages decide which files are
+    /// translations, and `hold_bodies` where each body is kept.
+    languages: Vec<String>,
+    hold_bodies: bool,
+    /// How many files the last load took from the cache.
+    reused: usize,
+}
+
+impl std::fmt::Debug for ParseCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.lock();
+        f.debug_struct("ParseCache").field("files", &state.files.len()).field("reused", &state.reused).finish()
+    }
+}
+
+impl ParseCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheState> {
+        // A load that panicked left at worst an empty or a complete map.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The entries parsed with these languages and `hold_bodies`, leaving the cache empty
+    /// until [`ParseCache::keep`].
+    fn take(&self, languages: &[String], hold_bodies: bool) -> FastMap<PathBuf, Parsed> {
+        let mut state = self.lock();
+        let files = std::mem::take(&mut state.files);
+        if state.languages == languages && state.hold_bodies == hold_bodies { files } else { FastMap::default() }
+    }
+
+    fn keep(&self, files: FastMap<PathBuf, Parsed>, languages: &[String], hold_bodies: bool, reused: usize) {
+        let mut state = self.lock();
+        *state = CacheState { files, languages: languages.to_vec(), hold_bodies, reused };
+    }
+
+    /// How many content files the last load took from the cache instead of parsing them.
+    pub fn reused(&self) -> usize {
+        self.lock().reused
+    }
+}
+
+/// Reads one content file of `section` into what it holds.
+fn parse_content(
+    root: &Path,
+    section: Section,
+    abs: &Path,
+    bytes: &[u8],
+    languages: &[String],
+    hold_bodies: bool,
+) -> (Option<Item>, Diagnostics) {
+    let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
+    let file = (!hold_bodies).then_some(abs);
+    let mut d = Diagnostics::new();
+    let file_name = abs.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if let Some((stem, lang)) = translation_parts(&file_name, languages) {
+        let item = read_text(&rel, bytes, &mut d).map(|text| {
+            let (markdown, first_line) = match split_front_matter(&text) {
+                Ok(Some(fm)) => (Markdown::new(fm.body, file), fm.body_line),
+                _ => (Markdown::new(&text, file), 1),
+            };
+            Item::Translation(Translation { section, stem, lang, path: rel.clone(), markdown, first_line })
+        });
+        return (item, d);
+    }
+    let md = file_name.ends_with(".md");
+    let item = match section {
+        Section::Complexes => {
+            parse_file::<RawComplex>(&rel, bytes, md, file, &mut d).map(|d| Item::Complex(Box::new(d)))
+        }
+        Section::Reports => parse_file::<RawReport>(&rel, bytes, md, file, &mut d).map(|d| Item::Report(Box::new(d))),
+        Section::Pages => parse_file::<RawPage>(&rel, bytes, md, file, &mut d).map(Item::Page),
+    };
+    (item, d)
 }
 
 /// Backup, swap and lock files that editors leave behind.

@@ -253,7 +253,7 @@ impl Markdown {
             Markdown::InFile { file, len, hash, .. } => {
                 let changed = || BodyChanged { path: crate::diagnostics::display_path(shown) };
                 let bytes = read_tail(file, *len).map_err(|_| changed())?;
-                if markdown_hash(&bytes) != *hash {
+                if content_hash(&bytes) != *hash {
                     return Err(changed());
                 }
                 // Checked here and copied: cheaper than the standard library's check in
@@ -272,7 +272,7 @@ impl Markdown {
             Some(file) => Markdown::InFile {
                 file: file.to_path_buf(),
                 len: text.len(),
-                hash: markdown_hash(text.as_bytes()),
+                hash: content_hash(text.as_bytes()),
                 blank: text.trim().is_empty(),
             },
         }
@@ -290,7 +290,8 @@ fn read_tail(file: &Path, len: usize) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn markdown_hash(bytes: &[u8]) -> u64 {
+/// A hash of a file's bytes, to tell whether it still holds what was read before.
+pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
     use std::hash::{BuildHasher, Hasher};
     // The same in every run of a build; an edit colliding by accident is out of reach.
     let mut h = foldhash::quality::FixedState::default().build_hasher();

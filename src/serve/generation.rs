@@ -63,8 +63,13 @@ impl Builder {
         first: Sender<()>,
     ) -> Builder {
         Builder {
-            // The files change while serve runs: bodies read back later could differ.
-            options: Options { hold_bodies: true, ..options },
+            // The files change while serve runs: bodies read back later could differ. Most
+            // files are the same from one generation to the next: they are parsed once.
+            options: Options {
+                hold_bodies: true,
+                parse_cache: Some(Arc::new(crate::load::ParseCache::default())),
+                ..options
+            },
             root,
             tx,
             report,
