@@ -20,8 +20,8 @@ pub struct Doc<T> {
     pub stem: String,
     /// Relative to the site root.
     pub path: PathBuf,
-    /// The YAML part of the file (front matter or the whole file).
-    pub yaml: String,
+    /// The YAML part of the file (front matter or the whole file); shared by copies.
+    pub yaml: std::sync::Arc<str>,
     /// Lines of the file before the YAML starts.
     pub yaml_offset: usize,
     pub raw: T,
@@ -452,9 +452,11 @@ fn parse_file<T: DeserializeOwned>(
     }
     let (yaml, yaml_offset, body) = if markdown {
         match split_front_matter(&text) {
-            Ok(Some(fm)) => {
-                (fm.yaml.to_string(), fm.yaml_offset, Some((Markdown::new(fm.body, body_file), fm.body_line)))
-            }
+            Ok(Some(fm)) => (
+                std::sync::Arc::<str>::from(fm.yaml),
+                fm.yaml_offset,
+                Some((Markdown::new(fm.body, body_file), fm.body_line)),
+            ),
             Ok(None) => {
                 diags.push(
                     Diagnostic::error(rel, 1, 1, "the file has no front matter")
@@ -473,7 +475,7 @@ fn parse_file<T: DeserializeOwned>(
             }
         }
     } else {
-        (text.clone(), 0, None)
+        (std::sync::Arc::<str>::from(text.as_str()), 0, None)
     };
     match yaml::parse::<T>(&yaml) {
         Ok(raw) => Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body }),

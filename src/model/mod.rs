@@ -199,14 +199,11 @@ impl Body {
 /// files; what is read back must be exactly what was checked, or reading it fails.
 #[derive(Debug, Clone)]
 pub enum Markdown {
-    Held(String),
+    /// Shared, so that a copy of a parsed file (serve keeps one, see `load::ParseCache`)
+    /// shares its body.
+    Held(std::sync::Arc<str>),
     /// The last `len` bytes of `file`, whose hash was `hash` when the site was checked.
-    InFile {
-        file: PathBuf,
-        len: usize,
-        hash: u64,
-        blank: bool,
-    },
+    InFile { file: PathBuf, len: usize, hash: u64, blank: bool },
 }
 
 /// A body's file no longer holds the Markdown that was checked.
@@ -249,7 +246,7 @@ impl Markdown {
     /// The Markdown text. `shown` names the file in the error if it has changed since.
     pub fn read(&self, shown: &Path) -> Result<std::borrow::Cow<'_, str>, BodyChanged> {
         match self {
-            Markdown::Held(s) => Ok(std::borrow::Cow::Borrowed(s)),
+            Markdown::Held(s) => Ok(std::borrow::Cow::Borrowed(&**s)),
             Markdown::InFile { file, len, hash, .. } => {
                 let changed = || BodyChanged { path: crate::diagnostics::display_path(shown) };
                 let bytes = read_tail(file, *len).map_err(|_| changed())?;
@@ -268,7 +265,7 @@ impl Markdown {
     /// needed to read it back and to know it is unchanged is kept.
     pub fn new(text: &str, file: Option<&Path>) -> Markdown {
         match file {
-            None => Markdown::Held(text.to_string()),
+            None => Markdown::Held(text.into()),
             Some(file) => Markdown::InFile {
                 file: file.to_path_buf(),
                 len: text.len(),
@@ -303,14 +300,14 @@ pub(crate) fn content_hash(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 impl From<String> for Markdown {
     fn from(s: String) -> Markdown {
-        Markdown::Held(s)
+        Markdown::Held(s.into())
     }
 }
 
 #[cfg(test)]
 impl From<&str> for Markdown {
     fn from(s: &str) -> Markdown {
-        Markdown::Held(s.to_string())
+        Markdown::Held(s.into())
     }
 }
 
