@@ -27,6 +27,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+/// Hash maps keyed by the site's own names and terms: a fast hash matters more than
+/// resistance to chosen keys, and a fixed seed keeps runs alike.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 use diagnostics::{Diagnostic, Diagnostics};
 use link::Index;
 use model::Site;

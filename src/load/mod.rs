@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use crate::FastMap;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Markdown, StaticFiles};
 use crate::raw::{RawComplex, RawPage, RawReport, RawSite};
@@ -233,8 +234,6 @@ struct Parsed {
     item: Option<Item>,
     diags: Diagnostics,
 }
-
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// Content files parsed by earlier loads, by path, for a process that loads the same site
 /// again and again (serve, after every save): a file whose bytes have not changed is not

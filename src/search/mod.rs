@@ -25,11 +25,10 @@
 pub mod shard;
 pub mod tokenize;
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::FastMap;
 use crate::link::{self, Route};
 use crate::model::{BodyChanged, BodyPart, Complex, Page, Report, Site, Text};
 use crate::output::{OutputError, OutputFile, Sink};
@@ -56,10 +55,6 @@ const FIELD_SPAN: u32 = 1 << 16;
 /// Documents prepared in parallel before their postings are merged in order; a multiple of
 /// [`CHUNK_DOCS`] and [`TEXT_DOCS`], so chunks can be written batch by batch.
 const BATCH: usize = 128;
-
-/// The indexer's hash maps: their keys are short terms from the site itself, so a fast hash
-/// matters more than resistance to chosen keys, and a fixed seed keeps runs alike.
-type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// The facets, in the order the client shows them.
 pub const FACETS: [&str; 6] = ["type", "city", "level", "status", "kind", "year"];
