@@ -359,10 +359,14 @@ fn help_has_examples() {
 }
 
 /// What `check` makes of the site, as text: the checked site and its warnings, or the problems.
-fn check_outcome(site: &TestSite, cache: Option<&std::sync::Arc<fulcrum::load::ParseCache>>) -> String {
+fn check_outcome(
+    site: &TestSite,
+    cache: Option<&std::sync::Arc<fulcrum::load::ParseCache>>,
+    hold_bodies: bool,
+) -> String {
     let options = fulcrum::Options {
         root: site.root().to_path_buf(),
-        hold_bodies: true,
+        hold_bodies,
         parse_cache: cache.cloned(),
         ..Default::default()
     };
@@ -376,9 +380,10 @@ fn check_outcome(site: &TestSite, cache: Option<&std::sync::Arc<fulcrum::load::P
 fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     let site = TestSite::example();
     let cache = std::sync::Arc::new(fulcrum::load::ParseCache::default());
+    let hold = std::cell::Cell::new(true);
     let same = |what: &str, reused: usize| {
-        let cached = check_outcome(&site, Some(&cache));
-        let fresh = check_outcome(&site, None);
+        let cached = check_outcome(&site, Some(&cache), hold.get());
+        let fresh = check_outcome(&site, None, hold.get());
         if let Some((i, (a, b))) = cached.lines().zip(fresh.lines()).enumerate().find(|(_, (a, b))| a != b) {
             panic!("{what}: line {} differs, with the cache:\n{a}\nwithout:\n{b}", i + 1);
         }
@@ -406,6 +411,23 @@ fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     site.remove("content/complexes/jiaojiang-smart-toilets.en.md");
     let fixed = same("the file mended and a translation removed", files - 2);
     assert!(!fixed.contains("jiaojiang-smart-toilets.en.md"), "a removed file is forgotten");
+    let kept = format!("{cache:?}");
+    assert!(kept.contains(&format!("files: {}", files - 1)), "the cache forgets it too: {kept}");
+
+    // Where a file is decides what it is: the same bytes in another section are parsed anew.
+    let report = "content/reports/taizhou-complex-inspections-2019.md";
+    let moved = "content/pages/taizhou-complex-inspections-2019.md";
+    std::fs::rename(site.path(report), site.path(moved)).unwrap();
+    let as_page = same("a report moved into the pages", files - 2);
+    assert!(as_page.contains("content/pages/taizhou-complex-inspections-2019.md"), "{as_page}");
+    std::fs::rename(site.path(moved), site.path(report)).unwrap();
+    same("and moved back", files - 2);
+
+    // Bodies left in their files are parsed anew, and so is each file when they are held again.
+    hold.set(false);
+    assert!(same("bodies left in their files", 0).contains("InFile"));
+    hold.set(true);
+    same("bodies held again", 0);
 
     // The languages decide which files are translations: another list parses every file anew.
     site.write("content/pages/about.fr.md", "---\ntitle: {zh: 关于, en: About}\n---\nÀ propos.\n");
@@ -414,4 +436,9 @@ fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en, fr]");
     let translated = same("the same file once the site has French", 0);
     assert!(translated.contains("À propos."), "{translated}");
+    // The first language is the default, whose files are not translations: about.en.md is
+    // then a page of its own, without front matter.
+    site.edit("site.yaml", "languages: [zh, en, fr]", "languages: [en, zh, fr]");
+    let reordered = same("English first", 0);
+    assert!(reordered.contains("the file has no front matter"), "{reordered}");
 }

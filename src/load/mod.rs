@@ -194,7 +194,17 @@ pub fn load_content(
     let mut kept = FastMap::default();
     let mut reused = 0;
     for (r, (_, abs)) in results.into_iter().zip(files) {
-        let (item, d, parsed) = r?;
+        let (item, d, parsed) = match r {
+            Ok(read) => read,
+            Err(e) => {
+                // What was parsed stays for the next load, which will likely find the file.
+                if let Some(cache) = cache {
+                    earlier.extend(kept);
+                    cache.keep(earlier, languages, hold_bodies, reused);
+                }
+                return Err(e);
+            }
+        };
         if cache.is_some() {
             let entry = parsed.or_else(|| {
                 reused += 1;
