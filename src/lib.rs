@@ -27,15 +27,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// Hash maps keyed by the site's own names and terms: a fast hash matters more than
-/// resistance to chosen keys, and a fixed seed keeps runs alike.
-pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
-
 use diagnostics::{Diagnostic, Diagnostics};
 use link::Index;
 use model::Site;
 use output::{CopiedFile, OutputFile, Sink as _};
 use rayon::prelude::*;
+
+/// Hash maps keyed by the site's own names and terms: a fast hash matters more than
+/// resistance to chosen keys, and a fixed seed keeps runs alike.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 /// The Markdown extensions the site uses: CommonMark plus tables, footnotes, strikethrough
 /// and heading attributes (`## Title {#id}`). Shared by the link checker, the renderer and
