@@ -228,7 +228,7 @@ pub fn load_content(
     Ok((loaded, diags))
 }
 
-/// What one content file holds, parsed, with the problems found in it.
+/// What one content file holds, parsed.
 #[derive(Clone)]
 enum Item {
     Complex(Box<Doc<RawComplex>>),

@@ -220,9 +220,9 @@ fn mark_cjk_runs<'a>(events: Vec<Event<'a>>, lang: &str) -> Vec<Event<'a>> {
                     let end = rest.find(|c: char| is_cjk(c) != cjk).unwrap_or(rest.len());
                     let (run, tail) = rest.split_at(end);
                     if cjk {
-                        out.push(Event::InlineHtml(
-                            format!("<span lang=\"{lang}\">{}</span>", escape_html(run)).into(),
-                        ));
+                        let mut span = String::with_capacity(run.len() + 24);
+                        push_lang_span(&mut span, lang, run);
+                        out.push(Event::InlineHtml(span.into()));
                     } else {
                         out.push(Event::Text(run.to_string().into()));
                     }
@@ -528,6 +528,15 @@ pub fn escape_html(s: &str) -> String {
 pub fn push_escaped(out: &mut String, s: &str) {
     // Writing to a String cannot fail.
     let _ = pulldown_cmark_escape::escape_html(out, s);
+}
+
+/// Appends `text`, escaped, in a `span` that gives its language: `<span lang="en">…</span>`.
+pub fn push_lang_span(out: &mut String, lang: &str, text: &str) {
+    out.push_str("<span lang=\"");
+    push_escaped(out, lang);
+    out.push_str("\">");
+    push_escaped(out, text);
+    out.push_str("</span>");
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use super::Theme;
-use super::markdown::{escape_html, push_escaped};
+use super::markdown::{escape_html, push_lang_span};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -273,11 +273,7 @@ fn text_html(v: &Value) -> String {
     match txt_parts(v) {
         (text, Some(lang)) => {
             let mut out = String::with_capacity(text.len() + lang.len() + 24);
-            out.push_str("<span lang=\"");
-            push_escaped(&mut out, lang);
-            out.push_str("\">");
-            push_escaped(&mut out, text);
-            out.push_str("</span>");
+            push_lang_span(&mut out, lang, text);
             out
         }
         (text, None) => escape_html(text),
