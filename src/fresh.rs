@@ -17,8 +17,13 @@ use rayon::prelude::*;
 
 use crate::Options;
 
-/// The stamp's file name inside the output folder.
+/// The stamp's file name inside the output folder. Its presence marks a folder a build made
+/// (see [`crate::output::check_output_dir`]).
 pub const STAMP: &str = ".fulcrum-build";
+
+/// The stamp's text when a build could not fingerprint its inputs: it marks the folder as a
+/// build's but never matches, so the next build is a full one.
+pub const UNSTAMPED: &str = "fulcrum-build 1\n";
 
 /// What a successful build left, as recorded in its stamp.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,9 +89,9 @@ fn inputs_and_newest(options: &Options) -> (u64, SystemTime) {
     (h.finish(), newest)
 }
 
-/// The fingerprint of the output folder's files, the stamp aside.
+/// The fingerprint of the output folder's files, the stamp and a `.git` folder aside.
 pub fn outputs(out: &Path) -> u64 {
-    tree(out, out, &|depth, name| !(depth == 1 && name == STAMP)).0
+    tree(out, out, &|depth, name| !(depth == 1 && name.to_str().is_some_and(crate::output::kept))).0
 }
 
 /// The stamp in `out`, if it is there and still describes the output folder's files.

@@ -340,12 +340,13 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let (files, bytes) = staging.written();
     progress(Stage::Writing { files });
     staging.commit().map_err(io)?;
-    if let Some(inputs) = inputs {
-        // Without a stamp the next build is simply a full one, so failing to write it is harmless.
-        let outputs = fresh::outputs(&out);
-        let stamp = fresh::Stamp { inputs, outputs, pages, files, bytes };
-        let _ = output::write_stamp(&out, &stamp.to_text());
-    }
+    // Without a stamp that matches, the next build is simply a full one, so failing to write
+    // it is harmless.
+    let stamp = match inputs {
+        Some(inputs) => fresh::Stamp { inputs, outputs: fresh::outputs(&out), pages, files, bytes }.to_text(),
+        None => fresh::UNSTAMPED.to_string(),
+    };
+    let _ = output::write_stamp(&out, &stamp);
     let timings = vec![
         ("check", checked_at),
         ("render+write", rendered_at - checked_at),

@@ -2,7 +2,7 @@
 //! the output folder and are moved in only when everything succeeded, so a failed build
 //! leaves the previous output exactly as it was and stale files never survive.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -36,12 +36,19 @@ pub struct CopiedFile {
 pub enum OutputError {
     #[error("refusing to write to {0}: {1}")]
     Refused(String, &'static str),
+    #[error(
+        "refusing to write to {0}: it holds {1}, which no Fulcrum build made, and a build replaces \
+         everything in its output folder; empty the folder (a .git folder may stay) or choose another"
+    )]
+    Foreign(String, String),
     #[error("two outputs want the same file {0}")]
     Clash(String),
     #[error("output path \"{0}\" would leave the output folder")]
     Escapes(String),
     #[error("cannot write {path}: {source}")]
     Io { path: String, source: io::Error },
+    #[error("{failure}; some of the previous output could not be put back, and is in {kept}")]
+    NotPutBack { failure: Box<OutputError>, kept: String },
     #[error("{0}: build again once the file is saved")]
     SourceChanged(crate::model::BodyChanged),
 }
@@ -83,7 +90,36 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError>
     if out_abs.parent().is_none() {
         return Err(OutputError::Refused(shown, "it is the root of the file system"));
     }
+    if let Some(name) = foreign_entry(&out_abs) {
+        return Err(OutputError::Foreign(shown, name));
+    }
     Ok(out_abs)
+}
+
+/// Entries of an output folder that a build keeps as they are: version control's folder,
+/// so that `public/` may be a repository of its own (as for GitHub Pages), and the build
+/// stamp, which the build itself rewrites.
+pub(crate) fn kept(top_level_name: &str) -> bool {
+    top_level_name == ".git" || top_level_name == crate::fresh::STAMP
+}
+
+/// The first entry, by name, of an existing folder that no build made: a folder that is
+/// not empty (a `.git` aside) and has no build stamp. A build would replace its contents.
+fn foreign_entry(out: &Path) -> Option<String> {
+    let entries = std::fs::read_dir(out).ok()?;
+    let mut names = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == crate::fresh::STAMP {
+            return None;
+        }
+        if !kept(&name) {
+            let folder = entry.file_type().is_ok_and(|t| t.is_dir());
+            names.push(if folder { format!("{name}/") } else { name });
+        }
+    }
+    names.sort();
+    names.into_iter().next()
 }
 
 /// An absolute path with `.` and `..` resolved and, for the part that exists, symbolic
@@ -165,6 +201,10 @@ impl Sink for Collect {
 pub struct Staging {
     out: PathBuf,
     tmp: PathBuf,
+    /// Beside `tmp`: where an update puts the previous output's files until it succeeded.
+    aside: PathBuf,
+    /// Called before each step that changes the output folder in place (see [`Fault`]).
+    fault: Fault<'static>,
     /// The previous output, when there is one to update.
     previous: Option<PathBuf>,
     /// What the previous output held, listed once without following symbolic links.
@@ -188,7 +228,9 @@ impl Staging {
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
         let tmp = parent.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
+        let aside = parent.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&tmp);
+        let _ = std::fs::remove_dir_all(&aside);
         remove_abandoned_staging(&parent, &name);
         std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()).then(|| out.to_path_buf());
@@ -199,6 +241,8 @@ impl Staging {
         Ok(Staging {
             out: out.to_path_buf(),
             tmp,
+            aside,
+            fault: &no_fault,
             previous,
             listing,
             folders: Mutex::new(HashSet::new()),
@@ -207,6 +251,13 @@ impl Staging {
             bytes: AtomicU64::new(0),
             committed: false,
         })
+    }
+
+    /// The same staging, with `fault` called before each step of an update in place.
+    #[cfg(test)]
+    fn with_fault(mut self, fault: Fault<'static>) -> Staging {
+        self.fault = fault;
+        self
     }
 
     /// Notes `rel` as part of the new site.
@@ -265,30 +316,36 @@ impl Staging {
         }
         match &self.previous {
             None => {
+                // Stamped at once as a build's folder; the build writes the stamp's text after.
+                let stamp = self.tmp.join(crate::fresh::STAMP);
+                std::fs::write(&stamp, crate::fresh::UNSTAMPED).map_err(io_err(&stamp))?;
                 std::fs::rename(&self.tmp, &self.out).map_err(io_err(&self.out))?;
                 self.committed = true;
             }
             Some(out) => {
                 let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
-                update_in_place(out, &self.tmp, &self.listing, &paths, &staged)?;
+                update_in_place(out, &self.tmp, &self.aside, &self.listing, &paths, &staged, self.fault)?;
             }
         }
         Ok(())
     }
 }
 
-/// Removes the staging folders of earlier builds of the same output that were killed before
-/// they could clean up (their process is gone). Only where the system says which processes
-/// exist (Linux's /proc); elsewhere they stay.
+/// Removes the staging and aside folders of earlier builds of the same output that were
+/// killed before they could clean up (their process is gone). Only where the system says
+/// which processes exist (Linux's /proc); elsewhere they stay.
 fn remove_abandoned_staging(parent: &Path, name: &str) {
     if !Path::new("/proc/self").exists() {
         return;
     }
-    let prefix = format!(".fulcrum-new-{name}-");
+    let prefixes = [format!(".fulcrum-new-{name}-"), format!(".fulcrum-old-{name}-")];
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     for entry in entries.flatten() {
         let file_name = entry.file_name();
-        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let Some(pid) = file_name.to_str().and_then(|n| prefixes.iter().find_map(|p| n.strip_prefix(p.as_str())))
+        else {
+            continue;
+        };
         let alive = pid.parse::<u32>().map(|pid| Path::new("/proc").join(pid.to_string()).exists());
         if alive == Ok(false) && entry.file_type().is_ok_and(|t| t.is_dir()) {
             remove_tree(&entry.path());
@@ -308,7 +365,8 @@ struct Listing {
 impl Listing {
     fn of(out: &Path) -> Result<Listing, OutputError> {
         let mut listing = Listing::default();
-        for entry in walkdir::WalkDir::new(out).min_depth(1).follow_links(false) {
+        let walk = walkdir::WalkDir::new(out).min_depth(1).follow_links(false).into_iter();
+        for entry in walk.filter_entry(|e| e.depth() > 1 || !e.file_name().to_str().is_some_and(kept)) {
             let entry = entry.map_err(|e| OutputError::Io {
                 path: crate::diagnostics::display_path(e.path().unwrap_or(out)),
                 source: e.into(),
@@ -325,15 +383,41 @@ impl Listing {
     }
 }
 
-/// Makes `out` hold exactly `paths`: removes what is not among them (as `listing` found it),
-/// then moves the `staged` files from `tmp` over their old versions (each move is one atomic
-/// rename).
+/// A hook called before each link or rename that changes an output folder in place, so
+/// that a test can make any one of them fail; a build passes [`no_fault`].
+type Fault<'a> = &'a (dyn Fn() -> io::Result<()> + Sync);
+
+fn no_fault() -> io::Result<()> {
+    Ok(())
+}
+
+/// How an entry of the previous output was put aside before the update.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Aside {
+    /// Not there any more (inside a folder put aside already).
+    Gone,
+    /// A second name in the aside folder; the entry is still in place until replaced.
+    Linked,
+    /// Moved into the aside folder.
+    Moved,
+}
+
+/// Makes `out` hold exactly `paths`, or, if any step fails, leaves it as it was.
+///
+/// First every entry that goes (as `listing` found it) and the old version of every file
+/// that is replaced are put aside, into `aside` beside the output folder: the files to be
+/// replaced by a second name (a hard link, where the file system has them), so that they
+/// stay readable in place until replaced, the rest by renaming. Then each `staged` file is
+/// moved from `tmp` into place, one atomic rename each. Only when every move succeeded is
+/// `aside` removed; after a failure, everything is put back as it was.
 fn update_in_place(
     out: &Path,
     tmp: &Path,
+    aside: &Path,
     listing: &Listing,
     paths: &[String],
     staged: &[String],
+    fault: Fault<'_>,
 ) -> Result<(), OutputError> {
     let wanted = |rel: &str| paths.binary_search_by(|p| p.as_str().cmp(rel)).is_ok();
     // A folder is kept if some new path lies inside it.
@@ -342,42 +426,138 @@ fn update_in_place(
         let i = paths.partition_point(|p| p.as_str() < prefix.as_str());
         paths.get(i).is_some_and(|p| p.starts_with(&prefix))
     };
-    let mut stale_files = Vec::new();
-    let mut stale_folders = Vec::new();
+    // What goes: entries listed in walk order, so a folder comes before what it holds, and
+    // what a stale folder holds goes with it.
+    let mut going: Vec<PathBuf> = Vec::new();
+    let mut stale_folder: Option<&Path> = None;
     for (path, rel, is_dir) in &listing.entries {
+        if stale_folder.is_some_and(|f| path.starts_with(f)) {
+            continue;
+        }
+        stale_folder = None;
         match rel {
             Some(rel) if *is_dir => {
                 if !folder_wanted(rel) {
-                    stale_folders.push(path);
+                    going.push(path.clone());
+                    stale_folder = Some(path);
                 }
             }
             // Files, and symbolic links (to files or folders alike: never followed).
             Some(rel) if wanted(rel) && listing.files.contains(rel) => {}
-            _ => stale_files.push(path),
+            _ => going.push(path.clone()),
         }
     }
-    // Entries inside a folder already removed are gone by then.
-    let gone = |r: io::Result<()>, p: &Path| match r {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(io_err(p)(e)),
-        _ => Ok(()),
-    };
-    stale_folders.par_iter().try_for_each(|p| gone(std::fs::remove_dir_all(p), p))?;
-    stale_files.par_iter().try_for_each(|p| gone(std::fs::remove_file(p), p))?;
-    staged.par_iter().try_for_each(|rel| {
-        let to = out.join(rel);
-        let from = tmp.join(rel);
-        if let Err(e) = std::fs::rename(&from, &to) {
-            // The folder is new, or a folder or file of the old site is in the way.
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+    let replaced: Vec<&String> = staged.iter().filter(|rel| listing.files.contains(rel.as_str())).collect();
+    std::fs::create_dir_all(aside).map_err(io_err(aside))?;
+    let aside_path = |i: usize| aside.join(i.to_string());
+
+    // 1. Put aside.
+    let originals: Vec<PathBuf> = going.iter().cloned().chain(replaced.iter().map(|rel| out.join(rel))).collect();
+    let put_aside: Vec<io::Result<Aside>> = originals
+        .par_iter()
+        .enumerate()
+        .map(|(i, from)| {
+            fault()?;
+            let replaced = i >= going.len();
+            if replaced && std::fs::hard_link(from, aside_path(i)).is_ok() {
+                return Ok(Aside::Linked);
             }
-            if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
-                std::fs::remove_dir_all(&to).map_err(io_err(&to))?;
+            match std::fs::rename(from, aside_path(i)) {
+                Ok(()) => Ok(Aside::Moved),
+                Err(e) if e.kind() == io::ErrorKind::NotFound && !replaced => Ok(Aside::Gone),
+                Err(e) => Err(e),
             }
-            std::fs::rename(&from, &to).map_err(|_| io_err(&to)(e))?;
+        })
+        .collect();
+    let how: Vec<Aside> = put_aside.iter().map(|r| *r.as_ref().unwrap_or(&Aside::Gone)).collect();
+    if let Some((i, Err(e))) = put_aside.into_iter().enumerate().find(|(_, r)| r.is_err()) {
+        let failure = io_err(&originals[i])(e);
+        return Err(put_back(failure, aside, &originals, &how, &[], &[]));
+    }
+
+    // 2. Move the new and changed files into place.
+    let aside_of: HashMap<&str, usize> =
+        replaced.iter().enumerate().map(|(j, rel)| (rel.as_str(), going.len() + j)).collect();
+    let old_folders: HashSet<&str> =
+        listing.entries.iter().filter(|(_, _, d)| *d).filter_map(|(_, rel, _)| rel.as_deref()).collect();
+    let mut new_folders: Vec<&str> = Vec::new();
+    for rel in staged {
+        let mut r = rel.as_str();
+        while let Some((parent, _)) = r.rsplit_once('/') {
+            if old_folders.contains(parent) {
+                break;
+            }
+            new_folders.push(parent);
+            r = parent;
         }
-        Ok(())
-    })
+    }
+    new_folders.sort_unstable();
+    new_folders.dedup();
+    let moved_in: Vec<Result<(), OutputError>> = staged
+        .par_iter()
+        .map(|rel| {
+            fault().map_err(io_err(&out.join(rel)))?;
+            let (from, to) = (tmp.join(rel), out.join(rel));
+            if let Err(e) = std::fs::rename(&from, &to) {
+                // The file's folder is new.
+                if let Some(parent) = to.parent() {
+                    std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+                }
+                std::fs::rename(&from, &to).map_err(|_| io_err(&to)(e))?;
+            }
+            Ok(())
+        })
+        .collect();
+    if moved_in.iter().any(|r| r.is_err()) {
+        let done: Vec<&String> = staged.iter().zip(&moved_in).filter(|(_, r)| r.is_ok()).map(|(rel, _)| rel).collect();
+        let failure = moved_in.into_iter().find_map(|r| r.err()).unwrap_or(OutputError::Clash(String::new()));
+        let mut how = how;
+        let mut new_files = Vec::new();
+        for rel in done {
+            match aside_of.get(rel.as_str()) {
+                // The old version comes back over the new one, linked or moved alike.
+                Some(&i) => how[i] = Aside::Moved,
+                None => new_files.push(out.join(rel)),
+            }
+        }
+        let new_folders: Vec<PathBuf> = new_folders.iter().rev().map(|f| out.join(f)).collect();
+        return Err(put_back(failure, aside, &originals, &how, &new_files, &new_folders));
+    }
+    remove_tree(aside);
+    Ok(())
+}
+
+/// Undoes a failed update: removes the files and folders it added and moves what was put
+/// aside back to where it was. Returns `failure`, or, if something could not be put back,
+/// `failure` with where the previous output's files were left.
+fn put_back(
+    failure: OutputError,
+    aside: &Path,
+    originals: &[PathBuf],
+    how: &[Aside],
+    new_files: &[PathBuf],
+    new_folders: &[PathBuf],
+) -> OutputError {
+    let mut ok = true;
+    for f in new_files {
+        ok &= std::fs::remove_file(f).is_ok();
+    }
+    // Deepest first, and before anything comes back: a new folder may stand where an old
+    // file was. A folder that is not empty was not the update's.
+    for f in new_folders {
+        let _ = std::fs::remove_dir(f);
+    }
+    for (i, (original, how)) in originals.iter().zip(how).enumerate() {
+        if *how == Aside::Moved {
+            ok &= std::fs::rename(aside.join(i.to_string()), original).is_ok();
+        }
+    }
+    if ok {
+        remove_tree(aside);
+        failure
+    } else {
+        OutputError::NotPutBack { failure: Box::new(failure), kept: crate::diagnostics::display_path(aside) }
+    }
 }
 
 impl Sink for Staging {
@@ -562,6 +742,159 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    /// Every entry under `dir`, without following links: its path, what it is, its bytes or
+    /// link target, and (for files) its inode, so that a file put back is told from a copy.
+    #[cfg(unix)]
+    fn tree_of(dir: &Path) -> Vec<(String, String, Vec<u8>, u64)> {
+        use std::os::unix::fs::MetadataExt as _;
+        let mut v: Vec<_> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .map(|e| {
+                let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                let meta = std::fs::symlink_metadata(e.path()).unwrap();
+                if meta.is_symlink() {
+                    let to = std::fs::read_link(e.path()).unwrap();
+                    (rel, "link".to_string(), to.to_string_lossy().as_bytes().to_vec(), 0)
+                } else if meta.is_dir() {
+                    (rel, "folder".to_string(), Vec::new(), 0)
+                } else {
+                    (rel, "file".to_string(), std::fs::read(e.path()).unwrap(), meta.ino())
+                }
+            })
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// An output folder that a build made and then some: every kind of change an update can
+    /// make to it is made by building `next_site` over it.
+    #[cfg(unix)]
+    fn old_output(out: &Path) {
+        let files = |list: &[(&str, &str)]| list.iter().map(|(p, b)| OutputFile::new(*p, *b)).collect::<Vec<_>>();
+        write_site(
+            out,
+            &files(&[
+                ("same.html", "same"),
+                ("changed.html", "old"),
+                ("a", "a file, then a folder"),
+                ("b/index.html", "a folder, then a file"),
+                ("gone/deeper/x.html", "a folder that goes"),
+                ("gone/y.html", "y"),
+                ("stale.html", "a file that goes"),
+                ("keep/changed.html", "old too"),
+            ]),
+            &[],
+        )
+        .unwrap();
+        std::os::unix::fs::symlink("same.html", out.join("link.html")).unwrap();
+        std::fs::create_dir_all(out.join(".git/objects")).unwrap();
+        std::fs::write(out.join(".git/HEAD"), "ref: refs/heads/main").unwrap();
+    }
+
+    fn next_site() -> Vec<OutputFile> {
+        [
+            ("same.html", "same"),
+            ("changed.html", "new"),
+            ("a/index.html", "now a folder"),
+            ("b", "now a file"),
+            ("keep/changed.html", "new too"),
+            ("fresh/deep/new.html", "in new folders"),
+            ("link.html", "a file where a link was"),
+        ]
+        .iter()
+        .map(|(p, b)| OutputFile::new(*p, *b))
+        .collect()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_update_that_fails_at_any_step_leaves_the_old_output_as_it_was() {
+        use std::sync::atomic::AtomicUsize;
+        let update = |out: &Path, fault: Fault<'static>| {
+            let staging = Staging::new(out).unwrap().with_fault(fault);
+            next_site().into_par_iter().try_for_each(|f| staging.file(f))?;
+            staging.commit()
+        };
+        // How many steps a successful update takes.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        old_output(&out);
+        static STEPS: AtomicUsize = AtomicUsize::new(0);
+        update(&out, &|| {
+            STEPS.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        })
+        .unwrap();
+        let steps = STEPS.load(Ordering::SeqCst);
+        assert!(steps >= 10, "{steps} steps");
+        let tree = tree_of(&out);
+        let shown: Vec<(&str, &str)> = tree.iter().map(|(p, k, _, _)| (p.as_str(), k.as_str())).collect();
+        let want = [
+            (".fulcrum-build", "file"),
+            (".git", "folder"),
+            (".git/HEAD", "file"),
+            (".git/objects", "folder"),
+            ("a", "folder"),
+            ("a/index.html", "file"),
+            ("b", "file"),
+            ("changed.html", "file"),
+            ("fresh", "folder"),
+            ("fresh/deep", "folder"),
+            ("fresh/deep/new.html", "file"),
+            ("keep", "folder"),
+            ("keep/changed.html", "file"),
+            ("link.html", "file"),
+            ("same.html", "file"),
+        ];
+        assert_eq!(shown, want);
+        assert_eq!(std::fs::read_to_string(out.join("link.html")).unwrap(), "a file where a link was");
+
+        // Each step in turn fails: the output must be exactly as before, and nothing left beside it.
+        static FAIL_AT: AtomicUsize = AtomicUsize::new(0);
+        static CALLS: AtomicUsize = AtomicUsize::new(0);
+        for k in 0..steps {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            old_output(&out);
+            let before = tree_of(&out);
+            FAIL_AT.store(k, Ordering::SeqCst);
+            CALLS.store(0, Ordering::SeqCst);
+            let result = update(&out, &|| {
+                if CALLS.fetch_add(1, Ordering::SeqCst) == FAIL_AT.load(Ordering::SeqCst) {
+                    Err(io::Error::other("made to fail"))
+                } else {
+                    Ok(())
+                }
+            });
+            let err = result.expect_err("the update must fail").to_string();
+            assert!(err.contains("made to fail"), "step {k}: {err}");
+            assert_eq!(tree_of(&out), before, "step {k} of {steps}");
+            let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+            assert_eq!(beside, vec![std::ffi::OsString::from("public")], "step {k}");
+        }
+    }
+
+    #[test]
+    fn a_folder_no_build_made_is_refused_unless_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("docs");
+        std::fs::create_dir_all(out.join(".git")).unwrap();
+        assert!(check_output_dir(dir.path(), &out).is_ok(), "empty but for .git");
+        std::fs::create_dir_all(out.join("notes")).unwrap();
+        std::fs::write(out.join("thesis.txt"), "keep me").unwrap();
+        let err = check_output_dir(dir.path(), &out).unwrap_err().to_string();
+        assert!(
+            err.contains("it holds notes/, which no Fulcrum build made")
+                && err.contains("empty the folder (a .git folder may stay) or choose another"),
+            "{err}"
+        );
+        // A folder a build made is the build's to replace.
+        std::fs::write(out.join(crate::fresh::STAMP), crate::fresh::UNSTAMPED).unwrap();
+        assert!(check_output_dir(dir.path(), &out).is_ok());
+    }
+
     #[test]
     fn files_and_folders_may_trade_places() {
         let dir = tempfile::tempdir().unwrap();
@@ -585,7 +918,7 @@ mod tests {
             .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"))
             .collect();
         found.sort();
-        assert_eq!(found, ["a", "a/index.html", "b", "keep.html"]);
+        assert_eq!(found, [".fulcrum-build", "a", "a/index.html", "b", "keep.html"]);
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "now a folder");
         assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "now a file");
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();

@@ -202,6 +202,30 @@ fn refuses_an_output_folder_that_holds_the_site() {
 }
 
 #[test]
+fn a_folder_no_build_made_is_refused_and_a_git_folder_survives_every_build() {
+    let site = TestSite::fixture("basic");
+    site.write("docs/thesis.txt", "keep me");
+    let out = site.build(&["--output", "docs"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("docs: it holds thesis.txt, which no Fulcrum build made"), "{stderr}");
+    assert_eq!(site.read("docs/thesis.txt"), "keep me");
+    // A folder that is a repository of its own (for GitHub Pages, say) may be the output.
+    site.remove("docs/thesis.txt");
+    site.write("docs/.git/HEAD", "ref: refs/heads/gh-pages");
+    built(&site, &["--output", "docs"]);
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: municipal");
+    settle(&site);
+    built(&site, &["--output", "docs"]);
+    assert_eq!(site.read("docs/.git/HEAD"), "ref: refs/heads/gh-pages");
+    assert!(site.path("docs/complexes/alpha-moulds/index.html").is_file());
+    // A commit in that repository does not make the next build think the output was touched.
+    site.write("docs/.git/HEAD", "ref: refs/heads/elsewhere");
+    let stderr = built(&site, &["--output", "docs"]);
+    assert!(stderr.contains("Up to date"), "{stderr}");
+}
+
+#[test]
 fn output_folder_can_be_elsewhere() {
     let site = TestSite::fixture("basic");
     let elsewhere = tempfile::tempdir().unwrap();
@@ -400,7 +424,8 @@ fn a_build_with_nothing_changed_renders_nothing_and_any_change_rebuilds() {
 fn sources_saved_moments_ago_are_not_trusted_to_be_unchanged() {
     let site = TestSite::fixture("basic");
     built(&site, &[]);
-    assert!(!site.path("public/.fulcrum-build").exists());
+    // The folder is marked as a build's, without a fingerprint of the sources.
+    assert_eq!(site.read("public/.fulcrum-build"), fulcrum::fresh::UNSTAMPED);
     assert!(built(&site, &[]).contains("Built "));
 }
 
