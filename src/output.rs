@@ -97,10 +97,13 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError>
 }
 
 /// Entries of an output folder that a build keeps as they are: version control's folder,
-/// so that `public/` may be a repository of its own (as for GitHub Pages), and the build
-/// stamp, which the build itself rewrites.
+/// so that `public/` may be a repository of its own (as for GitHub Pages); the build stamp,
+/// which the build itself rewrites; and staging folders, when they cannot go beside it.
 pub(crate) fn kept(top_level_name: &str) -> bool {
-    top_level_name == ".git" || top_level_name == crate::fresh::STAMP
+    top_level_name == ".git"
+        || top_level_name == crate::fresh::STAMP
+        || top_level_name.starts_with(".fulcrum-new-")
+        || top_level_name.starts_with(".fulcrum-old-")
 }
 
 /// The first entry, by name, of an existing folder that no build made: a folder that is
@@ -225,15 +228,16 @@ impl Staging {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
         let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-        let tmp = parent.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
-        let aside = parent.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&tmp);
-        let _ = std::fs::remove_dir_all(&aside);
-        remove_abandoned_staging(&parent, &name);
-        std::fs::create_dir_all(&tmp).map_err(io_err(&tmp))?;
         let previous = std::fs::symlink_metadata(out).is_ok_and(|m| m.is_dir()).then(|| out.to_path_buf());
+        // Beside the output folder, so that a first build can rename the whole staging folder
+        // into place; inside it, when it exists and nothing may be made beside it (a web
+        // root whose parent folder belongs to someone else).
+        let (tmp, aside) = match staging_folders(&parent, &name) {
+            Ok(folders) => folders,
+            Err(_) if previous.is_some() => staging_folders(out, &name)?,
+            Err(e) => return Err(e),
+        };
         let listing = match &previous {
             Some(out) => Listing::of(out)?,
             None => Listing::default(),
@@ -329,6 +333,19 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Makes this process's staging folder in `dir`, for the output folder called `name`, and
+/// returns it and where its aside folder goes; clears what killed builds left there.
+fn staging_folders(dir: &Path, name: &str) -> Result<(PathBuf, PathBuf), OutputError> {
+    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+    let tmp = dir.join(format!(".fulcrum-new-{name}-{}", std::process::id()));
+    let aside = dir.join(format!(".fulcrum-old-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let _ = std::fs::remove_dir_all(&aside);
+    remove_abandoned_staging(dir, name);
+    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+    Ok((tmp, aside))
 }
 
 /// Removes the staging and aside folders of earlier builds of the same output that were
@@ -874,6 +891,31 @@ mod tests {
             let beside: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
             assert_eq!(beside, vec![std::ffi::OsString::from("public")], "step {k}");
         }
+    }
+
+    #[test]
+    fn an_update_stages_inside_the_output_folder_when_nothing_can_be_made_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("www");
+        write_site(&out, &[OutputFile::new("index.html", "old"), OutputFile::new("stale.html", "x")], &[]).unwrap();
+        // What stands for a parent folder this build may not write to: its staging folder's
+        // name is taken.
+        let blocked = dir.path().join(format!(".fulcrum-new-www-{}", std::process::id()));
+        std::fs::write(&blocked, "not a folder").unwrap();
+        write_site(&out, &[OutputFile::new("index.html", "new"), OutputFile::new("a/b.html", "b")], &[]).unwrap();
+        let mut found: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        found.sort();
+        assert_eq!(found, [".fulcrum-build", "a", "a/b.html", "index.html"]);
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "not a folder");
+        // A first build has nowhere to stage and says so.
+        std::fs::remove_dir_all(&out).unwrap();
+        assert!(write_site(&out, &[OutputFile::new("index.html", "new")], &[]).is_err());
+        assert!(!out.exists());
     }
 
     #[test]
