@@ -830,10 +830,9 @@ fn check_duplicates<'a>(
     }
 }
 
-/// Checks references between files: reports name complexes that must exist; photos and
-/// linked files must exist; Markdown internal links must resolve.
-/// Ids of every file that was read, valid or not, so that one broken file does not make
-/// every reference to it an error too; and the drafts left out of this build.
+/// Ids of every content file that was found, whether it parsed or not, so that one broken
+/// file does not make every reference to it an error too; and the drafts left out of this
+/// build.
 struct Known {
     complexes: HashSet<String>,
     reports: HashSet<String>,
@@ -846,11 +845,23 @@ impl Known {
         fn stems<T>(docs: &[Doc<T>]) -> HashSet<String> {
             docs.iter().map(|d| d.stem.clone()).collect()
         }
-        Known {
+        let mut known = Known {
             complexes: stems(&loaded.complexes),
             reports: stems(&loaded.reports),
             pages: stems(&loaded.pages),
             drafts: HashSet::new(),
+        };
+        for (section, stem) in &loaded.unparsed {
+            known.ids_mut(*section).insert(stem.clone());
+        }
+        known
+    }
+
+    fn ids_mut(&mut self, section: Section) -> &mut HashSet<String> {
+        match section {
+            Section::Complexes => &mut self.complexes,
+            Section::Reports => &mut self.reports,
+            Section::Pages => &mut self.pages,
         }
     }
 
@@ -864,6 +875,8 @@ impl Known {
     }
 }
 
+/// Checks references between files: reports name complexes that must exist; photos and
+/// linked files must exist; Markdown internal links must resolve.
 fn check_references(
     site: &mut Site,
     docs: &HashMap<String, &Doc<RawReport>>,
@@ -1153,7 +1166,7 @@ fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: 
                     Section::Complexes => loaded.complexes.iter().any(|d| d.stem == t.stem),
                     Section::Reports => loaded.reports.iter().any(|d| d.stem == t.stem),
                     Section::Pages => loaded.pages.iter().any(|d| d.stem == t.stem),
-                };
+                } || loaded.unparsed.iter().any(|(s, stem)| *s == t.section && *stem == t.stem);
                 if !exists {
                     diags.push(
                         Diagnostic::error(

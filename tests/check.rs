@@ -442,3 +442,24 @@ fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     let reordered = same("English first", 0);
     assert!(reordered.contains("the file has no front matter"), "{reordered}");
 }
+
+#[test]
+fn a_file_that_fails_to_parse_is_not_reported_missing_by_the_files_that_name_it() {
+    let site = TestSite::fixture("basic");
+    // The fixture's report names alpha-moulds twice and links it; so does beta-valves, in
+    // both languages. A translation of the broken file sits beside it.
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: provincial\nlevel: municipal");
+    site.write("content/complexes/alpha-moulds.en.md", "See [Beta](@/complexes/beta-valves).\n");
+    let (code, json) = site.check_json();
+    assert_eq!(code, 1, "{json:#}");
+    let problems = json["diagnostics"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "only the broken file's own problem: {json:#}");
+    assert_eq!(problems[0]["path"], "content/complexes/alpha-moulds.yaml", "{json:#}");
+    // An id that names no file at all is still reported.
+    site.edit(
+        "content/reports/meeting.md",
+        "complexes: [alpha-moulds, beta-valves]",
+        "complexes: [gamma, beta-valves]",
+    );
+    site.expect_problem("unknown complex \"gamma\"").error().at("content/reports/meeting.md", 9, 13);
+}

@@ -83,6 +83,9 @@ pub struct Loaded {
     pub reports: Vec<Doc<RawReport>>,
     pub pages: Vec<Doc<RawPage>>,
     pub translations: Vec<Translation>,
+    /// Ids of the files that were found but could not be read or parsed. They exist, so
+    /// a reference to one of them is not an error of its own: the file's problem is.
+    pub unparsed: Vec<(Section, String)>,
     pub statics: StaticFiles,
 }
 
@@ -218,6 +221,7 @@ pub fn load_content(
             Some(Item::Report(doc)) => loaded.reports.push(*doc),
             Some(Item::Page(doc)) => loaded.pages.push(doc),
             Some(Item::Translation(t)) => loaded.translations.push(t),
+            Some(Item::Unparsed(section, stem)) => loaded.unparsed.push((section, stem)),
             None => {}
         }
     }
@@ -235,6 +239,8 @@ enum Item {
     Report(Box<Doc<RawReport>>),
     Page(Doc<RawPage>),
     Translation(Translation),
+    /// A file of the section that holds problems instead: its id.
+    Unparsed(Section, String),
 }
 
 /// A content file as [`load_content`] read it: its length and hash, and what it held.
@@ -327,7 +333,8 @@ fn parse_content(
         Section::Reports => parse_file::<RawReport>(&rel, bytes, md, file, &mut d).map(|d| Item::Report(Box::new(d))),
         Section::Pages => parse_file::<RawPage>(&rel, bytes, md, file, &mut d).map(Item::Page),
     };
-    (item, d)
+    let stem = || rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    (item.or_else(|| Some(Item::Unparsed(section, stem()))), d)
 }
 
 /// Backup, swap and lock files that editors leave behind.
