@@ -463,3 +463,15 @@ fn a_file_that_fails_to_parse_is_not_reported_missing_by_the_files_that_name_it(
     );
     site.expect_problem("unknown complex \"gamma\"").error().at("content/reports/meeting.md", 9, 13);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_among_the_content_is_skipped_with_a_warning() {
+    let site = TestSite::fixture("basic");
+    let made = std::process::Command::new("mkfifo").arg(site.path("content/complexes/pipe.yaml")).status().unwrap();
+    assert!(made.success());
+    site.expect_problem("file ignored: it is not a regular file")
+        .warning()
+        .at("content/complexes/pipe.yaml", 0, 0)
+        .hint_contains("<id>.yaml");
+}

@@ -96,6 +96,8 @@ pub enum LoadError {
     Io { path: String, source: std::io::Error },
     #[error("{0} is not a Fulcrum site: it has no site.yaml (use --root to point at the site folder)")]
     NotASite(String),
+    #[error("{0} is not a regular file")]
+    NotAFile(String),
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> LoadError {
@@ -105,6 +107,10 @@ fn io_err(path: &Path, source: std::io::Error) -> LoadError {
 /// Reads site.yaml alone (the languages decide which files are translations).
 pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics), LoadError> {
     let abs = root.join("site.yaml");
+    // Reading a pipe or a device would never end.
+    if std::fs::metadata(&abs).is_ok_and(|m| !m.is_file()) {
+        return Err(LoadError::NotAFile(crate::diagnostics::display_path(&abs)));
+    }
     let bytes = match std::fs::read(&abs) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -156,8 +162,15 @@ pub fn load_content(
                 Section::Complexes => matches!(ext, "yaml" | "yml" | "md"),
                 _ => ext == "md",
             };
-            if !allowed || entry.file_type().is_symlink() {
-                let why = if allowed { "symbolic links are not followed" } else { "this file type is not content" };
+            // Only regular files are read: a pipe or a device would never end.
+            if !allowed || !entry.file_type().is_file() {
+                let why = if !allowed {
+                    "this file type is not content"
+                } else if entry.file_type().is_symlink() {
+                    "symbolic links are not followed"
+                } else {
+                    "it is not a regular file"
+                };
                 let hint = match section {
                     Section::Complexes => "profiles are <id>.yaml or <id>.md",
                     Section::Reports => "reports are <id>.md",
@@ -367,7 +380,14 @@ fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, Load
                 );
                 continue;
             }
+            if entry.file_type().is_dir() {
+                continue;
+            }
             if !entry.file_type().is_file() {
+                diags.push(
+                    Diagnostic::warning(&rel_root, 0, 0, "file in static/ ignored: it is not a regular file")
+                        .with_hint("static/ holds ordinary files, copied as they are"),
+                );
                 continue;
             }
             let Ok(rel) = entry.path().strip_prefix(&dir) else {
