@@ -195,15 +195,16 @@ impl<'a, T> Cx<'a, T> {
     }
 
     fn finish(self) -> Vec<Diagnostic> {
-        let text = self.doc.yaml.clone();
+        if self.diags.is_empty() {
+            return self.diags;
+        }
         let offset = self.doc.yaml_offset;
+        let lines: Vec<&str> = self.doc.yaml.lines().collect();
         self.diags
             .into_iter()
-            .map(|mut d| {
-                if d.line > offset {
-                    d.source_line = text.lines().nth(d.line - offset - 1).map(str::to_string);
-                }
-                d
+            .map(|d| match d.line.checked_sub(offset + 1).and_then(|i| lines.get(i)) {
+                Some(line) => d.with_source_line(line),
+                None => d,
             })
             .collect()
     }
@@ -984,10 +985,16 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
     };
     let md: &str = &text;
     let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let position = |offset: usize| -> (usize, usize) {
+    // Where the last link was, so that many links on one long line are counted from each
+    // other rather than each from the start of the line.
+    let mut last = (0, 0, 1);
+    let mut position = |offset: usize| -> (usize, usize, &str) {
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
-        let col = md[line_starts[line]..offset].chars().count() + 1;
-        (part.first_line + line, col)
+        let (line_start, end) = (line_starts[line], line_starts.get(line + 1).map_or(md.len(), |&e| e - 1));
+        let (from, col) = if last.1 == line && last.0 <= offset { (last.0, last.2) } else { (line_start, 1) };
+        let col = col + md[from..offset].chars().count();
+        last = (offset, line, col);
+        (part.first_line + line, col, &md[line_start..end])
     };
     let candidates = |section: &str| -> Vec<String> {
         match section {
@@ -1006,8 +1013,8 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
         };
         let src_text = &md[range.clone()];
         let at = src_text.find(dest.as_str()).map_or(range.start, |i| range.start + i);
-        let (line, col) = position(at);
-        let line_text = md[line_starts[line - part.first_line]..].lines().next().unwrap_or("").to_string();
+        let (line, col, line_text) = position(at);
+        let line_at = at - line_starts[line - part.first_line];
         if let Some(r) = crate::link::parse_internal_ref(&dest) {
             if !matches!(r.section, "complexes" | "reports" | "pages") {
                 diags.push(
@@ -1018,7 +1025,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
                         format!("broken internal link \"{dest}\": there is no section \"{}\"", r.section),
                     )
                     .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
-                    .with_source_line(line_text),
+                    .with_source_at(line_text, line_at),
                 );
             } else if let Some((section, ids)) = known.section(r.section)
                 && (!ids.contains(r.id) || known.drafts.contains(&(section, r.id.to_string())))
@@ -1032,7 +1039,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
                 diags.push(
                     Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))
                         .with_hint(hint)
-                        .with_source_line(line_text),
+                        .with_source_at(line_text, line_at),
                 );
             }
             continue;
@@ -1043,7 +1050,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             diags.push(
                 Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
                     .with_hint(format!("put the file at static/{local}, or fix the link"))
-                    .with_source_line(line_text),
+                    .with_source_at(line_text, line_at),
             );
         }
     }

@@ -464,6 +464,50 @@ fn a_file_that_fails_to_parse_is_not_reported_missing_by_the_files_that_name_it(
     site.expect_problem("unknown complex \"gamma\"").error().at("content/reports/meeting.md", 9, 13);
 }
 
+#[test]
+fn a_long_line_is_shown_around_the_problem_with_the_caret_under_it() {
+    let site = TestSite::fixture("basic");
+    let line = format!("{}[x](@/complexes/nope){}", "文".repeat(100_000), "字".repeat(100_000));
+    site.write("content/pages/long.md", format!("---\ntitle: 长\n---\n{line}\n"));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 1_000, "{} bytes of output", stderr.len());
+    // 40 columns before the link's target (a CJK character takes two), 100 in all.
+    let shown = format!("...{}[x](@/complexes/nope){}...", "文".repeat(18), "字".repeat(21));
+    let caret = format!("   {}    ^", "　".repeat(18));
+    for needle in [
+        "content/pages/long.md:4:100005: error: broken internal link \"@/complexes/nope\"".to_string(),
+        format!("     4 | {shown}\n"),
+        format!("       | {caret}\n"),
+    ] {
+        assert!(stderr.contains(&needle), "missing {needle:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn many_problems_alike_on_one_line_are_counted_not_all_shown() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/pages/links.md",
+        format!("---\ntitle: 链接\n---\n{}\n", "文字 [x](@/complexes/nope) ".repeat(4_000)),
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 10_000, "{} bytes of output", stderr.len());
+    assert_eq!(stderr.matches("error: broken internal link").count(), 10, "{stderr}");
+    for needle in [
+        " 10. content/pages/links.md:4:233: error: broken internal link \"@/complexes/nope\"",
+        "     ... and 3990 more problems like this one in this file, not shown\n4000 errors, 0 warnings",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
+    }
+    // Tools get every one.
+    let (_, json) = site.check_json();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 4_000);
+}
+
 #[cfg(unix)]
 #[test]
 fn a_pipe_among_the_content_is_skipped_with_a_warning() {
