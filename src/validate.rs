@@ -215,28 +215,97 @@ fn list(vocab: &Vocabulary) -> String {
     if ids.len() > 12 { format!("{}, …", ids[..12].join(", ")) } else { ids.join(", ") }
 }
 
-/// Checks the file name as an id.
-fn check_id<T>(doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
-    let id = Id::parse(&doc.stem);
-    if id.is_none() {
-        let suggestion: String = doc
-            .stem
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        let hint = if suggestion.is_empty() {
-            "name the file with lower-case ASCII letters, digits and hyphens, e.g. huangyan-moulds".to_string()
-        } else {
-            format!("rename the file to \"{suggestion}\" (lower-case ASCII letters, digits and hyphens)")
-        };
-        diags.push(Diagnostic::error(&doc.path, 1, 1, format!("\"{}\" is not a safe id", doc.stem)).with_hint(hint));
+/// Why a name cannot be the id of an item of its section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdProblem {
+    /// Not lower-case ASCII letters, digits and single hyphens (see [`Id::parse`]).
+    NotSafe,
+    /// A report's id made only of digits: `reports/<digits>/` lists the reports of a year.
+    Digits,
+    /// A page's id that is an address of the site's own (see [`RESERVED`]).
+    Reserved,
+}
+
+/// The id of an item of `section` called `name`: the rules `check` applies to file names,
+/// and `new` to the ids it is given.
+pub fn parse_id(section: Section, name: &str) -> Result<Id, IdProblem> {
+    let id = Id::parse(name).ok_or(IdProblem::NotSafe)?;
+    match section {
+        Section::Reports if id.as_str().bytes().all(|b| b.is_ascii_digit()) => Err(IdProblem::Digits),
+        Section::Pages if RESERVED.contains(&id.as_str()) => Err(IdProblem::Reserved),
+        _ => Ok(id),
     }
-    id
+}
+
+impl IdProblem {
+    /// What is wrong with `name`.
+    pub fn message(&self, name: &str) -> String {
+        match self {
+            IdProblem::NotSafe => format!("\"{name}\" is not a safe id"),
+            IdProblem::Digits => {
+                format!("a report's id cannot be only digits: reports/{name}/ lists the reports of a year")
+            }
+            IdProblem::Reserved => format!("a page cannot be called \"{name}\": the site uses that address"),
+        }
+    }
+
+    /// An id to use instead of `name`, when one can be made from it.
+    pub fn suggestion(&self, name: &str) -> Option<String> {
+        match self {
+            IdProblem::NotSafe => {
+                let words: Vec<String> = name
+                    .to_lowercase()
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                Some(words.join("-")).filter(|s| Id::parse(s).is_some())
+            }
+            IdProblem::Digits => Some(format!("{name}-site-meeting")),
+            IdProblem::Reserved => Some(format!("about-{name}")),
+        }
+    }
+
+    /// How to fix the id, for the ids that `new` is given.
+    pub fn hint(&self, name: &str) -> String {
+        let example = self.suggestion(name).unwrap_or_else(|| "huangyan-moulds".to_string());
+        match self {
+            IdProblem::NotSafe => format!("use lower-case ASCII letters, digits and hyphens, e.g. {example}"),
+            IdProblem::Digits => format!("choose an id that says what the report is about, e.g. {example}"),
+            IdProblem::Reserved => format!("choose another id, e.g. {example}"),
+        }
+    }
+
+    /// How to fix the id, for a file whose name it is.
+    fn file_hint(&self, name: &str, ext: &str) -> String {
+        match (self, self.suggestion(name)) {
+            (IdProblem::NotSafe, Some(s)) => {
+                format!("rename the file to \"{s}\" (lower-case ASCII letters, digits and hyphens)")
+            }
+            (IdProblem::NotSafe, None) => {
+                "name the file with lower-case ASCII letters, digits and hyphens, e.g. huangyan-moulds".to_string()
+            }
+            (IdProblem::Digits, s) => {
+                format!("rename the file to say what the report is about, e.g. {}.{ext}", s.unwrap_or_default())
+            }
+            (IdProblem::Reserved, s) => format!("rename the file, e.g. to {}.{ext}", s.unwrap_or_default()),
+        }
+    }
+}
+
+/// Checks the file name as an id of `section`.
+fn check_id<T>(section: Section, doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
+    match parse_id(section, &doc.stem) {
+        Ok(id) => Some(id),
+        Err(problem) => {
+            let ext = doc.path.extension().map(|e| e.to_string_lossy()).unwrap_or_default();
+            diags.push(
+                Diagnostic::error(&doc.path, 1, 1, problem.message(&doc.stem))
+                    .with_hint(problem.file_hint(&doc.stem, &ext)),
+            );
+            None
+        }
+    }
 }
 
 /// The body taken out of its document, so the Markdown is moved rather than copied.
@@ -295,7 +364,7 @@ fn validate_complex(
     config: &Config,
 ) -> (Option<Complex>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let id = check_id(doc, &mut diags);
+    let id = check_id(Section::Complexes, doc, &mut diags);
     let mut cx = Cx::new(doc, config);
     let r = &doc.raw;
     let v = &config.vocab;
@@ -597,20 +666,7 @@ fn validate_report(
     config: &Config,
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut id = check_id(doc, &mut diags);
-    if let Some(year) = id.as_ref().filter(|id| id.as_str().bytes().all(|b| b.is_ascii_digit())) {
-        // reports/<digits>/ is a year's archive.
-        diags.push(
-            Diagnostic::error(
-                &doc.path,
-                1,
-                1,
-                format!("a report's id cannot be only digits: reports/{year}/ lists the reports of a year"),
-            )
-            .with_hint(format!("rename the file to say what the report is about, e.g. {year}-site-meeting.md")),
-        );
-        id = None;
-    }
+    let id = check_id(Section::Reports, doc, &mut diags);
     let mut cx = Cx::new(doc, config);
     let r = &doc.raw;
     let v = &config.vocab;
@@ -772,15 +828,7 @@ fn validate_page(
     config: &Config,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let id = check_id(doc, &mut diags);
-    if let Some(id) = &id
-        && RESERVED.contains(&id.as_str())
-    {
-        diags.push(
-            Diagnostic::error(&doc.path, 1, 1, format!("a page cannot be called \"{id}\": the site uses that address"))
-                .with_hint(format!("rename the file, e.g. to about-{id}.md")),
-        );
-    }
+    let id = check_id(Section::Pages, doc, &mut diags);
     let mut cx = Cx::new(doc, config);
     let r = &doc.raw;
     let title = cx.required_text(r.title.as_ref(), &[], "title");
@@ -789,7 +837,7 @@ fn validate_page(
     let body = body_of(doc, body, cx.default_lang());
     diags.extend(cx.finish());
     let page = match (id, title.is_empty()) {
-        (Some(id), false) if !RESERVED.contains(&id.as_str()) => Some(Page {
+        (Some(id), false) => Some(Page {
             id,
             origin: Origin { path: doc.path.clone() },
             title,
