@@ -519,3 +519,37 @@ fn a_pipe_among_the_content_is_skipped_with_a_warning() {
         .at("content/complexes/pipe.yaml", 0, 0)
         .hint_contains("<id>.yaml");
 }
+
+#[test]
+fn folders_inside_a_section_are_ignored_as_the_warning_says() {
+    let site = TestSite::fixture("basic");
+    let profile = site.read("content/complexes/alpha-moulds.yaml");
+    site.write("content/complexes/sub/subdir-one.yaml", &profile);
+    // A copy of an existing profile is not a second file with its id.
+    site.write("content/complexes/sub/alpha-moulds.yaml", &profile);
+    site.expect_problem("folder ignored: the files in content/complexes/sub/ are not read")
+        .warning()
+        .at("content/complexes/sub", 0, 0)
+        .hint_contains("put files directly in content/complexes/");
+    let out = site.build(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error:"), "{stderr}");
+    assert!(site.path("public/complexes/alpha-moulds/index.html").is_file());
+    assert!(!site.path("public/complexes/subdir-one").exists(), "{stderr}");
+}
+
+#[test]
+fn a_misspelt_section_folder_is_reported_with_the_right_name() {
+    let site = TestSite::fixture("basic");
+    site.write("content/complex/new-one.yaml", site.read("content/complexes/alpha-moulds.yaml"));
+    site.write("content/new-two.md", "---\ntitle: 新\n---\n");
+    site.expect_problem("unknown folder \"complex\" ignored: the files in it are not read")
+        .warning()
+        .at("content/complex", 0, 0)
+        .hint_contains("did you mean \"complexes\"?");
+    site.expect_problem("file ignored: content/ holds only the sections' folders")
+        .warning()
+        .at("content/new-two.md", 0, 0)
+        .hint_contains("content/pages/");
+}

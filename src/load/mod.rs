@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::FastMap;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::model::{Markdown, StaticFiles};
 use crate::raw::{RawComplex, RawPage, RawReport, RawSite};
 pub use yaml::Seg;
@@ -66,6 +66,8 @@ pub enum Section {
 }
 
 impl Section {
+    pub const ALL: [Section; 3] = [Section::Complexes, Section::Reports, Section::Pages];
+
     pub fn folder(self) -> &'static str {
         match self {
             Section::Complexes => "complexes",
@@ -135,12 +137,14 @@ pub fn load_content(
     let content = root.join("content");
     let mut files: Vec<(Section, PathBuf)> = Vec::new();
     let mut diags = Diagnostics::new();
-    for section in [Section::Complexes, Section::Reports, Section::Pages] {
+    check_content_folder(root, &mut diags)?;
+    for section in Section::ALL {
         let dir = content.join(section.folder());
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
+        // Folders inside a section are not walked into: their files are not content.
+        for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
             let entry = entry.map_err(|e| {
                 let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.clone());
                 io_err(&p, e.into())
@@ -151,8 +155,9 @@ pub fn load_content(
                 continue;
             }
             if entry.file_type().is_dir() {
+                let message = format!("folder ignored: the files in {}/ are not read", display_path(&rel));
                 diags.push(
-                    Diagnostic::warning(&rel, 0, 0, "folders inside a content section are ignored")
+                    Diagnostic::warning(&rel, 0, 0, message)
                         .with_hint(format!("put files directly in content/{}/", section.folder())),
                 );
                 continue;
@@ -243,6 +248,39 @@ pub fn load_content(
     }
     loaded.statics = list_static(root, &mut diags)?;
     Ok((loaded, diags))
+}
+
+/// Warns of everything directly in content/ that is not a section's folder: it is not read.
+fn check_content_folder(root: &Path, diags: &mut Diagnostics) -> Result<(), LoadError> {
+    let content = root.join("content");
+    let Ok(entries) = std::fs::read_dir(&content) else {
+        return Ok(());
+    };
+    let mut entries = entries.collect::<Result<Vec<_>, _>>().map_err(|e| io_err(&content, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    let folders = Section::ALL.map(Section::folder);
+    let sections = "content/complexes/, content/reports/ or content/pages/";
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = Path::new("content").join(entry.file_name());
+        let is_dir = entry.path().is_dir();
+        if is_editor_noise(&name) || (is_dir && folders.contains(&name.as_str())) {
+            continue;
+        }
+        let (message, hint) = if folders.contains(&name.as_str()) {
+            (format!("content/{name} is not a folder, so it holds no content"), format!("make {name} a folder"))
+        } else if is_dir {
+            let hint = match crate::diagnostics::did_you_mean(&name, folders) {
+                Some(s) => format!("did you mean \"{s}\"? the sections are {sections}"),
+                None => format!("content goes in {sections}"),
+            };
+            (format!("unknown folder \"{name}\" ignored: the files in it are not read"), hint)
+        } else {
+            ("file ignored: content/ holds only the sections' folders".to_string(), format!("move it into {sections}"))
+        };
+        diags.push(Diagnostic::warning(&rel, 0, 0, message).with_hint(hint));
+    }
+    Ok(())
 }
 
 /// What one content file holds, parsed.
