@@ -44,10 +44,7 @@ pub fn new_file(root: &Path, kind: Kind, id: &str, title: Option<&str>) -> Resul
         Kind::Complex => Section::Complexes,
         Kind::Report => Section::Reports,
     };
-    let id = match parse_id(section, id) {
-        Ok(id) => id.as_str().to_string(),
-        Err(problem) => return Err(Failure::Usage(format!("{}: {}", problem.message(id), problem.hint(id)))),
-    };
+    let id = new_id(section, id)?;
     let today = today_in_china();
     let (folder, taken, file, text) = match kind {
         Kind::Complex => (
@@ -162,6 +159,14 @@ fn load_config(root: &Path) -> Result<Config, Failure> {
             diags.sort();
             Err(Failure::Content(diags))
         }
+    }
+}
+
+/// The id of a new item of `section`, refused as `check` would refuse it.
+fn new_id(section: Section, id: &str) -> Result<String, Failure> {
+    match parse_id(section, id) {
+        Ok(id) => Ok(id.as_str().to_string()),
+        Err(problem) => Err(Failure::Usage(format!("{}: {}", problem.message(id), problem.hint(id)))),
     }
 }
 
@@ -463,13 +468,13 @@ mod tests {
     #[test]
     fn unsafe_ids_are_refused_with_a_suggestion() {
         for bad in ["../x", "A B", "x/y", "", "-x", "x--y", "台州", "x.md", "/etc/passwd", "a\\b"] {
-            assert!(safe_id(bad).is_err(), "{bad}");
+            assert!(new_id(Section::Complexes, bad).is_err(), "{bad}");
         }
-        match safe_id("Wenling Pumps") {
+        match new_id(Section::Complexes, "Wenling Pumps") {
             Err(Failure::Usage(m)) => assert!(m.contains("wenling-pumps"), "{m}"),
             other => panic!("{other:?}"),
         }
-        assert_eq!(safe_id("wenling-pumps-2").unwrap(), "wenling-pumps-2");
+        assert_eq!(new_id(Section::Complexes, "wenling-pumps-2").unwrap(), "wenling-pumps-2");
     }
 
     #[test]
