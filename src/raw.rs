@@ -349,28 +349,72 @@ pub struct RawSite {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawVocabularies {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub cities: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub levels: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub statuses: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub list_types: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub modes: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub industry_categories: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub industries: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub service_elements: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub indicators: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub report_kinds: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub attendee_roles: IndexMap<String, RawTerm>,
+}
+
+/// A map from ids, refusing an id written twice (at its second place): the second entry
+/// would otherwise silently replace the first.
+fn unique_keys<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<IndexMap<String, T>, D::Error> {
+    struct Map<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Map<T> {
+        type Value = IndexMap<String, T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map from ids")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(IndexMap::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some(key) = m.next_key_seed(NewKey(&out))? {
+                let value = m.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    /// A key not yet in the map: refused while it is read, so the error has its position.
+    struct NewKey<'a, T>(&'a IndexMap<String, T>);
+    impl<'de, T> de::DeserializeSeed<'de> for NewKey<'_, T> {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl<T> Visitor<'_> for NewKey<'_, T> {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an id")
+        }
+        fn visit_str<E: de::Error>(self, key: &str) -> Result<String, E> {
+            if self.0.contains_key(key) {
+                return Err(E::custom(format_args!("duplicate key `{key}`")));
+            }
+            Ok(key.to_string())
+        }
+    }
+    d.deserialize_any(Map(std::marker::PhantomData))
 }
 
 /// One vocabulary entry: its labels, plus what some vocabularies need.

@@ -553,3 +553,27 @@ fn a_misspelt_section_folder_is_reported_with_the_right_name() {
         .at("content/new-two.md", 0, 0)
         .hint_contains("content/pages/");
 }
+
+#[test]
+fn a_vocabulary_id_written_twice_in_site_yaml_is_an_error_where_it_is_repeated() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "site.yaml",
+        "    hangzhou: {label: {zh: 杭州市, en: Hangzhou}}\n",
+        "    hangzhou: {label: {zh: 杭州市, en: Hangzhou}}\n    taizhou: {label: {zh: 台州, en: Taizhou again}}\n",
+    );
+    site.expect_problem("\"taizhou\" is written twice (in vocabularies.cities)")
+        .error()
+        .at("site.yaml", 12, 5)
+        .hint_contains("keep one of the two");
+}
+
+#[test]
+fn a_key_written_twice_in_a_profile_is_reported_where_it_is_repeated() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "mode: government-led", "mode: government-led\nlevel: municipal");
+    site.expect_problem("\"level\" is written twice")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 13, 1)
+        .hint_contains("keep one of the two");
+}

@@ -583,6 +583,14 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
         };
         return (at(format!("unknown key \"{name}\"")), Some(hint));
     }
+    // From serde for a struct's field, from `raw` for an id in a map.
+    if let Some(rest) = m.strip_prefix("duplicate field `").or_else(|| m.strip_prefix("duplicate key `")) {
+        let name = rest.split('`').next().unwrap_or("");
+        return (
+            at(format!("\"{name}\" is written twice")),
+            Some("keep one of the two, or rename one: a key may appear only once in its map".into()),
+        );
+    }
     if let Some(rest) = m.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
         return (at(format!("missing required field \"{name}\"")), Some(format!("add {name}: …")));
