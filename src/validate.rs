@@ -143,14 +143,7 @@ impl<'a, T> Cx<'a, T> {
             Some(t) => format!("write the id \"{}\" rather than its label", t.id),
             None => hint,
         };
-        self.err(
-            path,
-            format!(
-                "\"{v}\" is not a known {} value",
-                vocab.name.trim_end_matches('s').replace("ie", "y").replace('_', " ")
-            ),
-            Some(hint),
-        );
+        self.err(path, format!("\"{v}\" is not a known {} value", vocab.term_name()), Some(hint));
         None
     }
 

@@ -577,3 +577,19 @@ fn a_key_written_twice_in_a_profile_is_reported_where_it_is_repeated() {
         .at("content/complexes/alpha-moulds.yaml", 13, 1)
         .hint_contains("keep one of the two");
 }
+
+#[test]
+fn a_value_outside_a_vocabulary_names_the_vocabulary_in_the_singular() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "status: creation", "status: creaton");
+    site.edit("content/complexes/alpha-moulds.yaml", "  category: traditional", "  category: tradition");
+    site.expect_problem("\"creaton\" is not a known status value")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 4, 9)
+        .hint_contains("did you mean \"creation\"?");
+    site.expect_problem("\"tradition\" is not a known industry category value").error().at(
+        "content/complexes/alpha-moulds.yaml",
+        11,
+        13,
+    );
+}
