@@ -154,6 +154,11 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     Ok((base_url, path))
 }
 
+/// A language code as site.yaml's `languages` take them: 2 to 8 lower-case letters or hyphens.
+pub fn is_language_code(s: &str) -> bool {
+    (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+}
+
 /// Builds reader-facing text from its raw form; `Plain` is in the default language.
 pub fn text_from_raw(raw: Option<&RawText>, default_lang: &str) -> Text {
     match raw {
@@ -201,8 +206,7 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: Locate<'_>) -> (Option<C
         languages = vec!["zh".to_string(), "en".to_string()];
     }
     for (i, l) in languages.iter().enumerate() {
-        let ok = (2..=8).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
-        if !ok {
+        if !is_language_code(l) {
             let idx = i.to_string();
             err(
                 &mut diags,

@@ -432,15 +432,15 @@ fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     // The languages decide which files are translations: another list parses every file anew.
     site.write("content/pages/about.fr.md", "---\ntitle: {zh: 关于, en: About}\n---\nÀ propos.\n");
     let page = same("a French file while the site has no French", files - 1);
-    assert!(page.contains("\\\"about.fr\\\" is not a safe id"), "{page}");
+    assert!(page.contains("\\\"fr\\\" is not one of the site's languages"), "{page}");
     site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en, fr]");
     let translated = same("the same file once the site has French", 0);
     assert!(translated.contains("À propos."), "{translated}");
-    // The first language is the default, whose files are not translations: about.en.md is
-    // then a page of its own, without front matter.
+    // The first language is the default, whose text is in the item's own file: about.en.md
+    // is then refused.
     site.edit("site.yaml", "languages: [zh, en, fr]", "languages: [en, zh, fr]");
     let reordered = same("English first", 0);
-    assert!(reordered.contains("the file has no front matter"), "{reordered}");
+    assert!(reordered.contains("\\\"en\\\" is the site's default language"), "{reordered}");
 }
 
 #[test]
@@ -592,4 +592,20 @@ fn a_value_outside_a_vocabulary_names_the_vocabulary_in_the_singular() {
         11,
         13,
     );
+}
+
+#[test]
+fn a_translation_in_a_language_the_site_does_not_have_says_so() {
+    let site = TestSite::fixture("basic");
+    site.write("content/pages/about.fr.md", "À propos.\n");
+    site.expect_problem("\"fr\" is not one of the site's languages, which are zh and en")
+        .error()
+        .at("content/pages/about.fr.md", 1, 1)
+        .hint_contains("add it to languages: in site.yaml");
+    site.remove("content/pages/about.fr.md");
+    site.write("content/pages/about.zh.md", "关于。\n");
+    site.expect_problem("\"zh\" is the site's default language, which has no translation file")
+        .error()
+        .at("content/pages/about.zh.md", 1, 1)
+        .hint_contains("without .zh");
 }

@@ -376,6 +376,10 @@ fn parse_content(
         });
         return (item, d);
     }
+    if let Some(lang) = other_language(&file_name, languages) {
+        d.push(language_not_translated(&rel, lang, languages));
+        return (None, d);
+    }
     let md = file_name.ends_with(".md");
     let item = match section {
         Section::Complexes => {
@@ -402,6 +406,33 @@ fn translation_parts(file_name: &str, languages: &[String]) -> Option<(String, S
     let base = file_name.strip_suffix(".md")?;
     let (stem, lang) = base.rsplit_once('.')?;
     languages.iter().skip(1).any(|l| l == lang).then(|| (stem.to_string(), lang.to_string()))
+}
+
+/// The language of a file named like a translation, `<stem>.<lang>.md`, in a language that
+/// is not one of the site's translations: another language, or the default one.
+fn other_language<'a>(file_name: &'a str, languages: &[String]) -> Option<&'a str> {
+    let (stem, lang) = file_name.strip_suffix(".md")?.rsplit_once('.')?;
+    (!stem.is_empty() && crate::config::is_language_code(lang) && translation_parts(file_name, languages).is_none())
+        .then_some(lang)
+}
+
+fn language_not_translated(rel: &Path, lang: &str, languages: &[String]) -> Diagnostic {
+    if languages.first().is_some_and(|l| l == lang) {
+        Diagnostic::error(
+            rel,
+            1,
+            1,
+            format!("\"{lang}\" is the site's default language, which has no translation file"),
+        )
+        .with_hint(format!("put this text in the body of the file without .{lang}, after its front matter"))
+    } else {
+        let (head, last) = languages.split_at(languages.len().saturating_sub(1));
+        let named = if head.is_empty() { last.join("") } else { format!("{} and {}", head.join(", "), last.join("")) };
+        Diagnostic::error(rel, 1, 1, format!("\"{lang}\" is not one of the site's languages, which are {named}"))
+            .with_hint(format!(
+                "a translation is named <id>.<language>.md; to publish in \"{lang}\", add it to languages: in site.yaml"
+            ))
+    }
 }
 
 fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, LoadError> {
