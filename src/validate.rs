@@ -1085,16 +1085,39 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             }
             continue;
         }
-        if let Some(local) = local_file_link(&dest)
-            && !site.statics.contains(&local)
-        {
-            diags.push(
+        let problem = match local_file_link(&dest).map(|l| inside_static(&l)) {
+            Some(None) => Diagnostic::error(
+                &part.path,
+                line,
+                col,
+                format!("linked file \"{dest}\" is outside static/"),
+            )
+            .with_hint(
+                "only files under static/ are published: link to one as /files/plan.pdf for static/files/plan.pdf",
+            ),
+            Some(Some(local)) if !site.statics.contains(&local) => {
                 Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
                     .with_hint(format!("put the file at static/{local}, or fix the link"))
-                    .with_source_at(line_text, line_at),
-            );
+            }
+            _ => continue,
+        };
+        diags.push(problem.with_source_at(line_text, line_at));
+    }
+}
+
+/// A path under static/ with its `.` and `..` steps taken, or `None` when it leaves static/.
+fn inside_static(path: &str) -> Option<String> {
+    let mut steps: Vec<&str> = Vec::new();
+    for step in path.split('/') {
+        match step {
+            "" | "." => {}
+            ".." => {
+                steps.pop()?;
+            }
+            s => steps.push(s),
         }
     }
+    Some(steps.join("/"))
 }
 
 /// A link to a file of the site itself ("/files/plan.pdf", "files/plan.pdf"), as a path

@@ -609,3 +609,17 @@ fn a_translation_in_a_language_the_site_does_not_have_says_so() {
         .at("content/pages/about.zh.md", 1, 1)
         .hint_contains("without .zh");
 }
+
+#[test]
+fn a_link_to_a_file_outside_static_says_so() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "。\n", "。![会场](../../site.yaml)\n");
+    site.expect_problem("linked file \"../../site.yaml\" is outside static/")
+        .error()
+        .at("content/reports/meeting.md", 23, 61)
+        .hint_contains("only files under static/ are published");
+    // A path that stays inside static/ is looked for where it leads.
+    site.edit("content/reports/meeting.md", "../../site.yaml", "files/../photos/./gone.jpg");
+    site.expect_problem("linked file \"files/../photos/./gone.jpg\" does not exist")
+        .hint_contains("static/photos/gone.jpg");
+}
