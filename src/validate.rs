@@ -172,6 +172,34 @@ impl<'a, T> Cx<'a, T> {
         }
     }
 
+    /// A figure that the site shows as it was written: no larger than [`LARGEST_FIGURE`], and
+    /// with no more digits than a binary number holds.
+    fn figure(&mut self, raw: Option<&RawNumber>, path: &[Seg]) -> Option<f64> {
+        let n = raw?;
+        if !n.value.is_finite() || n.value.abs() > LARGEST_FIGURE {
+            self.err(
+                path,
+                format!("the value {} is too large", n.written),
+                Some(format!(
+                    "figures up to {LARGEST_FIGURE} are kept exactly: check for extra digits, and give a large amount in the larger unit the source uses (亿元 rather than 元)"
+                )),
+            );
+            return None;
+        }
+        if !n.exact() {
+            self.err(
+                path,
+                format!(
+                    "the value {} has more digits than can be kept exactly: it would be shown as {}",
+                    n.written, n.value
+                ),
+                Some("write at most 15 significant digits, as the source gives them".to_string()),
+            );
+            return None;
+        }
+        Some(n.value)
+    }
+
     /// A reference to an entry of this file's `sources:` list.
     fn source_ref(&mut self, value: Option<&String>, ids: &[String], path: &[Seg]) -> Option<String> {
         let v = value?;
@@ -202,6 +230,15 @@ impl<'a, T> Cx<'a, T> {
             .collect()
     }
 }
+
+/// The largest figure a statistic or a facility may give: every whole number up to it (2^53)
+/// is held exactly, and no source counts or spends more.
+const LARGEST_FIGURE: f64 = 9_007_199_254_740_992.0;
+
+/// Units of statistics that count things (enterprises, projects, times, sets of
+/// instruments): a figure in one of them cannot be below zero.
+const COUNTING_UNITS: &[&str] =
+    &["家", "个", "项", "次", "台/套", "台", "套", "件", "人", "名", "位", "所", "座", "场", "篇"];
 
 fn list(vocab: &Vocabulary) -> String {
     let ids: Vec<&str> = vocab.ids().collect();
@@ -476,8 +513,9 @@ fn validate_complex(
 
     let facilities = r.facilities.as_ref().map(|f| {
         let investment = f.investment.as_ref().and_then(|a| {
+            let value = cx.figure(Some(&a.value), &p!["facilities", "investment", "value"]);
             if matches!(a.unit.as_str(), "万元" | "亿元" | "元") {
-                Some((a.value, a.unit.clone()))
+                value.map(|v| (v, a.unit.clone()))
             } else {
                 cx.err(
                     &p!["facilities", "investment", "unit"],
@@ -487,7 +525,8 @@ fn validate_complex(
                 None
             }
         });
-        if let Some(a) = f.floor_area
+        let floor_area = cx.figure(f.floor_area.as_ref(), &p!["facilities", "floor_area"]);
+        if let Some(a) = floor_area
             && a <= 0.0
         {
             cx.err(
@@ -497,7 +536,7 @@ fn validate_complex(
             );
         }
         Facilities {
-            floor_area: f.floor_area,
+            floor_area,
             investment,
             service_hall: cx.text(f.service_hall.as_ref(), &p!["facilities", "service_hall"]),
             exhibition_hall: cx.text(f.exhibition_hall.as_ref(), &p!["facilities", "exhibition_hall"]),
@@ -508,8 +547,8 @@ fn validate_complex(
     let mut statistics = Vec::new();
     for (i, s) in r.statistics.iter().enumerate() {
         let indicator = cx.term(s.indicator.as_ref(), &v.indicators, &p!["statistics", i, "indicator"], true);
-        let value = s.value;
-        if value.is_none() {
+        let mut value = cx.figure(s.value.as_ref(), &p!["statistics", i, "value"]);
+        if s.value.is_none() {
             cx.err(
                 &p!["statistics", i],
                 "required field \"value\" is missing",
@@ -544,6 +583,20 @@ fn validate_complex(
             }
             _ => None,
         };
+        if let (Some(v), Some(u)) = (value, &unit)
+            && v < 0.0
+            && COUNTING_UNITS.contains(&u.as_str())
+        {
+            cx.err(
+                &p!["statistics", i, "value"],
+                format!("the value {v} is negative, but {u} counts things"),
+                Some(
+                    "a count is never below zero: write the figure the source gives, and describe a fall in note:"
+                        .to_string(),
+                ),
+            );
+            value = None;
+        }
         let period = cx.date(s.period.as_ref(), &p!["statistics", i, "period"]);
         let as_of = cx.date(s.as_of.as_ref(), &p!["statistics", i, "as_of"]);
         let when = match (period, as_of, s.period.is_some() || s.as_of.is_some()) {
@@ -582,10 +635,6 @@ fn validate_complex(
         let scope = cx.text(s.scope.as_ref(), &p!["statistics", i, "scope"]);
         let note = cx.text(s.note.as_ref(), &p!["statistics", i, "note"]);
         if let (Some(indicator), Some(value), Some(unit), Some(when)) = (indicator, value, unit, when) {
-            if !value.is_finite() {
-                cx.err(&p!["statistics", i, "value"], "the value is not a number", None);
-                continue;
-            }
             statistics.push(Statistic {
                 indicator,
                 value,

@@ -623,3 +623,46 @@ fn a_link_to_a_file_outside_static_says_so() {
     site.expect_problem("linked file \"files/../photos/./gone.jpg\" does not exist")
         .hint_contains("static/photos/gone.jpg");
 }
+
+#[test]
+fn a_figure_too_large_or_too_precise_to_be_shown_as_written_is_an_error() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 77900", "    value: 99999999999999999999999999");
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 16.4", "    value: 12345678901234567");
+    site.expect_problem("the value 99999999999999999999999999 is too large")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 23, 12)
+        .hint_contains("figures up to 9007199254740992 are kept exactly");
+    site.expect_problem("the value 12345678901234567 is too large").error().at(
+        "content/complexes/alpha-moulds.yaml",
+        29,
+        12,
+    );
+    site.edit(
+        "content/complexes/alpha-moulds.yaml",
+        "    value: 12345678901234567",
+        "    value: 16.400000000000000001",
+    );
+    site.expect_problem(
+        "the value 16.400000000000000001 has more digits than can be kept exactly: it would be shown as 16.4",
+    )
+    .error()
+    .at("content/complexes/alpha-moulds.yaml", 29, 12)
+    .hint_contains("15 significant digits");
+}
+
+#[test]
+fn a_negative_count_is_an_error() {
+    let site = TestSite::fixture("basic");
+    // enterprises-served is counted in 家.
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 77900", "    value: -5");
+    site.expect_problem("the value -5 is negative, but 家 counts things")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 23, 12)
+        .hint_contains("never below zero");
+    // An amount in 亿元 may fall below zero in a source (a loss); that is not refused.
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: -5", "    value: 5");
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 16.4", "    value: -16.4");
+    let (code, json) = site.check_json();
+    assert_eq!(code, 0, "{json:#}");
+}

@@ -166,6 +166,12 @@ impl<'de> Visitor<'de> for AnyKey<'_> {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
@@ -231,6 +237,13 @@ impl<'de> Visitor<'de> for Seek<'_> {
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
         Ok(())
     }
+    // Whole numbers beyond 64 bits.
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         Ok(())
     }
@@ -256,6 +269,12 @@ impl<'de> Visitor<'de> for Fail {
         Err(E::custom(MARKER))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
         Err(E::custom(MARKER))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
@@ -286,6 +305,8 @@ mod tests {
         assert_eq!(locate(DOC, &p(&["listings".into(), 1.into(), "list".into()]), false), Some((7, 11)));
         assert_eq!(locate(DOC, &p(&["listings".into(), 5.into()]), false), None);
         assert_eq!(locate(DOC, &p(&["missing".into()]), false), None);
+        // Whole numbers too large for 64 bits are found as well.
+        assert_eq!(locate("a: 1\nb: 99999999999999999999999999\n", &p(&["b".into()]), false), Some((2, 4)));
     }
 
     #[test]
