@@ -169,17 +169,17 @@ pub fn load_content(
             };
             // Only regular files are read: a pipe or a device would never end.
             if !allowed || !entry.file_type().is_file() {
-                let why = if !allowed {
-                    "this file type is not content"
-                } else if entry.file_type().is_symlink() {
-                    "symbolic links are not followed"
-                } else {
-                    "it is not a regular file"
-                };
                 let hint = match section {
                     Section::Complexes => "profiles are <id>.yaml or <id>.md",
                     Section::Reports => "reports are <id>.md",
                     Section::Pages => "pages are <id>.md",
+                };
+                let (why, hint) = if !allowed {
+                    ("this file type is not content", hint)
+                } else if entry.file_type().is_symlink() {
+                    ("symbolic links are not followed", "copy the file here instead")
+                } else {
+                    ("it is not a regular file", "only ordinary files are read: save the content as a file")
                 };
                 diags.push(Diagnostic::warning(&rel, 0, 0, format!("file ignored: {why}")).with_hint(hint));
                 continue;
