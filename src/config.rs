@@ -23,7 +23,27 @@ pub struct Vocabulary {
     pub terms: Vec<Term>,
 }
 
+/// Each vocabulary's name in site.yaml, and what one of its terms is called in messages.
+const TERM_NAMES: [(&str, &str); 11] = [
+    ("cities", "city"),
+    ("levels", "level"),
+    ("statuses", "status"),
+    ("list_types", "list type"),
+    ("modes", "mode"),
+    ("industry_categories", "industry category"),
+    ("industries", "industry"),
+    ("service_elements", "service element"),
+    ("indicators", "indicator"),
+    ("report_kinds", "report kind"),
+    ("attendee_roles", "attendee role"),
+];
+
 impl Vocabulary {
+    /// What one term is called in messages: "status" for the statuses.
+    pub fn term_name(&self) -> &'static str {
+        TERM_NAMES.iter().find(|(name, _)| *name == self.name).map_or(self.name, |(_, one)| one)
+    }
+
     pub fn get(&self, id: &str) -> Option<&Term> {
         self.terms.iter().find(|t| t.id == id)
     }
@@ -134,6 +154,11 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     Ok((base_url, path))
 }
 
+/// A language code as site.yaml's `languages` take them: 2 to 8 lower-case letters or hyphens.
+pub fn is_language_code(s: &str) -> bool {
+    (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+}
+
 /// Builds reader-facing text from its raw form; `Plain` is in the default language.
 pub fn text_from_raw(raw: Option<&RawText>, default_lang: &str) -> Text {
     match raw {
@@ -181,8 +206,7 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: Locate<'_>) -> (Option<C
         languages = vec!["zh".to_string(), "en".to_string()];
     }
     for (i, l) in languages.iter().enumerate() {
-        let ok = (2..=8).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
-        if !ok {
+        if !is_language_code(l) {
             let idx = i.to_string();
             err(
                 &mut diags,
@@ -302,6 +326,44 @@ pub fn validate_site(raw: RawSite, path: &Path, locate: Locate<'_>) -> (Option<C
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_vocabulary_names_its_terms_in_the_singular() {
+        let raw = RawSite { title: Some(RawText::Plain("站点".into())), ..RawSite::default() };
+        let (config, diags) = validate_site(raw, Path::new("site.yaml"), &|_| (1, 1));
+        let Some(config) = config else { panic!("{diags:?}") };
+        let v = &config.vocab;
+        let all = [
+            &v.cities,
+            &v.levels,
+            &v.statuses,
+            &v.list_types,
+            &v.modes,
+            &v.industry_categories,
+            &v.industries,
+            &v.service_elements,
+            &v.indicators,
+            &v.report_kinds,
+            &v.attendee_roles,
+        ];
+        let names: Vec<&str> = all.iter().map(|v| v.term_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "city",
+                "level",
+                "status",
+                "list type",
+                "mode",
+                "industry category",
+                "industry",
+                "service element",
+                "indicator",
+                "report kind",
+                "attendee role"
+            ]
+        );
+    }
 
     #[test]
     fn base_urls_keep_their_sub_path() {

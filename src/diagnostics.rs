@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -23,10 +23,24 @@ pub struct Diagnostic {
     pub column: usize,
     pub message: String,
     pub hint: Option<String>,
-    /// The offending source line, when known.
+    /// The offending source line, when known: all of it, or the part around the column
+    /// when it is long (see [`EXCERPT_WIDTH`]).
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// The column of `source_line` to point at (1-based, in characters; 0: none).
+    #[serde(skip)]
+    pub caret: usize,
 }
+
+/// How much of a source line is shown, in terminal columns (a wide CJK character takes
+/// two): a long line is cut to a window around the problem, so that neither a huge line
+/// nor many problems on one line make the output huge.
+pub const EXCERPT_WIDTH: usize = 100;
+/// Of the window, how much at most comes before the problem.
+const EXCERPT_BEFORE: usize = 40;
+/// Marks a line cut short, at either end. ASCII, so that every terminal gives it the same
+/// width and the caret stays under its character.
+const CUT: &str = "...";
 
 fn path_as_str<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&display_path(p))
@@ -48,6 +62,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            caret: 0,
         }
     }
 
@@ -66,15 +81,28 @@ impl Diagnostic {
     }
 
     /// Fills in the offending line from the file's text, so the printer can show it.
-    pub fn with_source(mut self, text: &str) -> Self {
-        if self.line > 0 {
-            self.source_line = text.lines().nth(self.line - 1).map(|l| l.trim_end_matches('\r').to_string());
+    pub fn with_source(self, text: &str) -> Self {
+        match self.line.checked_sub(1).and_then(|i| text.lines().nth(i)) {
+            Some(line) => self.with_source_line(line),
+            None => self,
         }
-        self
     }
 
-    pub fn with_source_line(mut self, line: String) -> Self {
-        self.source_line = Some(line.trim_end_matches('\r').to_string());
+    /// Fills in the offending line, which holds the diagnostic's column.
+    pub fn with_source_line(self, line: &str) -> Self {
+        let at = match self.column.checked_sub(1) {
+            Some(skip) => line.char_indices().nth(skip).map_or(line.len(), |(i, _)| i),
+            None => 0,
+        };
+        self.with_source_at(line, at)
+    }
+
+    /// Fills in the offending line when the byte offset of the column in it is known: the
+    /// cost is then that of the part shown, however long the line.
+    pub fn with_source_at(mut self, line: &str, at: usize) -> Self {
+        let (excerpt, caret) = excerpt(line, at);
+        self.source_line = Some(excerpt);
+        self.caret = if self.column > 0 { caret } else { 0 };
         self
     }
 
@@ -162,9 +190,35 @@ fn paint(color: bool, code: &str, s: &str) -> String {
     if color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
 }
 
+/// How many problems with one message a file shows in the text for people; the others are
+/// counted in a line after the last shown (JSON and GitHub annotations list them all).
+pub const SHOWN_ALIKE: usize = 10;
+
+/// For each problem, `None` when it is not shown, else how many alike are left out after it.
+fn fold_alike(diags: &[Diagnostic]) -> Vec<Option<usize>> {
+    let mut groups: crate::FastMap<(&Path, Severity, &str), (usize, usize)> = Default::default();
+    for d in diags {
+        groups.entry((&d.path, d.severity, &d.message)).or_default().0 += 1;
+    }
+    diags
+        .iter()
+        .map(|d| {
+            let (total, shown) = groups.get_mut(&(&d.path, d.severity, &d.message))?;
+            *shown += 1;
+            match *shown {
+                n if n < SHOWN_ALIKE => Some(0),
+                SHOWN_ALIKE => Some(*total - SHOWN_ALIKE),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 fn render_human(diags: &Diagnostics, color: bool) -> String {
     let mut out = String::new();
-    for (i, d) in diags.items().iter().enumerate() {
+    let shown = fold_alike(diags.items());
+    let items = diags.items().iter().zip(shown).filter_map(|(d, more)| Some((d, more?)));
+    for (i, (d, more)) in items.enumerate() {
         let label = match d.severity {
             Severity::Error => paint(color, "1;31", "error"),
             Severity::Warning => paint(color, "1;33", "warning"),
@@ -174,10 +228,10 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
             let n = d.line.to_string();
             let pad = " ".repeat(n.len());
             let _ = writeln!(out, "     {n} | {src}");
-            if d.column > 0 {
+            if d.caret > 0 {
                 let prefix: String = src
                     .chars()
-                    .take(d.column - 1)
+                    .take(d.caret - 1)
                     .map(|c| {
                         if c == '\t' {
                             '\t'
@@ -194,10 +248,52 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
         if let Some(h) = &d.hint {
             let _ = writeln!(out, "     {}: {h}", paint(color, "1;36", "hint"));
         }
+        if more > 0 {
+            let what = if more == 1 { "problem" } else { "problems" };
+            let _ = writeln!(out, "     ... and {more} more {what} like this one in this file, not shown");
+        }
     }
     out.push_str(&summary_line(diags));
     out.push('\n');
     out
+}
+
+/// The part of `line` shown around byte offset `at`, and the 1-based column of `at` in it.
+/// Only the characters near `at` are looked at.
+fn excerpt(line: &str, at: usize) -> (String, usize) {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let mut at = at.min(line.len());
+    while !line.is_char_boundary(at) {
+        at -= 1;
+    }
+    let width = |c: char| if is_wide(c) { 2 } else { 1 };
+    let mut before = line[..at].char_indices().rev().peekable();
+    let (mut start, mut used) = (at, 0);
+    let mut extend_back = |budget: usize, start: &mut usize, used: &mut usize| {
+        while let Some(&(i, c)) = before.peek()
+            && *used + width(c) <= budget
+        {
+            *used += width(c);
+            *start = i;
+            before.next();
+        }
+    };
+    extend_back(EXCERPT_BEFORE, &mut start, &mut used);
+    let mut end = at;
+    for (i, c) in line[at..].char_indices() {
+        if used + width(c) > EXCERPT_WIDTH {
+            break;
+        }
+        used += width(c);
+        end = at + i + c.len_utf8();
+    }
+    // Near the end of the line, what is left of the width goes before the problem.
+    if end == line.len() {
+        extend_back(EXCERPT_WIDTH, &mut start, &mut used);
+    }
+    let (head, tail) = (if start > 0 { CUT } else { "" }, if end < line.len() { CUT } else { "" });
+    let caret = head.len() + line[start..at].chars().count() + 1;
+    (format!("{head}{}{tail}", &line[start..end]), caret)
 }
 
 fn is_wide(c: char) -> bool {
@@ -292,6 +388,20 @@ mod tests {
         assert!(out.contains("  |        ^"), "{out}");
         assert!(out.contains("hint: use x"));
         assert!(out.ends_with("1 error, 0 warnings\n"));
+    }
+
+    #[test]
+    fn a_long_line_is_cut_around_the_column() {
+        // Short lines are shown whole.
+        assert_eq!(excerpt("level: provinical", 7), ("level: provinical".to_string(), 8));
+        // Near the end, the window takes more of what comes before.
+        let line = format!("{}: y", "x".repeat(1_000));
+        let (shown, caret) = excerpt(&line, 1_000);
+        assert_eq!(shown, format!("...{}: y", "x".repeat(97)));
+        assert_eq!(&shown[caret - 1..caret], ":");
+        // Near the start, more of what comes after.
+        let (shown, caret) = excerpt(&"字".repeat(1_000), 3);
+        assert_eq!((shown, caret), (format!("{}...", "字".repeat(50)), 2));
     }
 
     #[test]

@@ -82,6 +82,71 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
+/// A figure as the editor wrote it, with its value. Read from the text itself, so that
+/// `validate` can tell a value that a binary number holds exactly from one that it would
+/// round (12345678901234567 would be shown as 12345678901234568).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawNumber {
+    pub value: f64,
+    pub written: String,
+}
+
+impl RawNumber {
+    /// Whether `value` is exactly the number written, digit for digit.
+    pub fn exact(&self) -> bool {
+        self.value.is_finite() && decimal(&self.written) == decimal(&format!("{:e}", self.value))
+    }
+}
+
+/// A decimal number as its significant digits and the power of ten of the last one, sign
+/// left out: "120.50" and "1.205e2" both give ("1205", -1). `None` if it is not one.
+fn decimal(text: &str) -> Option<(String, i64)> {
+    let t = text.trim().trim_start_matches(['+', '-']);
+    let (mantissa, exp) = match t.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (t, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if (int.is_empty() && frac.is_empty()) || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let significant = digits.trim_start_matches('0').trim_end_matches('0');
+    let trailing = (digits.len() - digits.trim_end_matches('0').len()) as i64;
+    let power = exp.checked_sub(frac.len() as i64)?.checked_add(trailing)?;
+    Some(if significant.is_empty() { (String::new(), 0) } else { (significant.to_string(), power) })
+}
+
+impl<'de> Deserialize<'de> for RawNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawNumber;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawNumber, E> {
+                let value = decimal(v).and_then(|_| v.trim().parse::<f64>().ok());
+                match value {
+                    Some(value) => Ok(RawNumber { value, written: v.trim().to_string() }),
+                    None => Err(E::invalid_type(de::Unexpected::Str(v), &self)),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawNumber, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawNumber, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawNumber, E> {
+                Ok(RawNumber { value: v, written: v.to_string() })
+            }
+        }
+        // The scalar's text, not the number the YAML parser would make of it.
+        d.deserialize_str(V)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawComplex {
@@ -178,7 +243,7 @@ pub struct RawService {
 #[serde(deny_unknown_fields)]
 pub struct RawFacilities {
     /// Floor area in square metres.
-    pub floor_area: Option<f64>,
+    pub floor_area: Option<RawNumber>,
     pub investment: Option<RawAmount>,
     pub service_hall: Option<RawText>,
     pub exhibition_hall: Option<RawText>,
@@ -188,7 +253,7 @@ pub struct RawFacilities {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAmount {
-    pub value: f64,
+    pub value: RawNumber,
     pub unit: String,
 }
 
@@ -196,7 +261,7 @@ pub struct RawAmount {
 #[serde(deny_unknown_fields)]
 pub struct RawStatistic {
     pub indicator: Option<String>,
-    pub value: Option<f64>,
+    pub value: Option<RawNumber>,
     pub unit: Option<String>,
     /// The period the figure covers (a year or a month) ...
     pub period: Option<Scalar>,
@@ -349,28 +414,72 @@ pub struct RawSite {
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RawVocabularies {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub cities: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub levels: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub statuses: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub list_types: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub modes: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub industry_categories: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub industries: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub service_elements: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub indicators: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub report_kinds: IndexMap<String, RawTerm>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "unique_keys")]
     pub attendee_roles: IndexMap<String, RawTerm>,
+}
+
+/// A map from ids, refusing an id written twice (at its second place): the second entry
+/// would otherwise silently replace the first.
+fn unique_keys<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<IndexMap<String, T>, D::Error> {
+    struct Map<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Map<T> {
+        type Value = IndexMap<String, T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map from ids")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(IndexMap::new())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
+            let mut out = IndexMap::new();
+            while let Some(key) = m.next_key_seed(NewKey(&out))? {
+                let value = m.next_value()?;
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    /// A key not yet in the map: refused while it is read, so the error has its position.
+    struct NewKey<'a, T>(&'a IndexMap<String, T>);
+    impl<'de, T> de::DeserializeSeed<'de> for NewKey<'_, T> {
+        type Value = String;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl<T> Visitor<'_> for NewKey<'_, T> {
+        type Value = String;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("an id")
+        }
+        fn visit_str<E: de::Error>(self, key: &str) -> Result<String, E> {
+            if self.0.contains_key(key) {
+                return Err(E::custom(format_args!("duplicate key `{key}`")));
+            }
+            Ok(key.to_string())
+        }
+    }
+    d.deserialize_any(Map(std::marker::PhantomData))
 }
 
 /// One vocabulary entry: its labels, plus what some vocabularies need.
@@ -385,4 +494,28 @@ pub struct RawTerm {
     /// report_kinds: whether reports of this kind are events, which need an event date.
     #[serde(default)]
     pub event: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(text: &str) -> RawNumber {
+        crate::load::yaml::parse::<RawNumber>(text).unwrap_or_else(|e| panic!("{text}: {e:?}"))
+    }
+
+    #[test]
+    fn a_figure_is_exact_when_its_value_is_the_number_written() {
+        for text in ["77900", "16.4", "0.5", "-3.2", "1.50e3", "120.50", "9007199254740992", "0", "0.0"] {
+            assert!(number(text).exact(), "{text}");
+        }
+        for text in ["12345678901234567", "0.12345678901234567", "99999999999999999999999999"] {
+            assert!(!number(text).exact(), "{text}");
+        }
+        assert_eq!(decimal("120.50"), decimal("1.205e2"));
+        assert_eq!(number("12345678901234567").value, 12345678901234568.0);
+        for text in ["many", "1,000", ".inf", "1_000", "0x1F", "true"] {
+            assert!(crate::load::yaml::parse::<RawNumber>(text).is_err(), "{text}");
+        }
+    }
 }

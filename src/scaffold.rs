@@ -2,7 +2,8 @@
 //! write (the fields of `raw`), each with a short comment, and a minimal new site.
 //!
 //! These write the editors' own source files, never the built site (that is `output`'s).
-//! A new file is refused if one with its id exists, and ids must be safe file names.
+//! A new file is refused if one with its id exists, or if `check` would refuse its id
+//! ([`parse_id`], with the same message).
 //!
 //! Layout of a template: every top-level key is present. A block whose parts are unknown
 //! at first is written empty (`facilities:`, `statistics: []`) with its fields below it as
@@ -15,8 +16,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::{Config, Vocabulary};
 use crate::diagnostics::display_path;
-use crate::load::{self, Seg};
-use crate::model::Id;
+use crate::load::{self, Section, Seg};
+use crate::validate::parse_id;
 use crate::{Failure, config};
 
 /// What `fulcrum new` writes.
@@ -39,7 +40,11 @@ pub fn today_in_china() -> String {
 /// first language.
 pub fn new_file(root: &Path, kind: Kind, id: &str, title: Option<&str>) -> Result<PathBuf, Failure> {
     let config = load_config(root)?;
-    let id = safe_id(id)?;
+    let section = match kind {
+        Kind::Complex => Section::Complexes,
+        Kind::Report => Section::Reports,
+    };
+    let id = new_id(section, id)?;
     let today = today_in_china();
     let (folder, taken, file, text) = match kind {
         Kind::Complex => (
@@ -157,23 +162,11 @@ fn load_config(root: &Path) -> Result<Config, Failure> {
     }
 }
 
-fn safe_id(id: &str) -> Result<String, Failure> {
-    match Id::parse(id) {
-        Some(id) => Ok(id.as_str().to_string()),
-        None => {
-            let suggestion: Vec<String> = id
-                .to_lowercase()
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-            let hint = if suggestion.is_empty() {
-                "use lower-case ASCII letters, digits and hyphens, e.g. wenling-pumps".to_string()
-            } else {
-                format!("use lower-case ASCII letters, digits and hyphens, e.g. {}", suggestion.join("-"))
-            };
-            Err(Failure::Usage(format!("\"{id}\" is not a safe id: {hint}")))
-        }
+/// The id of a new item of `section`, refused as `check` would refuse it.
+fn new_id(section: Section, id: &str) -> Result<String, Failure> {
+    match parse_id(section, id) {
+        Ok(id) => Ok(id.as_str().to_string()),
+        Err(problem) => Err(Failure::Usage(format!("{}: {}", problem.message(id), problem.hint(id)))),
     }
 }
 
@@ -475,13 +468,13 @@ mod tests {
     #[test]
     fn unsafe_ids_are_refused_with_a_suggestion() {
         for bad in ["../x", "A B", "x/y", "", "-x", "x--y", "台州", "x.md", "/etc/passwd", "a\\b"] {
-            assert!(safe_id(bad).is_err(), "{bad}");
+            assert!(new_id(Section::Complexes, bad).is_err(), "{bad}");
         }
-        match safe_id("Wenling Pumps") {
+        match new_id(Section::Complexes, "Wenling Pumps") {
             Err(Failure::Usage(m)) => assert!(m.contains("wenling-pumps"), "{m}"),
             other => panic!("{other:?}"),
         }
-        assert_eq!(safe_id("wenling-pumps-2").unwrap(), "wenling-pumps-2");
+        assert_eq!(new_id(Section::Complexes, "wenling-pumps-2").unwrap(), "wenling-pumps-2");
     }
 
     #[test]

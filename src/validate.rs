@@ -143,14 +143,7 @@ impl<'a, T> Cx<'a, T> {
             Some(t) => format!("write the id \"{}\" rather than its label", t.id),
             None => hint,
         };
-        self.err(
-            path,
-            format!(
-                "\"{v}\" is not a known {} value",
-                vocab.name.trim_end_matches('s').replace("ie", "y").replace('_', " ")
-            ),
-            Some(hint),
-        );
+        self.err(path, format!("\"{v}\" is not a known {} value", vocab.term_name()), Some(hint));
         None
     }
 
@@ -179,6 +172,34 @@ impl<'a, T> Cx<'a, T> {
         }
     }
 
+    /// A figure that the site shows as it was written: no larger than [`LARGEST_FIGURE`], and
+    /// with no more digits than a binary number holds.
+    fn figure(&mut self, raw: Option<&RawNumber>, path: &[Seg]) -> Option<f64> {
+        let n = raw?;
+        if !n.value.is_finite() || n.value.abs() > LARGEST_FIGURE {
+            self.err(
+                path,
+                format!("the value {} is too large", n.written),
+                Some(format!(
+                    "figures up to {LARGEST_FIGURE} are kept exactly: check for extra digits, and give a large amount in the larger unit the source uses (亿元 rather than 元)"
+                )),
+            );
+            return None;
+        }
+        if !n.exact() {
+            self.err(
+                path,
+                format!(
+                    "the value {} has more digits than can be kept exactly: it would be shown as {}",
+                    n.written, n.value
+                ),
+                Some("write at most 15 significant digits, as the source gives them".to_string()),
+            );
+            return None;
+        }
+        Some(n.value)
+    }
+
     /// A reference to an entry of this file's `sources:` list.
     fn source_ref(&mut self, value: Option<&String>, ids: &[String], path: &[Seg]) -> Option<String> {
         let v = value?;
@@ -195,47 +216,126 @@ impl<'a, T> Cx<'a, T> {
     }
 
     fn finish(self) -> Vec<Diagnostic> {
-        let text = self.doc.yaml.clone();
+        if self.diags.is_empty() {
+            return self.diags;
+        }
         let offset = self.doc.yaml_offset;
+        let lines: Vec<&str> = self.doc.yaml.lines().collect();
         self.diags
             .into_iter()
-            .map(|mut d| {
-                if d.line > offset {
-                    d.source_line = text.lines().nth(d.line - offset - 1).map(str::to_string);
-                }
-                d
+            .map(|d| match d.line.checked_sub(offset + 1).and_then(|i| lines.get(i)) {
+                Some(line) => d.with_source_line(line),
+                None => d,
             })
             .collect()
     }
 }
+
+/// The largest figure a statistic or a facility may give: every whole number up to it (2^53)
+/// is held exactly, and no source counts or spends more.
+const LARGEST_FIGURE: f64 = 9_007_199_254_740_992.0;
+
+/// Units of statistics that count things (enterprises, projects, times, sets of
+/// instruments): a figure in one of them cannot be below zero.
+const COUNTING_UNITS: &[&str] =
+    &["家", "个", "项", "次", "台/套", "台", "套", "件", "人", "名", "位", "所", "座", "场", "篇"];
 
 fn list(vocab: &Vocabulary) -> String {
     let ids: Vec<&str> = vocab.ids().collect();
     if ids.len() > 12 { format!("{}, …", ids[..12].join(", ")) } else { ids.join(", ") }
 }
 
-/// Checks the file name as an id.
-fn check_id<T>(doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
-    let id = Id::parse(&doc.stem);
-    if id.is_none() {
-        let suggestion: String = doc
-            .stem
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect::<String>()
-            .split('-')
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
-        let hint = if suggestion.is_empty() {
-            "name the file with lower-case ASCII letters, digits and hyphens, e.g. huangyan-moulds".to_string()
-        } else {
-            format!("rename the file to \"{suggestion}\" (lower-case ASCII letters, digits and hyphens)")
-        };
-        diags.push(Diagnostic::error(&doc.path, 1, 1, format!("\"{}\" is not a safe id", doc.stem)).with_hint(hint));
+/// Why a name cannot be the id of an item of its section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdProblem {
+    /// Not lower-case ASCII letters, digits and single hyphens (see [`Id::parse`]).
+    NotSafe,
+    /// A report's id made only of digits: `reports/<digits>/` lists the reports of a year.
+    Digits,
+    /// A page's id that is an address of the site's own (see [`RESERVED`]).
+    Reserved,
+}
+
+/// The id of an item of `section` called `name`: the rules `check` applies to file names,
+/// and `new` to the ids it is given.
+pub fn parse_id(section: Section, name: &str) -> Result<Id, IdProblem> {
+    let id = Id::parse(name).ok_or(IdProblem::NotSafe)?;
+    match section {
+        Section::Reports if id.as_str().bytes().all(|b| b.is_ascii_digit()) => Err(IdProblem::Digits),
+        Section::Pages if RESERVED.contains(&id.as_str()) => Err(IdProblem::Reserved),
+        _ => Ok(id),
     }
-    id
+}
+
+impl IdProblem {
+    /// What is wrong with `name`.
+    pub fn message(&self, name: &str) -> String {
+        match self {
+            IdProblem::NotSafe => format!("\"{name}\" is not a safe id"),
+            IdProblem::Digits => {
+                format!("a report's id cannot be only digits: reports/{name}/ lists the reports of a year")
+            }
+            IdProblem::Reserved => format!("a page cannot be called \"{name}\": the site uses that address"),
+        }
+    }
+
+    /// An id to use instead of `name`, when one can be made from it.
+    pub fn suggestion(&self, name: &str) -> Option<String> {
+        match self {
+            IdProblem::NotSafe => {
+                let words: Vec<String> = name
+                    .to_lowercase()
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                Some(words.join("-")).filter(|s| Id::parse(s).is_some())
+            }
+            IdProblem::Digits => Some(format!("{name}-site-meeting")),
+            IdProblem::Reserved => Some(format!("about-{name}")),
+        }
+    }
+
+    /// How to fix the id, for the ids that `new` is given.
+    pub fn hint(&self, name: &str) -> String {
+        let example = self.suggestion(name).unwrap_or_else(|| "huangyan-moulds".to_string());
+        match self {
+            IdProblem::NotSafe => format!("use lower-case ASCII letters, digits and hyphens, e.g. {example}"),
+            IdProblem::Digits => format!("choose an id that says what the report is about, e.g. {example}"),
+            IdProblem::Reserved => format!("choose another id, e.g. {example}"),
+        }
+    }
+
+    /// How to fix the id, for a file whose name it is.
+    fn file_hint(&self, name: &str, ext: &str) -> String {
+        match (self, self.suggestion(name)) {
+            (IdProblem::NotSafe, Some(s)) => {
+                format!("rename the file to \"{s}\" (lower-case ASCII letters, digits and hyphens)")
+            }
+            (IdProblem::NotSafe, None) => {
+                "name the file with lower-case ASCII letters, digits and hyphens, e.g. huangyan-moulds".to_string()
+            }
+            (IdProblem::Digits, s) => {
+                format!("rename the file to say what the report is about, e.g. {}.{ext}", s.unwrap_or_default())
+            }
+            (IdProblem::Reserved, s) => format!("rename the file, e.g. to {}.{ext}", s.unwrap_or_default()),
+        }
+    }
+}
+
+/// Checks the file name as an id of `section`.
+fn check_id<T>(section: Section, doc: &Doc<T>, diags: &mut Vec<Diagnostic>) -> Option<Id> {
+    match parse_id(section, &doc.stem) {
+        Ok(id) => Some(id),
+        Err(problem) => {
+            let ext = doc.path.extension().map(|e| e.to_string_lossy()).unwrap_or_default();
+            diags.push(
+                Diagnostic::error(&doc.path, 1, 1, problem.message(&doc.stem))
+                    .with_hint(problem.file_hint(&doc.stem, &ext)),
+            );
+            None
+        }
+    }
 }
 
 /// The body taken out of its document, so the Markdown is moved rather than copied.
@@ -294,7 +394,7 @@ fn validate_complex(
     config: &Config,
 ) -> (Option<Complex>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let id = check_id(doc, &mut diags);
+    let id = check_id(Section::Complexes, doc, &mut diags);
     let mut cx = Cx::new(doc, config);
     let r = &doc.raw;
     let v = &config.vocab;
@@ -413,8 +513,9 @@ fn validate_complex(
 
     let facilities = r.facilities.as_ref().map(|f| {
         let investment = f.investment.as_ref().and_then(|a| {
+            let value = cx.figure(Some(&a.value), &p!["facilities", "investment", "value"]);
             if matches!(a.unit.as_str(), "万元" | "亿元" | "元") {
-                Some((a.value, a.unit.clone()))
+                value.map(|v| (v, a.unit.clone()))
             } else {
                 cx.err(
                     &p!["facilities", "investment", "unit"],
@@ -424,7 +525,8 @@ fn validate_complex(
                 None
             }
         });
-        if let Some(a) = f.floor_area
+        let floor_area = cx.figure(f.floor_area.as_ref(), &p!["facilities", "floor_area"]);
+        if let Some(a) = floor_area
             && a <= 0.0
         {
             cx.err(
@@ -434,7 +536,7 @@ fn validate_complex(
             );
         }
         Facilities {
-            floor_area: f.floor_area,
+            floor_area,
             investment,
             service_hall: cx.text(f.service_hall.as_ref(), &p!["facilities", "service_hall"]),
             exhibition_hall: cx.text(f.exhibition_hall.as_ref(), &p!["facilities", "exhibition_hall"]),
@@ -445,8 +547,8 @@ fn validate_complex(
     let mut statistics = Vec::new();
     for (i, s) in r.statistics.iter().enumerate() {
         let indicator = cx.term(s.indicator.as_ref(), &v.indicators, &p!["statistics", i, "indicator"], true);
-        let value = s.value;
-        if value.is_none() {
+        let mut value = cx.figure(s.value.as_ref(), &p!["statistics", i, "value"]);
+        if s.value.is_none() {
             cx.err(
                 &p!["statistics", i],
                 "required field \"value\" is missing",
@@ -481,6 +583,20 @@ fn validate_complex(
             }
             _ => None,
         };
+        if let (Some(v), Some(u)) = (value, &unit)
+            && v < 0.0
+            && COUNTING_UNITS.contains(&u.as_str())
+        {
+            cx.err(
+                &p!["statistics", i, "value"],
+                format!("the value {v} is negative, but {u} counts things"),
+                Some(
+                    "a count is never below zero: write the figure the source gives, and describe a fall in note:"
+                        .to_string(),
+                ),
+            );
+            value = None;
+        }
         let period = cx.date(s.period.as_ref(), &p!["statistics", i, "period"]);
         let as_of = cx.date(s.as_of.as_ref(), &p!["statistics", i, "as_of"]);
         let when = match (period, as_of, s.period.is_some() || s.as_of.is_some()) {
@@ -519,10 +635,6 @@ fn validate_complex(
         let scope = cx.text(s.scope.as_ref(), &p!["statistics", i, "scope"]);
         let note = cx.text(s.note.as_ref(), &p!["statistics", i, "note"]);
         if let (Some(indicator), Some(value), Some(unit), Some(when)) = (indicator, value, unit, when) {
-            if !value.is_finite() {
-                cx.err(&p!["statistics", i, "value"], "the value is not a number", None);
-                continue;
-            }
             statistics.push(Statistic {
                 indicator,
                 value,
@@ -596,20 +708,7 @@ fn validate_report(
     config: &Config,
 ) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut id = check_id(doc, &mut diags);
-    if let Some(year) = id.as_ref().filter(|id| id.as_str().bytes().all(|b| b.is_ascii_digit())) {
-        // reports/<digits>/ is a year's archive.
-        diags.push(
-            Diagnostic::error(
-                &doc.path,
-                1,
-                1,
-                format!("a report's id cannot be only digits: reports/{year}/ lists the reports of a year"),
-            )
-            .with_hint(format!("rename the file to say what the report is about, e.g. {year}-site-meeting.md")),
-        );
-        id = None;
-    }
+    let id = check_id(Section::Reports, doc, &mut diags);
     let mut cx = Cx::new(doc, config);
     let r = &doc.raw;
     let v = &config.vocab;
@@ -771,15 +870,7 @@ fn validate_page(
     config: &Config,
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let id = check_id(doc, &mut diags);
-    if let Some(id) = &id
-        && RESERVED.contains(&id.as_str())
-    {
-        diags.push(
-            Diagnostic::error(&doc.path, 1, 1, format!("a page cannot be called \"{id}\": the site uses that address"))
-                .with_hint(format!("rename the file, e.g. to about-{id}.md")),
-        );
-    }
+    let id = check_id(Section::Pages, doc, &mut diags);
     let mut cx = Cx::new(doc, config);
     let r = &doc.raw;
     let title = cx.required_text(r.title.as_ref(), &[], "title");
@@ -788,7 +879,7 @@ fn validate_page(
     let body = body_of(doc, body, cx.default_lang());
     diags.extend(cx.finish());
     let page = match (id, title.is_empty()) {
-        (Some(id), false) if !RESERVED.contains(&id.as_str()) => Some(Page {
+        (Some(id), false) => Some(Page {
             id,
             origin: Origin { path: doc.path.clone() },
             title,
@@ -830,10 +921,9 @@ fn check_duplicates<'a>(
     }
 }
 
-/// Checks references between files: reports name complexes that must exist; photos and
-/// linked files must exist; Markdown internal links must resolve.
-/// Ids of every file that was read, valid or not, so that one broken file does not make
-/// every reference to it an error too; and the drafts left out of this build.
+/// Ids of every content file that was found, whether it parsed or not, so that one broken
+/// file does not make every reference to it an error too; and the drafts left out of this
+/// build.
 struct Known {
     complexes: HashSet<String>,
     reports: HashSet<String>,
@@ -846,11 +936,23 @@ impl Known {
         fn stems<T>(docs: &[Doc<T>]) -> HashSet<String> {
             docs.iter().map(|d| d.stem.clone()).collect()
         }
-        Known {
+        let mut known = Known {
             complexes: stems(&loaded.complexes),
             reports: stems(&loaded.reports),
             pages: stems(&loaded.pages),
             drafts: HashSet::new(),
+        };
+        for (section, stem) in &loaded.unparsed {
+            known.ids_mut(*section).insert(stem.clone());
+        }
+        known
+    }
+
+    fn ids_mut(&mut self, section: Section) -> &mut HashSet<String> {
+        match section {
+            Section::Complexes => &mut self.complexes,
+            Section::Reports => &mut self.reports,
+            Section::Pages => &mut self.pages,
         }
     }
 
@@ -864,6 +966,8 @@ impl Known {
     }
 }
 
+/// Checks references between files: reports name complexes that must exist; photos and
+/// linked files must exist; Markdown internal links must resolve.
 fn check_references(
     site: &mut Site,
     docs: &HashMap<String, &Doc<RawReport>>,
@@ -971,10 +1075,16 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
     };
     let md: &str = &text;
     let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    let position = |offset: usize| -> (usize, usize) {
+    // Where the last link was, so that many links on one long line are counted from each
+    // other rather than each from the start of the line.
+    let mut last = (0, 0, 1);
+    let mut position = |offset: usize| -> (usize, usize, &str) {
         let line = line_starts.partition_point(|&s| s <= offset) - 1;
-        let col = md[line_starts[line]..offset].chars().count() + 1;
-        (part.first_line + line, col)
+        let (line_start, end) = (line_starts[line], line_starts.get(line + 1).map_or(md.len(), |&e| e - 1));
+        let (from, col) = if last.1 == line && last.0 <= offset { (last.0, last.2) } else { (line_start, 1) };
+        let col = col + md[from..offset].chars().count();
+        last = (offset, line, col);
+        (part.first_line + line, col, &md[line_start..end])
     };
     let candidates = |section: &str| -> Vec<String> {
         match section {
@@ -993,8 +1103,8 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
         };
         let src_text = &md[range.clone()];
         let at = src_text.find(dest.as_str()).map_or(range.start, |i| range.start + i);
-        let (line, col) = position(at);
-        let line_text = md[line_starts[line - part.first_line]..].lines().next().unwrap_or("").to_string();
+        let (line, col, line_text) = position(at);
+        let line_at = at - line_starts[line - part.first_line];
         if let Some(r) = crate::link::parse_internal_ref(&dest) {
             if !matches!(r.section, "complexes" | "reports" | "pages") {
                 diags.push(
@@ -1005,7 +1115,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
                         format!("broken internal link \"{dest}\": there is no section \"{}\"", r.section),
                     )
                     .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
-                    .with_source_line(line_text),
+                    .with_source_at(line_text, line_at),
                 );
             } else if let Some((section, ids)) = known.section(r.section)
                 && (!ids.contains(r.id) || known.drafts.contains(&(section, r.id.to_string())))
@@ -1019,21 +1129,44 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
                 diags.push(
                     Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))
                         .with_hint(hint)
-                        .with_source_line(line_text),
+                        .with_source_at(line_text, line_at),
                 );
             }
             continue;
         }
-        if let Some(local) = local_file_link(&dest)
-            && !site.statics.contains(&local)
-        {
-            diags.push(
+        let problem = match local_file_link(&dest).map(|l| inside_static(&l)) {
+            Some(None) => Diagnostic::error(
+                &part.path,
+                line,
+                col,
+                format!("linked file \"{dest}\" is outside static/"),
+            )
+            .with_hint(
+                "only files under static/ are published: link to one as /files/plan.pdf for static/files/plan.pdf",
+            ),
+            Some(Some(local)) if !site.statics.contains(&local) => {
                 Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
                     .with_hint(format!("put the file at static/{local}, or fix the link"))
-                    .with_source_line(line_text),
-            );
+            }
+            _ => continue,
+        };
+        diags.push(problem.with_source_at(line_text, line_at));
+    }
+}
+
+/// A path under static/ with its `.` and `..` steps taken, or `None` when it leaves static/.
+fn inside_static(path: &str) -> Option<String> {
+    let mut steps: Vec<&str> = Vec::new();
+    for step in path.split('/') {
+        match step {
+            "" | "." => {}
+            ".." => {
+                steps.pop()?;
+            }
+            s => steps.push(s),
         }
     }
+    Some(steps.join("/"))
 }
 
 /// A link to a file of the site itself ("/files/plan.pdf", "files/plan.pdf"), as a path
@@ -1153,7 +1286,7 @@ fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: 
                     Section::Complexes => loaded.complexes.iter().any(|d| d.stem == t.stem),
                     Section::Reports => loaded.reports.iter().any(|d| d.stem == t.stem),
                     Section::Pages => loaded.pages.iter().any(|d| d.stem == t.stem),
-                };
+                } || loaded.unparsed.iter().any(|(s, stem)| *s == t.section && *stem == t.stem);
                 if !exists {
                     diags.push(
                         Diagnostic::error(

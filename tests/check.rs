@@ -432,13 +432,237 @@ fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     // The languages decide which files are translations: another list parses every file anew.
     site.write("content/pages/about.fr.md", "---\ntitle: {zh: 关于, en: About}\n---\nÀ propos.\n");
     let page = same("a French file while the site has no French", files - 1);
-    assert!(page.contains("\\\"about.fr\\\" is not a safe id"), "{page}");
+    assert!(page.contains("\\\"fr\\\" is not one of the site's languages"), "{page}");
     site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en, fr]");
     let translated = same("the same file once the site has French", 0);
     assert!(translated.contains("À propos."), "{translated}");
-    // The first language is the default, whose files are not translations: about.en.md is
-    // then a page of its own, without front matter.
+    // The first language is the default, whose text is in the item's own file: about.en.md
+    // is then refused.
     site.edit("site.yaml", "languages: [zh, en, fr]", "languages: [en, zh, fr]");
     let reordered = same("English first", 0);
-    assert!(reordered.contains("the file has no front matter"), "{reordered}");
+    assert!(reordered.contains("\\\"en\\\" is the site's default language"), "{reordered}");
+}
+
+#[test]
+fn a_file_that_fails_to_parse_is_not_reported_missing_by_the_files_that_name_it() {
+    let site = TestSite::fixture("basic");
+    // The fixture's report names alpha-moulds twice and links it; so does beta-valves, in
+    // both languages. A translation of the broken file sits beside it.
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: provincial\nlevel: municipal");
+    site.write("content/complexes/alpha-moulds.en.md", "See [Beta](@/complexes/beta-valves).\n");
+    let (code, json) = site.check_json();
+    assert_eq!(code, 1, "{json:#}");
+    let problems = json["diagnostics"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "only the broken file's own problem: {json:#}");
+    assert_eq!(problems[0]["path"], "content/complexes/alpha-moulds.yaml", "{json:#}");
+    // An id that names no file at all is still reported.
+    site.edit(
+        "content/reports/meeting.md",
+        "complexes: [alpha-moulds, beta-valves]",
+        "complexes: [gamma, beta-valves]",
+    );
+    site.expect_problem("unknown complex \"gamma\"").error().at("content/reports/meeting.md", 9, 13);
+}
+
+#[test]
+fn a_long_line_is_shown_around_the_problem_with_the_caret_under_it() {
+    let site = TestSite::fixture("basic");
+    let line = format!("{}[x](@/complexes/nope){}", "文".repeat(100_000), "字".repeat(100_000));
+    site.write("content/pages/long.md", format!("---\ntitle: 长\n---\n{line}\n"));
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 1_000, "{} bytes of output", stderr.len());
+    // 40 columns before the link's target (a CJK character takes two), 100 in all.
+    let shown = format!("...{}[x](@/complexes/nope){}...", "文".repeat(18), "字".repeat(21));
+    let caret = format!("   {}    ^", "　".repeat(18));
+    for needle in [
+        "content/pages/long.md:4:100005: error: broken internal link \"@/complexes/nope\"".to_string(),
+        format!("     4 | {shown}\n"),
+        format!("       | {caret}\n"),
+    ] {
+        assert!(stderr.contains(&needle), "missing {needle:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn many_problems_alike_on_one_line_are_counted_not_all_shown() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/pages/links.md",
+        format!("---\ntitle: 链接\n---\n{}\n", "文字 [x](@/complexes/nope) ".repeat(4_000)),
+    );
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.len() < 10_000, "{} bytes of output", stderr.len());
+    assert_eq!(stderr.matches("error: broken internal link").count(), 10, "{stderr}");
+    for needle in [
+        " 10. content/pages/links.md:4:233: error: broken internal link \"@/complexes/nope\"",
+        "     ... and 3990 more problems like this one in this file, not shown\n4000 errors, 0 warnings",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle:?} in:\n{stderr}");
+    }
+    // Tools get every one.
+    let (_, json) = site.check_json();
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 4_000);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_among_the_content_is_skipped_with_a_warning() {
+    let site = TestSite::fixture("basic");
+    let made = std::process::Command::new("mkfifo").arg(site.path("content/complexes/pipe.yaml")).status().unwrap();
+    assert!(made.success());
+    site.expect_problem("file ignored: it is not a regular file")
+        .warning()
+        .at("content/complexes/pipe.yaml", 0, 0)
+        .hint_contains("only ordinary files are read");
+}
+
+#[test]
+fn folders_inside_a_section_are_ignored_as_the_warning_says() {
+    let site = TestSite::fixture("basic");
+    let profile = site.read("content/complexes/alpha-moulds.yaml");
+    site.write("content/complexes/sub/subdir-one.yaml", &profile);
+    // A copy of an existing profile is not a second file with its id.
+    site.write("content/complexes/sub/alpha-moulds.yaml", &profile);
+    site.expect_problem("folder ignored: the files in content/complexes/sub/ are not read")
+        .warning()
+        .at("content/complexes/sub", 0, 0)
+        .hint_contains("put files directly in content/complexes/");
+    let out = site.build(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("error:"), "{stderr}");
+    assert!(site.path("public/complexes/alpha-moulds/index.html").is_file());
+    assert!(!site.path("public/complexes/subdir-one").exists(), "{stderr}");
+}
+
+#[test]
+fn a_misspelt_section_folder_is_reported_with_the_right_name() {
+    let site = TestSite::fixture("basic");
+    site.write("content/complex/new-one.yaml", site.read("content/complexes/alpha-moulds.yaml"));
+    site.write("content/new-two.md", "---\ntitle: 新\n---\n");
+    site.expect_problem("unknown folder \"complex\" ignored: the files in it are not read")
+        .warning()
+        .at("content/complex", 0, 0)
+        .hint_contains("did you mean \"complexes\"?");
+    site.expect_problem("file ignored: content/ holds only the sections' folders")
+        .warning()
+        .at("content/new-two.md", 0, 0)
+        .hint_contains("content/pages/");
+}
+
+#[test]
+fn a_vocabulary_id_written_twice_in_site_yaml_is_an_error_where_it_is_repeated() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "site.yaml",
+        "    hangzhou: {label: {zh: 杭州市, en: Hangzhou}}\n",
+        "    hangzhou: {label: {zh: 杭州市, en: Hangzhou}}\n    taizhou: {label: {zh: 台州, en: Taizhou again}}\n",
+    );
+    site.expect_problem("\"taizhou\" is written twice (in vocabularies.cities)")
+        .error()
+        .at("site.yaml", 12, 5)
+        .hint_contains("keep one of the two");
+}
+
+#[test]
+fn a_key_written_twice_in_a_profile_is_reported_where_it_is_repeated() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "mode: government-led", "mode: government-led\nlevel: municipal");
+    site.expect_problem("\"level\" is written twice")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 13, 1)
+        .hint_contains("keep one of the two");
+}
+
+#[test]
+fn a_value_outside_a_vocabulary_names_the_vocabulary_in_the_singular() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "status: creation", "status: creaton");
+    site.edit("content/complexes/alpha-moulds.yaml", "  category: traditional", "  category: tradition");
+    site.expect_problem("\"creaton\" is not a known status value")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 4, 9)
+        .hint_contains("did you mean \"creation\"?");
+    site.expect_problem("\"tradition\" is not a known industry category value").error().at(
+        "content/complexes/alpha-moulds.yaml",
+        11,
+        13,
+    );
+}
+
+#[test]
+fn a_translation_in_a_language_the_site_does_not_have_says_so() {
+    let site = TestSite::fixture("basic");
+    site.write("content/pages/about.fr.md", "À propos.\n");
+    site.expect_problem("\"fr\" is not one of the site's languages, which are zh and en")
+        .error()
+        .at("content/pages/about.fr.md", 1, 1)
+        .hint_contains("add it to languages: in site.yaml");
+    site.remove("content/pages/about.fr.md");
+    site.write("content/pages/about.zh.md", "关于。\n");
+    site.expect_problem("\"zh\" is the site's default language, which has no translation file")
+        .error()
+        .at("content/pages/about.zh.md", 1, 1)
+        .hint_contains("without .zh");
+}
+
+#[test]
+fn a_link_to_a_file_outside_static_says_so() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "。\n", "。![会场](../../site.yaml)\n");
+    site.expect_problem("linked file \"../../site.yaml\" is outside static/")
+        .error()
+        .at("content/reports/meeting.md", 23, 61)
+        .hint_contains("only files under static/ are published");
+    // A path that stays inside static/ is looked for where it leads.
+    site.edit("content/reports/meeting.md", "../../site.yaml", "files/../photos/./gone.jpg");
+    site.expect_problem("linked file \"files/../photos/./gone.jpg\" does not exist")
+        .hint_contains("static/photos/gone.jpg");
+}
+
+#[test]
+fn a_figure_too_large_or_too_precise_to_be_shown_as_written_is_an_error() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 77900", "    value: 99999999999999999999999999");
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 16.4", "    value: 12345678901234567");
+    site.expect_problem("the value 99999999999999999999999999 is too large")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 23, 12)
+        .hint_contains("figures up to 9007199254740992 are kept exactly");
+    site.expect_problem("the value 12345678901234567 is too large").error().at(
+        "content/complexes/alpha-moulds.yaml",
+        29,
+        12,
+    );
+    site.edit(
+        "content/complexes/alpha-moulds.yaml",
+        "    value: 12345678901234567",
+        "    value: 16.400000000000000001",
+    );
+    site.expect_problem(
+        "the value 16.400000000000000001 has more digits than can be kept exactly: it would be shown as 16.4",
+    )
+    .error()
+    .at("content/complexes/alpha-moulds.yaml", 29, 12)
+    .hint_contains("15 significant digits");
+}
+
+#[test]
+fn a_negative_count_is_an_error() {
+    let site = TestSite::fixture("basic");
+    // enterprises-served is counted in 家.
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 77900", "    value: -5");
+    site.expect_problem("the value -5 is negative, but 家 counts things")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 23, 12)
+        .hint_contains("never below zero");
+    // An amount in 亿元 may fall below zero in a source (a loss); that is not refused.
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: -5", "    value: 5");
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: 16.4", "    value: -16.4");
+    let (code, json) = site.check_json();
+    assert_eq!(code, 0, "{json:#}");
 }

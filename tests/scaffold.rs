@@ -212,3 +212,26 @@ fn init_refuses_a_folder_that_is_not_empty() {
     let empty = tempfile::tempdir().unwrap();
     assert!(fulcrum().arg("init").arg(empty.path()).output().unwrap().status.success());
 }
+
+#[test]
+fn new_refuses_the_ids_that_check_refuses_with_the_same_message() {
+    let site = TestSite::fixture("basic");
+    // What check says of a report file named 2019.md ...
+    site.write("content/reports/2019.md", site.read("content/reports/older-news.md"));
+    let message = site.expect_problem("only digits").message;
+    assert_eq!(message, "a report's id cannot be only digits: reports/2019/ lists the reports of a year");
+    site.remove("content/reports/2019.md");
+    // ... new says of the id 2019, and writes nothing.
+    let out = site.run(&["new", "report", "2019"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains(&format!("{message}: choose an id that says what the report is about, e.g. 2019-site-meeting")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!site.path("content/reports/2019.md").exists());
+    // A profile's id may be digits: only reports/<year>/ is taken.
+    let out = site.run(&["new", "complex", "2019"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::FastMap;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::model::{Markdown, StaticFiles};
 use crate::raw::{RawComplex, RawPage, RawReport, RawSite};
 pub use yaml::Seg;
@@ -66,6 +66,8 @@ pub enum Section {
 }
 
 impl Section {
+    pub const ALL: [Section; 3] = [Section::Complexes, Section::Reports, Section::Pages];
+
     pub fn folder(self) -> &'static str {
         match self {
             Section::Complexes => "complexes",
@@ -83,6 +85,9 @@ pub struct Loaded {
     pub reports: Vec<Doc<RawReport>>,
     pub pages: Vec<Doc<RawPage>>,
     pub translations: Vec<Translation>,
+    /// Ids of the files that were found but could not be read or parsed. They exist, so
+    /// a reference to one of them is not an error of its own: the file's problem is.
+    pub unparsed: Vec<(Section, String)>,
     pub statics: StaticFiles,
 }
 
@@ -93,6 +98,8 @@ pub enum LoadError {
     Io { path: String, source: std::io::Error },
     #[error("{0} is not a Fulcrum site: it has no site.yaml (use --root to point at the site folder)")]
     NotASite(String),
+    #[error("{0} is not a regular file")]
+    NotAFile(String),
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> LoadError {
@@ -102,6 +109,10 @@ fn io_err(path: &Path, source: std::io::Error) -> LoadError {
 /// Reads site.yaml alone (the languages decide which files are translations).
 pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics), LoadError> {
     let abs = root.join("site.yaml");
+    // Reading a pipe or a device would never end.
+    if std::fs::metadata(&abs).is_ok_and(|m| !m.is_file()) {
+        return Err(LoadError::NotAFile(crate::diagnostics::display_path(&abs)));
+    }
     let bytes = match std::fs::read(&abs) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -126,12 +137,14 @@ pub fn load_content(
     let content = root.join("content");
     let mut files: Vec<(Section, PathBuf)> = Vec::new();
     let mut diags = Diagnostics::new();
-    for section in [Section::Complexes, Section::Reports, Section::Pages] {
+    check_content_folder(root, &mut diags)?;
+    for section in Section::ALL {
         let dir = content.join(section.folder());
         if !dir.is_dir() {
             continue;
         }
-        for entry in walkdir::WalkDir::new(&dir).min_depth(1).sort_by_file_name() {
+        // Folders inside a section are not walked into: their files are not content.
+        for entry in walkdir::WalkDir::new(&dir).min_depth(1).max_depth(1).sort_by_file_name() {
             let entry = entry.map_err(|e| {
                 let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.clone());
                 io_err(&p, e.into())
@@ -142,8 +155,9 @@ pub fn load_content(
                 continue;
             }
             if entry.file_type().is_dir() {
+                let message = format!("folder ignored: the files in {}/ are not read", display_path(&rel));
                 diags.push(
-                    Diagnostic::warning(&rel, 0, 0, "folders inside a content section are ignored")
+                    Diagnostic::warning(&rel, 0, 0, message)
                         .with_hint(format!("put files directly in content/{}/", section.folder())),
                 );
                 continue;
@@ -153,12 +167,19 @@ pub fn load_content(
                 Section::Complexes => matches!(ext, "yaml" | "yml" | "md"),
                 _ => ext == "md",
             };
-            if !allowed || entry.file_type().is_symlink() {
-                let why = if allowed { "symbolic links are not followed" } else { "this file type is not content" };
+            // Only regular files are read: a pipe or a device would never end.
+            if !allowed || !entry.file_type().is_file() {
                 let hint = match section {
                     Section::Complexes => "profiles are <id>.yaml or <id>.md",
                     Section::Reports => "reports are <id>.md",
                     Section::Pages => "pages are <id>.md",
+                };
+                let (why, hint) = if !allowed {
+                    ("this file type is not content", hint)
+                } else if entry.file_type().is_symlink() {
+                    ("symbolic links are not followed", "copy the file here instead")
+                } else {
+                    ("it is not a regular file", "only ordinary files are read: save the content as a file")
                 };
                 diags.push(Diagnostic::warning(&rel, 0, 0, format!("file ignored: {why}")).with_hint(hint));
                 continue;
@@ -218,6 +239,7 @@ pub fn load_content(
             Some(Item::Report(doc)) => loaded.reports.push(*doc),
             Some(Item::Page(doc)) => loaded.pages.push(doc),
             Some(Item::Translation(t)) => loaded.translations.push(t),
+            Some(Item::Unparsed(section, stem)) => loaded.unparsed.push((section, stem)),
             None => {}
         }
     }
@@ -228,6 +250,39 @@ pub fn load_content(
     Ok((loaded, diags))
 }
 
+/// Warns of everything directly in content/ that is not a section's folder: it is not read.
+fn check_content_folder(root: &Path, diags: &mut Diagnostics) -> Result<(), LoadError> {
+    let content = root.join("content");
+    let Ok(entries) = std::fs::read_dir(&content) else {
+        return Ok(());
+    };
+    let mut entries = entries.collect::<Result<Vec<_>, _>>().map_err(|e| io_err(&content, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    let folders = Section::ALL.map(Section::folder);
+    let sections = "content/complexes/, content/reports/ or content/pages/";
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = Path::new("content").join(entry.file_name());
+        let is_dir = entry.path().is_dir();
+        if is_editor_noise(&name) || (is_dir && folders.contains(&name.as_str())) {
+            continue;
+        }
+        let (message, hint) = if folders.contains(&name.as_str()) {
+            (format!("content/{name} is not a folder, so it holds no content"), format!("make {name} a folder"))
+        } else if is_dir {
+            let hint = match crate::diagnostics::did_you_mean(&name, folders) {
+                Some(s) => format!("did you mean \"{s}\"? the sections are {sections}"),
+                None => format!("content goes in {sections}"),
+            };
+            (format!("unknown folder \"{name}\" ignored: the files in it are not read"), hint)
+        } else {
+            ("file ignored: content/ holds only the sections' folders".to_string(), format!("move it into {sections}"))
+        };
+        diags.push(Diagnostic::warning(&rel, 0, 0, message).with_hint(hint));
+    }
+    Ok(())
+}
+
 /// What one content file holds, parsed.
 #[derive(Clone)]
 enum Item {
@@ -235,6 +290,8 @@ enum Item {
     Report(Box<Doc<RawReport>>),
     Page(Doc<RawPage>),
     Translation(Translation),
+    /// A file of the section that holds problems instead: its id.
+    Unparsed(Section, String),
 }
 
 /// A content file as [`load_content`] read it: its length and hash, and what it held.
@@ -319,6 +376,10 @@ fn parse_content(
         });
         return (item, d);
     }
+    if let Some(lang) = other_language(&file_name, languages) {
+        d.push(language_not_translated(&rel, lang, languages));
+        return (None, d);
+    }
     let md = file_name.ends_with(".md");
     let item = match section {
         Section::Complexes => {
@@ -327,7 +388,8 @@ fn parse_content(
         Section::Reports => parse_file::<RawReport>(&rel, bytes, md, file, &mut d).map(|d| Item::Report(Box::new(d))),
         Section::Pages => parse_file::<RawPage>(&rel, bytes, md, file, &mut d).map(Item::Page),
     };
-    (item, d)
+    let stem = || rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    (item.or_else(|| Some(Item::Unparsed(section, stem()))), d)
 }
 
 /// Backup, swap and lock files that editors leave behind.
@@ -346,6 +408,33 @@ fn translation_parts(file_name: &str, languages: &[String]) -> Option<(String, S
     languages.iter().skip(1).any(|l| l == lang).then(|| (stem.to_string(), lang.to_string()))
 }
 
+/// The language of a file named like a translation, `<stem>.<lang>.md`, in a language that
+/// is not one of the site's translations: another language, or the default one.
+fn other_language<'a>(file_name: &'a str, languages: &[String]) -> Option<&'a str> {
+    let (stem, lang) = file_name.strip_suffix(".md")?.rsplit_once('.')?;
+    (!stem.is_empty() && crate::config::is_language_code(lang) && translation_parts(file_name, languages).is_none())
+        .then_some(lang)
+}
+
+fn language_not_translated(rel: &Path, lang: &str, languages: &[String]) -> Diagnostic {
+    if languages.first().is_some_and(|l| l == lang) {
+        Diagnostic::error(
+            rel,
+            1,
+            1,
+            format!("\"{lang}\" is the site's default language, which has no translation file"),
+        )
+        .with_hint(format!("put this text in the body of the file without .{lang}, after its front matter"))
+    } else {
+        let (head, last) = languages.split_at(languages.len().saturating_sub(1));
+        let named = if head.is_empty() { last.join("") } else { format!("{} and {}", head.join(", "), last.join("")) };
+        Diagnostic::error(rel, 1, 1, format!("\"{lang}\" is not one of the site's languages, which are {named}"))
+            .with_hint(format!(
+                "a translation is named <id>.<language>.md; to publish in \"{lang}\", add it to languages: in site.yaml"
+            ))
+    }
+}
+
 fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, LoadError> {
     let dir = root.join("static");
     let mut files = Vec::new();
@@ -360,7 +449,14 @@ fn list_static(root: &Path, diags: &mut Diagnostics) -> Result<StaticFiles, Load
                 );
                 continue;
             }
+            if entry.file_type().is_dir() {
+                continue;
+            }
             if !entry.file_type().is_file() {
+                diags.push(
+                    Diagnostic::warning(&rel_root, 0, 0, "file in static/ ignored: it is not a regular file")
+                        .with_hint("static/ holds ordinary files, copied as they are"),
+                );
                 continue;
             }
             let Ok(rel) = entry.path().strip_prefix(&dir) else {
@@ -517,6 +613,14 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
             None => format!("the known keys here are: {}", expected.join(", ")),
         };
         return (at(format!("unknown key \"{name}\"")), Some(hint));
+    }
+    // From serde for a struct's field, from `raw` for an id in a map.
+    if let Some(rest) = m.strip_prefix("duplicate field `").or_else(|| m.strip_prefix("duplicate key `")) {
+        let name = rest.split('`').next().unwrap_or("");
+        return (
+            at(format!("\"{name}\" is written twice")),
+            Some("keep one of the two, or rename one: a key may appear only once in its map".into()),
+        );
     }
     if let Some(rest) = m.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");

@@ -40,7 +40,47 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         t.is_empty() || t.starts_with('#')
     });
     let result = if blank { serde_yaml::from_str("{}") } else { serde_yaml::from_str(text) };
-    result.map_err(|e| convert(&e))
+    result.map_err(|e| {
+        let mut e = convert(&e);
+        // serde reports a struct's field written twice at the start of the map.
+        if let Some(key) = e.message.split("duplicate field `").nth(1).and_then(|r| r.split('`').next())
+            && let Some((line, column)) = second_key(text, e.line, e.column, key)
+        {
+            (e.line, e.column) = (line, column);
+        }
+        e
+    })
+}
+
+/// Where `key` is written a second time in the block map that starts at `line` and `column`:
+/// the map's keys stand at its column, and the map ends at the first line indented less.
+fn second_key(text: &str, line: usize, column: usize, key: &str) -> Option<(usize, usize)> {
+    let indent = column.checked_sub(1)?;
+    let is_key = |rest: &str| rest.strip_prefix(key).is_some_and(|r| r.trim_start().starts_with(':'));
+    let mut seen = false;
+    for (i, l) in text.lines().enumerate().skip(line.checked_sub(1)?) {
+        let rest = if i + 1 == line {
+            // The first key may follow a "- " on its line.
+            l.char_indices().nth(indent).map_or("", |(b, _)| &l[b..])
+        } else {
+            let trimmed = l.trim_start_matches(' ');
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            match l.len() - trimmed.len() {
+                n if n < indent => return None,
+                n if n == indent => trimmed,
+                _ => continue,
+            }
+        };
+        if is_key(rest) {
+            if seen {
+                return Some((i + 1, column));
+            }
+            seen = true;
+        }
+    }
+    None
 }
 
 fn convert(e: &serde_yaml::Error) -> YamlError {
@@ -126,6 +166,12 @@ impl<'de> Visitor<'de> for AnyKey<'_> {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
@@ -191,6 +237,13 @@ impl<'de> Visitor<'de> for Seek<'_> {
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
         Ok(())
     }
+    // Whole numbers beyond 64 bits.
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
+        Ok(())
+    }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
         Ok(())
     }
@@ -216,6 +269,12 @@ impl<'de> Visitor<'de> for Fail {
         Err(E::custom(MARKER))
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
+        Err(E::custom(MARKER))
+    }
+    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
         Err(E::custom(MARKER))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
@@ -246,6 +305,20 @@ mod tests {
         assert_eq!(locate(DOC, &p(&["listings".into(), 1.into(), "list".into()]), false), Some((7, 11)));
         assert_eq!(locate(DOC, &p(&["listings".into(), 5.into()]), false), None);
         assert_eq!(locate(DOC, &p(&["missing".into()]), false), None);
+        // Whole numbers too large for 64 bits are found as well.
+        assert_eq!(locate("a: 1\nb: 99999999999999999999999999\n", &p(&["b".into()]), false), Some((2, 4)));
+    }
+
+    #[test]
+    fn a_field_written_twice_is_reported_where_it_is_written_again() {
+        use crate::raw::RawListing;
+        let text =
+            "listings:\n  - level: provincial\n    # year: 2017\n    list: creation\n    year: 2018\n    year: 2019\n";
+        let e = parse::<std::collections::BTreeMap<String, Vec<RawListing>>>(text).unwrap_err();
+        assert_eq!((e.line, e.column), (6, 5), "{e:?}");
+        assert!(e.message.contains("duplicate field `year`"), "{e:?}");
+        let e = parse::<RawListing>("level: provincial\nlist: a\nlevel: municipal\n").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 1), "{e:?}");
     }
 
     #[test]

@@ -280,13 +280,13 @@ impl<'a> Emitter<'a, '_> {
                             source.get(start..end).and_then(|s| s.find(dest.as_str())).map_or(start, |p| start + p);
                         let (line, column) = line_column(source, at);
                         let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
-                        let source_line = source[line_start..].lines().next().unwrap_or("").to_string();
+                        let source_line = source[line_start..].lines().next().unwrap_or("");
                         diags.push(
                             Diagnostic::error(path, first_line + line - 1, column, message)
                                 .with_hint(
                                     "link to an existing file as @/complexes/<id>, @/reports/<id> or @/pages/<id>",
                                 )
-                                .with_source_line(source_line),
+                                .with_source_at(source_line, at - line_start),
                         );
                     }
                 }
