@@ -189,6 +189,29 @@ async function reflow(browser, target, width) {
   await ctx.close();
 }
 
+// Reflow with larger text (WCAG 1.4.4 and 1.4.10): the browser's default font size raised,
+// as readers set it in the browser's settings, on a phone-sized screen. A table may scroll
+// inside its own focusable region; nothing else may push the page sideways.
+async function reflowLargeText(browser, width, size) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: size, fixed: size } });
+  for (const t of urls()) {
+    await page.goto(t.url);
+    const w = await page.evaluate(() => {
+      const client = document.documentElement.clientWidth;
+      const out = Array.from(document.querySelectorAll('body *'))
+        .filter((e) => !e.closest('.table-wrap, svg, .visually-hidden') && e.getBoundingClientRect().right > client + 1)
+        .map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''} ${Math.round(e.getBoundingClientRect().right)}px`);
+      return { scroll: document.documentElement.scrollWidth, client, root: parseFloat(getComputedStyle(document.documentElement).fontSize), out };
+    });
+    check(w.root >= size, `${t.url}: the browser's text size ${size}px did not apply (root ${w.root}px)`);
+    check(w.scroll <= w.client, `${t.url}: scrolls sideways at ${width}px with ${size}px text (${w.scroll} > ${w.client}): ${w.out.slice(0, 4)}`);
+  }
+  await ctx.close();
+}
+
 const started = Date.now();
 
 async function main() {
@@ -244,6 +267,8 @@ async function main() {
       await reflow(browser, t, 320);
       await reflow(browser, t, 640);
     }
+    // Text at 125%, 150% and 200% of the usual 16px on phones 320 and 390 pixels wide.
+    for (const [width, size] of [[320, 20], [320, 32], [390, 24], [390, 32]]) await reflowLargeText(browser, width, size);
 
     // The map: each city with complexes is a link that the keyboard reaches and follows.
     {
