@@ -48,6 +48,22 @@ function urls() {
   return out;
 }
 
+// Colours as [r, g, b, a] from a computed style, a colour laid over another, and the WCAG
+// contrast ratio of two opaque colours.
+function rgba(css) {
+  const [r, g, b, a = 1] = css.match(/[\d.]+/g).map(Number);
+  return [r, g, b, a];
+}
+function over([r, g, b, a], [r0, g0, b0]) {
+  return [r * a + r0 * (1 - a), g * a + g0 * (1 - a), b * a + b0 * (1 - a), 1];
+}
+function contrast(x, y) {
+  const lum = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const [hi, lo] = [lum(x), lum(y)].sort((m, n) => n - m);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 async function runAxe(page) {
   // Evaluated rather than added as a script tag, so that it also runs with JavaScript off.
   await page.evaluate(axeSource + '\n;0');
@@ -285,6 +301,40 @@ async function main() {
       check(onMap, 'Tab reaches the map');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       check(page.url().endsWith(mapLinks[0]), `Enter on the map follows the link: ${page.url()}`);
+      await ctx.close();
+    }
+
+    // Forced colours (Windows high contrast): the focused map tile takes the system's
+    // Highlight, and its label HighlightText, in both languages.
+    for (const p of ['', 'en/']) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(base + p);
+      await page.emulateMedia({ forcedColors: 'active' });
+      let onMap = false;
+      for (let i = 0; i < 60 && !onMap; i++) {
+        await page.keyboard.press('Tab');
+        onMap = await page.evaluate(() => !!document.activeElement.closest('svg.map'));
+      }
+      const fc = await page.evaluate(() => {
+        const a = document.activeElement;
+        const probe = document.createElement('span');
+        document.body.append(probe);
+        const system = (c) => { probe.style.color = c; return getComputedStyle(probe).color; };
+        const colours = { highlight: system('Highlight'), highlightText: system('HighlightText'), canvas: system('Canvas') };
+        probe.remove();
+        return {
+          ...colours,
+          tile: getComputedStyle(a.querySelector('polygon, rect')).fill,
+          labels: Array.from(a.querySelectorAll('text')).map((t) => getComputedStyle(t).fill),
+        };
+      });
+      const tile = over(rgba(fc.tile), rgba(fc.canvas));
+      check(onMap && fc.tile === fc.highlight, `${p || 'home'}: forced colours: the focused map tile is ${fc.tile}, not Highlight ${fc.highlight}`);
+      for (const l of fc.labels) {
+        const ratio = contrast(over(rgba(l), tile), tile);
+        check(l === fc.highlightText && ratio >= 4.5, `${p || 'home'}: forced colours: the focused map tile's label is ${l} on ${fc.tile} (${ratio.toFixed(2)}:1)`);
+      }
       await ctx.close();
     }
 
