@@ -201,3 +201,16 @@ fn a_rendering_error_names_the_page_being_rendered() {
     assert!(stderr.contains("templates/page.html:3:"), "{stderr}");
     assert!(stderr.contains("/about/"), "the page being rendered is named: {stderr}");
 }
+
+#[test]
+fn the_404_page_gives_its_message_in_every_language() {
+    // A static host serves the one 404.html for every missing address, /en/… included.
+    let site = built();
+    let html = site.read("public/404.html");
+    has(&html, "<html lang=\"zh-CN\"");
+    has(&html, "<title>页面不存在 · Page not found | ");
+    has(&html, "<h1><span lang=\"zh-CN\">页面不存在</span><br><span lang=\"en\">Page not found</span></h1>");
+    has(&html, "<div class=\"not-found\" lang=\"zh-CN\">\n<p>您要访问的页面不存在或已经移动。</p>\n<p><a href=\"/\" hreflang=\"zh-CN\">返回首页</a></p>");
+    has(&html, "<div class=\"not-found\" lang=\"en\">\n<p>The page you asked for does not exist or has moved.</p>\n<p><a href=\"/en/\" hreflang=\"en\">Go to the home page</a></p>");
+    assert!(!site.path("public/en/404.html").exists(), "one 404 page for the whole site");
+}

@@ -459,6 +459,20 @@ pub struct BrowseV {
     pub totals: Vec<CountGroupV>,
 }
 
+/// The not-found message in one of the site's languages: `not_found` in 404.html holds one
+/// for each language, the default first. A static host serves the one 404.html for every
+/// missing address, whichever language the reader was reading.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundV {
+    /// BCP 47 tag for the `lang` of the parts in this language.
+    pub html_lang: String,
+    pub title: String,
+    pub text: String,
+    /// The link text to the home page in this language, and its address.
+    pub home: String,
+    pub home_url: String,
+}
+
 /// A plain page: `content` in page.html.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlainPageV {
