@@ -214,3 +214,19 @@ fn the_404_page_gives_its_message_in_every_language() {
     has(&html, "<div class=\"not-found\" lang=\"en\">\n<p>The page you asked for does not exist or has moved.</p>\n<p><a href=\"/en/\" hreflang=\"en\">Go to the home page</a></p>");
     assert!(!site.path("public/en/404.html").exists(), "one 404 page for the whole site");
 }
+
+#[test]
+fn an_attendee_known_only_by_organisation_has_it_as_the_row_header() {
+    // Sources often name only "the principal leader of" a place: the row header must not be empty.
+    let site = built();
+    let zh = site.read("public/reports/meeting/index.html");
+    has(&zh, "<th scope=\"col\">姓名或单位</th>");
+    has(&zh, "<tr><th scope=\"row\">张三</th><td>主任</td><td></td><td>主持</td></tr>");
+    has(&zh, "<tr><th scope=\"row\">台州市</th><td></td><td></td><td>讲话</td></tr>");
+    let en = site.read("public/en/reports/meeting/index.html");
+    has(&en, "<th scope=\"col\">Name or organisation</th>");
+    has(&en, "<tr><th scope=\"row\">Taizhou City</th><td></td><td></td><td>Speaks</td></tr>");
+    for html in [&zh, &en] {
+        assert!(!html.contains("<th scope=\"row\"></th>"), "an empty row header in:\n{html}");
+    }
+}

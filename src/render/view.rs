@@ -316,6 +316,10 @@ pub struct ComplexV {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AttendeeV {
+    /// What identifies the attendee, for the row header: the name, or when the source names
+    /// only an organisation ("the principal leader of Zhuji"), the organisation.
+    pub label: Txt,
+    /// Empty text when the source gives no name.
     pub name: Txt,
     pub title: Option<Txt>,
     pub organisation: Option<Txt>,
@@ -759,6 +763,8 @@ impl<'a> Viewer<'a> {
                 .attendees
                 .iter()
                 .map(|a| AttendeeV {
+                    // Validation requires a name or an organisation.
+                    label: self.opt(&a.name).unwrap_or_else(|| self.txt(&a.organisation)),
                     name: self.txt(&a.name),
                     title: self.opt(&a.title),
                     organisation: self.opt(&a.organisation),
