@@ -230,3 +230,20 @@ fn an_attendee_known_only_by_organisation_has_it_as_the_row_header() {
         assert!(!html.contains("<th scope=\"row\"></th>"), "an empty row header in:\n{html}");
     }
 }
+
+#[test]
+fn a_table_scrolling_inside_a_section_is_a_region_of_its_own_name() {
+    // The section is a region named by its heading; the table's scrolling region inside it
+    // must not take the same name.
+    let site = built();
+    let zh = site.read("public/complexes/alpha-moulds/index.html");
+    has(&zh, "<section class=\"no-print\" aria-labelledby=\"statistics\">");
+    has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"最新数据表格，可左右滚动\" tabindex=\"0\">");
+    has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"全部数据记录表格，可左右滚动\" tabindex=\"0\">");
+    has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"入选名单表格，可左右滚动\" tabindex=\"0\">");
+    let en = site.read("public/en/reports/meeting/index.html");
+    has(&en, "<div class=\"table-wrap\" role=\"region\" aria-label=\"People named table, scrolls sideways\" tabindex=\"0\">");
+    for html in [&zh, &en] {
+        assert!(!html.contains("role=\"region\" aria-labelledby="), "a table's region named by its section's heading:\n{html}");
+    }
+}
