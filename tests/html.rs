@@ -247,3 +247,23 @@ fn a_table_scrolling_inside_a_section_is_a_region_of_its_own_name() {
         assert!(!html.contains("role=\"region\" aria-labelledby="), "a table's region named by its section's heading:\n{html}");
     }
 }
+
+#[test]
+fn a_district_follows_its_city_in_chinese_and_precedes_it_in_english() {
+    let site = built();
+    let zh = site.read("public/complexes/alpha-moulds/index.html");
+    has(&zh, "<dd><a href=\"/cities/taizhou/\">台州市</a> 黄岩区</dd>");
+    let en = site.read("public/en/complexes/alpha-moulds/index.html");
+    has(&en, "<dd>Huangyan District, <a href=\"/en/cities/taizhou/\">Taizhou</a></dd>");
+    // The cards of the lists, and a report's venue with its city, the same way.
+    has(&site.read("public/cities/taizhou/index.html"), "<a href=\"/cities/taizhou/\">台州市</a> 黄岩区 · ");
+    has(&site.read("public/en/cities/taizhou/index.html"), " · Huangyan District, <a href=\"/en/cities/taizhou/\">Taizhou</a> · ");
+    has(
+        &site.read("public/reports/meeting/index.html"),
+        "<dd><a href=\"/cities/taizhou/\">台州市</a> <a href=\"/complexes/alpha-moulds/\">台州</a></dd>",
+    );
+    has(
+        &site.read("public/en/reports/meeting/index.html"),
+        "<dd><a href=\"/en/complexes/alpha-moulds/\">Taizhou</a>, <a href=\"/en/cities/taizhou/\">Taizhou</a></dd>",
+    );
+}
