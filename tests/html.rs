@@ -267,3 +267,16 @@ fn a_district_follows_its_city_in_chinese_and_precedes_it_in_english() {
         "<dd><a href=\"/en/complexes/alpha-moulds/\">Taizhou</a>, <a href=\"/en/cities/taizhou/\">Taizhou</a></dd>",
     );
 }
+
+#[test]
+fn a_figure_in_yi_yuan_has_the_same_machine_readable_value_in_both_languages() {
+    // 16.4 亿元 is shown as "16.4 亿元" and "1.64 billion yuan": the <data value> of both is
+    // the amount in yuan, never the 16.4 of the source's unit.
+    let site = built();
+    let zh = site.read("public/complexes/alpha-moulds/index.html");
+    has(&zh, "<data value=\"1640000000\">16.4</data> 亿元");
+    let en = site.read("public/en/complexes/alpha-moulds/index.html");
+    has(&en, "<data value=\"1640000000\">1.64 billion</data> yuan");
+    // A count keeps its number.
+    has(&en, "<data value=\"77900\">77,900</data>");
+}
