@@ -210,8 +210,14 @@ fn the_404_page_gives_its_message_in_every_language() {
     has(&html, "<html lang=\"zh-CN\"");
     has(&html, "<title>页面不存在 · Page not found | ");
     has(&html, "<h1><span lang=\"zh-CN\">页面不存在</span><br><span lang=\"en\">Page not found</span></h1>");
-    has(&html, "<div class=\"not-found\" lang=\"zh-CN\">\n<p>您要访问的页面不存在或已经移动。</p>\n<p><a href=\"/\" hreflang=\"zh-CN\">返回首页</a></p>");
-    has(&html, "<div class=\"not-found\" lang=\"en\">\n<p>The page you asked for does not exist or has moved.</p>\n<p><a href=\"/en/\" hreflang=\"en\">Go to the home page</a></p>");
+    has(
+        &html,
+        "<div class=\"not-found\" lang=\"zh-CN\">\n<p>您要访问的页面不存在或已经移动。</p>\n<p><a href=\"/\" hreflang=\"zh-CN\">返回首页</a></p>",
+    );
+    has(
+        &html,
+        "<div class=\"not-found\" lang=\"en\">\n<p>The page you asked for does not exist or has moved.</p>\n<p><a href=\"/en/\" hreflang=\"en\">Go to the home page</a></p>",
+    );
     assert!(!site.path("public/en/404.html").exists(), "one 404 page for the whole site");
 }
 
@@ -242,9 +248,15 @@ fn a_table_scrolling_inside_a_section_is_a_region_of_its_own_name() {
     has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"全部数据记录表格，可左右滚动\" tabindex=\"0\">");
     has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"入选名单表格，可左右滚动\" tabindex=\"0\">");
     let en = site.read("public/en/reports/meeting/index.html");
-    has(&en, "<div class=\"table-wrap\" role=\"region\" aria-label=\"People named table, scrolls sideways\" tabindex=\"0\">");
+    has(
+        &en,
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"People named table, scrolls sideways\" tabindex=\"0\">",
+    );
     for html in [&zh, &en] {
-        assert!(!html.contains("role=\"region\" aria-labelledby="), "a table's region named by its section's heading:\n{html}");
+        assert!(
+            !html.contains("role=\"region\" aria-labelledby="),
+            "a table's region named by its section's heading:\n{html}"
+        );
     }
 }
 
@@ -257,7 +269,10 @@ fn a_district_follows_its_city_in_chinese_and_precedes_it_in_english() {
     has(&en, "<dd>Huangyan District, <a href=\"/en/cities/taizhou/\">Taizhou</a></dd>");
     // The cards of the lists, and a report's venue with its city, the same way.
     has(&site.read("public/cities/taizhou/index.html"), "<a href=\"/cities/taizhou/\">台州市</a> 黄岩区 · ");
-    has(&site.read("public/en/cities/taizhou/index.html"), " · Huangyan District, <a href=\"/en/cities/taizhou/\">Taizhou</a> · ");
+    has(
+        &site.read("public/en/cities/taizhou/index.html"),
+        " · Huangyan District, <a href=\"/en/cities/taizhou/\">Taizhou</a> · ",
+    );
     has(
         &site.read("public/reports/meeting/index.html"),
         "<dd><a href=\"/cities/taizhou/\">台州市</a> <a href=\"/complexes/alpha-moulds/\">台州</a></dd>",
