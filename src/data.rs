@@ -378,19 +378,32 @@ const COMPLEX_COLUMNS: &[&str] = &[
     "last_reviewed",
     "url",
 ];
-const STAT_COLUMNS: &[&str] = &[
-    "complex",
-    "indicator",
-    "value",
-    "unit",
-    "period",
-    "as_of",
-    "cumulative",
-    "at_least",
-    "scope_zh",
-    "source",
-    "source_title",
-    "source_url",
+/// The columns of statistics.csv, each with its Frictionless type and what it holds. New
+/// columns go at the end, so that readers that count columns keep working.
+const STAT_COLUMNS: &[(&str, &str, &str)] = &[
+    ("complex", "string", "The complex's id, as in complexes.csv."),
+    ("indicator", "string", "The indicator's id, from the site's indicators vocabulary."),
+    (
+        "value",
+        "number",
+        "The number exactly as the source gives it, in `unit`: 164 with the unit 亿元 is 16,400,000,000 yuan.",
+    ),
+    (
+        "unit",
+        "string",
+        "The source's unit, one of the indicator's units; 万 and 亿 before a unit are 10,000 and 100,000,000 of it.",
+    ),
+    ("period", "string", "The year or month the figure covers (ISO 8601), when it is the figure of a period."),
+    ("as_of", "string", "The date a running total stood at (ISO 8601), when it is one."),
+    ("cumulative", "boolean", "The source says so far, or 累计."),
+    ("at_least", "boolean", "The source gives a lower bound: more than, or 余."),
+    ("scope_zh", "string", "What the figure covers, in Chinese; empty when the source sets no scope."),
+    ("source", "string", "The id of the source in the complex's sources."),
+    ("source_title", "string", "The source's title, in Chinese where it has one."),
+    ("source_url", "string", "The source's web address."),
+    ("scope_en", "string", "What the figure covers, in English."),
+    ("note_zh", "string", "What a reader needs to read the figure correctly, in Chinese: how it was dated or counted."),
+    ("note_en", "string", "The same note in English."),
 ];
 
 /// Hands every data file to `sink` as soon as it is made (so that only the files being made
@@ -442,6 +455,9 @@ pub fn render_data(site: &Site, index: &Index, sink: &dyn Sink) -> Result<(), Ou
                 s.source.clone().unwrap_or_default(),
                 src.map(|x| x.title.text(zh).to_string()).unwrap_or_default(),
                 src.and_then(|x| x.url.clone()).unwrap_or_default(),
+                ex(&s.scope, en),
+                ex(&s.note, zh),
+                ex(&s.note, en),
             ]
         })
     });
@@ -453,7 +469,8 @@ pub fn render_data(site: &Site, index: &Index, sink: &dyn Sink) -> Result<(), Ou
         },
         || {
             put("data/complexes.csv", csv_bytes(COMPLEX_COLUMNS, complex_rows))?;
-            put("data/statistics.csv", csv_bytes(STAT_COLUMNS, stat_rows))
+            let header: Vec<&str> = STAT_COLUMNS.iter().map(|c| c.0).collect();
+            put("data/statistics.csv", csv_bytes(&header, stat_rows))
         },
     );
     json.and(csv)?;
@@ -538,15 +555,11 @@ fn licences(site: &Site) -> Value {
 
 fn datapackage(site: &Site) -> Value {
     let lang = site.config.default_language();
-    let fields = |cols: &[&str], types: &dyn Fn(&str) -> &'static str| -> Vec<Value> {
-        cols.iter().map(|c| json!({"name": c, "type": types(c)})).collect()
-    };
-    let complex_type = |_: &str| "string";
-    let stat_type = |c: &str| match c {
-        "value" => "number",
-        "cumulative" | "at_least" => "boolean",
-        _ => "string",
-    };
+    let complex_fields: Vec<Value> = COMPLEX_COLUMNS.iter().map(|c| json!({"name": c, "type": "string"})).collect();
+    let stat_fields: Vec<Value> = STAT_COLUMNS
+        .iter()
+        .map(|(name, kind, description)| json!({"name": name, "type": kind, "description": description}))
+        .collect();
     json!({
         "profile": "data-package",
         "name": "industrial-innovation-service-complexes",
@@ -556,10 +569,10 @@ fn datapackage(site: &Site) -> Value {
         "licenses": licences(site),
         "resources": [
             {"name": "complexes", "path": "complexes.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
-             "schema": {"fields": fields(COMPLEX_COLUMNS, &complex_type), "primaryKey": "id"}},
+             "schema": {"fields": complex_fields, "primaryKey": "id"}},
             {"name": "statistics", "path": "statistics.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
-             "description": "One row per observation: a complex, an indicator, its value and unit, the period it covers or the date a running total stood, and its source.",
-             "schema": {"fields": fields(STAT_COLUMNS, &stat_type), "foreignKeys": [{"fields": "complex", "reference": {"resource": "complexes", "fields": "id"}}]}},
+             "description": "One row per observation: a complex, an indicator, its value and unit as the source gives them, the period it covers or the date a running total stood, its scope and notes in Chinese and English, and its source.",
+             "schema": {"fields": stat_fields, "foreignKeys": [{"fields": "complex", "reference": {"resource": "complexes", "fields": "id"}}]}},
             {"name": "complexes-json", "path": "complexes.json", "format": "json", "mediatype": "application/json"},
             {"name": "reports-json", "path": "reports.json", "format": "json", "mediatype": "application/json"},
         ],

@@ -128,15 +128,15 @@ fn open_data_files() {
     let rows: Vec<&str> = stats.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
         rows[0],
-        "complex,indicator,value,unit,period,as_of,cumulative,at_least,scope_zh,source,source_title,source_url"
+        "complex,indicator,value,unit,period,as_of,cumulative,at_least,scope_zh,source,source_title,source_url,scope_en,note_zh,note_en"
     );
     assert_eq!(
         rows[1],
-        "alpha-moulds,enterprises-served,77900,家,,2019-04,true,true,,test-source,测试来源,https://example.org/source"
+        "alpha-moulds,enterprises-served,77900,家,,2019-04,true,true,,test-source,测试来源,https://example.org/source,,,"
     );
     assert_eq!(
         rows[2],
-        "alpha-moulds,output-value,16.4,亿元,2018,,false,false,,test-source,测试来源,https://example.org/source"
+        "alpha-moulds,output-value,16.4,亿元,2018,,false,false,,test-source,测试来源,https://example.org/source,,,"
     );
     assert_eq!(rows.len(), 3);
 
@@ -146,7 +146,40 @@ fn open_data_files() {
     for r in dp["resources"].as_array().unwrap() {
         assert!(site.path("public/data").join(r["path"].as_str().unwrap()).is_file());
     }
-    assert_eq!(dp["resources"][1]["schema"]["fields"][2], serde_json::json!({"name": "value", "type": "number"}));
+    let fields = dp["resources"][1]["schema"]["fields"].as_array().unwrap();
+    let named: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(named.join(","), rows[0], "the schema lists the CSV's columns in order");
+    assert_eq!((&fields[2]["name"], &fields[2]["type"]), (&"value".into(), &"number".into()));
+    assert!(fields.iter().all(|f| f["description"].as_str().is_some_and(|d| !d.is_empty())), "{fields:?}");
+}
+
+#[test]
+fn statistics_csv_carries_each_figures_scope_and_notes_in_both_languages() {
+    // The notes the profile shows beside a figure ("dated to the meeting of …") belong in the
+    // open data too, as does a scope written in only one language.
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/complexes/alpha-moulds.yaml",
+        "    at_least: true\n",
+        "    at_least: true\n    scope: {en: Including member institutions}\n    note: {zh: 按会议日期记。, en: Dated to the meeting.}\n",
+    );
+    built(&site, &[]);
+    let stats = String::from_utf8(std::fs::read(site.path("public/data/statistics.csv")).unwrap()).unwrap();
+    let rows: Vec<&str> = stats.trim_start_matches('\u{feff}').lines().collect();
+    assert!(rows[0].ends_with(",scope_en,note_zh,note_en"), "{}", rows[0]);
+    assert!(
+        rows[1].ends_with(",,test-source,测试来源,https://example.org/source,Including member institutions,按会议日期记。,Dated to the meeting."),
+        "{}",
+        rows[1]
+    );
+
+    // The example site: the notes shown on the Huangyan profile are in the file.
+    let example = TestSite::example();
+    built(&example, &[]);
+    let stats = String::from_utf8(std::fs::read(example.path("public/data/statistics.csv")).unwrap()).unwrap();
+    let row = stats.lines().find(|r| r.starts_with("huangyan-moulds,enterprises-served,")).unwrap();
+    assert!(row.contains("so the figure is dated to the meeting of 29 April 2019"), "{row}");
+    assert!(row.contains("此处按 2019 年 4 月 29 日会议时记"), "{row}");
 }
 
 #[test]

@@ -201,3 +201,97 @@ fn a_rendering_error_names_the_page_being_rendered() {
     assert!(stderr.contains("templates/page.html:3:"), "{stderr}");
     assert!(stderr.contains("/about/"), "the page being rendered is named: {stderr}");
 }
+
+#[test]
+fn the_404_page_gives_its_message_in_every_language() {
+    // A static host serves the one 404.html for every missing address, /en/… included.
+    let site = built();
+    let html = site.read("public/404.html");
+    has(&html, "<html lang=\"zh-CN\"");
+    has(&html, "<title>页面不存在 · Page not found | ");
+    has(&html, "<h1><span lang=\"zh-CN\">页面不存在</span><br><span lang=\"en\">Page not found</span></h1>");
+    has(
+        &html,
+        "<div class=\"not-found\" lang=\"zh-CN\">\n<p>您要访问的页面不存在或已经移动。</p>\n<p><a href=\"/\" hreflang=\"zh-CN\">返回首页</a></p>",
+    );
+    has(
+        &html,
+        "<div class=\"not-found\" lang=\"en\">\n<p>The page you asked for does not exist or has moved.</p>\n<p><a href=\"/en/\" hreflang=\"en\">Go to the home page</a></p>",
+    );
+    assert!(!site.path("public/en/404.html").exists(), "one 404 page for the whole site");
+}
+
+#[test]
+fn an_attendee_known_only_by_organisation_has_it_as_the_row_header() {
+    // Sources often name only "the principal leader of" a place: the row header must not be empty.
+    let site = built();
+    let zh = site.read("public/reports/meeting/index.html");
+    has(&zh, "<th scope=\"col\">姓名或单位</th>");
+    has(&zh, "<tr><th scope=\"row\">张三</th><td>主任</td><td></td><td>主持</td></tr>");
+    has(&zh, "<tr><th scope=\"row\">台州市</th><td></td><td></td><td>讲话</td></tr>");
+    let en = site.read("public/en/reports/meeting/index.html");
+    has(&en, "<th scope=\"col\">Name or organisation</th>");
+    has(&en, "<tr><th scope=\"row\">Taizhou City</th><td></td><td></td><td>Speaks</td></tr>");
+    for html in [&zh, &en] {
+        assert!(!html.contains("<th scope=\"row\"></th>"), "an empty row header in:\n{html}");
+    }
+}
+
+#[test]
+fn a_table_scrolling_inside_a_section_is_a_region_of_its_own_name() {
+    // The section is a region named by its heading; the table's scrolling region inside it
+    // must not take the same name.
+    let site = built();
+    let zh = site.read("public/complexes/alpha-moulds/index.html");
+    has(&zh, "<section class=\"no-print\" aria-labelledby=\"statistics\">");
+    has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"最新数据表格，可左右滚动\" tabindex=\"0\">");
+    has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"全部数据记录表格，可左右滚动\" tabindex=\"0\">");
+    has(&zh, "<div class=\"table-wrap\" role=\"region\" aria-label=\"入选名单表格，可左右滚动\" tabindex=\"0\">");
+    let en = site.read("public/en/reports/meeting/index.html");
+    has(
+        &en,
+        "<div class=\"table-wrap\" role=\"region\" aria-label=\"People named table, scrolls sideways\" tabindex=\"0\">",
+    );
+    for html in [&zh, &en] {
+        assert!(
+            !html.contains("role=\"region\" aria-labelledby="),
+            "a table's region named by its section's heading:\n{html}"
+        );
+    }
+}
+
+#[test]
+fn a_district_follows_its_city_in_chinese_and_precedes_it_in_english() {
+    let site = built();
+    let zh = site.read("public/complexes/alpha-moulds/index.html");
+    has(&zh, "<dd><a href=\"/cities/taizhou/\">台州市</a> 黄岩区</dd>");
+    let en = site.read("public/en/complexes/alpha-moulds/index.html");
+    has(&en, "<dd>Huangyan District, <a href=\"/en/cities/taizhou/\">Taizhou</a></dd>");
+    // The cards of the lists, and a report's venue with its city, the same way.
+    has(&site.read("public/cities/taizhou/index.html"), "<a href=\"/cities/taizhou/\">台州市</a> 黄岩区 · ");
+    has(
+        &site.read("public/en/cities/taizhou/index.html"),
+        " · Huangyan District, <a href=\"/en/cities/taizhou/\">Taizhou</a> · ",
+    );
+    has(
+        &site.read("public/reports/meeting/index.html"),
+        "<dd><a href=\"/cities/taizhou/\">台州市</a> <a href=\"/complexes/alpha-moulds/\">台州</a></dd>",
+    );
+    has(
+        &site.read("public/en/reports/meeting/index.html"),
+        "<dd><a href=\"/en/complexes/alpha-moulds/\">Taizhou</a>, <a href=\"/en/cities/taizhou/\">Taizhou</a></dd>",
+    );
+}
+
+#[test]
+fn a_figure_in_yi_yuan_has_the_same_machine_readable_value_in_both_languages() {
+    // 16.4 亿元 is shown as "16.4 亿元" and "1.64 billion yuan": the <data value> of both is
+    // the amount in yuan, never the 16.4 of the source's unit.
+    let site = built();
+    let zh = site.read("public/complexes/alpha-moulds/index.html");
+    has(&zh, "<data value=\"1640000000\">16.4</data> 亿元");
+    let en = site.read("public/en/complexes/alpha-moulds/index.html");
+    has(&en, "<data value=\"1640000000\">1.64 billion</data> yuan");
+    // A count keeps its number.
+    has(&en, "<data value=\"77900\">77,900</data>");
+}

@@ -91,6 +91,19 @@ pub fn format_quantity(value: f64, unit: &str, lang: &str) -> (String, String) {
     (group_thousands(value), unit_en(unit).to_string())
 }
 
+/// A quantity in the base unit of its unit, the same number in every language, for
+/// `<data value>`: 164 亿元 is 16,400,000,000 元, 6.5 万次 65,000 次; a unit without 万 or 亿
+/// is its own base.
+pub fn in_base_unit(value: f64, unit: &str) -> (f64, &str) {
+    if let Some(rest) = unit.strip_prefix('亿') {
+        (value * 1e8, rest)
+    } else if let Some(rest) = unit.strip_prefix('万') {
+        (value * 1e4, rest)
+    } else {
+        (value, unit)
+    }
+}
+
 /// Chinese counting units read naturally after an English number only when translated;
 /// counters (家, 个, 项, 次) add nothing the indicator's name does not already say.
 fn unit_en(unit: &str) -> &str {
@@ -206,6 +219,15 @@ mod tests {
         assert_eq!(group_thousands(1_234_567.25), "1,234,567.25");
         assert_eq!(group_thousands(-1_000.0), "-1,000");
         assert_eq!(group_thousands(0.0), "0");
+    }
+
+    #[test]
+    fn amounts_in_wan_and_yi_come_to_their_base_unit() {
+        assert_eq!(in_base_unit(164.0, "亿元"), (16_400_000_000.0, "元"));
+        assert_eq!(in_base_unit(500.0, "万元"), (5_000_000.0, "元"));
+        assert_eq!(in_base_unit(6250.0, "家"), (6250.0, "家"));
+        assert_eq!(in_base_unit(12.5, "%"), (12.5, "%"));
+        assert_eq!(group_thousands(in_base_unit(1.1, "万元").0), "11,000");
     }
 
     #[test]

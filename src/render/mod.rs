@@ -1057,12 +1057,23 @@ impl Renderer<'_> {
                 ctx.insert("content", &content);
                 PageSpec { template: "page.html", title, description, section: "page" }
             }
-            Job::NotFound => PageSpec {
-                template: "404.html",
-                title: lv.s("not_found_title").into(),
-                description: lv.s("not_found_text").into(),
-                section: "",
-            },
+            Job::NotFound => {
+                let not_found: Vec<NotFoundV> = self
+                    .langs
+                    .iter()
+                    .map(|other| NotFoundV {
+                        html_lang: html_lang(other.lang).to_string(),
+                        title: other.s("not_found_title").to_string(),
+                        text: other.s("not_found_text").to_string(),
+                        home: other.s("not_found_home").to_string(),
+                        home_url: link::url(site, other.lang, Route::Home),
+                    })
+                    .collect();
+                let title = not_found.iter().map(|m| m.title.as_str()).collect::<Vec<_>>().join(" · ");
+                let description = not_found.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join(" ");
+                ctx.insert("not_found", &not_found);
+                PageSpec { template: "404.html", title, description, section: "" }
+            }
         };
 
         let meta = self.page_meta(lv, self.route(job), &spec, extra);

@@ -95,7 +95,7 @@ fn profile_shows_facts_statistics_sources_and_backlinks() {
     );
     assert!(!latest.contains("6万"), "older observation is only in the history: {latest}");
     assert!(latest.contains("截至<time datetime=\"2019-10\">2019年10月</time>"));
-    assert!(latest.contains("<data value=\"164\">164</data> 亿元"));
+    assert!(latest.contains("<data value=\"16400000000\">164</data> 亿元"));
     assert!(latest.contains("<a href=\"#source-zjnews-2019\">台州现场推进会报道</a>"));
     let history = &html[html.find("id=\"history\"").unwrap()..];
     assert!(history.contains("<data value=\"60000\">6万</data>"));
@@ -125,7 +125,7 @@ fn english_profile_marks_chinese_fallbacks() {
     assert!(html.contains("<h1>Huangyan Moulds Industrial Innovation Service Complex</h1>"));
     assert!(html.contains("<dd><span lang=\"zh-CN\">黄岩模具运营公司</span></dd>"), "{html}");
     assert!(html.contains("<data value=\"77900\">77,900</data>"));
-    assert!(html.contains("<data value=\"164\">16.4 billion</data> yuan"));
+    assert!(html.contains("<data value=\"16400000000\">16.4 billion</data> yuan"));
     assert!(html.contains("as of <time datetime=\"2019-10\">October 2019</time>"));
     assert!(html.contains("<section id=\"narrative\" class=\"prose\" aria-label=\"About\" lang=\"zh-CN\">"), "{html}");
     assert!(html.contains("<a href=\"/a/b/en/reports/taizhou-meeting-2019/\">模具之乡</a>"));

@@ -6,7 +6,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::format::{format_date, format_number, format_quantity, html_lang};
+use super::format::{format_date, format_number, format_quantity, group_thousands, html_lang, in_base_unit};
 use crate::config::{Term, Vocabulary};
 use crate::link::{self, Route};
 use crate::model::{Complex, PartialDate, Report, Site, Statistic, Text, When};
@@ -216,8 +216,11 @@ pub struct StatV {
     pub indicator: Txt,
     /// The number as the reader expects it ("7.79万", "77,900").
     pub value: String,
-    /// The value as written, for `<data value>`.
+    /// The value as written, in `unit` as the source gives it (164 for 164 亿元).
     pub raw_value: String,
+    /// The quantity in the base unit of the source's unit, the same in every language, for
+    /// `<data value>`: 16400000000 for 164 亿元, shown as "164 亿元" or "16.4 billion yuan".
+    pub base_value: String,
     pub unit: String,
     pub date: DateV,
     /// True when the date is an as-of date (a running total), false for a period.
@@ -316,6 +319,10 @@ pub struct ComplexV {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AttendeeV {
+    /// What identifies the attendee, for the row header: the name, or when the source names
+    /// only an organisation ("the principal leader of Zhuji"), the organisation.
+    pub label: Txt,
+    /// Empty text when the source gives no name.
     pub name: Txt,
     pub title: Option<Txt>,
     pub organisation: Option<Txt>,
@@ -459,6 +466,20 @@ pub struct BrowseV {
     pub totals: Vec<CountGroupV>,
 }
 
+/// The not-found message in one of the site's languages: `not_found` in 404.html holds one
+/// for each language, the default first. A static host serves the one 404.html for every
+/// missing address, whichever language the reader was reading.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundV {
+    /// BCP 47 tag for the `lang` of the parts in this language.
+    pub html_lang: String,
+    pub title: String,
+    pub text: String,
+    /// The link text to the home page in this language, and its address.
+    pub home: String,
+    pub home_url: String,
+}
+
 /// A plain page: `content` in page.html.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlainPageV {
@@ -468,6 +489,11 @@ pub struct PlainPageV {
     pub updated: Option<DateV>,
     pub body_html: String,
     pub body_lang: Option<String>,
+}
+
+/// A number for an attribute: no thousands separators, at most four decimals.
+fn plain(v: f64) -> String {
+    group_thousands(v).replace(',', "")
 }
 
 /// Builds views in one language.
@@ -563,7 +589,8 @@ impl<'a> Viewer<'a> {
             indicator_id: s.indicator.clone(),
             indicator: self.term(&self.site.config.vocab.indicators, &s.indicator),
             value,
-            raw_value: super::format::group_thousands(s.value).replace(',', ""),
+            raw_value: plain(s.value),
+            base_value: plain(in_base_unit(s.value, &s.unit).0),
             unit,
             date: self.date(&s.when.date()),
             as_of: matches!(s.when, When::AsOf(_)),
@@ -745,6 +772,8 @@ impl<'a> Viewer<'a> {
                 .attendees
                 .iter()
                 .map(|a| AttendeeV {
+                    // Validation requires a name or an organisation.
+                    label: self.opt(&a.name).unwrap_or_else(|| self.txt(&a.organisation)),
                     name: self.txt(&a.name),
                     title: self.opt(&a.title),
                     organisation: self.opt(&a.organisation),

@@ -1,11 +1,12 @@
 // The default theme in headless Chromium, run by tests/theme_browser.rs:
 //   node theme.cjs <site URL ending in /> <folder for screenshots and PDFs>
 // Over every page type of the example site, in both languages, with JavaScript on and off:
-// axe-core (WCAG 2.0/2.1/2.2 A and AA rules), then what axe cannot see: skip link, landmarks,
-// one h1, lang on the page and on fragments in the other language, text size and line
-// height, underlined links, visible focus and keyboard reach of every control, reflow at
-// 320 and 640 CSS pixels (200% zoom), no third-party requests, no script where none is
-// needed, no auto-play or pop-ups, prefers-contrast and prefers-reduced-motion, and print.
+// axe-core (WCAG 2.0/2.1/2.2 A and AA rules, and unique landmarks and non-empty header cells),
+// then what axe cannot see: skip link, landmarks, one h1, lang on the page and on fragments in
+// the other language, text size and line height, underlined links, visible focus and keyboard
+// reach of every control, reflow at 320 and 640 CSS pixels (200% zoom) and with a larger
+// browser text size on phones, no third-party requests, no script where none is needed, no
+// auto-play or pop-ups, prefers-contrast, prefers-reduced-motion and forced colours, and print.
 // Prints a JSON summary on success; exits 1 with the failures otherwise.
 'use strict';
 const fs = require('fs');
@@ -15,6 +16,9 @@ const { launch } = require('./launch.cjs');
 const [base, outDir] = process.argv.slice(2);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+// Best-practice rules that the tags leave out but that a screen reader's user meets: two
+// landmarks of one role with one name, and a header cell with no text.
+const AXE_RULES = ['landmark-unique', 'empty-table-header'];
 
 // One page of each type; each is checked in Chinese (at the root) and English (under en/).
 const PAGES = [
@@ -48,16 +52,33 @@ function urls() {
   return out;
 }
 
+// Colours as [r, g, b, a] from a computed style, a colour laid over another, and the WCAG
+// contrast ratio of two opaque colours.
+function rgba(css) {
+  const [r, g, b, a = 1] = css.match(/[\d.]+/g).map(Number);
+  return [r, g, b, a];
+}
+function over([r, g, b, a], [r0, g0, b0]) {
+  return [r * a + r0 * (1 - a), g * a + g0 * (1 - a), b * a + b0 * (1 - a), 1];
+}
+function contrast(x, y) {
+  const lum = ([r, g, b]) => [r, g, b].map((c) => { c /= 255; return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+  const [hi, lo] = [lum(x), lum(y)].sort((m, n) => n - m);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 async function runAxe(page) {
   // Evaluated rather than added as a script tag, so that it also runs with JavaScript off.
   await page.evaluate(axeSource + '\n;0');
-  return page.evaluate(async (tags) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+  return page.evaluate(async ([tags, rules]) => {
+    const enabled = Object.fromEntries(rules.map((r) => [r, { enabled: true }]));
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, rules: enabled, resultTypes: ['violations'] });
     return {
       passes: r.passes.length,
       violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ': ' + n.failureSummary) })),
     };
-  }, AXE_TAGS);
+  }, [AXE_TAGS, AXE_RULES]);
 }
 
 // What the static page must hold, whatever JavaScript does.
@@ -189,6 +210,29 @@ async function reflow(browser, target, width) {
   await ctx.close();
 }
 
+// Reflow with larger text (WCAG 1.4.4 and 1.4.10): the browser's default font size raised,
+// as readers set it in the browser's settings, on a phone-sized screen. A table may scroll
+// inside its own focusable region; nothing else may push the page sideways.
+async function reflowLargeText(browser, width, size) {
+  const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: size, fixed: size } });
+  for (const t of urls()) {
+    await page.goto(t.url);
+    const w = await page.evaluate(() => {
+      const client = document.documentElement.clientWidth;
+      const out = Array.from(document.querySelectorAll('body *'))
+        .filter((e) => !e.closest('.table-wrap, svg, .visually-hidden') && e.getBoundingClientRect().right > client + 1)
+        .map((e) => `${e.tagName.toLowerCase()}${e.className ? '.' + e.className : ''} ${Math.round(e.getBoundingClientRect().right)}px`);
+      return { scroll: document.documentElement.scrollWidth, client, root: parseFloat(getComputedStyle(document.documentElement).fontSize), out };
+    });
+    check(w.root >= size, `${t.url}: the browser's text size ${size}px did not apply (root ${w.root}px)`);
+    check(w.scroll <= w.client, `${t.url}: scrolls sideways at ${width}px with ${size}px text (${w.scroll} > ${w.client}): ${w.out.slice(0, 4)}`);
+  }
+  await ctx.close();
+}
+
 const started = Date.now();
 
 async function main() {
@@ -244,6 +288,8 @@ async function main() {
       await reflow(browser, t, 320);
       await reflow(browser, t, 640);
     }
+    // Text at 125%, 150% and 200% of the usual 16px on phones 320 and 390 pixels wide.
+    for (const [width, size] of [[320, 20], [320, 32], [390, 24], [390, 32]]) await reflowLargeText(browser, width, size);
 
     // The map: each city with complexes is a link that the keyboard reaches and follows.
     {
@@ -260,6 +306,40 @@ async function main() {
       check(onMap, 'Tab reaches the map');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       check(page.url().endsWith(mapLinks[0]), `Enter on the map follows the link: ${page.url()}`);
+      await ctx.close();
+    }
+
+    // Forced colours (Windows high contrast): the focused map tile takes the system's
+    // Highlight, and its label HighlightText, in both languages.
+    for (const p of ['', 'en/']) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await ctx.newPage();
+      await page.goto(base + p);
+      await page.emulateMedia({ forcedColors: 'active' });
+      let onMap = false;
+      for (let i = 0; i < 60 && !onMap; i++) {
+        await page.keyboard.press('Tab');
+        onMap = await page.evaluate(() => !!document.activeElement.closest('svg.map'));
+      }
+      const fc = await page.evaluate(() => {
+        const a = document.activeElement;
+        const probe = document.createElement('span');
+        document.body.append(probe);
+        const system = (c) => { probe.style.color = c; return getComputedStyle(probe).color; };
+        const colours = { highlight: system('Highlight'), highlightText: system('HighlightText'), canvas: system('Canvas') };
+        probe.remove();
+        return {
+          ...colours,
+          tile: getComputedStyle(a.querySelector('polygon, rect')).fill,
+          labels: Array.from(a.querySelectorAll('text')).map((t) => getComputedStyle(t).fill),
+        };
+      });
+      const tile = over(rgba(fc.tile), rgba(fc.canvas));
+      check(onMap && fc.tile === fc.highlight, `${p || 'home'}: forced colours: the focused map tile is ${fc.tile}, not Highlight ${fc.highlight}`);
+      for (const l of fc.labels) {
+        const ratio = contrast(over(rgba(l), tile), tile);
+        check(l === fc.highlightText && ratio >= 4.5, `${p || 'home'}: forced colours: the focused map tile's label is ${l} on ${fc.tile} (${ratio.toFixed(2)}:1)`);
+      }
       await ctx.close();
     }
 
