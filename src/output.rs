@@ -37,8 +37,9 @@ pub enum OutputError {
     #[error("refusing to write to {0}: {1}")]
     Refused(String, &'static str),
     #[error(
-        "refusing to write to {0}: it holds {1}, which no Fulcrum build made, and a build replaces \
-         everything in its output folder; empty the folder (a .git folder may stay) or choose another"
+        "refusing to write to {0}: it holds {1} and has no .fulcrum-build file, the mark of a folder a \
+         build made; a build replaces everything in its output folder, so empty the folder (a .git \
+         folder may stay) or choose another"
     )]
     Foreign(String, String),
     #[error("two outputs want the same file {0}")]
@@ -928,7 +929,7 @@ mod tests {
         std::fs::write(out.join("thesis.txt"), "keep me").unwrap();
         let err = check_output_dir(dir.path(), &out).unwrap_err().to_string();
         assert!(
-            err.contains("it holds notes/, which no Fulcrum build made")
+            err.contains("it holds notes/ and has no .fulcrum-build file")
                 && err.contains("empty the folder (a .git folder may stay) or choose another"),
             "{err}"
         );

@@ -241,7 +241,7 @@ fn a_folder_no_build_made_is_refused_and_a_git_folder_survives_every_build() {
     let out = site.build(&["--output", "docs"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("docs: it holds thesis.txt, which no Fulcrum build made"), "{stderr}");
+    assert!(stderr.contains("docs: it holds thesis.txt and has no .fulcrum-build file"), "{stderr}");
     assert_eq!(site.read("docs/thesis.txt"), "keep me");
     // A folder that is a repository of its own (for GitHub Pages, say) may be the output.
     site.remove("docs/thesis.txt");
