@@ -1,8 +1,9 @@
 //! Site search end to end in headless Chromium: the example site is built, served on
 //! 127.0.0.1 by a small server in this test (at the root and under a sub-path), and
 //! tests/browser/e2e.cjs types queries, uses a facet and the keyboard, checks the no-JS
-//! fallback and runs the recall set. Needs Node, playwright-core (`npm ci` in tests/browser)
-//! and Debian's chromium; without them the test is skipped unless CI is set.
+//! fallback and runs the recall set; tests/browser/search-cases.cjs runs one case for each
+//! thing that once went wrong. Needs Node, playwright-core (`npm ci` in tests/browser) and
+//! Debian's chromium; without them the tests are skipped unless CI is set.
 
 mod common;
 mod search_support;
@@ -38,5 +39,29 @@ fn search_works_in_chromium_at_the_site_root() {
 fn search_works_in_chromium_under_a_sub_path() {
     if ready() {
         run_e2e(Some("https://example.org/a/b/"), "/a/b/");
+    }
+}
+
+/// Runs one case of tests/browser/search-cases.cjs against the site served on `port`.
+fn run_case(case: &str, port: u16, args: &[&str]) {
+    let url = format!("http://127.0.0.1:{port}/");
+    let mut all = vec!["search-cases.cjs", case, &url];
+    all.extend(args);
+    let summary = run_browser_script(&all, &format!("the browser case {case}"));
+    assert!(summary["checks"].as_u64().unwrap() > 0, "{summary}");
+}
+
+/// The example site, built and served at the root.
+fn example_served() -> (TestSite, u16) {
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
+    let port = serve(out, "/");
+    (site, port)
+}
+
+#[test]
+fn slash_focuses_the_box_from_a_facet_checkbox() {
+    if ready() {
+        run_case("slash-key", example_served().1, &[]);
     }
 }

@@ -1,0 +1,53 @@
+// Browser tests of search, one case at a time, each for something that once went wrong; run
+// by tests/search_browser.rs against a site it built and serves:
+//   node search-cases.cjs <case> <site URL ending in /> [case arguments]
+// Prints a JSON summary on success; exits 1 with the failures otherwise.
+'use strict';
+const fs = require('fs');
+const { launch } = require('./launch.cjs');
+const { rendered, renderCount, hrefs, status, active, open, checks } = require('./search-page.cjs');
+
+const [name, base, ...args] = process.argv.slice(2);
+const summary = { case: name, base, checks: 0 };
+const { check, finish } = checks(summary);
+const path = base.replace(/^https?:\/\/[^/]+/, '');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const q = (text) => encodeURIComponent(text);
+
+const cases = {
+  // "/" focuses the box from anything that is not a text-entry control, a facet checkbox too.
+  async 'slash-key'(browser) {
+    const page = await (await browser.newContext()).newPage();
+    await open(page, `${base}search/?q=${q('台州')}`);
+    await page.focus('input[name=type][value=report]');
+    await page.keyboard.press('/');
+    check((await active(page)) === 'search-q', `"/" on a facet checkbox focuses the box: ${await active(page)}`);
+    check((await page.inputValue('#search-q')) === '台州', `the box is not typed into: ${await page.inputValue('#search-q')}`);
+    await page.keyboard.press('/');
+    check((await page.inputValue('#search-q')) === '台州/', `"/" types in the box: ${await page.inputValue('#search-q')}`);
+    // Text entry elsewhere keeps its "/": a text field, a text area, an editable region.
+    await page.evaluate(() => {
+      const f = document.createElement('div');
+      f.innerHTML = '<input id="t-email" type="email"><textarea id="t-area"></textarea><div id="t-edit" contenteditable="true"></div>';
+      document.querySelector('main').append(f);
+    });
+    for (const id of ['t-email', 't-area', 't-edit']) {
+      await page.focus('#' + id);
+      await page.keyboard.press('/');
+      check((await active(page)) === id, `"/" stays in #${id}: ${await active(page)}`);
+    }
+  },
+};
+
+async function main() {
+  const run = cases[name];
+  if (!run) throw new Error(`no case ${name}; cases: ${Object.keys(cases).join(', ')}`);
+  const browser = await launch();
+  try {
+    await run(browser, args);
+  } finally {
+    await browser.close();
+  }
+}
+
+finish(main());
