@@ -60,6 +60,13 @@ fn example_served() -> (TestSite, u16) {
 }
 
 #[test]
+fn the_search_page_without_javascript_offers_reports_by_year() {
+    if ready() {
+        run_case("browse-by-year", example_served().1, &[]);
+    }
+}
+
+#[test]
 fn slash_focuses_the_box_from_a_facet_checkbox() {
     if ready() {
         run_case("slash-key", example_served().1, &[]);

@@ -911,7 +911,7 @@ impl Renderer<'_> {
                     with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values, html);
                 ctx.insert_value("directory", directory);
                 if search {
-                    ctx.insert("search", &SearchV { param: "q".into() });
+                    ctx.insert("search", &SearchV { param: "q".into(), years: &lv.years });
                     PageSpec {
                         template: "search.html",
                         title: lv.s("search").into(),
@@ -1150,7 +1150,9 @@ impl Renderer<'_> {
 
 /// The search page's own view: `search` in search.html.
 #[derive(Debug, Serialize)]
-struct SearchV {
+struct SearchV<'a> {
     /// The name of the query parameter.
     param: String,
+    /// The reports by year, for the browse links shown without JavaScript.
+    years: &'a [CountV],
 }

@@ -15,6 +15,21 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const q = (text) => encodeURIComponent(text);
 
 const cases = {
+  // Without JavaScript the search page offers the browse pages by year too, and they exist.
+  async 'browse-by-year'(browser) {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    for (const prefix of ['', 'en/']) {
+      await page.goto(`${base}${prefix}search/?q=${q('台州')}`);
+      const years = await page.$$eval('section[aria-labelledby=browse] a', (as) => as.map((a) => a.getAttribute('href')).filter((h) => /\/reports\/\d{4}\/$/.test(h)));
+      check(years.includes(`${path}${prefix}reports/2019/`), `${prefix}search/ links to the reports of 2019: ${years}`);
+      for (const y of years) {
+        const r = await page.goto(new URL(y, base).href);
+        check(r.ok() && (await page.$$('main a[href*="/reports/"]')).length > 0, `${y} lists reports`);
+      }
+    }
+  },
+
   // "/" focuses the box from anything that is not a text-entry control, a facet checkbox too.
   async 'slash-key'(browser) {
     const page = await (await browser.newContext()).newPage();
