@@ -60,6 +60,13 @@ fn example_served() -> (TestSite, u16) {
 }
 
 #[test]
+fn facet_values_the_index_lacks_filter_nothing_and_leave_the_url() {
+    if ready() {
+        run_case("unknown-facets", example_served().1, &[]);
+    }
+}
+
+#[test]
 fn the_search_page_without_javascript_offers_reports_by_year() {
     if ready() {
         run_case("browse-by-year", example_served().1, &[]);

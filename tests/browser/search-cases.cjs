@@ -15,6 +15,25 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const q = (text) => encodeURIComponent(text);
 
 const cases = {
+  // A facet value the index does not have (an old link, a label for an id) filters nothing
+  // and leaves the URL; a value it has stays.
+  async 'unknown-facets'(browser) {
+    const page = await (await browser.newContext()).newPage();
+    await open(page, `${base}search/?q=${q('台州')}`);
+    const all = await status(page);
+    for (const extra of ['year=2030', 'city=Taizhou', 'type=report&level=nowhere']) {
+      await open(page, `${base}search/?q=${q('台州')}&${extra}`);
+      const [facet, value] = extra.split('&').pop().split('=');
+      check(!page.url().includes(`${facet}=${value}`), `${extra}: the unknown value leaves the URL: ${page.url()}`);
+      check((await hrefs(page)).length > 0, `${extra}: results are shown: ${await status(page)}`);
+      if (extra.startsWith('type=')) {
+        check(/type=report/.test(page.url()) && (await page.isChecked('input[name=type][value=report]')), `${extra}: the known value stays: ${page.url()}`);
+      } else {
+        check((await status(page)) === all, `${extra}: nothing is filtered: ${await status(page)} against ${all}`);
+      }
+    }
+  },
+
   // Without JavaScript the search page offers the browse pages by year too, and they exist.
   async 'browse-by-year'(browser) {
     const context = await browser.newContext({ javaScriptEnabled: false });

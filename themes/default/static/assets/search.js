@@ -522,9 +522,18 @@
       });
     }
 
+    // Drops facet values the index lacks (an old or mistyped link): hidden, they could not be undone.
+    function knownFilters() {
+      index.facets.forEach(function (f) {
+        filters[f.name] = filters[f.name].filter(function (id) { return f.values.some(function (v) { return v[0] === id; }); });
+      });
+      saveState();
+    }
+
     function show(res) {
       list.textContent = '';
       if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; return; }
+      knownFilters();
       var f = index.filter(res.docs, filters);
       drawFacets(f.counts);
       status.textContent = S.count(f.docs.length);
