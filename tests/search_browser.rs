@@ -60,6 +60,20 @@ fn example_served() -> (TestSite, u16) {
 }
 
 #[test]
+fn quick_facet_choices_show_only_the_last_ones_results() {
+    if !ready() {
+        return;
+    }
+    // Enough pages that the results of one choice span several metadata chunks.
+    let site = TestSite::example();
+    for i in 0..40 {
+        site.write(&format!("content/pages/bulk-{i:02}.md"), format!("---\ntitle: 页面 {i}\n---\n台州的一页。\n"));
+    }
+    let port = serve(build(site.root(), &[]), "/");
+    run_case("facet-race", port, &[]);
+}
+
+#[test]
 fn facet_values_the_index_lacks_filter_nothing_and_leave_the_url() {
     if ready() {
         run_case("unknown-facets", example_served().1, &[]);

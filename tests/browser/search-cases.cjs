@@ -15,6 +15,30 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const q = (text) => encodeURIComponent(text);
 
 const cases = {
+  // Two facet choices in quick succession while the first one's results are still loading:
+  // only the second one's results are shown, once each.
+  async 'facet-race'(browser) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route(/\/search\/[dx]\//, async (route) => { await sleep(800); await route.continue(); });
+    await open(page, `${base}search/?q=${q('台州')}`);
+    const n = await renderCount(page);
+    await page.click('input[name=type][value=page]');
+    await page.click('input[name=type][value=complex]');
+    await rendered(page, n);
+    // Long enough for the first choice's delayed chunks to arrive too.
+    await sleep(1500);
+    const shown = await hrefs(page);
+    const said = await status(page);
+    const clean = await (await browser.newContext()).newPage();
+    await open(clean, page.url());
+    const want = await hrefs(clean);
+    check(new Set(shown).size === shown.length, `no result is shown twice: ${shown}`);
+    check(JSON.stringify(shown) === JSON.stringify(want), `the list is the second choice's, as a new page shows it: ${shown} against ${want}`);
+    check(said === (await status(clean)), `the count is the second choice's: ${said}`);
+    check(/type=page/.test(page.url()) && /type=complex/.test(page.url()), `both choices are in the URL: ${page.url()}`);
+  },
+
   // A facet value the index does not have (an old link, a label for an id) filters nothing
   // and leaves the URL; a value it has stays.
   async 'unknown-facets'(browser) {

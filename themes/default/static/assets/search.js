@@ -460,7 +460,9 @@
     form.after(box);
     input.setAttribute('aria-controls', 'search-results');
 
-    var params = new URLSearchParams(location.search), filters = {}, seq = 0, rendered = 0, composing = false, last = null, shown = 0;
+    // seq counts queries, view the lists shown: only the latest of either is ever drawn.
+    var params = new URLSearchParams(location.search), filters = {}, seq = 0, view = 0, rendered = 0, composing = false, last = null, shown = 0;
+    var drawn = Promise.resolve();
     ['type', 'city', 'level', 'status', 'kind', 'year'].forEach(function (f) { filters[f] = params.getAll(f); });
     if (!input.value) input.value = params.get('q') || '';
 
@@ -494,21 +496,24 @@
       });
     }
 
-    function drawMore(docs, units, from) {
-      var token = seq, page = docs.slice(from, from + PAGE);
+    // Appends a page of results from `from` on, in order after pages asked for before, if the
+    // view is still the same; resolves to whether it was.
+    function drawMore(from) {
+      var res = last, token = view, units = res.units, page = res.filtered.slice(from, from + PAGE);
       shown = from + page.length;
-      more.hidden = shown >= docs.length;
+      more.hidden = shown >= res.filtered.length;
       // The body text is fetched only when the excerpt source (summary and the start of the
       // body) has no match.
-      return Promise.all(page.map(function (d) {
+      var metas = Promise.all(page.map(function (d) {
         return index.doc(d).then(function (m) {
           if (highlight(m.x, units).length || !index.m.text) return m;
           return index.text(d).then(function (t) {
             return highlight(t, units).length ? Object.assign({}, m, { x: t, deep: true }) : m;
           }, function () { return m; });
         });
-      })).then(function (metas) {
-        if (token !== seq) return;
+      }));
+      drawn = drawn.then(function () { return metas; }).then(function (metas) {
+        if (token !== view) return false;
         metas.forEach(function (m) {
           var meta = [index.facets[0].values.find(function (v) { return v[0] === m.k; })[1]];
           if (m.c) meta.push(m.c);
@@ -519,7 +524,12 @@
             el('p', { 'class': 'search-excerpt' }, [marked(excerpt(m.x, units, m.deep), units)])
           ]));
         });
+        return true;
+      }).catch(function () {
+        if (token === view) status.textContent = S.fail;
+        return false;
       });
+      return drawn;
     }
 
     // Drops facet values the index lacks (an old or mistyped link): hidden, they could not be undone.
@@ -531,15 +541,16 @@
     }
 
     function show(res) {
+      view++;
       list.textContent = '';
-      if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; return; }
+      last = res;
+      if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; done(); return; }
       knownFilters();
       var f = index.filter(res.docs, filters);
       drawFacets(f.counts);
       status.textContent = S.count(f.docs.length);
-      last = res;
-      last.filtered = f.docs;
-      return drawMore(f.docs, res.units, 0).then(done);
+      res.filtered = f.docs;
+      drawMore(0).then(function (ok) { if (ok) done(); });
     }
 
     // Marks each finished render, for tests and for anything that waits on results.
@@ -548,7 +559,7 @@
     function run() {
       var q = input.value, token = ++seq;
       saveState();
-      if (!q.trim()) { last = null; show(null); done(); return; }
+      if (!q.trim()) { show(null); return; }
       index.search(q).then(function (res) {
         if (token === seq) show(res);
       }, function () {
@@ -558,7 +569,7 @@
 
     more.addEventListener('click', function () {
       var first = shown;
-      drawMore(last.filtered, last.units, shown).then(function () {
+      drawMore(shown).then(function () {
         var a = list.children[first] && list.children[first].querySelector('a');
         if (a) a.focus();
       });
