@@ -74,6 +74,13 @@ fn quick_facet_choices_show_only_the_last_ones_results() {
 }
 
 #[test]
+fn a_client_loaded_while_an_input_method_composes_searches_nothing_half_composed() {
+    if ready() {
+        run_case("late-client", example_served().1, &[]);
+    }
+}
+
+#[test]
 fn facet_values_the_index_lacks_filter_nothing_and_leave_the_url() {
     if ready() {
         run_case("unknown-facets", example_served().1, &[]);

@@ -39,6 +39,42 @@ const cases = {
     check(/type=page/.test(page.url()) && /type=complex/.test(page.url()), `both choices are in the URL: ${page.url()}`);
   },
 
+  // The client arrives while an input method is composing in the box: nothing is searched
+  // until the composition ends. Text typed before it arrived without an input method is
+  // searched when it does.
+  async 'late-client'(browser) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route(/\/search\.js(\?|$)/, async (route) => { await held; await route.continue(); });
+    await page.goto(base + 'search/');
+    await page.focus('#search-q');
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Input.imeSetComposition', { text: 'mu', selectionStart: 2, selectionEnd: 2 });
+    await cdp.send('Input.imeSetComposition', { text: 'muju', selectionStart: 4, selectionEnd: 4 });
+    release();
+    await page.waitForSelector('.search-ui', { state: 'attached' });
+    await sleep(500);
+    check((await renderCount(page)) === null, `nothing is searched mid-composition: render ${await renderCount(page)}`);
+    check(!/[?&]q=/.test(page.url()), `the URL holds no half-composed query: ${page.url()}`);
+    await cdp.send('Input.insertText', { text: '模具' });
+    await rendered(page, null);
+    check((await hrefs(page)).includes(`${path}complexes/huangyan-moulds/`), `the composed word is searched: ${await hrefs(page)}`);
+    check(decodeURIComponent(page.url()).includes('q=模具'), `the URL holds the composed word: ${page.url()}`);
+
+    const typed = await context.newPage();
+    let let_go;
+    const wait = new Promise((r) => { let_go = r; });
+    await typed.route(/\/search\.js(\?|$)/, async (route) => { await wait; await route.continue(); });
+    await typed.goto(base + 'en/search/');
+    await typed.focus('#search-q');
+    await typed.keyboard.type('pumps');
+    let_go();
+    await typed.waitForSelector('.search-ui[data-rendered]');
+    check((await hrefs(typed)).includes(`${path}en/complexes/wenling-pumps/`), `text typed before the client came is searched: ${await hrefs(typed)}`);
+  },
+
   // A facet value the index does not have (an old link, a label for an id) filters nothing
   // and leaves the URL; a value it has stays.
   async 'unknown-facets'(browser) {

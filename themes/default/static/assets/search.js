@@ -461,10 +461,12 @@
     input.setAttribute('aria-controls', 'search-results');
 
     // seq counts queries, view the lists shown: only the latest of either is ever drawn.
-    var params = new URLSearchParams(location.search), filters = {}, seq = 0, view = 0, rendered = 0, composing = false, last = null, shown = 0;
-    var drawn = Promise.resolve();
+    var params = new URLSearchParams(location.search), filters = {}, seq = 0, view = 0, rendered = 0, last = null, shown = 0;
+    var drawn = Promise.resolve(), asked = params.get('q') || '';
+    // The page's loader notes whether an input method is composing.
+    var composing = input.getAttribute('data-composing') === '1';
     ['type', 'city', 'level', 'status', 'kind', 'year'].forEach(function (f) { filters[f] = params.getAll(f); });
-    if (!input.value) input.value = params.get('q') || '';
+    if (!input.value) input.value = asked;
 
     function saveState() {
       var p = new URLSearchParams();
@@ -592,7 +594,9 @@
       else if (e.key === 'Escape') { e.preventDefault(); input.value = ''; run(); input.focus(); }
     });
     index.load().catch(function () {});
-    if (input.value) run();
+    // At start-up: the URL's query, or text typed before the client came if no input method
+    // is composing it; else the next input.
+    if (input.value && (input.value === asked || input.getAttribute('data-composing') === '0')) run();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init); else init();
