@@ -81,6 +81,13 @@ fn a_client_loaded_while_an_input_method_composes_searches_nothing_half_composed
 }
 
 #[test]
+fn a_half_typed_word_finds_what_the_whole_word_finds() {
+    if ready() {
+        run_case("half-typed", example_served().1, &[]);
+    }
+}
+
+#[test]
 fn facet_values_the_index_lacks_filter_nothing_and_leave_the_url() {
     if ready() {
         run_case("unknown-facets", example_served().1, &[]);

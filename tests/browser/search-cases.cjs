@@ -75,6 +75,22 @@ const cases = {
     check((await hrefs(typed)).includes(`${path}en/complexes/wenling-pumps/`), `text typed before the client came is searched: ${await hrefs(typed)}`);
   },
 
+  // The last word half typed finds what the whole word finds, where the stemmer shortens the
+  // whole word (meeting → meet, manufacturing → manufactur, industries → industry).
+  async 'half-typed'(browser) {
+    const page = await (await browser.newContext()).newPage();
+    const found = async (text) => {
+      await open(page, `${base}en/search/?q=${q(text)}`);
+      return { links: (await hrefs(page)).sort(), said: await status(page), marks: await page.$$eval('#search-results mark', (m) => m.map((e) => e.textContent.toLowerCase())) };
+    };
+    for (const [part, whole] of [['meeti', 'meeting'], ['meetin', 'meeting'], ['manufacturin', 'manufacturing'], ['industri', 'industries']]) {
+      const a = await found(part), b = await found(whole);
+      check(b.links.length > 0, `${whole} finds pages`);
+      check(b.links.every((l) => a.links.includes(l)) && a.said === b.said, `${part} finds what ${whole} finds: ${a.said} ${a.links} against ${b.said} ${b.links}`);
+      check(a.marks.some((m) => b.marks.includes(m)), `${part} highlights what ${whole} does: ${a.marks} against ${b.marks}`);
+    }
+  },
+
   // A facet value the index does not have (an old link, a label for an id) filters nothing
   // and leaves the URL; a value it has stays.
   async 'unknown-facets'(browser) {

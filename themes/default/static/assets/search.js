@@ -201,14 +201,26 @@
 
   /* ---------- queries ---------- */
 
-  // A query's units: each word, and each CJK run (matched as adjacent bigrams).
+  // Every tail of the endings the stemmer strips (-ing, -ed, -ies, plural -s): a word typed
+  // up to inside one ("meeti") and completed with each gives every stem shorter than itself
+  // that it can become ("meet"), docs/search.md.
+  var TAILS = ['s', 'gs', 'ngs', 'ings', 'ds', 'eds', 'es', 'ies', 'g', 'ng', 'ing', 'd', 'ed'];
+
+  // A query's units: each word, and each CJK run (matched as adjacent bigrams). A last word
+  // still being typed also matches the words it can become (`prefix`, `alts`).
   function parseQuery(q) {
     var nz = normalize(q), segs = segmentsOf(nz.cps, 0).segs, last = nz.cps[nz.cps.length - 1];
     var open = last !== undefined && isWord(last);
     return segs.map(function (s, k) {
       if (s.w !== undefined) {
-        var u = { terms: [stem(s.w)], len: 1, word: s.w };
-        if (open && k === segs.length - 1 && s.w.length >= 2) u.prefix = s.w;
+        var u = { terms: [stem(s.w)], len: 1, word: s.w, alts: [] };
+        if (open && k === segs.length - 1 && s.w.length >= 2) {
+          u.prefix = s.w;
+          TAILS.forEach(function (t) {
+            var a = stem(s.w + t);
+            if (!a.startsWith(s.w) && a !== u.terms[0] && u.alts.indexOf(a) < 0) u.alts.push(a);
+          });
+        }
         return u;
       }
       // Bigrams that cover the run without overlap (中心 and 检测 for 中心检测, plus the
@@ -231,7 +243,7 @@
     return self.load().then(function () {
       var units = parseQuery(q), need = new Set();
       units.forEach(function (u) {
-        u.terms.forEach(function (t) { need.add(self.shardFor(t)); });
+        u.terms.concat(u.alts || []).forEach(function (t) { need.add(self.shardFor(t)); });
         if (u.prefix) {
           var a = self.shardFor(u.prefix), b = Math.min(self.shardFor(u.prefix + '\uffff'), a + 2);
           for (var n = a; n <= b; n++) need.add(n);
@@ -258,6 +270,7 @@
     if (!u.cjk || u.len === 1) {
       var terms = new Set(u.terms);
       if (u.prefix) {
+        u.alts.forEach(function (t) { var s = shards.get(self.shardFor(t)); if (s.map.has(t)) terms.add(t); });
         for (var n = u.range[0]; n <= u.range[1]; n++) {
           var t = shards.get(n).terms, lo = 0, hi = t.length;
           while (lo < hi) { var mid = (lo + hi) >> 1; if (t[mid] < u.prefix) lo = mid + 1; else hi = mid; }
@@ -363,7 +376,7 @@
     var stems = new Set(), prefixes = [], runs = [];
     units.forEach(function (u) {
       if (u.cjk) runs.push(Array.from(u.cjk));
-      else { stems.add(u.terms[0]); if (u.prefix) prefixes.push(u.prefix); }
+      else { stems.add(u.terms[0]); u.alts.forEach(function (a) { stems.add(a); }); if (u.prefix) prefixes.push(u.prefix); }
     });
     function src(a, b) {
       var end = b < nz.from.length ? nz.from[b] : text.length;
