@@ -233,7 +233,7 @@
     });
   }
 
-  var WEIGHT = [10, 7, 4, 3, 1], BODY = 4;
+  var WEIGHT = [10, 7, 4, 3, 2, 1], BODY = 5;
 
   function fieldOf(p) { return Math.floor(p / 65536); }
 
