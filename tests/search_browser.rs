@@ -9,7 +9,7 @@ mod common;
 mod search_support;
 
 use common::TestSite;
-use search_support::{browser_ready, build, run_browser_script, serve};
+use search_support::{browser_ready, build, repo, run_browser_script, serve, serve_cached};
 
 fn ready() -> bool {
     browser_ready("playwright-core", "the browser test")
@@ -57,6 +57,28 @@ fn example_served() -> (TestSite, u16) {
     let out = build(site.root(), &[]);
     let port = serve(out, "/");
     (site, port)
+}
+
+#[test]
+fn a_redeployed_site_is_never_searched_with_the_old_builds_files() {
+    if !ready() {
+        return;
+    }
+    let old = TestSite::example();
+    let new = TestSite::example();
+    // The new build has a page that numbers every page after it one higher, and a client
+    // that marks the page it runs in.
+    new.write("content/pages/a-redeploy.md", "---\ntitle: Zorblat\n---\nA page added by the redeploy.\n");
+    let client = std::fs::read_to_string(repo().join("themes/default/static/assets/search.js")).unwrap();
+    new.write(
+        "themes/default/static/assets/search.js",
+        client + "\ndocument.documentElement.setAttribute('data-next-client', '');\n",
+    );
+    let (old_out, new_out) = (build(old.root(), &[]), build(new.root(), &[]));
+    let live = old.path("live");
+    std::os::unix::fs::symlink(&old_out, &live).unwrap();
+    let port = serve_cached(live.clone(), "/", "max-age=600");
+    run_case("redeploy", port, &[live.to_str().unwrap(), new_out.to_str().unwrap()]);
 }
 
 #[test]

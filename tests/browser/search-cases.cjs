@@ -15,6 +15,45 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const q = (text) => encodeURIComponent(text);
 
 const cases = {
+  // The site is redeployed between two queries in one browser, with a server that lets the
+  // browser keep every file for ten minutes: the second query must see only the new build,
+  // in the page already open and in a new one. Arguments: the symbolic link the server
+  // serves, and the new build to point it at.
+  async redeploy(browser, [live, next]) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await open(page, `${base}search/?q=${q('模具')}`);
+    const before = await hrefs(page);
+    check(before.length > 0, `模具 finds pages before the redeploy: ${before}`);
+    check(!(await page.evaluate(() => document.documentElement.hasAttribute('data-next-client'))), 'the first build runs its own client');
+
+    fs.symlinkSync(next, live + '.next');
+    fs.renameSync(live + '.next', live);
+
+    // The page already open: its next query needs a shard it has not loaded.
+    let n = await renderCount(page);
+    await page.fill('#search-q', 'zorblat');
+    await rendered(page, n);
+    check(JSON.stringify(await hrefs(page)) === JSON.stringify([`${path}a-redeploy/`]),
+      `the open page finds the new page after the redeploy: ${await hrefs(page)}`);
+    // A new page in the same browser, which holds the old manifest and client in its cache.
+    const fresh = await context.newPage();
+    await open(fresh, `${base}search/?q=zorblat`);
+    check(JSON.stringify(await hrefs(fresh)) === JSON.stringify([`${path}a-redeploy/`]),
+      `a new page finds the new page after the redeploy: ${await hrefs(fresh)}`);
+    check(await fresh.evaluate(() => document.documentElement.hasAttribute('data-next-client')),
+      'a new page runs the new build\'s client, not the one in the cache');
+    n = await renderCount(fresh);
+    await fresh.fill('#search-q', '模具');
+    await rendered(fresh, n);
+    const after = await hrefs(fresh);
+    // The same query in a browser that never saw the old build.
+    const clean = await (await browser.newContext()).newPage();
+    await open(clean, `${base}search/?q=${q('模具')}`);
+    check(JSON.stringify(after) === JSON.stringify(await hrefs(clean)), `模具 after the redeploy as in a new browser: ${after}`);
+    check((await status(fresh)) === (await status(clean)), `the count as in a new browser: ${await status(fresh)}`);
+  },
+
   // Two facet choices in quick succession while the first one's results are still loading:
   // only the second one's results are shown, once each.
   async 'facet-race'(browser) {

@@ -141,27 +141,54 @@
     return (e.list = list);
   }
 
-  // An index in one language; `get(path, binary)` fetches a file relative to the index folder.
+  // The manifest version this client reads; STALE rejects a file of a build since replaced.
+  var VERSION = 3, STALE = new Error('redeployed');
+
+  // An index in one language; `get(path, binary, fresh)` fetches a file relative to the index
+  // folder, with `fresh` asking the server even if the browser has a copy.
   function Index(get) {
     this.get = get;
-    this.shards = new Map();
-    this.chunks = new Map();
+    this.files = new Map();
   }
 
+  // The manifest, asked of the server the first time and after each `recheck`. Other files are
+  // addressed by its stamp and dropped when the stamp changes, so a query never mixes two
+  // builds whatever the server's caching.
   Index.prototype.load = function () {
     var self = this;
-    return self.manifest || (self.manifest = self.get('manifest.json').then(function (m) {
-      self.m = m;
-      self.facets = m.facets.map(function (f) {
-        var col = new Int16Array(m.docs), at = 0;
-        for (var k = 0; k < f.runs.length; k += 2) { col.fill(f.runs[k], at, at + f.runs[k + 1]); at += f.runs[k + 1]; }
-        return { name: f.name, values: f.values, col: col };
-      });
-      // Which language's folder holds each text chunk: a body two languages share is stored once.
-      var runs = m.textRuns || [], from = self.textFrom = new Uint8Array(Math.ceil(m.docs / (m.text || 1)));
-      for (var r = 0, c = 0; r < runs.length; r += 2) { from.fill(runs[r], c, c + runs[r + 1]); c += runs[r + 1]; }
+    return self.checked || (self.checked = self.get('manifest.json', false, true).then(function (m) {
+      if (m.version !== VERSION) throw new Error('manifest.json: version ' + m.version);
+      if (!self.m || m.stamp !== self.m.stamp) self.use(m);
       return m;
-    }));
+    }, function (e) { self.checked = null; throw e; }));
+  };
+
+  // The next file fetched checks the manifest first (once per reader action).
+  Index.prototype.recheck = function () { if (this.m) this.checked = null; };
+
+  Index.prototype.use = function (m) {
+    this.m = m;
+    this.files = new Map();
+    this.facets = m.facets.map(function (f) {
+      var col = new Int16Array(m.docs), at = 0;
+      for (var k = 0; k < f.runs.length; k += 2) { col.fill(f.runs[k], at, at + f.runs[k + 1]); at += f.runs[k + 1]; }
+      return { name: f.name, values: f.values, col: col };
+    });
+    // Which language's folder holds each text chunk: a body two languages share is stored once.
+    var runs = m.textRuns || [], from = this.textFrom = new Uint8Array(Math.ceil(m.docs / (m.text || 1)));
+    for (var r = 0, c = 0; r < runs.length; r += 2) { from.fill(runs[r], c, c + runs[r + 1]); c += runs[r + 1]; }
+  };
+
+  // A file of the build in use, kept under `key` (dropped if it fails to load).
+  Index.prototype.file = function (key, path, binary, then) {
+    var self = this, stamp = self.m.stamp, files = self.files;
+    if (!files.has(key)) {
+      files.set(key, self.load().then(function () {
+        if (self.m.stamp !== stamp) throw STALE;
+        return self.get(path + '?v=' + stamp, binary);
+      }).then(then).catch(function (e) { files.delete(key); throw e; }));
+    }
+    return files.get(key);
   };
 
   Index.prototype.shardFor = function (term) {
@@ -171,16 +198,11 @@
   };
 
   Index.prototype.shard = function (n) {
-    var self = this;
-    if (!self.shards.has(n)) {
-      self.shards.set(n, self.get('t/' + n + '.bin?v=' + self.m.stamp, true).then(function (b) { return parseShard(new Uint8Array(b)); }));
-    }
-    return self.shards.get(n);
+    return this.file('t' + n, 't/' + n + '.bin', true, function (b) { return parseShard(new Uint8Array(b)); });
   };
 
   Index.prototype.chunk = function (n) {
-    if (!this.chunks.has(n)) this.chunks.set(n, this.get('d/' + n + '.json?v=' + this.m.stamp));
-    return this.chunks.get(n);
+    return this.file('d' + n, 'd/' + n + '.json', false);
   };
 
   Index.prototype.doc = function (i) {
@@ -191,12 +213,9 @@
   // The body text of document i, for an excerpt around a match deep in it.
   Index.prototype.text = function (i) {
     var c = this.m.text, n = Math.floor(i / c);
-    if (!this.chunks.has('x' + n)) {
-      this.chunks.set('x' + n, this.get(this.m.textDirs[this.textFrom[n]] + 'x/' + n + '.txt?v=' + this.m.stamp, true).then(function (b) {
-        return utf8.decode(new Uint8Array(b)).split('\f');
-      }));
-    }
-    return this.chunks.get('x' + n).then(function (texts) { return texts[i % c] || ''; });
+    return this.file('x' + n, this.m.textDirs[this.textFrom[n]] + 'x/' + n + '.txt', true, function (b) {
+      return utf8.decode(new Uint8Array(b)).split('\f');
+    }).then(function (texts) { return texts[i % c] || ''; });
   };
 
   /* ---------- queries ---------- */
@@ -237,11 +256,11 @@
 
   function fieldOf(p) { return Math.floor(p / 65536); }
 
-  // Fetches the shards a query needs and scores every matching document.
+  // Fetches the shards a query needs (none if they are loaded) and scores every matching document.
   Index.prototype.search = function (q) {
     var self = this;
-    return self.load().then(function () {
-      var units = parseQuery(q), need = new Set();
+    return (self.m ? Promise.resolve() : self.load()).then(function () {
+      var units = parseQuery(q), need = new Set(), stamp = self.m.stamp;
       units.forEach(function (u) {
         u.terms.concat(u.alts || []).forEach(function (t) { need.add(self.shardFor(t)); });
         if (u.prefix) {
@@ -254,7 +273,9 @@
       return Promise.all(ns.map(function (n) { return self.shard(n); })).then(function (loaded) {
         var shards = new Map();
         ns.forEach(function (n, k) { shards.set(n, loaded[k]); });
-        return self.rank(units, shards);
+        var res = self.rank(units, shards);
+        res.stamp = stamp;
+        return res;
       });
     });
   };
@@ -457,8 +478,8 @@
     var form = document.querySelector('form.search-page-form'), input = form && form.querySelector('input[type=search]');
     if (!input) return;
     var base = form.getAttribute('action') || './';
-    var index = new Index(function (path, binary) {
-      return fetch(base + path).then(function (r) {
+    var index = new Index(function (path, binary, fresh) {
+      return fetch(base + path, fresh ? { cache: 'no-cache' } : {}).then(function (r) {
         if (!r.ok) throw new Error(path + ': ' + r.status);
         return binary ? r.arrayBuffer() : r.json();
       });
@@ -503,6 +524,7 @@
             var l = filters[f.name];
             if (box.checked) l.push(v[0]); else l.splice(l.indexOf(v[0]), 1);
             saveState();
+            index.recheck();
             show(last);
           });
           items.push(el('li', {}, [box, el('label', { 'for': id }, [v[1] + ' (' + counts[i][j] + ')'])]));
@@ -524,7 +546,7 @@
           if (highlight(m.x, units).length || !index.m.text) return m;
           return index.text(d).then(function (t) {
             return highlight(t, units).length ? Object.assign({}, m, { x: t, deep: true }) : m;
-          }, function () { return m; });
+          }, function (e) { if (e === STALE) throw e; return m; });
         });
       }));
       drawn = drawn.then(function () { return metas; }).then(function (metas) {
@@ -540,8 +562,8 @@
           ]));
         });
         return true;
-      }).catch(function () {
-        if (token === view) status.textContent = S.fail;
+      }).catch(function (e) {
+        if (token === view) failed(e);
         return false;
       });
       return drawn;
@@ -560,6 +582,7 @@
       list.textContent = '';
       last = res;
       if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; done(); return; }
+      if (res.stamp !== index.m.stamp) { run(); return; }
       knownFilters();
       var f = index.filter(res.docs, filters);
       drawFacets(f.counts);
@@ -571,19 +594,26 @@
     // Marks each finished render, for tests and for anything that waits on results.
     function done() { box.setAttribute('data-rendered', String(++rendered)); }
 
+    // After a redeploy the query runs again on the new build.
+    function failed(e) {
+      if (e === STALE) run(); else status.textContent = S.fail;
+    }
+
     function run() {
       var q = input.value, token = ++seq;
       saveState();
       if (!q.trim()) { show(null); return; }
+      index.recheck();
       index.search(q).then(function (res) {
         if (token === seq) show(res);
-      }, function () {
-        if (token === seq) status.textContent = S.fail;
+      }, function (e) {
+        if (token === seq) failed(e);
       });
     }
 
     more.addEventListener('click', function () {
       var first = shown;
+      index.recheck();
       drawMore(shown).then(function () {
         var a = list.children[first] && list.children[first].querySelector('a');
         if (a) a.focus();
