@@ -39,7 +39,7 @@ fn index_files_decode_and_cover_every_document() {
     for dir in ["search", "en/search"] {
         let dir = out.join(dir);
         let m = read_json(&dir.join("manifest.json"));
-        assert_eq!(m["version"], 2);
+        assert_eq!(m["version"], 3);
         assert_eq!(m["docs"], 12, "6 complexes, 2 reports, 4 pages");
         let bounds: Vec<&str> = m["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
         let mut all_terms: Vec<String> = Vec::new();
@@ -270,6 +270,44 @@ fn recall_on_a_generated_corpus_is_complete() {
     assert!(missed.is_empty(), "recall below 100%:\n{}", missed.join("\n"));
 }
 
+#[test]
+fn labels_in_the_other_language_find_pages_in_both_directions() {
+    let site = TestSite::example();
+    let out = build(site.root(), &[]);
+    // Field 4 holds what a document shows (city, level, industries, services, report kind,
+    // place, related complexes) as the other language labels it.
+    let in_labels = |dir: &str, term: &str| -> usize {
+        let entries = all_entries(&out.join(dir));
+        let e = entries.iter().find(|e| e.term == term).unwrap_or_else(|| panic!("{term} is in {dir}"));
+        e.postings.iter().filter(|(_, _, pos)| pos.iter().any(|p| p >> 16 == 4)).count()
+    };
+    assert_eq!(in_labels("en/search", "台州"), 8, "台州市 labels six complexes and two reports");
+    assert_eq!(in_labels("en/search", "省级"), 6, "省级 labels the six complexes");
+    assert_eq!(in_labels("en/search", "模具"), 3, "模具 labels Huangyan and names it in two reports");
+    assert_eq!(in_labels("search", "taizhou"), 8);
+    assert_eq!(in_labels("search", "provincial"), 6);
+    // A label is not repeated where both languages show the same text.
+    assert_eq!(in_labels("search", "2019"), 0);
+    if !have("node", "the search tests of labels in the other language") {
+        return;
+    }
+    let en = query(&out.join("en/search"), &json!([{"q": "台州"}, {"q": "Taizhou"}]));
+    let complexes_and_reports = |r: &Value| -> Vec<String> {
+        let mut u: Vec<String> = urls(r)
+            .iter()
+            .filter(|u| !u.starts_with("/en/about") && !u.starts_with("/en/methodology"))
+            .map(|u| u.to_string())
+            .collect();
+        u.sort();
+        u
+    };
+    assert_eq!(complexes_and_reports(&en[0]), complexes_and_reports(&en[1]), "台州 finds what Taizhou finds");
+    // The report with 台州 in its Chinese title comes before those only labelled 台州市.
+    assert_eq!(urls(&en[0])[0], "/en/reports/taizhou-site-promotion-meeting-2019/");
+    let zh = query(&out.join("search"), &json!([{"q": "Provincial"}]));
+    assert_eq!(urls(&zh[0]).iter().filter(|u| u.starts_with("/complexes/")).count(), 6, "{}", zh[0]);
+}
+
 const PAGES: &[(&str, &str, &str)] = &[
     ("rank-title", "水泵检测中心", "说明文字。"),
     ("rank-body", "另一页", "这里提到水泵检测中心的服务。"),
@@ -394,7 +432,11 @@ fn words_in_most_bodies_keep_no_body_positions_and_still_rank_titles_first() {
         assert!(e.capped, "{t} is capped");
         assert!(e.postings.len() >= 151, "{t} is in every bulk page and the title page");
         // Counts are whole; positions only outside the body.
-        assert!(e.postings.iter().all(|(_, n, pos)| *n as usize >= pos.len() && pos.iter().all(|p| p >> 16 < 4)));
+        assert!(
+            e.postings
+                .iter()
+                .all(|(_, n, pos)| *n as usize >= pos.len() && pos.iter().all(|p| p >> 16 < shard::BODY_FIELD))
+        );
         assert!(e.postings.iter().any(|(_, n, _)| *n == 300));
     }
     for t in ["rare", "泵检"] {

@@ -47,6 +47,18 @@ pub struct Theme {
     map: map::MapLayout,
 }
 
+impl Theme {
+    /// A hash of the search client the theme ships (`assets/search.js`), as 16 hex digits.
+    fn search_script_stamp(&self) -> String {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = foldhash::fast::FixedState::default().build_hasher();
+        if let Some((_, bytes)) = self.assets.iter().find(|(p, _)| p == "assets/search.js") {
+            h.write(bytes);
+        }
+        format!("{:016x}", h.finish())
+    }
+}
+
 /// Loads the theme named in site.yaml: the site's `templates/` folder overrides single
 /// templates or blocks of `themes/<name>/templates/`, which falls back to the default theme
 /// built into the binary.
@@ -911,7 +923,9 @@ impl Renderer<'_> {
                     with_cards(&directory, "complexes", &self.catalog.complex_order, &lv.complex_values, html);
                 ctx.insert_value("directory", directory);
                 if search {
-                    ctx.insert("search", &SearchV { param: "q".into() });
+                    let script_url =
+                        format!("{}assets/search.js?v={}", site.config.base_path, self.theme.search_script_stamp());
+                    ctx.insert("search", &SearchV { param: "q".into(), script_url, years: &lv.years });
                     PageSpec {
                         template: "search.html",
                         title: lv.s("search").into(),
@@ -1161,7 +1175,12 @@ impl Renderer<'_> {
 
 /// The search page's own view: `search` in search.html.
 #[derive(Debug, Serialize)]
-struct SearchV {
+struct SearchV<'a> {
     /// The name of the query parameter.
     param: String,
+    /// The search client, its address naming its content, so that a browser holding an older
+    /// client in its cache never runs it against a newer index.
+    script_url: String,
+    /// The reports by year, for the browse links shown without JavaScript.
+    years: &'a [CountV],
 }

@@ -14,7 +14,9 @@
 //!
 //! Each language gets its own index because titles, URLs and excerpts differ per language;
 //! the names and titles in the other languages are indexed too (field 1), so "Huangyan"
-//! finds 黄岩模具 on the Chinese site.
+//! finds 黄岩模具 on the Chinese site, and so are the labels the document shows (city, place,
+//! level, industries, services, …) in the other languages (field 4), so "台州" finds the
+//! complexes in Taizhou on the English site.
 //!
 //! Documents are numbered the same way in every language, so all languages are indexed in
 //! one pass over the site: a body that two languages share (one written in one language
@@ -29,6 +31,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::FastMap;
+use crate::config::Vocabulary;
 use crate::link::{self, Route};
 use crate::model::{BodyChanged, BodyPart, Complex, Page, Report, Site, Text};
 use crate::output::{OutputError, OutputFile, Sink};
@@ -48,8 +51,10 @@ pub const EXCERPT_CHARS: usize = 280;
 /// Characters of a body kept in its text chunk, for excerpts around a match.
 pub const TEXT_CHARS: usize = 20_000;
 /// Fields, in rank order: 0 title or name; 1 short names and names in other languages;
-/// 2 places, people, industries, services and tags; 3 summary; 4 body.
-pub const FIELDS: usize = 5;
+/// 2 places, people, industries, services and tags; 3 summary; 4 the labels of field 2 in
+/// other languages (city, place, level, industries, services, report kind); 5 body
+/// ([`shard::BODY_FIELD`]).
+pub const FIELDS: usize = 6;
 /// Token offsets inside one field stop here (a longer body is indexed up to this point).
 const FIELD_SPAN: u32 = 1 << 16;
 /// Documents prepared in parallel before their postings are merged in order; a multiple of
@@ -85,7 +90,7 @@ pub struct Doc<'a> {
     pub url: String,
     pub city: Option<&'a str>,
     pub date: Option<String>,
-    /// Fields 0 to 3; the body (field 4) is `body`.
+    /// Fields 0 to 4; the body (field 5) is `body`.
     pub fields: [Vec<&'a str>; FIELDS - 1],
     pub body: Option<&'a BodyPart>,
 }
@@ -127,6 +132,28 @@ fn push_text<'a>(v: &mut Vec<&'a str>, t: &'a Text, lang: &str) {
 /// Texts of `t` in every language but `lang`.
 fn other_languages<'a>(v: &mut Vec<&'a str>, t: &'a Text, lang: &str) {
     v.extend(t.values().iter().filter(|(l, _)| l != lang).map(|(_, s)| s.as_str()));
+}
+
+/// What a document shows in `lang`, collected again in the site's other languages: each
+/// label or text is added only where it differs from the one `lang` shows.
+struct Others<'a, 'l> {
+    out: Vec<&'a str>,
+    langs: &'a [String],
+    lang: &'l str,
+}
+
+impl<'a> Others<'a, '_> {
+    fn label(&mut self, vocab: &'a Vocabulary, id: &'a str) {
+        let own = vocab.label(id, self.lang);
+        let others = self.langs.iter().filter(|l| *l != self.lang).map(|l| vocab.label(id, l));
+        self.out.extend(others.filter(|l| *l != own));
+    }
+
+    fn text(&mut self, t: &'a Text) {
+        let own = t.get(self.lang).map(|(s, _)| s);
+        let others = t.values().iter().filter(|(l, _)| l != self.lang).map(|(_, s)| s.as_str());
+        self.out.extend(others.filter(|s| Some(*s) != own));
+    }
 }
 
 /// The first `chars` characters of `s`, with an ellipsis if there were more.
@@ -217,7 +244,8 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
 fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
     let v = &site.config.vocab;
     let mut f: [Vec<&'a str>; FIELDS - 1] = Default::default();
-    match src.item {
+    let mut others = Others { out: Vec::new(), langs: &site.config.languages, lang };
+    let mut doc = match src.item {
         Item::Complex(c) => {
             push_text(&mut f[0], &c.name, lang);
             other_languages(&mut f[1], &c.name, lang);
@@ -227,19 +255,29 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
             }
             let meta = &mut f[2];
             meta.push(v.cities.label(&c.location.city, lang));
+            others.label(&v.cities, &c.location.city);
             push_text(meta, &c.location.district, lang);
+            others.text(&c.location.district);
             push_text(meta, &c.location.address, lang);
             meta.push(v.levels.label(&c.level, lang));
+            others.label(&v.levels, &c.level);
             if let Some(s) = &c.status {
                 meta.push(v.statuses.label(s, lang));
+                others.label(&v.statuses, s);
             }
             push_text(meta, &c.leading_industry, lang);
-            meta.extend(c.industry_tags.iter().map(|t| v.industries.label(t, lang)));
+            others.text(&c.leading_industry);
+            for t in &c.industry_tags {
+                meta.push(v.industries.label(t, lang));
+                others.label(&v.industries, t);
+            }
             if let Some(cat) = &c.industry_category {
                 meta.push(v.industry_categories.label(cat, lang));
+                others.label(&v.industry_categories, cat);
             }
             if let Some(m) = &c.mode {
                 meta.push(v.modes.label(m, lang));
+                others.label(&v.modes, m);
             }
             for t in [&c.applicant, &c.operator_name, &c.operator_type] {
                 push_text(meta, t, lang);
@@ -249,6 +287,7 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
             }
             for s in &c.services {
                 meta.push(v.service_elements.label(&s.element, lang));
+                others.label(&v.service_elements, &s.element);
                 push_text(meta, &s.description, lang);
                 for p in &s.providers {
                     push_text(meta, p, lang);
@@ -270,10 +309,13 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
             other_languages(&mut f[1], &r.title, lang);
             let meta = &mut f[2];
             meta.push(v.report_kinds.label(&r.kind, lang));
+            others.label(&v.report_kinds, &r.kind);
             if let Some(city) = &r.location_city {
                 meta.push(v.cities.label(city, lang));
+                others.label(&v.cities, city);
             }
             push_text(meta, &r.location_name, lang);
+            others.text(&r.location_name);
             for a in &r.attendees {
                 for t in [&a.name, &a.title, &a.organisation] {
                     push_text(meta, t, lang);
@@ -284,11 +326,14 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
                 push_text(meta, t, lang);
             }
             // Complexes are sorted by id.
-            let complex_name = |id: &str| {
+            let complex = |id: &str| {
                 let i = site.complexes.binary_search_by(|c| c.id.as_str().cmp(id)).ok()?;
-                Some(site.complexes[i].name.text(lang))
+                Some(&site.complexes[i].name)
             };
-            meta.extend(r.complexes.iter().chain(&r.location_complex).filter_map(|id| complex_name(id.as_str())));
+            for name in r.complexes.iter().chain(&r.location_complex).filter_map(|id| complex(id.as_str())) {
+                meta.push(name.text(lang));
+                others.text(name);
+            }
             for p in &r.photos {
                 push_text(meta, &p.caption, lang);
                 push_text(meta, &p.alt, lang);
@@ -324,7 +369,9 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
                 body: p.body.get(lang),
             }
         }
-    }
+    };
+    doc.fields[4] = others.out;
+    doc
 }
 
 /// A key is two CJK characters (the second 0 for a single one) or, with the top bit set, a
@@ -976,7 +1023,7 @@ impl Language<'_> {
             })
             .collect();
         let manifest = json!({
-            "version": 2,
+            "version": 3,
             "lang": self.lang,
             "stamp": self.stamp.hex(),
             "docs": srcs.len(),

@@ -25,19 +25,19 @@
 //! - single CJK characters keep only their first: a one-character query needs no adjacency,
 //!   and a longer one is matched with bigrams. That halves the index of Chinese text;
 //! - a capped term, one whose positions would take more than [`CAP_BYTES`], keeps only its
-//!   positions outside the body (field 4); the count still includes the body's occurrences,
+//!   positions outside the body (field 5); the count still includes the body's occurrences,
 //!   so a reader knows the body has the term (count greater than kept) but not where. Such
 //!   terms occur in most documents; dropping their body positions keeps both the bytes a
 //!   query fetches and the indexer's memory small. The client treats their body matches as
 //!   adjacent to the rest of the phrase (docs/search.md).
 //!
 //! A position is `field << 16 | offset`: the field a term was found in (0 is the title or
-//! name, 4 the body) in the high bits, its token offset inside the field in the low 16 bits.
+//! name, 5 the body) in the high bits, its token offset inside the field in the low 16 bits.
 
 /// Positions of a term beyond this many bytes of postings are kept only outside the body.
 pub const CAP_BYTES: usize = 32 * 1024;
 /// The body field: its positions are the ones a capped term drops.
-pub const BODY_FIELD: u32 = 4;
+pub const BODY_FIELD: u32 = 5;
 const BODY_START: u32 = BODY_FIELD << 16;
 
 /// Appends `v` as an unsigned LEB128 varint.

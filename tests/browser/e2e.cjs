@@ -4,36 +4,11 @@
 'use strict';
 const fs = require('fs');
 const { launch } = require('./launch.cjs');
+const { rendered, renderCount, hrefs, status, active, allResults, loadsClient, checks } = require('./search-page.cjs');
 
 const [base, recallFile] = process.argv.slice(2);
-const failures = [];
 const summary = { base, checks: 0, recall: { queries: 0, found: 0, missed: [] }, timings: [], bytes: {} };
-
-function check(ok, what) {
-  summary.checks++;
-  if (!ok) failures.push(what);
-}
-
-async function rendered(page, before) {
-  await page.waitForFunction(
-    (b) => { const u = document.querySelector('.search-ui'); return u && u.getAttribute('data-rendered') && u.getAttribute('data-rendered') !== b; },
-    before, { timeout: 10000 });
-}
-const renderCount = (page) => page.evaluate(() => { const u = document.querySelector('.search-ui'); return u ? u.getAttribute('data-rendered') : null; });
-const hrefs = (page) => page.$$eval('#search-results a', (as) => as.map((a) => a.getAttribute('href')));
-const status = (page) => page.$eval('#search-status', (e) => e.textContent);
-const active = (page) => page.evaluate(() => { const a = document.activeElement; return a.id || a.getAttribute('href') || a.tagName; });
-
-async function allResults(page) {
-  for (let i = 0; i < 50; i++) {
-    const more = await page.$('.search-more:not([hidden])');
-    if (!more) break;
-    const before = (await hrefs(page)).length;
-    await more.click();
-    await page.waitForFunction((n) => document.querySelectorAll('#search-results a').length > n, before);
-  }
-  return hrefs(page);
-}
+const { check, finish } = checks(summary);
 
 async function main() {
   const browser = await launch();
@@ -44,7 +19,7 @@ async function main() {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('response', async (r) => {
       const u = r.url();
-      if (!u.includes('/search/') && !u.endsWith('search.js')) return;
+      if (!u.includes('/search/') && !/\/search\.js(\?|$)/.test(u)) return;
       try { summary.bytes[u.replace(base, '')] = (await r.body()).length; } catch (_) { /* redirects have no body */ }
     });
 
@@ -65,13 +40,13 @@ async function main() {
     // The page works before the client loads, and loads it only on interaction.
     await page.goto(base + 'search/');
     check(await page.isVisible('.search-needs-js'), 'the no-JS notice shows until the client loads');
-    check(!(await page.evaluate(() => Array.from(document.scripts).some((s) => s.src.endsWith('search.js')))), 'search.js is not loaded before interaction');
+    check(!(await loadsClient(page)), 'search.js is not loaded before interaction');
 
     // "/" focuses the box; typing searches; the count is announced; the URL keeps the state.
     await page.keyboard.press('/');
     check((await active(page)) === 'search-q', '"/" focuses the search box');
     let before = await renderCount(page);
-    await page.waitForFunction(() => Array.from(document.scripts).some((s) => s.src.endsWith('search.js')));
+    await page.waitForFunction(loadsClient.inPage);
     const t0 = Date.now();
     await page.keyboard.type('模具');
     await rendered(page, before);
@@ -219,14 +194,4 @@ async function main() {
   }
 }
 
-main().then(() => {
-  process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
-  if (failures.length) {
-    process.stderr.write('FAILED:\n' + failures.join('\n') + '\n');
-    process.exit(1);
-  }
-}, (e) => {
-  process.stdout.write(JSON.stringify(summary, null, 1) + '\n');
-  process.stderr.write('FAILED: ' + (e && e.stack || e) + '\n' + failures.join('\n') + '\n');
-  process.exit(1);
-});
+finish(main());

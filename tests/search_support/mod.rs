@@ -57,27 +57,45 @@ pub fn build(root: &Path, extra: &[&str]) -> PathBuf {
 /// Serves `dir` on 127.0.0.1 as if it were published under `prefix` ("/" or "/a/b/"), from a
 /// background thread, for as long as the test runs. Returns the port.
 pub fn serve(dir: PathBuf, prefix: &'static str) -> u16 {
+    serve_with(dir, prefix, None)
+}
+
+/// Like [`serve`], with a `Cache-Control` header on every file (GitHub Pages sends
+/// `max-age=600`) and, as such hosts do, an ETag that a conditional request is answered by
+/// 304 Not Modified. `dir` is looked up on every request, so it may be a symbolic link that a
+/// test points at another build to redeploy the site.
+pub fn serve_cached(dir: PathBuf, prefix: &'static str, cache_control: &'static str) -> u16 {
+    serve_with(dir, prefix, Some(cache_control))
+}
+
+fn serve_with(dir: PathBuf, prefix: &'static str, cache_control: Option<&'static str>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let dir = dir.clone();
-            std::thread::spawn(move || respond(stream, &dir, prefix));
+            std::thread::spawn(move || respond(stream, &dir, prefix, cache_control));
         }
     });
     port
 }
 
-fn respond(mut stream: TcpStream, dir: &Path, prefix: &str) {
+fn respond(mut stream: TcpStream, dir: &Path, prefix: &str, cache_control: Option<&str>) {
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
         return;
     }
+    let mut if_none_match = None;
     loop {
         let mut h = String::new();
         if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" {
             break;
+        }
+        if let Some((name, value)) = h.split_once(':')
+            && name.eq_ignore_ascii_case("if-none-match")
+        {
+            if_none_match = Some(value.trim().to_string());
         }
     }
     let target = line.split_whitespace().nth(1).unwrap_or("/");
@@ -98,15 +116,26 @@ fn respond(mut stream: TcpStream, dir: &Path, prefix: &str) {
             std::fs::File::open(&file).ok()?.read_to_end(&mut bytes).ok()?;
             Some((file, bytes))
         });
-    let (status, kind, body) = match found {
-        Some((file, bytes)) => ("200 OK", content_type(&file), bytes),
-        None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+    let (status, kind, body, etag) = match found {
+        Some((file, bytes)) => {
+            let etag = cache_control.map(|_| format!("\"{:016x}\"", etag(&bytes)));
+            let unchanged = etag.is_some() && etag == if_none_match;
+            let status = if unchanged { "304 Not Modified" } else { "200 OK" };
+            (status, content_type(&file), if unchanged { Vec::new() } else { bytes }, etag)
+        }
+        None => ("404 Not Found", "text/plain", b"not found".to_vec(), None),
     };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
+    let mut head = format!("HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n", body.len());
+    if let (Some(cc), Some(etag)) = (cache_control, etag) {
+        head.push_str(&format!("Cache-Control: {cc}\r\nETag: {etag}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
     let _ = stream.write_all(head.as_bytes()).and_then(|_| stream.write_all(&body));
+}
+
+/// A hash of a file's bytes, for its ETag (FNV-1a).
+fn etag(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3))
 }
 
 fn decode(s: &str) -> String {

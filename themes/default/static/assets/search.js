@@ -141,27 +141,54 @@
     return (e.list = list);
   }
 
-  // An index in one language; `get(path, binary)` fetches a file relative to the index folder.
+  // The manifest version this client reads; STALE rejects a file of a build since replaced.
+  var VERSION = 3, STALE = new Error('redeployed');
+
+  // An index in one language; `get(path, binary, fresh)` fetches a file relative to the index
+  // folder, with `fresh` asking the server even if the browser has a copy.
   function Index(get) {
     this.get = get;
-    this.shards = new Map();
-    this.chunks = new Map();
+    this.files = new Map();
   }
 
+  // The manifest, asked of the server the first time and after each `recheck`. Other files are
+  // addressed by its stamp and dropped when the stamp changes, so a query never mixes two
+  // builds whatever the server's caching.
   Index.prototype.load = function () {
     var self = this;
-    return self.manifest || (self.manifest = self.get('manifest.json').then(function (m) {
-      self.m = m;
-      self.facets = m.facets.map(function (f) {
-        var col = new Int16Array(m.docs), at = 0;
-        for (var k = 0; k < f.runs.length; k += 2) { col.fill(f.runs[k], at, at + f.runs[k + 1]); at += f.runs[k + 1]; }
-        return { name: f.name, values: f.values, col: col };
-      });
-      // Which language's folder holds each text chunk: a body two languages share is stored once.
-      var runs = m.textRuns || [], from = self.textFrom = new Uint8Array(Math.ceil(m.docs / (m.text || 1)));
-      for (var r = 0, c = 0; r < runs.length; r += 2) { from.fill(runs[r], c, c + runs[r + 1]); c += runs[r + 1]; }
+    return self.checked || (self.checked = self.get('manifest.json', false, true).then(function (m) {
+      if (m.version !== VERSION) throw new Error('manifest.json: version ' + m.version);
+      if (!self.m || m.stamp !== self.m.stamp) self.use(m);
       return m;
-    }));
+    }, function (e) { self.checked = null; throw e; }));
+  };
+
+  // The next file fetched checks the manifest first (once per reader action).
+  Index.prototype.recheck = function () { if (this.m) this.checked = null; };
+
+  Index.prototype.use = function (m) {
+    this.m = m;
+    this.files = new Map();
+    this.facets = m.facets.map(function (f) {
+      var col = new Int16Array(m.docs), at = 0;
+      for (var k = 0; k < f.runs.length; k += 2) { col.fill(f.runs[k], at, at + f.runs[k + 1]); at += f.runs[k + 1]; }
+      return { name: f.name, values: f.values, col: col };
+    });
+    // Which language's folder holds each text chunk: a body two languages share is stored once.
+    var runs = m.textRuns || [], from = this.textFrom = new Uint8Array(Math.ceil(m.docs / (m.text || 1)));
+    for (var r = 0, c = 0; r < runs.length; r += 2) { from.fill(runs[r], c, c + runs[r + 1]); c += runs[r + 1]; }
+  };
+
+  // A file of the build in use, kept under `key` (dropped if it fails to load).
+  Index.prototype.file = function (key, path, binary, then) {
+    var self = this, stamp = self.m.stamp, files = self.files;
+    if (!files.has(key)) {
+      files.set(key, self.load().then(function () {
+        if (self.m.stamp !== stamp) throw STALE;
+        return self.get(path + '?v=' + stamp, binary);
+      }).then(then).catch(function (e) { files.delete(key); throw e; }));
+    }
+    return files.get(key);
   };
 
   Index.prototype.shardFor = function (term) {
@@ -171,16 +198,11 @@
   };
 
   Index.prototype.shard = function (n) {
-    var self = this;
-    if (!self.shards.has(n)) {
-      self.shards.set(n, self.get('t/' + n + '.bin?v=' + self.m.stamp, true).then(function (b) { return parseShard(new Uint8Array(b)); }));
-    }
-    return self.shards.get(n);
+    return this.file('t' + n, 't/' + n + '.bin', true, function (b) { return parseShard(new Uint8Array(b)); });
   };
 
   Index.prototype.chunk = function (n) {
-    if (!this.chunks.has(n)) this.chunks.set(n, this.get('d/' + n + '.json?v=' + this.m.stamp));
-    return this.chunks.get(n);
+    return this.file('d' + n, 'd/' + n + '.json', false);
   };
 
   Index.prototype.doc = function (i) {
@@ -191,24 +213,33 @@
   // The body text of document i, for an excerpt around a match deep in it.
   Index.prototype.text = function (i) {
     var c = this.m.text, n = Math.floor(i / c);
-    if (!this.chunks.has('x' + n)) {
-      this.chunks.set('x' + n, this.get(this.m.textDirs[this.textFrom[n]] + 'x/' + n + '.txt?v=' + this.m.stamp, true).then(function (b) {
-        return utf8.decode(new Uint8Array(b)).split('\f');
-      }));
-    }
-    return this.chunks.get('x' + n).then(function (texts) { return texts[i % c] || ''; });
+    return this.file('x' + n, this.m.textDirs[this.textFrom[n]] + 'x/' + n + '.txt', true, function (b) {
+      return utf8.decode(new Uint8Array(b)).split('\f');
+    }).then(function (texts) { return texts[i % c] || ''; });
   };
 
   /* ---------- queries ---------- */
 
-  // A query's units: each word, and each CJK run (matched as adjacent bigrams).
+  // Every tail of the endings the stemmer strips (-ing, -ed, -ies, plural -s): a word typed
+  // up to inside one ("meeti") and completed with each gives every stem shorter than itself
+  // that it can become ("meet"), docs/search.md.
+  var TAILS = ['s', 'gs', 'ngs', 'ings', 'ds', 'eds', 'es', 'ies', 'g', 'ng', 'ing', 'd', 'ed'];
+
+  // A query's units: each word, and each CJK run (matched as adjacent bigrams). A last word
+  // still being typed also matches the words it can become (`prefix`, `alts`).
   function parseQuery(q) {
     var nz = normalize(q), segs = segmentsOf(nz.cps, 0).segs, last = nz.cps[nz.cps.length - 1];
     var open = last !== undefined && isWord(last);
     return segs.map(function (s, k) {
       if (s.w !== undefined) {
-        var u = { terms: [stem(s.w)], len: 1, word: s.w };
-        if (open && k === segs.length - 1 && s.w.length >= 2) u.prefix = s.w;
+        var u = { terms: [stem(s.w)], len: 1, word: s.w, alts: [] };
+        if (open && k === segs.length - 1 && s.w.length >= 2) {
+          u.prefix = s.w;
+          TAILS.forEach(function (t) {
+            var a = stem(s.w + t);
+            if (!a.startsWith(s.w) && a !== u.terms[0] && u.alts.indexOf(a) < 0) u.alts.push(a);
+          });
+        }
         return u;
       }
       // Bigrams that cover the run without overlap (中心 and 检测 for 中心检测, plus the
@@ -221,17 +252,17 @@
     });
   }
 
-  var WEIGHT = [10, 7, 4, 3, 1], BODY = 4;
+  var WEIGHT = [10, 7, 4, 3, 2, 1], BODY = 5;
 
   function fieldOf(p) { return Math.floor(p / 65536); }
 
-  // Fetches the shards a query needs and scores every matching document.
+  // Fetches the shards a query needs (none if they are loaded) and scores every matching document.
   Index.prototype.search = function (q) {
     var self = this;
-    return self.load().then(function () {
-      var units = parseQuery(q), need = new Set();
+    return (self.m ? Promise.resolve() : self.load()).then(function () {
+      var units = parseQuery(q), need = new Set(), stamp = self.m.stamp;
       units.forEach(function (u) {
-        u.terms.forEach(function (t) { need.add(self.shardFor(t)); });
+        u.terms.concat(u.alts || []).forEach(function (t) { need.add(self.shardFor(t)); });
         if (u.prefix) {
           var a = self.shardFor(u.prefix), b = Math.min(self.shardFor(u.prefix + '\uffff'), a + 2);
           for (var n = a; n <= b; n++) need.add(n);
@@ -242,7 +273,9 @@
       return Promise.all(ns.map(function (n) { return self.shard(n); })).then(function (loaded) {
         var shards = new Map();
         ns.forEach(function (n, k) { shards.set(n, loaded[k]); });
-        return self.rank(units, shards);
+        var res = self.rank(units, shards);
+        res.stamp = stamp;
+        return res;
       });
     });
   };
@@ -258,6 +291,7 @@
     if (!u.cjk || u.len === 1) {
       var terms = new Set(u.terms);
       if (u.prefix) {
+        u.alts.forEach(function (t) { var s = shards.get(self.shardFor(t)); if (s.map.has(t)) terms.add(t); });
         for (var n = u.range[0]; n <= u.range[1]; n++) {
           var t = shards.get(n).terms, lo = 0, hi = t.length;
           while (lo < hi) { var mid = (lo + hi) >> 1; if (t[mid] < u.prefix) lo = mid + 1; else hi = mid; }
@@ -363,7 +397,7 @@
     var stems = new Set(), prefixes = [], runs = [];
     units.forEach(function (u) {
       if (u.cjk) runs.push(Array.from(u.cjk));
-      else { stems.add(u.terms[0]); if (u.prefix) prefixes.push(u.prefix); }
+      else { stems.add(u.terms[0]); u.alts.forEach(function (a) { stems.add(a); }); if (u.prefix) prefixes.push(u.prefix); }
     });
     function src(a, b) {
       var end = b < nz.from.length ? nz.from[b] : text.length;
@@ -444,8 +478,8 @@
     var form = document.querySelector('form.search-page-form'), input = form && form.querySelector('input[type=search]');
     if (!input) return;
     var base = form.getAttribute('action') || './';
-    var index = new Index(function (path, binary) {
-      return fetch(base + path).then(function (r) {
+    var index = new Index(function (path, binary, fresh) {
+      return fetch(base + path, fresh ? { cache: 'no-cache' } : {}).then(function (r) {
         if (!r.ok) throw new Error(path + ': ' + r.status);
         return binary ? r.arrayBuffer() : r.json();
       });
@@ -460,9 +494,13 @@
     form.after(box);
     input.setAttribute('aria-controls', 'search-results');
 
-    var params = new URLSearchParams(location.search), filters = {}, seq = 0, rendered = 0, composing = false, last = null, shown = 0;
+    // seq counts queries, view the lists shown: only the latest of either is ever drawn.
+    var params = new URLSearchParams(location.search), filters = {}, seq = 0, view = 0, rendered = 0, last = null, shown = 0;
+    var drawn = Promise.resolve(), asked = params.get('q') || '';
+    // The page's loader notes whether an input method is composing.
+    var composing = input.getAttribute('data-composing') === '1';
     ['type', 'city', 'level', 'status', 'kind', 'year'].forEach(function (f) { filters[f] = params.getAll(f); });
-    if (!input.value) input.value = params.get('q') || '';
+    if (!input.value) input.value = asked;
 
     function saveState() {
       var p = new URLSearchParams();
@@ -486,6 +524,7 @@
             var l = filters[f.name];
             if (box.checked) l.push(v[0]); else l.splice(l.indexOf(v[0]), 1);
             saveState();
+            index.recheck();
             show(last);
           });
           items.push(el('li', {}, [box, el('label', { 'for': id }, [v[1] + ' (' + counts[i][j] + ')'])]));
@@ -494,21 +533,24 @@
       });
     }
 
-    function drawMore(docs, units, from) {
-      var token = seq, page = docs.slice(from, from + PAGE);
+    // Appends a page of results from `from` on, in order after pages asked for before, if the
+    // view is still the same; resolves to whether it was.
+    function drawMore(from) {
+      var res = last, token = view, units = res.units, page = res.filtered.slice(from, from + PAGE);
       shown = from + page.length;
-      more.hidden = shown >= docs.length;
+      more.hidden = shown >= res.filtered.length;
       // The body text is fetched only when the excerpt source (summary and the start of the
       // body) has no match.
-      return Promise.all(page.map(function (d) {
+      var metas = Promise.all(page.map(function (d) {
         return index.doc(d).then(function (m) {
           if (highlight(m.x, units).length || !index.m.text) return m;
           return index.text(d).then(function (t) {
             return highlight(t, units).length ? Object.assign({}, m, { x: t, deep: true }) : m;
-          }, function () { return m; });
+          }, function (e) { if (e === STALE) throw e; return m; });
         });
-      })).then(function (metas) {
-        if (token !== seq) return;
+      }));
+      drawn = drawn.then(function () { return metas; }).then(function (metas) {
+        if (token !== view) return false;
         metas.forEach(function (m) {
           var meta = [index.facets[0].values.find(function (v) { return v[0] === m.k; })[1]];
           if (m.c) meta.push(m.c);
@@ -519,37 +561,60 @@
             el('p', { 'class': 'search-excerpt' }, [marked(excerpt(m.x, units, m.deep), units)])
           ]));
         });
+        return true;
+      }).catch(function (e) {
+        if (token === view) failed(e);
+        return false;
       });
+      return drawn;
+    }
+
+    // Drops facet values the index lacks (an old or mistyped link): hidden, they could not be undone.
+    function knownFilters() {
+      index.facets.forEach(function (f) {
+        filters[f.name] = filters[f.name].filter(function (id) { return f.values.some(function (v) { return v[0] === id; }); });
+      });
+      saveState();
     }
 
     function show(res) {
+      view++;
       list.textContent = '';
-      if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; return; }
+      last = res;
+      if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; done(); return; }
+      if (res.stamp !== index.m.stamp) { run(); return; }
+      knownFilters();
       var f = index.filter(res.docs, filters);
       drawFacets(f.counts);
       status.textContent = S.count(f.docs.length);
-      last = res;
-      last.filtered = f.docs;
-      return drawMore(f.docs, res.units, 0).then(done);
+      res.filtered = f.docs;
+      drawMore(0).then(function (ok) { if (ok) done(); });
     }
 
     // Marks each finished render, for tests and for anything that waits on results.
     function done() { box.setAttribute('data-rendered', String(++rendered)); }
 
+    // After a redeploy the query runs again on the new build.
+    function failed(e) {
+      if (e === STALE) run(); else status.textContent = S.fail;
+    }
+
     function run() {
       var q = input.value, token = ++seq;
       saveState();
-      if (!q.trim()) { last = null; show(null); done(); return; }
+      if (!q.trim()) { show(null); return; }
+      index.recheck();
       index.search(q).then(function (res) {
         if (token === seq) show(res);
-      }, function () {
-        if (token === seq) status.textContent = S.fail;
+      }, function (e) {
+        if (token === seq) failed(e);
       });
     }
 
     more.addEventListener('click', function () {
       var first = shown;
-      drawMore(last.filtered, last.units, shown).then(function () {
+      index.recheck();
+      drawMore(shown).then(function () {
         var a = list.children[first] && list.children[first].querySelector('a');
         if (a) a.focus();
       });
@@ -572,7 +637,9 @@
       else if (e.key === 'Escape') { e.preventDefault(); input.value = ''; run(); input.focus(); }
     });
     index.load().catch(function () {});
-    if (input.value) run();
+    // At start-up: the URL's query, or text typed before the client came if no input method
+    // is composing it; else the next input.
+    if (input.value && (input.value === asked || input.getAttribute('data-composing') === '0')) run();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init); else init();
