@@ -129,3 +129,10 @@ fn slash_focuses_the_box_from_a_facet_checkbox() {
         run_case("slash-key", example_served().1, &[]);
     }
 }
+
+#[test]
+fn a_facet_chosen_with_the_keyboard_keeps_the_focus() {
+    if ready() {
+        run_case("facet-focus", example_served().1, &[]);
+    }
+}

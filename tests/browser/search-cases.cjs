@@ -164,6 +164,63 @@ const cases = {
     }
   },
 
+  // A facet chosen with the keyboard keeps the focus (WCAG 2.4.3): Space on a checkbox
+  // filters the results and updates the counts, and the focus stays on that very checkbox,
+  // not on the page's start, in both languages; Tab then goes on to the next one. The live
+  // region, never replaced, says the new count once.
+  async 'facet-focus'(browser) {
+    const page = await (await browser.newContext()).newPage();
+    for (const [prefix, text] of [['', '台州'], ['en/', 'Taizhou']]) {
+      await open(page, `${base}${prefix}search/?q=${q(text)}`);
+      const boxes = await page.$$eval('.search-facets input[type=checkbox]', (bs) => bs.map((b) => `${b.name}=${b.value}`));
+      check(boxes.length >= 4, `${prefix}search/: facets to choose from: ${boxes}`);
+      await page.evaluate(() => {
+        const status = document.getElementById('search-status');
+        window.statusNode = status;
+        window.said = [];
+        new MutationObserver((records) => records.forEach(() => window.said.push(status.textContent)))
+          .observe(status, { childList: true, characterData: true, subtree: true });
+      });
+      // The first checkbox, then one of another facet, each chosen and then cleared.
+      for (const [n, key] of [[0, boxes[0]], [1, boxes.find((b) => !b.startsWith(boxes[0].split('=')[0]))]]) {
+        const [facet, value] = key.split('=');
+        const sel = `.search-facets input[name="${facet}"][value="${value}"]`;
+        await page.focus(sel);
+        await page.evaluate((s) => { window.facetBox = document.querySelector(s); }, sel);
+        for (const on of [true, false]) {
+          const before = await renderCount(page);
+          await page.evaluate(() => { window.said.length = 0; });
+          await page.keyboard.press('Space');
+          await rendered(page, before);
+          const where = `${prefix}search/ ${key} ${on ? 'chosen' : 'cleared'}`;
+          const f = await page.evaluate(() => ({
+            same: document.activeElement === window.facetBox,
+            active: document.activeElement.name ? `${document.activeElement.name}=${document.activeElement.value}` : document.activeElement.tagName,
+            checked: window.facetBox.checked,
+            status: document.getElementById('search-status') === window.statusNode,
+            said: window.said.slice(),
+          }));
+          check(f.same, `${where}: the focus stays on the checkbox: ${f.active}`);
+          // Lost, it is put back, so that the next key goes where the reader meant it.
+          if (!f.same) await page.focus(sel);
+          check(f.checked === on, `${where}: the checkbox is ${f.checked ? 'checked' : 'not checked'}`);
+          check(page.url().includes(`${facet}=${q(value)}`) === on, `${where}: the URL: ${page.url()}`);
+          const clean = await (await browser.newContext()).newPage();
+          await open(clean, page.url());
+          const want = { links: await hrefs(clean), said: await status(clean) };
+          await clean.context().close();
+          check(JSON.stringify(await hrefs(page)) === JSON.stringify(want.links), `${where}: the results are the choice's: ${await hrefs(page)} against ${want.links}`);
+          check(f.status && f.said.length === 1 && f.said[0] === want.said, `${where}: the live region says the new count once: ${JSON.stringify(f.said)} (${want.said})`);
+          if (n === 0 && !on) {
+            await page.keyboard.press('Tab');
+            const next = await page.evaluate(() => { const a = document.activeElement; return a.name ? `${a.name}=${a.value}` : a.id || a.tagName; });
+            check(next === boxes[1], `${where}: Tab goes on to the next checkbox: ${next}`);
+          }
+        }
+      }
+    }
+  },
+
   // "/" focuses the box from anything that is not a text-entry control, a facet checkbox too.
   async 'slash-key'(browser) {
     const page = await (await browser.newContext()).newPage();

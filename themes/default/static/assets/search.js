@@ -487,7 +487,7 @@
     var notice = document.querySelector('.search-needs-js');
     if (notice) notice.hidden = true;
     var status = el('p', { id: 'search-status', role: 'status', 'aria-live': 'polite', 'class': 'search-status' });
-    var facets = el('div', { 'class': 'search-facets', role: 'group', 'aria-label': S.filter });
+    var facets = el('div', { 'class': 'search-facets', role: 'group', 'aria-label': S.filter, hidden: '' });
     var list = el('ol', { 'class': 'search-results', id: 'search-results' });
     var more = el('button', { type: 'button', 'class': 'search-more', hidden: '' }, [S.more]);
     var box = el('div', { 'class': 'search-ui' }, [status, facets, list, more]);
@@ -510,16 +510,18 @@
       history.replaceState(null, '', location.pathname + (s ? '?' + s : ''));
     }
 
-    function drawFacets(counts) {
+    // The checkboxes of each facet value, made once per build's facets and then updated in
+    // place: a choice never takes the focus from the checkbox just used (WCAG 2.4.3).
+    var made = null, rows = [];
+
+    function makeFacets() {
+      var a = document.activeElement, was = facets.contains(a) ? a.name + '=' + a.value : null;
       facets.textContent = '';
-      index.facets.forEach(function (f, i) {
-        var items = [];
-        f.values.forEach(function (v, j) {
-          var on = filters[f.name].indexOf(v[0]) >= 0;
-          if (!counts[i][j] && !on) return;
-          var id = 'f-' + f.name + '-' + j;
+      made = index.facets;
+      rows = made.map(function (f) {
+        var items = f.values.map(function (v, j) {
+          var id = 'f-' + f.name + '-' + j, label = el('label', { 'for': id });
           var box = el('input', { type: 'checkbox', id: id, name: f.name, value: v[0] });
-          box.checked = on;
           box.addEventListener('change', function () {
             var l = filters[f.name];
             if (box.checked) l.push(v[0]); else l.splice(l.indexOf(v[0]), 1);
@@ -527,9 +529,32 @@
             index.recheck();
             show(last);
           });
-          items.push(el('li', {}, [box, el('label', { 'for': id }, [v[1] + ' (' + counts[i][j] + ')'])]));
+          return { li: el('li', {}, [box, label]), box: box, label: label };
         });
-        if (items.length) facets.append(el('fieldset', {}, [el('legend', {}, [S[f.name]]), el('ul', {}, items)]));
+        var set = el('fieldset', {}, [el('legend', {}, [S[f.name]]), el('ul', {}, items.map(function (r) { return r.li; }))]);
+        facets.append(set);
+        return { set: set, items: items };
+      });
+      // After a redeploy the new build's checkbox for the same value takes the focus.
+      var again = was && Array.from(facets.querySelectorAll('input')).find(function (b) { return b.name + '=' + b.value === was; });
+      if (again) again.focus();
+    }
+
+    // Shows the values with results or chosen, with their counts; the focused checkbox stays
+    // shown even when its count falls to nothing.
+    function drawFacets(counts) {
+      if (made !== index.facets) makeFacets();
+      facets.hidden = false;
+      made.forEach(function (f, i) {
+        var any = false;
+        f.values.forEach(function (v, j) {
+          var r = rows[i].items[j], on = filters[f.name].indexOf(v[0]) >= 0, text = v[1] + ' (' + counts[i][j] + ')';
+          r.box.checked = on;
+          r.li.hidden = !counts[i][j] && !on && r.box !== document.activeElement;
+          if (r.label.textContent !== text) r.label.textContent = text;
+          any = any || !r.li.hidden;
+        });
+        rows[i].set.hidden = !any;
       });
     }
 
@@ -581,7 +606,7 @@
       view++;
       list.textContent = '';
       last = res;
-      if (!res) { status.textContent = ''; facets.textContent = ''; more.hidden = true; done(); return; }
+      if (!res) { status.textContent = ''; facets.hidden = true; more.hidden = true; done(); return; }
       if (res.stamp !== index.m.stamp) { run(); return; }
       knownFilters();
       var f = index.filter(res.docs, filters);
