@@ -136,3 +136,10 @@ fn a_facet_chosen_with_the_keyboard_keeps_the_focus() {
         run_case("facet-focus", example_served().1, &[]);
     }
 }
+
+#[test]
+fn the_slash_key_can_be_turned_off_and_on_again() {
+    if ready() {
+        run_case("slash-key-off", example_served().1, &[]);
+    }
+}

@@ -125,6 +125,7 @@ fn the_example_site_is_light() {
 fn pages_have_only_the_small_keyboard_script_and_nothing_comes_from_elsewhere() {
     let site = TestSite::example();
     built(&site);
+    let mut key_script = 0;
     for (rel, bytes) in snapshot(&site.path("public")) {
         if !rel.ends_with(".html") {
             continue;
@@ -139,6 +140,14 @@ fn pages_have_only_the_small_keyboard_script_and_nothing_comes_from_elsewhere() 
         let keys = &keys[..keys.find("</script>").unwrap()];
         assert!(keys.len() < 400, "{rel}: the keyboard script is {} bytes", keys.len());
         assert!(!keys.contains("src="), "{rel}: the keyboard script loads nothing");
+        // "/" can be turned off (WCAG 2.1.4): the handler reads the search page's choice.
+        assert!(keys.contains("localStorage.getItem('fulcrum-slash')=='off'"), "{rel}: \"/\" cannot be turned off");
+        key_script = key_script.max(keys.len());
+        if rel.ends_with("search/index.html") {
+            // The checkbox that turns it off is hidden until the page's script shows it.
+            has(&html, "<p class=\"search-key\" hidden><input id=\"search-key\" type=\"checkbox\" checked>");
+            has(&html, "k.parentNode.hidden = false;");
+        }
         for (tag, attr) in [("script", "src"), ("img", "src"), ("iframe", "src"), ("link", "href")] {
             for url in attrs(&html, tag, attr) {
                 let remote = url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//");
@@ -155,6 +164,7 @@ fn pages_have_only_the_small_keyboard_script_and_nothing_comes_from_elsewhere() 
         }
         assert!(html.contains("class=\"page-updated\"") || rel == "404.html", "{rel} does not say when it was updated");
     }
+    eprintln!("the \"/\" key script is {key_script} B");
 }
 
 #[test]

@@ -243,6 +243,49 @@ const cases = {
       check((await active(page)) === id, `"/" stays in #${id}: ${await active(page)}`);
     }
   },
+
+  // "/" can be turned off (WCAG 2.1.4): a checkbox on the search page, in both languages,
+  // checked at first. Unchecked with the keyboard, "/" moves the focus on no page, in this
+  // page and in a new one, and the box stays unchecked after a reload; checked again, "/"
+  // works again. Without JavaScript, where it would change nothing, the checkbox is not shown.
+  async 'slash-key-off'(browser) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (const [prefix, label] of [['', '按 / 键跳到搜索框'], ['en/', 'Press / to jump to the search box']]) {
+      await page.goto(`${base}${prefix}search/`);
+      check(await page.isVisible('#search-key'), `${prefix}search/: the checkbox for "/" is shown`);
+      check(await page.isChecked('#search-key'), `${prefix}search/: "/" is on at first`);
+      const said = await page.$eval('#search-key', (b) => b.labels[0] && b.labels[0].textContent);
+      check(said === label, `${prefix}search/: the checkbox is labelled: ${said}`);
+    }
+    await page.focus('#search-key');
+    await page.keyboard.press('Space');
+    check(!(await page.isChecked('#search-key')), 'Space unchecks it');
+    await page.keyboard.press('/');
+    check((await active(page)) === 'search-key', `"/" turned off leaves the focus on the search page: ${await active(page)}`);
+    const other = await context.newPage();
+    for (const [p, url] of [[page, 'complexes/'], [page, 'en/complexes/huangyan-moulds/'], [other, 'reports/']]) {
+      await p.goto(base + url);
+      await p.keyboard.press('/');
+      check((await active(p)) === 'BODY', `"/" turned off leaves the focus on ${url}: ${await active(p)}`);
+    }
+    await page.goto(base + 'search/');
+    check(!(await page.isChecked('#search-key')), 'the search page still shows "/" off after a reload');
+    await page.focus('#search-key');
+    await page.keyboard.press('Space');
+    check(await page.isChecked('#search-key'), 'Space checks it again');
+    await page.keyboard.press('/');
+    check((await active(page)) === 'search-q', `"/" turned on again focuses the box: ${await active(page)}`);
+    await other.goto(base + 'complexes/');
+    await other.keyboard.press('/');
+    check((await active(other)) === 'site-search', `"/" turned on again focuses the box on another page: ${await active(other)}`);
+
+    const nojs = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    for (const prefix of ['', 'en/']) {
+      await nojs.goto(`${base}${prefix}search/`);
+      check((await nojs.$('#search-key')) && !(await nojs.isVisible('#search-key')), `${prefix}search/ without JavaScript: the checkbox for "/" is not shown`);
+    }
+  },
 };
 
 async function main() {

@@ -6,7 +6,8 @@
 // the other language, text size and line height, underlined links, visible focus and keyboard
 // reach of every control, reflow at 320 and 640 CSS pixels (200% zoom) and with a larger
 // browser text size on phones, no third-party requests, no script where none is needed, no
-// auto-play or pop-ups, prefers-contrast, prefers-reduced-motion and forced colours, and print.
+// auto-play or pop-ups, the checkbox that turns "/" off shown only with JavaScript,
+// prefers-contrast, prefers-reduced-motion and forced colours, and print.
 // Prints a JSON summary on success; exits 1 with the failures otherwise.
 'use strict';
 const fs = require('fs');
@@ -275,6 +276,10 @@ async function main() {
         if (!js && t.type === 'search') {
           check(await page.isVisible('.search-needs-js'), `${where}: the search page says that search needs JavaScript`);
           check(await page.isVisible('.count-groups a'), `${where}: the search page offers lists to browse instead`);
+          check(!(await page.isVisible('#search-key')), `${where}: the checkbox that turns "/" off is not shown, as "/" does nothing`);
+        }
+        if (js && t.type === 'search') {
+          check(await page.isVisible('#search-key') && (await page.isChecked('#search-key')), `${where}: the checkbox that turns "/" off is shown, and "/" is on`);
         }
       }
       check(foreign.length === 0, `third-party requests: ${foreign.slice(0, 5)}`);
