@@ -760,6 +760,17 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
+    /// The paths of everything under `dir`, sorted, with forward slashes.
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut found: Vec<String> = walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        found.sort();
+        found
+    }
+
     /// Every entry under `dir`, without following links: its path, what it is, its bytes or
     /// link target, and (for files) its inode, so that a file put back is told from a copy.
     #[cfg(unix)]
@@ -904,12 +915,7 @@ mod tests {
         let blocked = dir.path().join(format!(".fulcrum-new-www-{}", std::process::id()));
         std::fs::write(&blocked, "not a folder").unwrap();
         write_site(&out, &[OutputFile::new("index.html", "new"), OutputFile::new("a/b.html", "b")], &[]).unwrap();
-        let mut found: Vec<String> = walkdir::WalkDir::new(&out)
-            .min_depth(1)
-            .into_iter()
-            .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"))
-            .collect();
-        found.sort();
+        let found = entries(&out);
         assert_eq!(found, [".fulcrum-build", "a", "a/b.html", "index.html"]);
         assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
         assert_eq!(std::fs::read_to_string(&blocked).unwrap(), "not a folder");
@@ -955,12 +961,7 @@ mod tests {
         std::fs::create_dir_all(out.join("empty")).unwrap();
         write_site(&out, &files(&[("a/index.html", "now a folder"), ("b", "now a file"), ("keep.html", "k")]), &[])
             .unwrap();
-        let mut found: Vec<String> = walkdir::WalkDir::new(&out)
-            .min_depth(1)
-            .into_iter()
-            .map(|e| e.unwrap().path().strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"))
-            .collect();
-        found.sort();
+        let found = entries(&out);
         assert_eq!(found, [".fulcrum-build", "a", "a/index.html", "b", "keep.html"]);
         assert_eq!(std::fs::read_to_string(out.join("a/index.html")).unwrap(), "now a folder");
         assert_eq!(std::fs::read_to_string(out.join("b")).unwrap(), "now a file");
