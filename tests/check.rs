@@ -213,6 +213,24 @@ fn broken_internal_link_in_a_translation() {
 }
 
 #[test]
+fn front_matter_in_a_translation_is_an_error_that_says_where_the_fields_go() {
+    let site = TestSite::fixture("basic");
+    let body = site.read("content/complexes/beta-valves.en.md");
+    site.write("content/complexes/beta-valves.en.md", format!("---\ntitle: {{en: X}}\nbogus: [\n---\n{body}"));
+    site.expect_problem("the front matter of a translation is not read")
+        .error()
+        .at("content/complexes/beta-valves.en.md", 1, 1)
+        .hint_contains("content/complexes/beta-valves.yaml (or beta-valves.md) as {zh: …, en: …}");
+    // The body after it is still checked, on its own lines.
+    site.edit("content/complexes/beta-valves.en.md", "@/complexes/alpha-moulds", "@/reports/nothing");
+    site.expect_problem("broken internal link \"@/reports/nothing\"").error().at(
+        "content/complexes/beta-valves.en.md",
+        7,
+        13,
+    );
+}
+
+#[test]
 fn invalid_utf8() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/older-news.md", b"---\ntitle: \xe6\x97\xa7\xff\n".as_slice());
@@ -430,7 +448,7 @@ fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     same("bodies held again", 0);
 
     // The languages decide which files are translations: another list parses every file anew.
-    site.write("content/pages/about.fr.md", "---\ntitle: {zh: 关于, en: About}\n---\nÀ propos.\n");
+    site.write("content/pages/about.fr.md", "À propos.\n");
     let page = same("a French file while the site has no French", files - 1);
     assert!(page.contains("\\\"fr\\\" is not one of the site's languages"), "{page}");
     site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en, fr]");

@@ -369,7 +369,11 @@ fn parse_content(
     if let Some((stem, lang)) = translation_parts(&file_name, languages) {
         let item = read_text(&rel, bytes, &mut d).map(|text| {
             let (markdown, first_line) = match split_front_matter(&text) {
-                Ok(Some(fm)) => (Markdown::new(fm.body, file), fm.body_line),
+                Ok(Some(fm)) => {
+                    // The body is still read and checked, where it stands in the file.
+                    d.push(translation_front_matter(&rel, section, &stem, &lang).with_source(&text));
+                    (Markdown::new(fm.body, file), fm.body_line)
+                }
                 _ => (Markdown::new(&text, file), 1),
             };
             Item::Translation(Translation { section, stem, lang, path: rel.clone(), markdown, first_line })
@@ -390,6 +394,20 @@ fn parse_content(
     };
     let stem = || rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     (item.or_else(|| Some(Item::Unparsed(section, stem()))), d)
+}
+
+/// A translation holds only the text of a body: its title, summary and every other field are
+/// written in the main file, as `{zh: …, en: …}` texts. Front matter in it would be lost.
+fn translation_front_matter(rel: &Path, section: Section, stem: &str, lang: &str) -> Diagnostic {
+    let folder = format!("content/{}", section.folder());
+    let main = match section {
+        Section::Complexes => format!("{folder}/{stem}.yaml (or {stem}.md)"),
+        _ => format!("{folder}/{stem}.md"),
+    };
+    Diagnostic::error(rel, 1, 1, "the front matter of a translation is not read: a translation holds only the text")
+        .with_hint(format!(
+            "delete the lines from this --- to the next ---, and write these fields in {main} as {{zh: …, {lang}: …}}, e.g. title: {{zh: 标题, {lang}: Title}}"
+        ))
 }
 
 /// Backup, swap and lock files that editors leave behind.
