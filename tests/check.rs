@@ -29,6 +29,53 @@ fn yaml_syntax_error_in_front_matter_points_at_the_file_line() {
 }
 
 #[test]
+fn an_unclosed_quote_is_reported_at_the_quote_not_past_the_end() {
+    let site = TestSite::fixture("basic");
+    let profile =
+        "name: {zh: 伽马, en: Gamma}\nlevel: provincial\nstatus: \"creation\nlocation:\n  city: taizhou\nsummary: x\n";
+    site.write("content/complexes/gamma.yaml", profile);
+    let p = site.expect_problem("YAML syntax error");
+    p.error().at("content/complexes/gamma.yaml", 3, 9).hint_contains("a quote opened here is never closed");
+    assert!(!p.message.contains(" at line "), "{p:#?}");
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("     3 | status: \"creation\n       |         ^\n"), "{stderr}");
+}
+
+#[test]
+fn an_unclosed_bracket_is_reported_at_the_bracket() {
+    let site = TestSite::fixture("basic");
+    let profile = "name: {zh: 伽马, en: Gamma}\nshort_names: [伽马, 甲\nlevel: provincial\nlocation:\n  city: taizhou\nsummary: x\n";
+    site.write("content/complexes/gamma.yaml", profile);
+    site.expect_problem("YAML syntax error")
+        .error()
+        .at("content/complexes/gamma.yaml", 2, 14)
+        .hint_contains("a [ opened here is never closed");
+}
+
+#[test]
+fn a_syntax_error_in_front_matter_has_one_position_the_files_own() {
+    let site = TestSite::fixture("basic");
+    site.write("content/pages/fm-quote.md", "---\ntitle: {zh: 甲, en: A}\nsummary: \"x\nmenu: 1\n---\nbody\n");
+    site.write(
+        "content/pages/fm-bracket.md",
+        "---\ntitle: {zh: 乙, en: B}\nsummary: x\nmenu: 1\nbogus: [\n---\nbody\n",
+    );
+    let (_, json) = site.check_json();
+    for (path, line, column, hint) in [
+        ("content/pages/fm-quote.md", 3, 10, "a quote opened here"),
+        ("content/pages/fm-bracket.md", 5, 8, "a [ opened here"),
+    ] {
+        let found = json["diagnostics"].as_array().unwrap().iter().find(|d| d["path"] == path);
+        let d = found.unwrap_or_else(|| panic!("no problem in {path}: {json:#}"));
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line), Some(column)), "{d:#}");
+        let message = d["message"].as_str().unwrap();
+        assert!(message.starts_with("YAML syntax error") && !message.contains(" line "), "{d:#}");
+        assert!(d["hint"].as_str().unwrap().starts_with(hint), "{d:#}");
+    }
+}
+
+#[test]
 fn front_matter_never_closed() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/older-news.md", "---\ntitle: 旧闻\nkind: news\npublished: 2018-12\n旧闻正文。\n");

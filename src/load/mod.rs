@@ -604,7 +604,11 @@ fn parse_file<T: DeserializeOwned>(
         Ok(raw) => Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body }),
         Err(e) => {
             let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
-            let (message, hint) = explain_yaml_error(&e.message);
+            let (message, hint) = if e.syntax {
+                (format!("YAML syntax error: {}", e.message), Some(e.hint.unwrap_or_else(|| SYNTAX_HINT.to_string())))
+            } else {
+                explain_yaml_error(&e.message)
+            };
             diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
             None
         }
@@ -650,18 +654,11 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
             Some("check the value's form: text, a number, a list (- item) or a map (key: value)".into()),
         );
     }
-    if m.contains("did not find expected")
-        || m.contains("mapping values are not allowed")
-        || m.contains("could not find expected")
-        || m.contains("found character that cannot start")
-    {
-        return (
-            format!("YAML syntax error: {m}"),
-            Some("check the indentation and quoting on this line; text containing \": \" or starting with a special character needs quotes".into()),
-        );
-    }
     (at(m.to_string()), None)
 }
+
+/// For a syntax error that has no better hint.
+const SYNTAX_HINT: &str = "check the indentation and quoting on this line; text containing \": \" or starting with a special character needs quotes";
 
 #[cfg(test)]
 mod tests {
