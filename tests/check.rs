@@ -114,6 +114,51 @@ fn unknown_nested_key_in_front_matter() {
 }
 
 #[test]
+fn every_unknown_key_in_a_file_is_reported_in_one_run_with_the_missing_fields() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "  city: taizhou\n", "  city: taizhou\n  cty: x\n");
+    site.edit(file, "summary: {zh:", "sumary: {zh:");
+    site.edit(file, "name: {zh:", "nmae: {zh:");
+    site.expect_problem("unknown key \"cty\" (in location)")
+        .error()
+        .at(file, 7, 3)
+        .hint_contains("did you mean \"city\"?");
+    site.expect_problem("unknown key \"sumary\"").error().at(file, 34, 1).hint_contains("did you mean \"summary\"?");
+    site.expect_problem("unknown key \"nmae\"").error().at(file, 1, 1).hint_contains("did you mean \"name\"?");
+    site.expect_problem("required field \"name\" is missing").error().at(file, 1, 1);
+    site.expect_problem("required field \"summary\" is missing").error().at(file, 1, 1);
+    let (_, json) = site.check_json();
+    assert_eq!(json["errors"], 5, "{json:#}");
+}
+
+#[test]
+fn a_key_written_twice_and_an_unknown_key_after_it_are_both_reported() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "    value: 16.4\n", "    value: 16.4\n    value: 17\n    valeu: 3\n");
+    site.expect_problem("\"value\" is written twice (in statistics[1])").error().at(file, 30, 5);
+    site.expect_problem("unknown key \"valeu\" (in statistics[1])").error().at(file, 31, 5).hint_contains("\"value\"");
+}
+
+#[test]
+fn a_value_of_the_wrong_form_does_not_hide_the_files_other_problems() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "    value: 77900", "    value: \"many\"");
+    site.edit(file, "    value: 16.4", "    value: [16.4]");
+    site.edit(file, "level: provincial", "level: 5");
+    site.expect_problem("wrong type: string \"many\", expected a number (in statistics[0].value)")
+        .error()
+        .at(file, 23, 12);
+    site.expect_problem("wrong type: sequence, expected a number (in statistics[1].value)").error().at(file, 29, 12);
+    site.expect_problem("\"5\" is not a known level value").error().at(file, 3, 8);
+    // The values left out are not reported again as missing.
+    let (_, json) = site.check_json();
+    assert_eq!(json["errors"], 3, "{json:#}");
+}
+
+#[test]
 fn wrong_type() {
     let site = TestSite::fixture("basic");
     site.edit("content/complexes/alpha-moulds.yaml", "    value: 77900", "    value: many");

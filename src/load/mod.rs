@@ -28,6 +28,9 @@ pub struct Doc<T> {
     pub raw: T,
     /// The Markdown after the front matter, and its first line (1-based).
     pub body: Option<(Markdown, usize)>,
+    /// Fields left out of `raw` because their values could not be read (each is reported):
+    /// problems that follow from their absence are not reported again.
+    pub skipped: Vec<Vec<Seg>>,
 }
 
 impl<T> Doc<T> {
@@ -122,7 +125,8 @@ pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics)
     };
     let mut diags = Diagnostics::new();
     let doc = parse_file::<RawSite>(Path::new("site.yaml"), &bytes, false, None, &mut diags);
-    Ok((doc, diags))
+    // Everything else depends on the site's settings: all of them must have been read.
+    Ok((doc.filter(|d| d.skipped.is_empty()), diags))
 }
 
 /// Reads every content file under `root/content` and lists `root/static`, in parallel.
@@ -600,19 +604,21 @@ fn parse_file<T: DeserializeOwned>(
     } else {
         (std::sync::Arc::<str>::from(text.as_str()), 0, None)
     };
-    match yaml::parse::<T>(&yaml) {
-        Ok(raw) => Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body }),
-        Err(e) => {
-            let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
-            let (message, hint) = if e.syntax {
-                (format!("YAML syntax error: {}", e.message), Some(e.hint.unwrap_or_else(|| SYNTAX_HINT.to_string())))
-            } else {
-                explain_yaml_error(&e.message)
-            };
-            diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
-            None
-        }
+    let parsed = yaml::parse_content::<T>(&yaml);
+    for e in parsed.problems {
+        let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
+        let (message, hint) = if e.syntax {
+            (format!("YAML syntax error: {}", e.message), Some(e.hint.unwrap_or_else(|| SYNTAX_HINT.to_string())))
+        } else {
+            match explain_yaml_error(&e.message) {
+                (message, None) => (message, e.hint),
+                explained => explained,
+            }
+        };
+        diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
     }
+    let raw = parsed.value?;
+    Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body, skipped: parsed.skipped })
 }
 
 /// Turns serde's messages into plain words with a hint.

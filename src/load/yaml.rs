@@ -19,7 +19,7 @@ pub struct YamlError {
 }
 
 /// One step of a path into a YAML document.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
@@ -40,11 +40,7 @@ impl From<usize> for Seg {
 /// Parses a whole document into `T`. An empty or all-comment document is treated as an
 /// empty mapping so that a type whose fields are all optional still loads.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    let blank = text.lines().all(|l| {
-        let t = l.trim();
-        t.is_empty() || t.starts_with('#')
-    });
-    let result = if blank { serde_yaml::from_str("{}") } else { serde_yaml::from_str(text) };
+    let result = if is_blank(text) { serde_yaml::from_str("{}") } else { serde_yaml::from_str(text) };
     result.map_err(|e| {
         // The YAML crate's own syntax errors carry less than its parser knows.
         if let Some(syntax) = syntax_error(text) {
@@ -240,8 +236,8 @@ mod events {
     /// A 1-based line and column, as the YAML crate counts them (columns in characters).
     pub type Pos = (usize, usize);
 
-    pub enum Event {
-        Scalar,
+    pub enum Event<'a> {
+        Scalar(&'a [u8]),
         Alias,
         SequenceStart,
         SequenceEnd,
@@ -276,7 +272,7 @@ mod events {
 
     /// Calls `each` with the events of the first document of `text` in order, until it
     /// returns false or the document ends.
-    pub fn read(text: &str, mut each: impl FnMut(Event, Pos) -> bool) -> Result<(), SyntaxError> {
+    pub fn read(text: &str, mut each: impl FnMut(Event<'_>, Pos) -> bool) -> Result<(), SyntaxError> {
         let mut parser = Parser { sys: Box::new(MaybeUninit::uninit()), ready: false };
         let p = parser.sys.as_mut_ptr();
         // SAFETY: `p` points at memory for a parser, which initialize fills in. The input
@@ -306,7 +302,10 @@ mod events {
                 let mark = (*ev).start_mark;
                 let pos = (mark.line as usize + 1, mark.column as usize + 1);
                 let event = match (*ev).type_ {
-                    sys::YAML_SCALAR_EVENT => Some(Event::Scalar),
+                    sys::YAML_SCALAR_EVENT => {
+                        let scalar = (*ev).data.scalar;
+                        Some(Event::Scalar(std::slice::from_raw_parts(scalar.value, scalar.length as usize)))
+                    }
                     sys::YAML_ALIAS_EVENT => Some(Event::Alias),
                     sys::YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart),
                     sys::YAML_SEQUENCE_END_EVENT => Some(Event::SequenceEnd),
@@ -546,6 +545,650 @@ impl<'de> Visitor<'de> for Fail {
     }
 }
 
+/// Where each node of a document starts, read in one pass of the parser: any number of
+/// positions are then found without reading the text again.
+#[derive(Default)]
+pub struct Index {
+    root: Option<Node>,
+}
+
+impl fmt::Debug for Index {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("Index")
+    }
+}
+
+/// A 1-based line and column.
+type At = (u32, u32);
+
+struct Node {
+    at: At,
+    kind: Kind,
+}
+
+enum Kind {
+    Leaf,
+    Seq(Vec<Node>),
+    Map(Map),
+}
+
+struct Map {
+    entries: Vec<Entry>,
+    /// Where each key is first written, for maps long enough that a search would cost.
+    first: Option<crate::FastMap<Box<str>, u32>>,
+}
+
+struct Entry {
+    /// The key's text; `None` for a key that is itself a list or a map.
+    key: Option<Box<str>>,
+    key_at: At,
+    value: Node,
+}
+
+/// Maps shorter than this are searched key by key.
+const MAP_SEARCHED: usize = 8;
+/// Nesting deeper than this is kept as one node: no editor writes it, and dropping a tree
+/// that deep would take as deep a stack.
+const DEEPEST: usize = 200;
+
+impl Index {
+    /// Reads `text` once. A syntax error ends the index where it stands.
+    pub fn build(text: &str) -> Index {
+        enum Open {
+            Seq(At, Vec<Node>),
+            /// The entries so far, and a key waiting for its value.
+            Map(At, Vec<Entry>, Option<(Option<Box<str>>, At)>),
+        }
+        fn close(open: Open) -> Node {
+            match open {
+                Open::Seq(at, items) => Node { at, kind: Kind::Seq(items) },
+                Open::Map(at, entries, _) => {
+                    let first = (entries.len() >= MAP_SEARCHED).then(|| {
+                        let mut first = crate::FastMap::default();
+                        for (i, e) in entries.iter().enumerate() {
+                            if let Some(k) = &e.key {
+                                first.entry(k.clone()).or_insert(i as u32);
+                            }
+                        }
+                        first
+                    });
+                    Node { at, kind: Kind::Map(Map { entries, first }) }
+                }
+            }
+        }
+        fn attach(stack: &mut [Open], root: &mut Option<Node>, node: Node, key: Option<Box<str>>) {
+            match stack.last_mut() {
+                None => *root = Some(node),
+                Some(Open::Seq(_, items)) => items.push(node),
+                Some(Open::Map(_, entries, pending)) => match pending.take() {
+                    None => *pending = Some((key, node.at)),
+                    Some((key, key_at)) => entries.push(Entry { key, key_at, value: node }),
+                },
+            }
+        }
+        let mut stack: Vec<Open> = Vec::new();
+        let mut root = None;
+        // Collections nested too deep, not kept apart: how deep, and where the first began.
+        let mut flat: Option<(usize, At)> = None;
+        let to_at = |(l, c): events::Pos| (l as u32, c as u32);
+        let _ = events::read(text, |event, pos| {
+            let at = to_at(pos);
+            if let Some((depth, start)) = &mut flat {
+                match event {
+                    events::Event::SequenceStart | events::Event::MappingStart => *depth += 1,
+                    events::Event::SequenceEnd | events::Event::MappingEnd => {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            let node = Node { at: *start, kind: Kind::Leaf };
+                            flat = None;
+                            attach(&mut stack, &mut root, node, None);
+                        }
+                    }
+                    _ => {}
+                }
+                return true;
+            }
+            let awaiting_key = matches!(stack.last(), Some(Open::Map(_, _, None)));
+            match event {
+                events::Event::Scalar(bytes) => {
+                    let key = awaiting_key.then(|| String::from_utf8_lossy(bytes).into());
+                    attach(&mut stack, &mut root, Node { at, kind: Kind::Leaf }, key);
+                }
+                events::Event::Alias => attach(&mut stack, &mut root, Node { at, kind: Kind::Leaf }, None),
+                events::Event::SequenceStart | events::Event::MappingStart if stack.len() >= DEEPEST => {
+                    flat = Some((1, at));
+                }
+                events::Event::SequenceStart => stack.push(Open::Seq(at, Vec::new())),
+                events::Event::MappingStart => stack.push(Open::Map(at, Vec::new(), None)),
+                events::Event::SequenceEnd | events::Event::MappingEnd => {
+                    if let Some(open) = stack.pop() {
+                        attach(&mut stack, &mut root, close(open), None);
+                    }
+                }
+            }
+            true
+        });
+        // After a syntax error, what was read is kept.
+        while let Some(open) = stack.pop() {
+            let node = close(open);
+            attach(&mut stack, &mut root, node, None);
+        }
+        Index { root }
+    }
+
+    /// Where the node at `path` starts (1-based line and column), or, with `key` set and a
+    /// path that ends in a key, where that key is written (the first time).
+    pub fn locate(&self, path: &[Seg], key: bool) -> Option<(usize, usize)> {
+        match (path.split_last(), key) {
+            (Some((Seg::Key(k), parent)), true) => self.locate_key(parent, k, 0),
+            _ => self.node(path).map(|n| widen(n.at)),
+        }
+    }
+
+    /// Where `key` is written for the `nth` time (from 0) in the map at `parent`.
+    pub fn locate_key(&self, parent: &[Seg], key: &str, nth: usize) -> Option<(usize, usize)> {
+        let Kind::Map(map) = &self.node(parent)?.kind else {
+            return None;
+        };
+        let entry = match (&map.first, nth) {
+            (Some(first), 0) => map.entries.get(*first.get(key)? as usize),
+            _ => map.entries.iter().filter(|e| e.key.as_deref() == Some(key)).nth(nth),
+        };
+        entry.map(|e| widen(e.key_at))
+    }
+
+    fn node(&self, path: &[Seg]) -> Option<&Node> {
+        let mut node = self.root.as_ref()?;
+        for seg in path {
+            node = match (seg, &node.kind) {
+                (Seg::Index(i), Kind::Seq(items)) => items.get(*i)?,
+                (Seg::Key(k), Kind::Map(map)) => match &map.first {
+                    Some(first) => &map.entries.get(*first.get(k.as_str())? as usize)?.value,
+                    None => &map.entries.iter().find(|e| e.key.as_deref() == Some(k.as_str()))?.value,
+                },
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}
+
+fn widen((line, column): At) -> (usize, usize) {
+    (line as usize, column as usize)
+}
+
+/// A content file's YAML read into `T` with every problem found, not only the first: see
+/// [`parse_content`].
+pub struct Parsed<T> {
+    /// `None` when the text could not be read into `T` at all.
+    pub value: Option<T>,
+    /// In the order found; positions in the YAML text.
+    pub problems: Vec<YamlError>,
+    /// Fields left out of `value` because they could not be read (each also has a problem).
+    pub skipped: Vec<Vec<Seg>>,
+    /// The document's positions, when reading it needed them.
+    pub index: Option<Index>,
+}
+
+/// How many times a document is read to get past values of the wrong form, each time leaving
+/// out the field that failed. Each reading is linear; this bounds their number.
+const MOST_READINGS: usize = 20;
+
+/// Reads `text` into `T` like [`parse`], but instead of stopping at the first problem:
+/// - a key that a struct does not have, or has already had, is noted and left out, so that
+///   every such key in the file is reported at once, with its position;
+/// - a value of the wrong form is reported and its field left out, and the text is read
+///   again, up to [`MOST_READINGS`] times; the value is still returned, with the fields left
+///   out listed in `skipped`.
+///
+/// A syntax error, or a problem outside every struct field (a file that is a list), ends it.
+pub fn parse_content<T: DeserializeOwned>(text: &str) -> Parsed<T> {
+    let source = if is_blank(text) { "{}" } else { text };
+    let mut parsed = Parsed { value: None, problems: Vec::new(), skipped: Vec::new(), index: None };
+    let mut keys: Vec<KeyProblem> = Vec::new();
+    let mut seen_keys: std::collections::HashSet<KeyProblem> = Default::default();
+    for reading in 0..MOST_READINGS {
+        let walk = std::cell::RefCell::new(Walk { skip: std::mem::take(&mut parsed.skipped), ..Walk::default() });
+        let result =
+            T::deserialize(Lenient { de: serde_yaml::Deserializer::from_str(source), walk: &walk, key: false });
+        let walk = walk.into_inner();
+        parsed.skipped = walk.skip;
+        for k in walk.keys {
+            if seen_keys.insert(k.clone()) {
+                keys.push(k);
+            }
+        }
+        let e = match result {
+            Ok(value) => {
+                parsed.value = Some(value);
+                break;
+            }
+            Err(e) => e,
+        };
+        if reading == 0
+            && let Some(syntax) = syntax_error(text)
+        {
+            // Nothing after it can be trusted, nor the keys before it reported as if it were read.
+            parsed.problems = vec![syntax];
+            return parsed;
+        }
+        let e = convert(&e);
+        let Some(failed) = walk.failed_at.filter(|f| !parsed.skipped.contains(f)) else {
+            parsed.problems.push(e);
+            break;
+        };
+        // A required field left out in an earlier reading is missing now: not a new problem.
+        let left_out = missing_field(&e.message).is_some_and(|name| {
+            let mut field = failed.clone();
+            field.push(Seg::Key(name.to_string()));
+            parsed.skipped.contains(&field)
+        });
+        if !left_out {
+            parsed.problems.push(e);
+        }
+        parsed.skipped.push(failed);
+        if reading + 1 == MOST_READINGS {
+            parsed.problems.push(YamlError {
+                line: 0,
+                column: 0,
+                message: format!(
+                    "this file has more than {MOST_READINGS} values of the wrong form; the rest are not checked"
+                ),
+                syntax: false,
+                hint: Some("mend the values reported, then check again".into()),
+            });
+        }
+    }
+    if !keys.is_empty() {
+        let index = parsed.index.get_or_insert_with(|| Index::build(text));
+        for k in keys {
+            let (line, column) = index.locate_key(&k.parent, &k.key, k.nth).unwrap_or((0, 0));
+            let mut message = match k.known {
+                Some(known) => <serde_yaml::Error as de::Error>::unknown_field(&k.key, known).to_string(),
+                None => format!("duplicate field `{}`", k.key),
+            };
+            if !k.parent.is_empty() {
+                message = format!("{}: {message}", display_path(&k.parent));
+            }
+            parsed.problems.push(YamlError { line, column, message, syntax: false, hint: None });
+        }
+    }
+    parsed
+}
+
+fn is_blank(text: &str) -> bool {
+    text.lines().all(|l| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    })
+}
+
+/// The field named in serde's "missing field `x`".
+fn missing_field(message: &str) -> Option<&str> {
+    message.split("missing field `").nth(1)?.split('`').next()
+}
+
+/// A path as the YAML crate writes it in its messages: `statistics[0].value`.
+fn display_path(path: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) if out.is_empty() => out.push_str(k),
+            Seg::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Seg::Index(i) => {
+                out.push('[');
+                out.push_str(&i.to_string());
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
+/// A key that a struct does not have (`known` lists those it has), or has already had.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct KeyProblem {
+    parent: Vec<Seg>,
+    key: String,
+    /// Which time the key is written in its map, from 0.
+    nth: usize,
+    known: Option<&'static [&'static str]>,
+}
+
+/// What one reading shares down the tree: where it is, and what it found.
+#[derive(Default)]
+struct Walk {
+    path: Vec<Seg>,
+    /// Fields to leave out, by path.
+    skip: Vec<Vec<Seg>>,
+    keys: Vec<KeyProblem>,
+    /// The innermost struct field whose value failed.
+    failed_at: Option<Vec<Seg>>,
+    /// The last key read in a map that is not a struct, for the path of its value.
+    pending_key: Option<String>,
+}
+
+type Shared<'w> = &'w std::cell::RefCell<Walk>;
+
+/// A deserializer that hands every value on to `de`, following the path, and reads each
+/// struct's map through [`Fields`].
+struct Lenient<'w, D> {
+    de: D,
+    walk: Shared<'w>,
+    /// Reading a map's key (whose text is the next step of the path).
+    key: bool,
+}
+
+impl<'w, D> Lenient<'w, D> {
+    fn wrap<V>(&self, inner: V, fields: Option<&'static [&'static str]>) -> Wrap<'w, V> {
+        Wrap { inner, walk: self.walk, fields, key: self.key }
+    }
+}
+
+macro_rules! forward_deserialize {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            let visitor = self.wrap(visitor, None);
+            self.de.$method($($arg,)* visitor)
+        }
+    )*};
+}
+
+impl<'de, D: de::Deserializer<'de>> de::Deserializer<'de> for Lenient<'_, D> {
+    type Error = D::Error;
+
+    forward_deserialize! {
+        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16(); deserialize_i32();
+        deserialize_i64(); deserialize_i128(); deserialize_u8(); deserialize_u16(); deserialize_u32();
+        deserialize_u64(); deserialize_u128(); deserialize_f32(); deserialize_f64(); deserialize_char();
+        deserialize_str(); deserialize_string(); deserialize_bytes(); deserialize_byte_buf();
+        deserialize_option(); deserialize_unit(); deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str); deserialize_seq(); deserialize_tuple(len: usize);
+        deserialize_tuple_struct(name: &'static str, len: usize); deserialize_map();
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier(); deserialize_ignored_any();
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let visitor = self.wrap(visitor, Some(fields));
+        self.de.deserialize_struct(name, fields, visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.de.is_human_readable()
+    }
+}
+
+/// A visitor handed on with the walk: it wraps what it is given to visit in turn.
+struct Wrap<'w, V> {
+    inner: V,
+    walk: Shared<'w>,
+    /// Set when the visitor is a struct's: its fields.
+    fields: Option<&'static [&'static str]>,
+    key: bool,
+}
+
+impl<V> Wrap<'_, V> {
+    fn note_key(&self, key: impl fmt::Display) {
+        if self.key {
+            self.walk.borrow_mut().pending_key = Some(key.to_string());
+        }
+    }
+}
+
+macro_rules! forward_visit {
+    ($($method:ident($ty:ty);)*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
+            self.inner.$method(v)
+        }
+    )*};
+}
+
+macro_rules! forward_visit_key {
+    ($($method:ident($ty:ty);)*) => {$(
+        fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
+            self.note_key(&v);
+            self.inner.$method(v)
+        }
+    )*};
+}
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        self.inner.expecting(f)
+    }
+
+    forward_visit! {
+        visit_i8(i8); visit_i16(i16); visit_i32(i32); visit_i128(i128); visit_u8(u8); visit_u16(u16);
+        visit_u32(u32); visit_u128(u128); visit_f32(f32); visit_char(char); visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]); visit_byte_buf(Vec<u8>);
+    }
+
+    forward_visit_key! {
+        visit_bool(bool); visit_i64(i64); visit_u64(u64); visit_f64(f64); visit_str(&str);
+        visit_borrowed_str(&'de str); visit_string(String);
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.inner.visit_none()
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        self.inner.visit_unit()
+    }
+
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.inner.visit_some(Lenient { de: d, walk: self.walk, key: false })
+    }
+
+    fn visit_newtype_struct<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.inner.visit_newtype_struct(Lenient { de: d, walk: self.walk, key: false })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.inner.visit_seq(Items { inner: seq, walk: self.walk, next: 0 })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        match self.fields {
+            Some(fields) => self.inner.visit_map(Fields {
+                inner: map,
+                walk: self.walk,
+                fields,
+                seen: Vec::new(),
+                unknown: Default::default(),
+                current: "",
+            }),
+            None => self.inner.visit_map(Entries { inner: map, walk: self.walk }),
+        }
+    }
+
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        // No content type is an enum; its values are not followed.
+        self.inner.visit_enum(data)
+    }
+}
+
+/// A seed handed on with the walk.
+struct Seed<'w, S> {
+    inner: S,
+    walk: Shared<'w>,
+    key: bool,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Seed<'_, S> {
+    type Value = S::Value;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.inner.deserialize(Lenient { de: d, walk: self.walk, key: self.key })
+    }
+}
+
+/// The items of a list, each at its index.
+struct Items<'w, A> {
+    inner: A,
+    walk: Shared<'w>,
+    next: usize,
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<'_, A> {
+    type Error = A::Error;
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, A::Error> {
+        self.walk.borrow_mut().path.push(Seg::Index(self.next));
+        self.next += 1;
+        let r = self.inner.next_element_seed(Seed { inner: seed, walk: self.walk, key: false });
+        self.walk.borrow_mut().path.pop();
+        r
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// The entries of a map that is not a struct (texts in languages, vocabularies), each value
+/// at its key.
+struct Entries<'w, A> {
+    inner: A,
+    walk: Shared<'w>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
+    type Error = A::Error;
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        self.walk.borrow_mut().pending_key = None;
+        self.inner.next_key_seed(Seed { inner: seed, walk: self.walk, key: true })
+    }
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        {
+            let mut walk = self.walk.borrow_mut();
+            let key = walk.pending_key.take().unwrap_or_default();
+            walk.path.push(Seg::Key(key));
+        }
+        let r = self.inner.next_value_seed(Seed { inner: seed, walk: self.walk, key: false });
+        self.walk.borrow_mut().path.pop();
+        r
+    }
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A struct's map: only its own fields, each once and not left out, reach the struct; the
+/// other keys are noted and their values passed over.
+struct Fields<'w, A> {
+    inner: A,
+    walk: Shared<'w>,
+    fields: &'static [&'static str],
+    /// The fields met so far, each with how many times.
+    seen: Vec<(&'static str, usize)>,
+    unknown: crate::FastMap<String, usize>,
+    /// The field whose value comes next.
+    current: &'static str,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+        while let Some(KeyText(key)) = self.inner.next_key()? {
+            let problem = match self.fields.iter().copied().find(|f| *f == key) {
+                Some(field) => {
+                    let nth = match self.seen.iter_mut().find(|(f, _)| *f == field) {
+                        Some((_, n)) => {
+                            *n += 1;
+                            *n - 1
+                        }
+                        None => {
+                            self.seen.push((field, 1));
+                            0
+                        }
+                    };
+                    let walk = self.walk.borrow();
+                    let skipped = !walk.skip.is_empty()
+                        && walk.skip.iter().any(|s| {
+                            s.len() == walk.path.len() + 1
+                                && s.starts_with(&walk.path)
+                                && s.last() == Some(&Seg::Key(key.clone()))
+                        });
+                    if nth == 0 && !skipped {
+                        self.current = field;
+                        drop(walk);
+                        return seed.deserialize(de::IntoDeserializer::<A::Error>::into_deserializer(field)).map(Some);
+                    }
+                    (nth > 0).then(|| KeyProblem { parent: walk.path.clone(), key, nth, known: None })
+                }
+                None => {
+                    let n = self.unknown.entry(key.clone()).or_default();
+                    *n += 1;
+                    let parent = self.walk.borrow().path.clone();
+                    Some(KeyProblem { parent, key, nth: *n - 1, known: Some(self.fields) })
+                }
+            };
+            self.walk.borrow_mut().keys.extend(problem);
+            self.inner.next_value::<IgnoredAny>()?;
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.walk.borrow_mut().path.push(Seg::Key(self.current.to_string()));
+        let r = self.inner.next_value_seed(Seed { inner: seed, walk: self.walk, key: false });
+        let mut walk = self.walk.borrow_mut();
+        if r.is_err() && walk.failed_at.is_none() {
+            walk.failed_at = Some(walk.path.clone());
+        }
+        walk.path.pop();
+        r
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A map key as text, whatever scalar it is.
+struct KeyText(String);
+
+impl<'de> de::Deserialize<'de> for KeyText {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<KeyText, E> {
+                Ok(KeyText(String::new()))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,10 +1201,32 @@ mod tests {
         assert_eq!(locate(DOC, &p(&["level".into()]), false), Some((2, 8)));
         assert_eq!(locate(DOC, &p(&["level".into()]), true), Some((2, 1)));
         assert_eq!(locate(DOC, &p(&["listings".into(), 1.into(), "list".into()]), false), Some((7, 11)));
+        assert_eq!(locate(DOC, &p(&["listings".into(), 1.into()]), false), Some((6, 5)));
+        assert_eq!(locate(DOC, &p(&["listings".into()]), false), Some((4, 3)));
         assert_eq!(locate(DOC, &p(&["listings".into(), 5.into()]), false), None);
         assert_eq!(locate(DOC, &p(&["missing".into()]), false), None);
+        assert_eq!(locate(DOC, &[], false), Some((1, 1)));
         // Whole numbers too large for 64 bits are found as well.
         assert_eq!(locate("a: 1\nb: 99999999999999999999999999\n", &p(&["b".into()]), false), Some((2, 4)));
+        // Flow collections start at their bracket; a key written twice is found the first time.
+        let flow = "a: {x: [1, 2], y: 3}\nb: 1\nb: 2\n";
+        assert_eq!(locate(flow, &p(&["a".into()]), false), Some((1, 4)));
+        assert_eq!(locate(flow, &p(&["a".into(), "x".into()]), false), Some((1, 8)));
+        assert_eq!(locate(flow, &p(&["a".into(), "x".into(), 1.into()]), false), Some((1, 12)));
+        assert_eq!(locate(flow, &p(&["b".into()]), false), Some((2, 4)));
+        assert_eq!(Index::build(flow).locate_key(&[], "b", 1), Some((3, 1)));
+    }
+
+    #[test]
+    fn a_long_map_is_searched_by_key_and_deep_nesting_is_kept_flat() {
+        let text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
+        let index = Index::build(&text);
+        assert_eq!(index.locate(&["k57".into()], true), Some((58, 1)));
+        assert_eq!(index.locate(&["k57".into()], false), Some((58, 6)));
+        let deep = format!("a: {}{}\n", "[".repeat(DEEPEST * 5), "]".repeat(DEEPEST * 5));
+        let index = Index::build(&deep);
+        assert_eq!(index.locate(&["a".into()], false), Some((1, 4)));
+        assert_eq!(index.locate(&["a".into(), 0.into()], false), Some((1, 5)));
     }
 
     #[test]
@@ -602,6 +1267,71 @@ mod tests {
         let (l, c, hint) = at("a: 1\nb: &\n\n").unwrap();
         assert_eq!((l, c, hint.as_str()), (2, 5, ""));
         assert_eq!(at("a: [1, 2]\nb: 'it''s'\n"), None);
+    }
+
+    #[test]
+    fn every_unknown_or_repeated_key_is_found_in_one_reading_with_its_position() {
+        use crate::raw::{RawComplex, RawSite};
+        let text = "nmae: x\nlocation: {city: a, cty: b}\nlevel: a\nlevel: b\nnmae: y\n";
+        let parsed = parse_content::<RawComplex>(text);
+        let found: Vec<_> = parsed.problems.iter().map(|e| (e.line, e.column, e.message.as_str())).collect();
+        assert_eq!(
+            found[0],
+            (
+                1,
+                1,
+                "unknown field `nmae`, expected one of `name`, `short_names`, `level`, `status`, `location`, `industry`, `mode`, `applicant`, `operator`, `host_units`, `lead_enterprises`, `partners`, `listings`, `services`, `facilities`, `statistics`, `summary`, `contact`, `website`, `sources`, `last_reviewed`, `draft`"
+            )
+        );
+        assert_eq!(
+            &found[1..],
+            [
+                (2, 21, "location: unknown field `cty`, expected one of `city`, `district`, `address`, `coordinates`"),
+                (4, 1, "duplicate field `level`"),
+                (5, 1, found[0].2),
+            ]
+        );
+        let raw = parsed.value.unwrap();
+        assert_eq!((raw.level.as_deref(), raw.name), (Some("a"), None));
+        assert!(parsed.skipped.is_empty());
+        // Keys inside a map of ids are placed under their id.
+        let site = "vocabularies:\n  cities:\n    taizhou: {label: x, lable: y}\n";
+        let e = &parse_content::<RawSite>(site).problems[0];
+        assert_eq!((e.line, e.column), (3, 25));
+        assert!(e.message.starts_with("vocabularies.cities.taizhou: unknown field `lable`"), "{e:?}");
+    }
+
+    #[test]
+    fn values_of_the_wrong_form_are_each_reported_and_left_out() {
+        use crate::raw::RawComplex;
+        let text = "level: [x]\nlocation:\n  coordinates: {lat: north, lon: 121}\n  city: taizhou\nmode: m\n";
+        let parsed = parse_content::<RawComplex>(text);
+        let found: Vec<_> = parsed.problems.iter().map(|e| (e.line, e.column)).collect();
+        // The latitude left out makes the coordinates incomplete; that is not reported again.
+        assert_eq!(found, [(1, 8), (3, 22)], "{:?}", parsed.problems);
+        let raw = parsed.value.unwrap();
+        assert_eq!((raw.mode.as_deref(), raw.location.unwrap().city.as_deref()), (Some("m"), Some("taizhou")));
+        let path = |p: &[&str]| p.iter().map(|&s| Seg::from(s)).collect::<Vec<_>>();
+        assert_eq!(
+            parsed.skipped,
+            [path(&["level"]), path(&["location", "coordinates", "lat"]), path(&["location", "coordinates"])]
+        );
+        // A file that is not a map at all has nothing to leave out.
+        let parsed = parse_content::<RawComplex>("- a\n- b\n");
+        assert!(parsed.value.is_none() && parsed.problems.len() == 1, "{:?}", parsed.problems);
+        // The readings are bounded, and the file says there is more.
+        let many: String = (0..30).map(|_| "  - {value: many}\n").collect();
+        let parsed = parse_content::<RawComplex>(&format!("statistics:\n{many}"));
+        assert!(parsed.value.is_none());
+        assert_eq!(parsed.problems.len(), MOST_READINGS + 1);
+        assert!(parsed.problems[MOST_READINGS].message.contains("the rest are not checked"));
+    }
+
+    #[test]
+    fn a_syntax_error_is_the_only_problem_reported() {
+        let parsed = parse_content::<crate::raw::RawPage>("titel: x\nsummary: \"y\n");
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        assert!(parsed.problems[0].syntax && parsed.value.is_none());
     }
 
     #[test]
