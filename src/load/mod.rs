@@ -23,6 +23,8 @@ pub struct Doc<T> {
     pub path: PathBuf,
     /// The YAML part of the file (front matter or the whole file); shared by copies.
     pub yaml: std::sync::Arc<str>,
+    /// Where each node of `yaml` stands, read on first use.
+    pub index: yaml::LazyIndex,
     /// Lines of the file before the YAML starts.
     pub yaml_offset: usize,
     pub raw: T,
@@ -34,12 +36,14 @@ pub struct Doc<T> {
 }
 
 impl<T> Doc<T> {
-    /// The editor's line and column of the value at `path` (or of its key), or of the
-    /// start of the YAML when it cannot be found.
+    /// The editor's line and column of the value at `path` (or of its key), or, when it
+    /// cannot be found, of the nearest map or list that holds it, or of the start of the YAML.
+    /// The text is read once, however many positions are asked for.
     pub fn locate(&self, path: &[Seg], key: bool) -> (usize, usize) {
+        let index = self.index.get(&self.yaml);
         let mut p = path;
         loop {
-            if let Some((l, c)) = yaml::locate(&self.yaml, p, key && p.len() == path.len()) {
+            if let Some((l, c)) = index.locate(p, key && p.len() == path.len()) {
                 return (l + self.yaml_offset, c);
             }
             match p.split_last() {
@@ -618,7 +622,8 @@ fn parse_file<T: DeserializeOwned>(
         diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
     }
     let raw = parsed.value?;
-    Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body, skipped: parsed.skipped })
+    let index = yaml::LazyIndex::new(parsed.index);
+    Some(Doc { stem, path: rel.to_path_buf(), yaml, index, yaml_offset, raw, body, skipped: parsed.skipped })
 }
 
 /// Turns serde's messages into plain words with a hint.
@@ -689,6 +694,34 @@ mod tests {
         assert_eq!(h.as_deref(), Some("did you mean \"level\"?"));
         let (m, _) = explain_yaml_error("location: unknown field `cty`, expected one of `city`, `district`");
         assert_eq!(m, "unknown key \"cty\" (in location)");
+    }
+
+    #[test]
+    fn many_problems_in_one_document_are_located_with_one_reading_of_it() {
+        let statistics: String =
+            (0..3_000).map(|i| format!("  - indicator: unknown-{i}\n    value: {i}\n    period: 2019\n")).collect();
+        let text = format!("name: x\nstatistics:\n{statistics}");
+        let doc = Doc {
+            stem: "x".into(),
+            path: "content/complexes/x.yaml".into(),
+            yaml: text.as_str().into(),
+            index: yaml::LazyIndex::default(),
+            yaml_offset: 0,
+            raw: (),
+            body: None,
+            skipped: Vec::new(),
+        };
+        let before = yaml::BUILDS.with(|n| n.get());
+        for i in 0..3_000 {
+            let at = |last: &str, key| doc.locate(&[Seg::from("statistics"), Seg::from(i), Seg::from(last)], key);
+            assert_eq!(at("indicator", false), (3 + 3 * i, 16));
+            assert_eq!(at("value", true), (4 + 3 * i, 5));
+            // Not there: the statistic that would hold it.
+            assert_eq!(at("unit", false), (3 + 3 * i, 5));
+        }
+        // A copy made since shares what was read.
+        assert_eq!(doc.clone().locate(&[Seg::from("name")], false), (1, 7));
+        assert_eq!(yaml::BUILDS.with(|n| n.get()) - before, 1, "the document is read once");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The only code that calls the YAML crate: parsing into serde types, and finding where a
-//! value stands in the text so that later checks can point at the editor's own line.
+//! The only code that calls the YAML crates: parsing into serde types (with every unknown key
+//! and every value of the wrong form in a file found, not only the first), and finding where
+//! each value stands in the text so that later checks can point at the editor's own line.
 
 use std::fmt;
 
@@ -349,202 +350,6 @@ mod events {
     }
 }
 
-const MARKER: &str = "\u{0}fulcrum-locate";
-
-/// Where the node at `path` starts (1-based line and column), or, with `key` set, where its
-/// key starts. Works by walking the document with serde and failing on purpose at the node,
-/// so the parser itself reports the position.
-pub fn locate(text: &str, path: &[Seg], key: bool) -> Option<(usize, usize)> {
-    let mut de_result = None;
-    let seed = Seek { path, key };
-    let r = seed.deserialize(serde_yaml::Deserializer::from_str(text));
-    if let Err(e) = r
-        && e.to_string().contains(MARKER)
-    {
-        de_result = e.location().map(|l| (l.line(), l.column()));
-    }
-    de_result
-}
-
-struct Seek<'a> {
-    path: &'a [Seg],
-    key: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for Seek<'_> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        match self.path.first() {
-            // Fail inside the node's own visitor, so the parser stamps the node's position.
-            None => d.deserialize_any(Fail),
-            Some(_) => d.deserialize_any(self),
-        }
-    }
-}
-
-/// Deserialises a map key, failing at it when it is the target key.
-struct KeySeed<'a> {
-    want: &'a str,
-    fail: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = bool;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        let k = d.deserialize_any(AnyKey { fail_at: self.fail.then_some(self.want) })?;
-        Ok(k.as_deref() == Some(self.want))
-    }
-}
-
-struct AnyKey<'a> {
-    fail_at: Option<&'a str>,
-}
-
-impl<'de> Visitor<'de> for AnyKey<'_> {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a key")
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        if self.fail_at == Some(v) {
-            return Err(E::custom(MARKER));
-        }
-        Ok(Some(v.to_string()))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Some(v.to_string()))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Self::Value, A::Error> {
-        while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<Self::Value, A::Error> {
-        while s.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-}
-
-impl<'de> Visitor<'de> for Seek<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
-        let Some(Seg::Key(want)) = self.path.first() else {
-            while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(());
-        };
-        let last = self.path.len() == 1;
-        while let Some(hit) = m.next_key_seed(KeySeed { want, fail: last && self.key })? {
-            if hit {
-                m.next_value_seed(Seek { path: &self.path[1..], key: self.key })?;
-            } else {
-                m.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
-        let Some(Seg::Index(want)) = self.path.first() else {
-            while s.next_element::<IgnoredAny>()?.is_some() {}
-            return Ok(());
-        };
-        let mut i = 0;
-        loop {
-            if i == *want {
-                if s.next_element_seed(Seek { path: &self.path[1..], key: self.key })?.is_none() {
-                    return Ok(());
-                }
-            } else if s.next_element::<IgnoredAny>()?.is_none() {
-                return Ok(());
-            }
-            i += 1;
-        }
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    // Whole numbers beyond 64 bits.
-    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-}
-
-struct Fail;
-
-impl<'de> Visitor<'de> for Fail {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any value")
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_i128<E: de::Error>(self, _: i128) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_u128<E: de::Error>(self, _: u128) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Err(E::custom(MARKER))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(de::Error::custom(MARKER))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
-        Err(de::Error::custom(MARKER))
-    }
-}
-
 /// Where each node of a document starts, read in one pass of the parser: any number of
 /// positions are then found without reading the text again.
 #[derive(Default)]
@@ -555,6 +360,31 @@ pub struct Index {
 impl fmt::Debug for Index {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("Index")
+    }
+}
+
+/// A document's [`Index`], read the first time a position is asked for and then shared by
+/// the copies of the document made after that: locating many problems costs one reading.
+/// Nothing is allocated until then, so the documents with no problem cost nothing.
+#[derive(Clone, Default)]
+pub struct LazyIndex(std::sync::OnceLock<std::sync::Arc<Index>>);
+
+impl LazyIndex {
+    /// With the index already read, if it was.
+    pub fn new(index: Option<Index>) -> LazyIndex {
+        LazyIndex(index.map(|i| std::sync::OnceLock::from(std::sync::Arc::new(i))).unwrap_or_default())
+    }
+
+    /// The index of `text`, which must be the text it was made for.
+    pub fn get(&self, text: &str) -> &Index {
+        self.0.get_or_init(|| std::sync::Arc::new(Index::build(text)))
+    }
+}
+
+impl fmt::Debug for LazyIndex {
+    // The same whether or not it has been read yet.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("LazyIndex")
     }
 }
 
@@ -594,6 +424,8 @@ const DEEPEST: usize = 200;
 impl Index {
     /// Reads `text` once. A syntax error ends the index where it stands.
     pub fn build(text: &str) -> Index {
+        #[cfg(test)]
+        BUILDS.with(|n| n.set(n.get() + 1));
         enum Open {
             Seq(At, Vec<Node>),
             /// The entries so far, and a key waiting for its value.
@@ -715,6 +547,12 @@ impl Index {
 
 fn widen((line, column): At) -> (usize, usize) {
     (line as usize, column as usize)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many times this thread has read a document for its positions.
+    pub static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// A content file's YAML read into `T` with every problem found, not only the first: see
@@ -1194,6 +1032,10 @@ mod tests {
     use super::*;
 
     const DOC: &str = "name: 黄岩\nlevel: provincial\nlistings:\n  - year: 2018\n    list: creation\n  - year: 2019\n    list: cultivaton\n";
+
+    fn locate(text: &str, path: &[Seg], key: bool) -> Option<(usize, usize)> {
+        Index::build(text).locate(path, key)
+    }
 
     #[test]
     fn locates_nested_values_and_keys() {
