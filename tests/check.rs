@@ -161,10 +161,11 @@ fn a_value_of_the_wrong_form_does_not_hide_the_files_other_problems() {
 #[test]
 fn thousands_of_problems_in_one_file_are_each_located() {
     let site = TestSite::fixture("basic");
-    // Each statistic's indicator is unknown: 3,000 problems to locate in one document (each
-    // used to cost a reading of the whole document; see load::tests for the count).
+    // Each statistic's indicator is unknown, and it has a key that statistics do not have:
+    // 6,000 problems to locate in one document (each used to cost a reading of the whole
+    // document; see load::tests for the count).
     let statistics: String = (0..3_000)
-        .map(|i| format!("  - indicator: unknown-{i}\n    value: {i}\n    period: 2019\n    source: s\n"))
+        .map(|i| format!("  - indicator: unknown-{i}\n    value: {i}\n    period: 2019\n    source: s\n    nota: x\n"))
         .collect();
     site.write(
         "content/complexes/gamma.yaml",
@@ -173,11 +174,16 @@ fn thousands_of_problems_in_one_file_are_each_located() {
         ),
     );
     let (code, json) = site.check_json();
-    assert_eq!((code, &json["errors"]), (1, &3_000.into()), "{json:#}");
+    assert_eq!((code, &json["errors"]), (1, &6_000.into()), "{json:#}");
     site.expect_problem("\"unknown-2999\" is not a known indicator value").at(
         "content/complexes/gamma.yaml",
-        7 + 4 * 2_999,
+        7 + 5 * 2_999,
         16,
+    );
+    site.expect_problem("unknown key \"nota\" (in statistics[2999])").at(
+        "content/complexes/gamma.yaml",
+        11 + 5 * 2_999,
+        5,
     );
 }
 

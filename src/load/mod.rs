@@ -609,6 +609,8 @@ fn parse_file<T: DeserializeOwned>(
         (std::sync::Arc::<str>::from(text.as_str()), 0, None)
     };
     let parsed = yaml::parse_content::<T>(&yaml);
+    // Split once: a file may have thousands of problems.
+    let lines: Vec<&str> = if parsed.problems.is_empty() { Vec::new() } else { text.lines().collect() };
     for e in parsed.problems {
         let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
         let (message, hint) = if e.syntax {
@@ -619,7 +621,11 @@ fn parse_file<T: DeserializeOwned>(
                 explained => explained,
             }
         };
-        diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
+        let d = Diagnostic::error(rel, line, col, message).hint_opt(hint);
+        diags.push(match line.checked_sub(1).and_then(|i| lines.get(i)) {
+            Some(source) => d.with_source_line(source),
+            None => d,
+        });
     }
     let raw = parsed.value?;
     let index = yaml::LazyIndex::new(parsed.index);

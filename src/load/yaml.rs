@@ -404,9 +404,12 @@ enum Kind {
 
 struct Map {
     entries: Vec<Entry>,
-    /// Where each key is first written, for maps long enough that a search would cost.
-    first: Option<crate::FastMap<Box<str>, u32>>,
+    /// For maps long enough that a search would cost: each key's entries.
+    by_key: Option<crate::FastMap<Box<str>, Places>>,
 }
+
+/// Where a key is written in its map: its first entry, and those that write it again.
+type Places = (u32, Vec<u32>);
 
 struct Entry {
     /// The key's text; `None` for a key that is itself a list or a map.
@@ -432,19 +435,25 @@ impl Index {
             Map(At, Vec<Entry>, Option<(Option<Box<str>>, At)>),
         }
         fn close(open: Open) -> Node {
+            use std::collections::hash_map::Entry as Slot;
             match open {
                 Open::Seq(at, items) => Node { at, kind: Kind::Seq(items) },
                 Open::Map(at, entries, _) => {
-                    let first = (entries.len() >= MAP_SEARCHED).then(|| {
-                        let mut first = crate::FastMap::default();
+                    let by_key = (entries.len() >= MAP_SEARCHED).then(|| {
+                        let mut by_key = crate::FastMap::<Box<str>, Places>::default();
                         for (i, e) in entries.iter().enumerate() {
                             if let Some(k) = &e.key {
-                                first.entry(k.clone()).or_insert(i as u32);
+                                match by_key.entry(k.clone()) {
+                                    Slot::Occupied(mut o) => o.get_mut().1.push(i as u32),
+                                    Slot::Vacant(v) => {
+                                        v.insert((i as u32, Vec::new()));
+                                    }
+                                }
                             }
                         }
-                        first
+                        by_key
                     });
-                    Node { at, kind: Kind::Map(Map { entries, first }) }
+                    Node { at, kind: Kind::Map(Map { entries, by_key }) }
                 }
             }
         }
@@ -522,9 +531,13 @@ impl Index {
         let Kind::Map(map) = &self.node(parent)?.kind else {
             return None;
         };
-        let entry = match (&map.first, nth) {
-            (Some(first), 0) => map.entries.get(*first.get(key)? as usize),
-            _ => map.entries.iter().filter(|e| e.key.as_deref() == Some(key)).nth(nth),
+        let entry = match &map.by_key {
+            Some(by_key) => {
+                let (first, later) = by_key.get(key)?;
+                let i = if nth == 0 { *first } else { *later.get(nth - 1)? };
+                map.entries.get(i as usize)
+            }
+            None => map.entries.iter().filter(|e| e.key.as_deref() == Some(key)).nth(nth),
         };
         entry.map(|e| widen(e.key_at))
     }
@@ -534,8 +547,8 @@ impl Index {
         for seg in path {
             node = match (seg, &node.kind) {
                 (Seg::Index(i), Kind::Seq(items)) => items.get(*i)?,
-                (Seg::Key(k), Kind::Map(map)) => match &map.first {
-                    Some(first) => &map.entries.get(*first.get(k.as_str())? as usize)?.value,
+                (Seg::Key(k), Kind::Map(map)) => match &map.by_key {
+                    Some(by_key) => &map.entries.get(by_key.get(k.as_str())?.0 as usize)?.value,
                     None => &map.entries.iter().find(|e| e.key.as_deref() == Some(k.as_str()))?.value,
                 },
                 _ => return None,
@@ -1062,9 +1075,12 @@ mod tests {
     #[test]
     fn a_long_map_is_searched_by_key_and_deep_nesting_is_kept_flat() {
         let text: String = (0..100).map(|i| format!("k{i}: {i}\n")).collect();
-        let index = Index::build(&text);
+        let index = Index::build(&format!("{text}k5: again\nk5: and again\n"));
         assert_eq!(index.locate(&["k57".into()], true), Some((58, 1)));
         assert_eq!(index.locate(&["k57".into()], false), Some((58, 6)));
+        assert_eq!(index.locate_key(&[], "k5", 0), Some((6, 1)));
+        assert_eq!(index.locate_key(&[], "k5", 2), Some((102, 1)));
+        assert_eq!(index.locate_key(&[], "k5", 3), None);
         let deep = format!("a: {}{}\n", "[".repeat(DEEPEST * 5), "]".repeat(DEEPEST * 5));
         let index = Index::build(&deep);
         assert_eq!(index.locate(&["a".into()], false), Some((1, 4)));
