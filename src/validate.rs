@@ -45,13 +45,31 @@ impl<'a, T> Cx<'a, T> {
     }
 
     fn err(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<Option<String>>) {
-        let d = self.at(path, false, message.into(), hint.into(), false);
-        self.diags.push(d);
+        if !self.follows_from_skipped(path) {
+            let d = self.at(path, false, message.into(), hint.into(), false);
+            self.diags.push(d);
+        }
     }
 
     fn warn(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<Option<String>>) {
-        let d = self.at(path, false, message.into(), hint.into(), true);
-        self.diags.push(d);
+        if !self.follows_from_skipped(path) {
+            let d = self.at(path, false, message.into(), hint.into(), true);
+            self.diags.push(d);
+        }
+    }
+
+    /// Whether a problem at `path` may only be the effect of a value that could not be read,
+    /// and was left out (and reported): one in it, or about the map that holds it (a field
+    /// "missing" from it). At the top of the file, see [`Cx::left_out`].
+    fn follows_from_skipped(&self, path: &[Seg]) -> bool {
+        self.doc.skipped.iter().any(|s| path.starts_with(s) || (!path.is_empty() && s.starts_with(path)))
+    }
+
+    /// Whether `field` of the map at `parent`, or something in it, was left out.
+    fn left_out(&self, parent: &[Seg], field: &str) -> bool {
+        self.doc.skipped.iter().any(|s| {
+            s.len() > parent.len() && s.starts_with(parent) && matches!(&s[parent.len()], Seg::Key(k) if k == field)
+        })
     }
 
     fn default_lang(&self) -> &'a str {
@@ -75,8 +93,10 @@ impl<'a, T> Cx<'a, T> {
                             "the site's languages are {langs}; if this is part of the text, the text has a comma and must be quoted: en: \"…, …\""
                         ),
                     };
-                    let d = self.at(&at, true, format!("unknown language \"{k}\""), Some(hint), false);
-                    self.diags.push(d);
+                    if !self.follows_from_skipped(&at) {
+                        let d = self.at(&at, true, format!("unknown language \"{k}\""), Some(hint), false);
+                        self.diags.push(d);
+                    }
                 }
             }
             if m.is_empty() {
@@ -99,7 +119,7 @@ impl<'a, T> Cx<'a, T> {
         let mut at = parent.to_vec();
         at.push(Seg::Key(field.to_string()));
         let t = self.text(raw, &at);
-        if t.is_empty() {
+        if t.is_empty() && !self.left_out(parent, field) {
             let what = if raw.is_some() { "is empty" } else { "is missing" };
             self.err(
                 if raw.is_some() { &at } else { parent },
@@ -117,8 +137,8 @@ impl<'a, T> Cx<'a, T> {
             _ => vocab.name.to_string(),
         };
         let Some(v) = value else {
-            if required {
-                let parent = &path[..path.len().saturating_sub(1)];
+            let parent = &path[..path.len().saturating_sub(1)];
+            if required && !self.left_out(parent, &field) {
                 self.err(
                     parent,
                     format!("required field \"{field}\" is missing"),
@@ -205,6 +225,10 @@ impl<'a, T> Cx<'a, T> {
         let v = value?;
         if ids.iter().any(|i| i == v) {
             return Some(v.clone());
+        }
+        // The source may be one whose entry could not be read.
+        if self.left_out(&[], "sources") {
+            return None;
         }
         let hint = match did_you_mean(v, ids.iter().map(String::as_str)) {
             Some(s) => format!("did you mean \"{s}\"?"),
@@ -403,7 +427,7 @@ fn validate_complex(
     let level = cx.term(r.level.as_ref(), &v.levels, &p!["level"], true);
     let status = cx.term(r.status.as_ref(), &v.statuses, &p!["status"], false);
     let loc = r.location.clone().unwrap_or_default();
-    if r.location.is_none() {
+    if r.location.is_none() && !cx.left_out(&[], "location") {
         cx.err(
             &[],
             "required field \"location\" is missing",
@@ -717,7 +741,7 @@ fn validate_report(
     let is_event = kind.as_deref().and_then(|k| v.report_kinds.get(k)).is_some_and(|t| t.event);
     let ev = r.event.clone().unwrap_or_default();
     let event_date = cx.date(ev.date.as_ref(), &p!["event", "date"]);
-    if is_event && ev.date.is_none() {
+    if is_event && ev.date.is_none() && !cx.left_out(&[], "event") {
         let at: &[Seg] = if r.event.is_some() { &p!["event"] } else { &[] };
         cx.err(
             at,
@@ -809,7 +833,11 @@ fn validate_report(
     });
     let published = cx.date(r.published.as_ref(), &p!["published"]);
     let updated = cx.date(r.updated.as_ref(), &p!["updated"]);
-    if r.event.as_ref().and_then(|e| e.date.as_ref()).is_none() && r.published.is_none() {
+    if r.event.as_ref().and_then(|e| e.date.as_ref()).is_none()
+        && r.published.is_none()
+        && !cx.left_out(&[], "event")
+        && !cx.left_out(&[], "published")
+    {
         cx.err(
             &[],
             "the report has no date",

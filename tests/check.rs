@@ -29,6 +29,53 @@ fn yaml_syntax_error_in_front_matter_points_at_the_file_line() {
 }
 
 #[test]
+fn an_unclosed_quote_is_reported_at_the_quote_not_past_the_end() {
+    let site = TestSite::fixture("basic");
+    let profile =
+        "name: {zh: 伽马, en: Gamma}\nlevel: provincial\nstatus: \"creation\nlocation:\n  city: taizhou\nsummary: x\n";
+    site.write("content/complexes/gamma.yaml", profile);
+    let p = site.expect_problem("YAML syntax error");
+    p.error().at("content/complexes/gamma.yaml", 3, 9).hint_contains("a quote opened here is never closed");
+    assert!(!p.message.contains(" at line "), "{p:#?}");
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("     3 | status: \"creation\n       |         ^\n"), "{stderr}");
+}
+
+#[test]
+fn an_unclosed_bracket_is_reported_at_the_bracket() {
+    let site = TestSite::fixture("basic");
+    let profile = "name: {zh: 伽马, en: Gamma}\nshort_names: [伽马, 甲\nlevel: provincial\nlocation:\n  city: taizhou\nsummary: x\n";
+    site.write("content/complexes/gamma.yaml", profile);
+    site.expect_problem("YAML syntax error")
+        .error()
+        .at("content/complexes/gamma.yaml", 2, 14)
+        .hint_contains("a [ opened here is never closed");
+}
+
+#[test]
+fn a_syntax_error_in_front_matter_has_one_position_the_files_own() {
+    let site = TestSite::fixture("basic");
+    site.write("content/pages/fm-quote.md", "---\ntitle: {zh: 甲, en: A}\nsummary: \"x\nmenu: 1\n---\nbody\n");
+    site.write(
+        "content/pages/fm-bracket.md",
+        "---\ntitle: {zh: 乙, en: B}\nsummary: x\nmenu: 1\nbogus: [\n---\nbody\n",
+    );
+    let (_, json) = site.check_json();
+    for (path, line, column, hint) in [
+        ("content/pages/fm-quote.md", 3, 10, "a quote opened here"),
+        ("content/pages/fm-bracket.md", 5, 8, "a [ opened here"),
+    ] {
+        let found = json["diagnostics"].as_array().unwrap().iter().find(|d| d["path"] == path);
+        let d = found.unwrap_or_else(|| panic!("no problem in {path}: {json:#}"));
+        assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(line), Some(column)), "{d:#}");
+        let message = d["message"].as_str().unwrap();
+        assert!(message.starts_with("YAML syntax error") && !message.contains(" line "), "{d:#}");
+        assert!(d["hint"].as_str().unwrap().starts_with(hint), "{d:#}");
+    }
+}
+
+#[test]
 fn front_matter_never_closed() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/older-news.md", "---\ntitle: 旧闻\nkind: news\npublished: 2018-12\n旧闻正文。\n");
@@ -64,6 +111,80 @@ fn unknown_nested_key_in_front_matter() {
         .error()
         .at("content/reports/meeting.md", 4, 27)
         .hint_contains("\"time\"");
+}
+
+#[test]
+fn every_unknown_key_in_a_file_is_reported_in_one_run_with_the_missing_fields() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "  city: taizhou\n", "  city: taizhou\n  cty: x\n");
+    site.edit(file, "summary: {zh:", "sumary: {zh:");
+    site.edit(file, "name: {zh:", "nmae: {zh:");
+    site.expect_problem("unknown key \"cty\" (in location)")
+        .error()
+        .at(file, 7, 3)
+        .hint_contains("did you mean \"city\"?");
+    site.expect_problem("unknown key \"sumary\"").error().at(file, 34, 1).hint_contains("did you mean \"summary\"?");
+    site.expect_problem("unknown key \"nmae\"").error().at(file, 1, 1).hint_contains("did you mean \"name\"?");
+    site.expect_problem("required field \"name\" is missing").error().at(file, 1, 1);
+    site.expect_problem("required field \"summary\" is missing").error().at(file, 1, 1);
+    let (_, json) = site.check_json();
+    assert_eq!(json["errors"], 5, "{json:#}");
+}
+
+#[test]
+fn a_key_written_twice_and_an_unknown_key_after_it_are_both_reported() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "    value: 16.4\n", "    value: 16.4\n    value: 17\n    valeu: 3\n");
+    site.expect_problem("\"value\" is written twice (in statistics[1])").error().at(file, 30, 5);
+    site.expect_problem("unknown key \"valeu\" (in statistics[1])").error().at(file, 31, 5).hint_contains("\"value\"");
+}
+
+#[test]
+fn a_value_of_the_wrong_form_does_not_hide_the_files_other_problems() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "    value: 77900", "    value: \"many\"");
+    site.edit(file, "    value: 16.4", "    value: [16.4]");
+    site.edit(file, "level: provincial", "level: 5");
+    site.expect_problem("wrong type: string \"many\", expected a number (in statistics[0].value)")
+        .error()
+        .at(file, 23, 12);
+    site.expect_problem("wrong type: sequence, expected a number (in statistics[1].value)").error().at(file, 29, 12);
+    site.expect_problem("\"5\" is not a known level value").error().at(file, 3, 8);
+    // The values left out are not reported again as missing.
+    let (_, json) = site.check_json();
+    assert_eq!(json["errors"], 3, "{json:#}");
+}
+
+#[test]
+fn thousands_of_problems_in_one_file_are_each_located() {
+    let site = TestSite::fixture("basic");
+    // Each statistic's indicator is unknown, and it has a key that statistics do not have:
+    // 6,000 problems to locate in one document (each used to cost a reading of the whole
+    // document; see load::tests for the count).
+    let statistics: String = (0..3_000)
+        .map(|i| format!("  - indicator: unknown-{i}\n    value: {i}\n    period: 2019\n    source: s\n    nota: x\n"))
+        .collect();
+    site.write(
+        "content/complexes/gamma.yaml",
+        format!(
+            "name: 伽马\nlevel: provincial\nlocation: {{city: taizhou}}\nsummary: 伽马。\nsources: [{{id: s, title: 来源}}]\nstatistics:\n{statistics}"
+        ),
+    );
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["errors"]), (1, &6_000.into()), "{json:#}");
+    site.expect_problem("\"unknown-2999\" is not a known indicator value").at(
+        "content/complexes/gamma.yaml",
+        7 + 5 * 2_999,
+        16,
+    );
+    site.expect_problem("unknown key \"nota\" (in statistics[2999])").at(
+        "content/complexes/gamma.yaml",
+        11 + 5 * 2_999,
+        5,
+    );
 }
 
 #[test]
@@ -208,6 +329,24 @@ fn broken_internal_link_in_a_translation() {
     site.expect_problem("broken internal link \"@/reports/nothing\"").error().at(
         "content/complexes/beta-valves.en.md",
         3,
+        13,
+    );
+}
+
+#[test]
+fn front_matter_in_a_translation_is_an_error_that_says_where_the_fields_go() {
+    let site = TestSite::fixture("basic");
+    let body = site.read("content/complexes/beta-valves.en.md");
+    site.write("content/complexes/beta-valves.en.md", format!("---\ntitle: {{en: X}}\nbogus: [\n---\n{body}"));
+    site.expect_problem("the front matter of a translation is not read")
+        .error()
+        .at("content/complexes/beta-valves.en.md", 1, 1)
+        .hint_contains("content/complexes/beta-valves.yaml (or beta-valves.md) as {zh: …, en: …}");
+    // The body after it is still checked, on its own lines.
+    site.edit("content/complexes/beta-valves.en.md", "@/complexes/alpha-moulds", "@/reports/nothing");
+    site.expect_problem("broken internal link \"@/reports/nothing\"").error().at(
+        "content/complexes/beta-valves.en.md",
+        7,
         13,
     );
 }
@@ -430,7 +569,7 @@ fn a_check_that_reuses_parsed_files_sees_what_a_fresh_check_sees() {
     same("bodies held again", 0);
 
     // The languages decide which files are translations: another list parses every file anew.
-    site.write("content/pages/about.fr.md", "---\ntitle: {zh: 关于, en: About}\n---\nÀ propos.\n");
+    site.write("content/pages/about.fr.md", "À propos.\n");
     let page = same("a French file while the site has no French", files - 1);
     assert!(page.contains("\\\"fr\\\" is not one of the site's languages"), "{page}");
     site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en, fr]");

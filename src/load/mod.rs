@@ -23,20 +23,27 @@ pub struct Doc<T> {
     pub path: PathBuf,
     /// The YAML part of the file (front matter or the whole file); shared by copies.
     pub yaml: std::sync::Arc<str>,
+    /// Where each node of `yaml` stands, read on first use.
+    pub index: yaml::LazyIndex,
     /// Lines of the file before the YAML starts.
     pub yaml_offset: usize,
     pub raw: T,
     /// The Markdown after the front matter, and its first line (1-based).
     pub body: Option<(Markdown, usize)>,
+    /// Fields left out of `raw` because their values could not be read (each is reported):
+    /// problems that follow from their absence are not reported again.
+    pub skipped: Vec<Vec<Seg>>,
 }
 
 impl<T> Doc<T> {
-    /// The editor's line and column of the value at `path` (or of its key), or of the
-    /// start of the YAML when it cannot be found.
+    /// The editor's line and column of the value at `path` (or of its key), or, when it
+    /// cannot be found, of the nearest map or list that holds it, or of the start of the YAML.
+    /// The text is read once, however many positions are asked for.
     pub fn locate(&self, path: &[Seg], key: bool) -> (usize, usize) {
+        let index = self.index.get(&self.yaml);
         let mut p = path;
         loop {
-            if let Some((l, c)) = yaml::locate(&self.yaml, p, key && p.len() == path.len()) {
+            if let Some((l, c)) = index.locate(p, key && p.len() == path.len()) {
                 return (l + self.yaml_offset, c);
             }
             match p.split_last() {
@@ -122,7 +129,8 @@ pub fn load_site_yaml(root: &Path) -> Result<(Option<Doc<RawSite>>, Diagnostics)
     };
     let mut diags = Diagnostics::new();
     let doc = parse_file::<RawSite>(Path::new("site.yaml"), &bytes, false, None, &mut diags);
-    Ok((doc, diags))
+    // Everything else depends on the site's settings: all of them must have been read.
+    Ok((doc.filter(|d| d.skipped.is_empty()), diags))
 }
 
 /// Reads every content file under `root/content` and lists `root/static`, in parallel.
@@ -369,7 +377,11 @@ fn parse_content(
     if let Some((stem, lang)) = translation_parts(&file_name, languages) {
         let item = read_text(&rel, bytes, &mut d).map(|text| {
             let (markdown, first_line) = match split_front_matter(&text) {
-                Ok(Some(fm)) => (Markdown::new(fm.body, file), fm.body_line),
+                Ok(Some(fm)) => {
+                    // The body is still read and checked, where it stands in the file.
+                    d.push(translation_front_matter(&rel, section, &stem, &lang).with_source(&text));
+                    (Markdown::new(fm.body, file), fm.body_line)
+                }
                 _ => (Markdown::new(&text, file), 1),
             };
             Item::Translation(Translation { section, stem, lang, path: rel.clone(), markdown, first_line })
@@ -390,6 +402,20 @@ fn parse_content(
     };
     let stem = || rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     (item.or_else(|| Some(Item::Unparsed(section, stem()))), d)
+}
+
+/// A translation holds only the text of a body: its title, summary and every other field are
+/// written in the main file, as `{zh: …, en: …}` texts. Front matter in it would be lost.
+fn translation_front_matter(rel: &Path, section: Section, stem: &str, lang: &str) -> Diagnostic {
+    let folder = format!("content/{}", section.folder());
+    let main = match section {
+        Section::Complexes => format!("{folder}/{stem}.yaml (or {stem}.md)"),
+        _ => format!("{folder}/{stem}.md"),
+    };
+    Diagnostic::error(rel, 1, 1, "the front matter of a translation is not read: a translation holds only the text")
+        .with_hint(format!(
+            "delete the lines from this --- to the next ---, and write these fields in {main} as {{zh: …, {lang}: …}}, e.g. title: {{zh: 标题, {lang}: Title}}"
+        ))
 }
 
 /// Backup, swap and lock files that editors leave behind.
@@ -582,15 +608,28 @@ fn parse_file<T: DeserializeOwned>(
     } else {
         (std::sync::Arc::<str>::from(text.as_str()), 0, None)
     };
-    match yaml::parse::<T>(&yaml) {
-        Ok(raw) => Some(Doc { stem, path: rel.to_path_buf(), yaml, yaml_offset, raw, body }),
-        Err(e) => {
-            let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
-            let (message, hint) = explain_yaml_error(&e.message);
-            diags.push(Diagnostic::error(rel, line, col, message).hint_opt(hint).with_source(&text));
-            None
-        }
+    let parsed = yaml::parse_content::<T>(&yaml);
+    // Split once: a file may have thousands of problems.
+    let lines: Vec<&str> = if parsed.problems.is_empty() { Vec::new() } else { text.lines().collect() };
+    for e in parsed.problems {
+        let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
+        let (message, hint) = if e.syntax {
+            (format!("YAML syntax error: {}", e.message), Some(e.hint.unwrap_or_else(|| SYNTAX_HINT.to_string())))
+        } else {
+            match explain_yaml_error(&e.message) {
+                (message, None) => (message, e.hint),
+                explained => explained,
+            }
+        };
+        let d = Diagnostic::error(rel, line, col, message).hint_opt(hint);
+        diags.push(match line.checked_sub(1).and_then(|i| lines.get(i)) {
+            Some(source) => d.with_source_line(source),
+            None => d,
+        });
     }
+    let raw = parsed.value?;
+    let index = yaml::LazyIndex::new(parsed.index);
+    Some(Doc { stem, path: rel.to_path_buf(), yaml, index, yaml_offset, raw, body, skipped: parsed.skipped })
 }
 
 /// Turns serde's messages into plain words with a hint.
@@ -632,18 +671,11 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
             Some("check the value's form: text, a number, a list (- item) or a map (key: value)".into()),
         );
     }
-    if m.contains("did not find expected")
-        || m.contains("mapping values are not allowed")
-        || m.contains("could not find expected")
-        || m.contains("found character that cannot start")
-    {
-        return (
-            format!("YAML syntax error: {m}"),
-            Some("check the indentation and quoting on this line; text containing \": \" or starting with a special character needs quotes".into()),
-        );
-    }
     (at(m.to_string()), None)
 }
+
+/// For a syntax error that has no better hint.
+const SYNTAX_HINT: &str = "check the indentation and quoting on this line; text containing \": \" or starting with a special character needs quotes";
 
 #[cfg(test)]
 mod tests {
@@ -668,6 +700,34 @@ mod tests {
         assert_eq!(h.as_deref(), Some("did you mean \"level\"?"));
         let (m, _) = explain_yaml_error("location: unknown field `cty`, expected one of `city`, `district`");
         assert_eq!(m, "unknown key \"cty\" (in location)");
+    }
+
+    #[test]
+    fn many_problems_in_one_document_are_located_with_one_reading_of_it() {
+        let statistics: String =
+            (0..3_000).map(|i| format!("  - indicator: unknown-{i}\n    value: {i}\n    period: 2019\n")).collect();
+        let text = format!("name: x\nstatistics:\n{statistics}");
+        let doc = Doc {
+            stem: "x".into(),
+            path: "content/complexes/x.yaml".into(),
+            yaml: text.as_str().into(),
+            index: yaml::LazyIndex::default(),
+            yaml_offset: 0,
+            raw: (),
+            body: None,
+            skipped: Vec::new(),
+        };
+        let before = yaml::BUILDS.with(|n| n.get());
+        for i in 0..3_000 {
+            let at = |last: &str, key| doc.locate(&[Seg::from("statistics"), Seg::from(i), Seg::from(last)], key);
+            assert_eq!(at("indicator", false), (3 + 3 * i, 16));
+            assert_eq!(at("value", true), (4 + 3 * i, 5));
+            // Not there: the statistic that would hold it.
+            assert_eq!(at("unit", false), (3 + 3 * i, 5));
+        }
+        // A copy made since shares what was read.
+        assert_eq!(doc.clone().locate(&[Seg::from("name")], false), (1, 7));
+        assert_eq!(yaml::BUILDS.with(|n| n.get()) - before, 1, "the document is read once");
     }
 
     #[test]
