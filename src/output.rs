@@ -526,18 +526,19 @@ fn update_in_place(
             Ok(())
         })
         .collect();
-    if moved_in.iter().any(|r| r.is_err()) {
-        let done: Vec<&String> = staged.iter().zip(&moved_in).filter(|(_, r)| r.is_ok()).map(|(rel, _)| rel).collect();
-        let failure = moved_in.into_iter().find_map(|r| r.err()).unwrap_or(OutputError::Clash(String::new()));
-        let mut how = how;
-        let mut new_files = Vec::new();
-        for rel in done {
-            match aside_of.get(rel.as_str()) {
-                // The old version comes back over the new one, linked or moved alike.
-                Some(&i) => how[i] = Aside::Moved,
-                None => new_files.push(out.join(rel)),
+    let mut failure = None;
+    let (mut how, mut new_files) = (how, Vec::new());
+    for (rel, moved) in staged.iter().zip(moved_in) {
+        match (moved, aside_of.get(rel.as_str())) {
+            (Err(e), _) => {
+                failure.get_or_insert(e);
             }
+            // The old version comes back over the new one, linked or moved alike.
+            (Ok(()), Some(&i)) => how[i] = Aside::Moved,
+            (Ok(()), None) => new_files.push(out.join(rel)),
         }
+    }
+    if let Some(failure) = failure {
         let new_folders: Vec<PathBuf> = new_folders.iter().rev().map(|f| out.join(f)).collect();
         return Err(put_back(failure, aside, &originals, &how, &new_files, &new_folders));
     }
