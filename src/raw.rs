@@ -94,7 +94,17 @@ pub struct RawNumber {
 impl RawNumber {
     /// Whether `value` is exactly the number written, digit for digit.
     pub fn exact(&self) -> bool {
-        self.value.is_finite() && decimal(&self.written) == decimal(&format!("{:e}", self.value))
+        if !self.value.is_finite() {
+            return false;
+        }
+        let written = decimal(&self.written);
+        // A normal binary number holds every decimal of at most 15 significant digits (f64's
+        // DIGITS) exactly enough to give it back digit for digit: most figures need no
+        // comparison, and writing the value out is the costly part.
+        if self.value.is_normal() && written.as_ref().is_some_and(|(digits, _)| digits.len() <= f64::DIGITS as usize) {
+            return true;
+        }
+        written == shortest(self.value)
     }
 }
 
@@ -115,6 +125,11 @@ fn decimal(text: &str) -> Option<(String, i64)> {
     let trailing = (digits.len() - digits.trim_end_matches('0').len()) as i64;
     let power = exp.checked_sub(frac.len() as i64)?.checked_add(trailing)?;
     Some(if significant.is_empty() { (String::new(), 0) } else { (significant.to_string(), power) })
+}
+
+/// The shortest decimal that reads back as `value`, as [`decimal`] gives it.
+fn shortest(value: f64) -> Option<(String, i64)> {
+    decimal(&format!("{value:e}"))
 }
 
 impl<'de> Deserialize<'de> for RawNumber {
@@ -516,6 +531,48 @@ mod tests {
         assert_eq!(number("12345678901234567").value, 12345678901234568.0);
         for text in ["many", "1,000", ".inf", "1_000", "0x1F", "true"] {
             assert!(crate::load::yaml::parse::<RawNumber>(text).is_err(), "{text}");
+        }
+        assert!(!number("1e400").exact(), "beyond the largest binary number");
+    }
+
+    /// Whether the figure as written is the one the value gives back: the comparison that
+    /// `exact` leaves out for short decimals.
+    fn compared(text: &str) -> bool {
+        let n = number(text);
+        n.value.is_finite() && decimal(&n.written) == shortest(n.value)
+    }
+
+    #[test]
+    fn a_short_decimal_is_exact_as_the_full_comparison_finds() {
+        // Decimals of 1 to 17 significant digits at powers of ten across the normal range,
+        // from a fixed sequence of digits.
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut checked = 0;
+        for digits in 1..=17usize {
+            for power in (-300..=300).step_by(7) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let mantissa = format!("{:017}", state % 100_000_000_000_000_000);
+                let mantissa = mantissa[..digits].trim_start_matches('0');
+                let mantissa = if mantissa.is_empty() { "7" } else { mantissa };
+                for text in [format!("{mantissa}e{power}"), format!("-{mantissa}.25e{power}"), format!("0.{mantissa}")]
+                {
+                    assert_eq!(number(&text).exact(), compared(&text), "{text}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000);
+        for text in [
+            "9007199254740993",
+            "0.1",
+            "0.30000000000000004",
+            "2.2250738585072014e-308",
+            "1e-320",
+            "123456789012345e-320",
+        ] {
+            assert_eq!(number(text).exact(), compared(text), "{text}");
         }
     }
 }
