@@ -82,7 +82,7 @@ impl<'a, T> Cx<'a, T> {
             for (k, _) in m {
                 if !self.config.languages.iter().any(|l| l == k) {
                     let mut at = path.to_vec();
-                    at.push(Seg::Key(k.clone()));
+                    at.push(Seg::from(k.clone()));
                     let langs = self.config.languages.join(", ");
                     let hint = match did_you_mean(k, self.config.languages.iter().map(String::as_str)) {
                         Some(s) if !k.contains(' ') => {
@@ -117,7 +117,7 @@ impl<'a, T> Cx<'a, T> {
     /// A required text: reports a missing one against the enclosing map.
     fn required_text(&mut self, raw: Option<&RawText>, parent: &[Seg], field: &str) -> Text {
         let mut at = parent.to_vec();
-        at.push(Seg::Key(field.to_string()));
+        at.push(Seg::from(field));
         let t = self.text(raw, &at);
         if t.is_empty() && !self.left_out(parent, field) {
             let what = if raw.is_some() { "is empty" } else { "is missing" };
@@ -133,7 +133,7 @@ impl<'a, T> Cx<'a, T> {
     /// A value that must be one of a vocabulary's ids.
     fn term(&mut self, value: Option<&String>, vocab: &Vocabulary, path: &[Seg], required: bool) -> Option<String> {
         let field = match path.last() {
-            Some(Seg::Key(k)) => k.clone(),
+            Some(Seg::Key(k)) => k.to_string(),
             _ => vocab.name.to_string(),
         };
         let Some(v) = value else {

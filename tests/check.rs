@@ -718,6 +718,27 @@ fn a_key_written_twice_in_a_profile_is_reported_where_it_is_repeated() {
 }
 
 #[test]
+fn a_language_written_twice_in_a_text_is_reported_where_it_is_repeated() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(
+        file,
+        "summary: {zh: 一个用于测试的综合体。, en: A complex for tests.}",
+        "summary:\n  zh: 一个用于测试的综合体。\n  en: A complex for tests.\n  zh: 第二个\n",
+    );
+    site.expect_problem("\"zh\" is written twice (in summary)")
+        .error()
+        .at(file, 36, 3)
+        .hint_contains("keep one of the two");
+    site.edit(
+        file,
+        "name: {zh: 阿尔法模具产业创新服务综合体, en:",
+        "name: {zh: 阿尔法模具产业创新服务综合体, zh: 又一个, en:",
+    );
+    site.expect_problem("\"zh\" is written twice (in name)").error().at(file, 1, 28);
+}
+
+#[test]
 fn a_value_outside_a_vocabulary_names_the_vocabulary_in_the_singular() {
     let site = TestSite::fixture("basic");
     site.edit("content/complexes/alpha-moulds.yaml", "status: creation", "status: creaton");

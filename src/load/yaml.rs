@@ -2,7 +2,8 @@
 //! and every value of the wrong form in a file found, not only the first), and finding where
 //! each value stands in the text so that later checks can point at the editor's own line.
 
-use std::fmt;
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -22,13 +23,20 @@ pub struct YamlError {
 /// One step of a path into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
-    Key(String),
+    /// A map's key: a struct's field names are borrowed, other keys owned.
+    Key(Cow<'static, str>),
     Index(usize),
 }
 
 impl From<&str> for Seg {
     fn from(s: &str) -> Self {
-        Seg::Key(s.to_string())
+        Seg::Key(Cow::Owned(s.to_string()))
+    }
+}
+
+impl From<String> for Seg {
+    fn from(s: String) -> Self {
+        Seg::Key(Cow::Owned(s))
     }
 }
 
@@ -548,8 +556,8 @@ impl Index {
             node = match (seg, &node.kind) {
                 (Seg::Index(i), Kind::Seq(items)) => items.get(*i)?,
                 (Seg::Key(k), Kind::Map(map)) => match &map.by_key {
-                    Some(by_key) => &map.entries.get(by_key.get(k.as_str())?.0 as usize)?.value,
-                    None => &map.entries.iter().find(|e| e.key.as_deref() == Some(k.as_str()))?.value,
+                    Some(by_key) => &map.entries.get(by_key.get(k.as_ref())?.0 as usize)?.value,
+                    None => &map.entries.iter().find(|e| e.key.as_deref() == Some(k.as_ref()))?.value,
                 },
                 _ => return None,
             };
@@ -631,7 +639,7 @@ pub fn parse_content<T: DeserializeOwned>(text: &str) -> Parsed<T> {
         // A required field left out in an earlier reading is missing now: not a new problem.
         let left_out = missing_field(&e.message).is_some_and(|name| {
             let mut field = failed.clone();
-            field.push(Seg::Key(name.to_string()));
+            field.push(Seg::from(name));
             parsed.skipped.contains(&field)
         });
         if !left_out {
@@ -720,6 +728,33 @@ struct Walk {
     failed_at: Option<Vec<Seg>>,
     /// The last key read in a map that is not a struct, for the path of its value.
     pending_key: Option<String>,
+    /// The strings of keys no longer in the path, kept to hold the next ones: reading a
+    /// file allocates no string per key.
+    spare: Vec<String>,
+}
+
+impl Walk {
+    /// Notes `key` as the key whose value comes next, written by `write`.
+    fn note_key(&mut self, write: impl FnOnce(&mut String)) {
+        let mut s = self.pending_key.take().or_else(|| self.spare.pop()).unwrap_or_default();
+        s.clear();
+        write(&mut s);
+        self.pending_key = Some(s);
+    }
+
+    /// Forgets the key noted last.
+    fn drop_key(&mut self) {
+        if let Some(s) = self.pending_key.take() {
+            self.spare.push(s);
+        }
+    }
+
+    /// Takes the last step off the path, keeping its string for the next key.
+    fn pop(&mut self) {
+        if let Some(Seg::Key(Cow::Owned(s))) = self.path.pop() {
+            self.spare.push(s);
+        }
+    }
 }
 
 type Shared<'w> = &'w std::cell::RefCell<Walk>;
@@ -790,7 +825,15 @@ struct Wrap<'w, V> {
 impl<V> Wrap<'_, V> {
     fn note_key(&self, key: impl fmt::Display) {
         if self.key {
-            self.walk.borrow_mut().pending_key = Some(key.to_string());
+            self.walk.borrow_mut().note_key(|s| {
+                let _ = write!(s, "{key}");
+            });
+        }
+    }
+
+    fn note_key_str(&self, key: &str) {
+        if self.key {
+            self.walk.borrow_mut().note_key(|s| s.push_str(key));
         }
     }
 }
@@ -806,7 +849,7 @@ macro_rules! forward_visit {
 macro_rules! forward_visit_key {
     ($($method:ident($ty:ty);)*) => {$(
         fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
-            self.note_key(&v);
+            self.note_key(v);
             self.inner.$method(v)
         }
     )*};
@@ -826,8 +869,22 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
     }
 
     forward_visit_key! {
-        visit_bool(bool); visit_i64(i64); visit_u64(u64); visit_f64(f64); visit_str(&str);
-        visit_borrowed_str(&'de str); visit_string(String);
+        visit_bool(bool); visit_i64(i64); visit_u64(u64); visit_f64(f64);
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.note_key_str(v);
+        self.inner.visit_str(v)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        self.note_key_str(v);
+        self.inner.visit_borrowed_str(v)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.note_key_str(&v);
+        self.inner.visit_string(v)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
@@ -860,7 +917,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
                 unknown: Default::default(),
                 current: "",
             }),
-            None => self.inner.visit_map(Entries { inner: map, walk: self.walk }),
+            None => self.inner.visit_map(Entries { inner: map, walk: self.walk, seen: Vec::new() }),
         }
     }
 
@@ -897,7 +954,7 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<'_, A> {
         self.walk.borrow_mut().path.push(Seg::Index(self.next));
         self.next += 1;
         let r = self.inner.next_element_seed(Seed { inner: seed, walk: self.walk, key: false });
-        self.walk.borrow_mut().path.pop();
+        self.walk.borrow_mut().pop();
         r
     }
     fn size_hint(&self) -> Option<usize> {
@@ -906,26 +963,44 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<'_, A> {
 }
 
 /// The entries of a map that is not a struct (texts in languages, vocabularies), each value
-/// at its key.
+/// at its key. A key written twice is noted: whatever reads the map keeps one of the values.
 struct Entries<'w, A> {
     inner: A,
     walk: Shared<'w>,
+    /// The keys read so far.
+    seen: Vec<String>,
+}
+
+impl<A> Drop for Entries<'_, A> {
+    fn drop(&mut self) {
+        if let Ok(mut walk) = self.walk.try_borrow_mut() {
+            walk.spare.append(&mut self.seen);
+        }
+    }
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
     type Error = A::Error;
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        self.walk.borrow_mut().pending_key = None;
+        self.walk.borrow_mut().drop_key();
         self.inner.next_key_seed(Seed { inner: seed, walk: self.walk, key: true })
     }
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         {
             let mut walk = self.walk.borrow_mut();
             let key = walk.pending_key.take().unwrap_or_default();
-            walk.path.push(Seg::Key(key));
+            let nth = self.seen.iter().filter(|k| **k == key).count();
+            if nth > 0 {
+                let parent = walk.path.clone();
+                walk.keys.push(KeyProblem { parent, key: key.clone(), nth, known: None });
+            }
+            walk.path.push(Seg::from(key));
         }
         let r = self.inner.next_value_seed(Seed { inner: seed, walk: self.walk, key: false });
-        self.walk.borrow_mut().path.pop();
+        let mut walk = self.walk.borrow_mut();
+        if let Some(Seg::Key(Cow::Owned(key))) = walk.path.pop() {
+            self.seen.push(key);
+        }
         r
     }
     fn size_hint(&self) -> Option<usize> {
@@ -950,9 +1025,9 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        while let Some(KeyText(key)) = self.inner.next_key()? {
-            let problem = match self.fields.iter().copied().find(|f| *f == key) {
-                Some(field) => {
+        while let Some(key) = self.inner.next_key_seed(KeySeed(self.fields))? {
+            let problem = match key {
+                FieldKey::Known(field) => {
                     let nth = match self.seen.iter_mut().find(|(f, _)| *f == field) {
                         Some((_, n)) => {
                             *n += 1;
@@ -968,16 +1043,21 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
                         && walk.skip.iter().any(|s| {
                             s.len() == walk.path.len() + 1
                                 && s.starts_with(&walk.path)
-                                && s.last() == Some(&Seg::Key(key.clone()))
+                                && matches!(s.last(), Some(Seg::Key(k)) if k == field)
                         });
                     if nth == 0 && !skipped {
                         self.current = field;
                         drop(walk);
                         return seed.deserialize(de::IntoDeserializer::<A::Error>::into_deserializer(field)).map(Some);
                     }
-                    (nth > 0).then(|| KeyProblem { parent: walk.path.clone(), key, nth, known: None })
+                    (nth > 0).then(|| KeyProblem {
+                        parent: walk.path.clone(),
+                        key: field.to_string(),
+                        nth,
+                        known: None,
+                    })
                 }
-                None => {
+                FieldKey::Other(key) => {
                     let n = self.unknown.entry(key.clone()).or_default();
                     *n += 1;
                     let parent = self.walk.borrow().path.clone();
@@ -991,13 +1071,13 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        self.walk.borrow_mut().path.push(Seg::Key(self.current.to_string()));
+        self.walk.borrow_mut().path.push(Seg::Key(Cow::Borrowed(self.current)));
         let r = self.inner.next_value_seed(Seed { inner: seed, walk: self.walk, key: false });
         let mut walk = self.walk.borrow_mut();
         if r.is_err() && walk.failed_at.is_none() {
             walk.failed_at = Some(walk.path.clone());
         }
-        walk.path.pop();
+        walk.pop();
         r
     }
 
@@ -1006,37 +1086,53 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Fields<'_, A> {
     }
 }
 
-/// A map key as text, whatever scalar it is.
-struct KeyText(String);
+/// A struct's map key: one of its fields, or any other key as text.
+enum FieldKey {
+    Known(&'static str),
+    Other(String),
+}
 
-impl<'de> de::Deserialize<'de> for KeyText {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = KeyText;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<KeyText, E> {
-                Ok(KeyText(String::new()))
-            }
+/// Reads a struct's map key, given the struct's fields: a field's name is not copied.
+struct KeySeed(&'static [&'static str]);
+
+impl KeySeed {
+    fn resolve(&self, key: &str) -> FieldKey {
+        match self.0.iter().find(|f| **f == key) {
+            Some(field) => FieldKey::Known(field),
+            None => FieldKey::Other(key.to_string()),
         }
-        d.deserialize_str(V)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = FieldKey;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<FieldKey, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed {
+    type Value = FieldKey;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<FieldKey, E> {
+        Ok(self.resolve(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<FieldKey, E> {
+        Ok(self.resolve(&v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<FieldKey, E> {
+        Ok(self.resolve(&v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<FieldKey, E> {
+        Ok(self.resolve(&v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<FieldKey, E> {
+        Ok(self.resolve(&v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<FieldKey, E> {
+        Ok(self.resolve(""))
     }
 }
 
