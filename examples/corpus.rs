@@ -225,7 +225,7 @@ fn make_complexes(n: usize) -> Vec<Complex> {
             let mut services: Vec<usize> = (0..rng.range(2, 5)).map(|_| rng.below(SERVICES.len())).collect();
             services.sort_unstable();
             services.dedup();
-            let stats = (0..rng.range(3, 8))
+            let mut stats: Vec<(usize, u64, u16, u8)> = (0..rng.range(3, 8))
                 .map(|_| {
                     (
                         rng.below(INDICATORS.len()),
@@ -235,6 +235,13 @@ fn make_complexes(n: usize) -> Vec<Complex> {
                     )
                 })
                 .collect();
+            // One value per indicator and date, as a source gives it.
+            let mut dates = Vec::new();
+            stats.retain(|&(ind, _, year, month)| {
+                let new = !dates.contains(&(ind, year, month));
+                dates.push((ind, year, month));
+                new
+            });
             let bytes = rng.range(1500, 6000);
             Complex {
                 id: format!("c{i:06}"),

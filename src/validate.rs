@@ -259,6 +259,47 @@ impl<'a, T> Cx<'a, T> {
 /// is held exactly, and no source counts or spends more.
 const LARGEST_FIGURE: f64 = 9_007_199_254_740_992.0;
 
+/// Warns of two statistics that are one observation (the same indicator, date, kind of date,
+/// unit, scope and cumulation): with different values, the file contradicts itself and the
+/// profile would show either as the latest; with the same value and source, one repeats the
+/// other. `written_at` gives each statistic's index in the file, `written` its value as written.
+fn same_observations<T>(
+    cx: &mut Cx<'_, T>,
+    statistics: &[Statistic],
+    written_at: &[usize],
+    written: impl Fn(usize) -> String,
+) {
+    type Observation<'a> = (&'a str, &'a When, &'a str, bool, &'a Text);
+    let mut earlier: crate::FastMap<Observation<'_>, Vec<usize>> = crate::FastMap::default();
+    for (k, s) in statistics.iter().enumerate() {
+        let same = earlier.entry((s.indicator.as_str(), &s.when, s.unit.as_str(), s.cumulative, &s.scope)).or_default();
+        let other = same.iter().copied().find(|&e| statistics[e].value != s.value);
+        let repeated = || same.iter().copied().find(|&e| statistics[e].source == s.source);
+        let (i, problem) = (written_at[k], other.map(|e| (e, true)).or_else(|| repeated().map(|e| (e, false))));
+        if let Some((e, differs)) = problem {
+            let e_at = written_at[e];
+            let (message, hint) = if differs {
+                (
+                    format!(
+                        "{} has two values for the same date: {} here and {} in statistics[{e_at}]",
+                        s.indicator,
+                        written(i),
+                        written(e_at)
+                    ),
+                    "if both are right, tell them apart with scope: (what each one counts); otherwise keep the figure the source gives",
+                )
+            } else {
+                (
+                    format!("this statistic repeats statistics[{e_at}]: the same value, date and source"),
+                    "remove one of the two",
+                )
+            };
+            cx.warn(&p!["statistics", i], message, Some(hint.to_string()));
+        }
+        same.push(k);
+    }
+}
+
 /// Units of statistics that count things (enterprises, projects, times, sets of
 /// instruments): a figure in one of them cannot be below zero.
 const COUNTING_UNITS: &[&str] =
@@ -569,6 +610,8 @@ fn validate_complex(
     });
 
     let mut statistics = Vec::new();
+    // Where each of `statistics` is written: its index in the file's list.
+    let mut written_at = Vec::new();
     for (i, s) in r.statistics.iter().enumerate() {
         let indicator = cx.term(s.indicator.as_ref(), &v.indicators, &p!["statistics", i, "indicator"], true);
         let mut value = cx.figure(s.value.as_ref(), &p!["statistics", i, "value"]);
@@ -670,8 +713,12 @@ fn validate_complex(
                 source,
                 note,
             });
+            written_at.push(i);
         }
     }
+    same_observations(&mut cx, &statistics, &written_at, |i| {
+        r.statistics[i].value.as_ref().map_or(String::new(), |n| n.written.clone())
+    });
 
     let summary = cx.required_text(r.summary.as_ref(), &[], "summary");
     let contact = r.contact.as_ref().map(|c| {

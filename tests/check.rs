@@ -739,6 +739,27 @@ fn a_language_written_twice_in_a_text_is_reported_where_it_is_repeated() {
 }
 
 #[test]
+fn two_values_for_one_observation_are_a_warning_and_a_repeated_statistic_too() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    let second = "  - indicator: enterprises-served\n    value: 80000\n    as_of: 2019-04\n    cumulative: true\n    at_least: true\n    source: test-source\n  - indicator: output-value\n";
+    site.edit(file, "  - indicator: output-value\n", second);
+    site.expect_problem("enterprises-served has two values for the same date: 80000 here and 77900 in statistics[0]")
+        .warning()
+        .at(file, 28, 5)
+        .hint_contains("scope:");
+    // Told apart by what each counts, or at another date: one observation each.
+    site.edit(file, "    value: 80000\n", "    value: 80000\n    scope: {zh: 含成员单位, en: with member bodies}\n");
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "{json:#}");
+    site.edit(file, "    value: 80000\n    scope: {zh: 含成员单位, en: with member bodies}\n", "    value: 77900\n");
+    site.expect_problem("this statistic repeats statistics[0]").warning().at(file, 28, 5).hint_contains("remove one");
+    site.edit(file, "    value: 77900\n    as_of: 2019-04\n    cumulative: true\n    at_least: true\n    source: test-source\n  - indicator: output", "    value: 77900\n    as_of: 2019-05\n    cumulative: true\n    at_least: true\n    source: test-source\n  - indicator: output");
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "{json:#}");
+}
+
+#[test]
 fn a_value_outside_a_vocabulary_names_the_vocabulary_in_the_singular() {
     let site = TestSite::fixture("basic");
     site.edit("content/complexes/alpha-moulds.yaml", "status: creation", "status: creaton");

@@ -98,7 +98,7 @@ pub struct Facilities {
     pub source: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum When {
     Period(PartialDate),
     AsOf(PartialDate),

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// Text per language, in the order the site lists its languages. Serialises as a map
 /// from language code to text, the form editors write and open data readers expect.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Text {
     values: Vec<(String, String)>,
 }
