@@ -55,18 +55,35 @@ const cases = {
   },
 
   // Two facet choices in quick succession while the first one's results are still loading:
-  // only the second one's results are shown, once each.
+  // only the second one's results are shown, once each. The first choice's metadata is held
+  // back until the second choice is made, so the race happens on every run.
   async 'facet-race'(browser) {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.route(/\/search\/[dx]\//, async (route) => { await sleep(800); await route.continue(); });
+    let holding = false;
+    const held = [];
+    let finished = 0;
+    const chunk = /\/search\/[dx]\//;
+    await page.route(chunk, (route) => (holding ? held.push(route) : route.continue()));
+    page.on('requestfinished', (r) => { if (chunk.test(r.url())) finished++; });
     await open(page, `${base}search/?q=${q('台州')}`);
     const n = await renderCount(page);
+    holding = true;
+    const asked = finished;
     await page.click('input[name=type][value=page]');
+    await page.waitForFunction(() => /type=page/.test(location.search));
+    for (let i = 0; i < 100 && held.length === 0; i++) await sleep(20);
+    check(held.length > 0, 'the first choice asks for metadata it has not loaded');
     await page.click('input[name=type][value=complex]');
+    await page.waitForFunction(() => /type=complex/.test(location.search));
+    check((await renderCount(page)) === n, 'nothing is shown while the first choice\'s metadata is held');
+    // Answered newest first, so the first choice's metadata comes last.
+    holding = false;
+    const answered = held.length;
+    for (const route of held.reverse()) await route.continue();
     await rendered(page, n);
-    // Long enough for the first choice's delayed chunks to arrive too.
-    await sleep(1500);
+    for (let i = 0; i < 250 && finished - asked < answered; i++) await sleep(20);
+    check(finished - asked >= answered, `every held request was answered: ${finished - asked} of ${answered}`);
     const shown = await hrefs(page);
     const said = await status(page);
     const clean = await (await browser.newContext()).newPage();
@@ -75,6 +92,7 @@ const cases = {
     check(new Set(shown).size === shown.length, `no result is shown twice: ${shown}`);
     check(JSON.stringify(shown) === JSON.stringify(want), `the list is the second choice's, as a new page shows it: ${shown} against ${want}`);
     check(said === (await status(clean)), `the count is the second choice's: ${said}`);
+    check((await renderCount(page)) === String(Number(n) + 1), `one render after the two choices: ${await renderCount(page)}`);
     check(/type=page/.test(page.url()) && /type=complex/.test(page.url()), `both choices are in the URL: ${page.url()}`);
   },
 
