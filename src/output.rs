@@ -235,7 +235,14 @@ impl Staging {
         // into place; inside it, when it exists and nothing may be made beside it (a web
         // root whose parent folder belongs to someone else).
         let (tmp, aside) = match staging_folders(&parent, &name) {
-            Ok(folders) => folders,
+            Ok(folders) => {
+                // A killed build that staged inside the output left its folders there, where
+                // a server would publish them.
+                if previous.is_some() {
+                    remove_abandoned_staging(out, &name);
+                }
+                folders
+            }
             Err(_) if previous.is_some() => staging_folders(out, &name)?,
             Err(e) => return Err(e),
         };
@@ -1025,6 +1032,16 @@ mod tests {
         assert!(!abandoned.exists());
         assert!(other.exists());
         assert!(running.exists());
+        // One left inside the output by a build that staged there goes too, though this
+        // build stages beside it.
+        let inside = [out.join(".fulcrum-new-public-4294967"), out.join(".fulcrum-old-public-4294967")];
+        for f in &inside {
+            std::fs::create_dir_all(f.join("reports")).unwrap();
+            std::fs::write(f.join("reports/x.html"), "half a site").unwrap();
+        }
+        write_site(&out, &[OutputFile::new("index.html", "home")], &[]).unwrap();
+        assert!(inside.iter().all(|f| !f.exists()));
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "home");
     }
 
     #[test]
