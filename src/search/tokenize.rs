@@ -242,12 +242,7 @@ impl Scanner<'_> {
                 self.state = InWord::Yes;
             }
         } else if is_cjk(c) {
-            if let Some(p) = self.cjk {
-                f(Term::Pair(p, c), self.pos - 1);
-            }
-            f(Term::Char(c), self.pos);
-            self.pos += 1;
-            self.cjk = Some(c);
+            self.cjk_char(c, f);
         } else {
             self.cjk = None;
             if is_word(c) {
@@ -256,6 +251,17 @@ impl Scanner<'_> {
                 self.state = InWord::Yes;
             }
         }
+    }
+
+    /// A CJK character, not in a word: the pair it ends, if any, and the character.
+    #[inline(always)]
+    fn cjk_char(&mut self, c: char, f: &mut impl FnMut(Term<'_>, u32)) {
+        if let Some(p) = self.cjk {
+            f(Term::Pair(p, c), self.pos - 1);
+        }
+        f(Term::Char(c), self.pos);
+        self.pos += 1;
+        self.cjk = Some(c);
     }
 
     fn finish(mut self, f: &mut impl FnMut(Term<'_>, u32)) -> u32 {
@@ -280,6 +286,12 @@ pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u3
             s.ascii_run(&rest[..run]);
             rest = &rest[run..];
             chars = rest.chars();
+            continue;
+        }
+        if s.state == InWord::No && ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+            // Most of Chinese text: a unified ideograph is its own normal form and CJK.
+            s.cjk_char(c, &mut f);
+            rest = chars.as_str();
             continue;
         }
         normalized(c, &mut |n| s.feed(n, &mut f));
