@@ -280,18 +280,18 @@ pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u3
     let mut rest = text;
     let mut chars = rest.chars();
     while let Some(c) = chars.next() {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) && s.state == InWord::No {
+            // Most of Chinese text: a unified ideograph is its own normal form and CJK.
+            s.cjk_char(c, &mut f);
+            rest = chars.as_str();
+            continue;
+        }
         if c.is_ascii_alphanumeric() && matches!(s.state, InWord::No | InWord::Yes) {
             // Most of English text: a word's letters, taken as one run.
             let run = rest.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(rest.len());
             s.ascii_run(&rest[..run]);
             rest = &rest[run..];
             chars = rest.chars();
-            continue;
-        }
-        if s.state == InWord::No && ('\u{4E00}'..='\u{9FFF}').contains(&c) {
-            // Most of Chinese text: a unified ideograph is its own normal form and CJK.
-            s.cjk_char(c, &mut f);
-            rest = chars.as_str();
             continue;
         }
         normalized(c, &mut |n| s.feed(n, &mut f));
@@ -328,6 +328,10 @@ pub fn stem(word: &str) -> String {
 /// [`stem`] on a word in place, so that tokenizing allocates nothing per word.
 fn stem_in_place(w: &mut String) {
     let b = w.as_bytes();
+    // Every rule below needs the word to end in one of these: most words are left as they are.
+    if !matches!(b.last(), Some(b's' | b'g' | b'd' | b'e')) {
+        return;
+    }
     if b.len() < 4 || !b.iter().all(|c| c.is_ascii_lowercase()) {
         return;
     }
