@@ -540,7 +540,7 @@ struct Grouped {
 #[derive(Default)]
 struct Grouper {
     /// Key to slot, for the text grouped last until [`Grouper::clear`].
-    slots: FastMap<u64, u32>,
+    slots: Slots,
     /// By slot; `start` holds the first position until the text is finished.
     groups: Vec<Group>,
     /// (slot, position) of every occurrence of a term that keeps all its positions.
@@ -551,6 +551,90 @@ struct Grouper {
     chars: Vec<u32>,
     /// The characters set in `chars`, to clear them.
     chars_used: Vec<u16>,
+}
+
+/// Slots by key, for the keys that are not single characters of the Basic Multilingual
+/// Plane: an open-addressing table with linear probing, cheaper than a general map for the
+/// one look-up made for every occurrence of a pair or a word.
+#[derive(Default)]
+struct Slots {
+    /// (key, slot + 1), 0 for a free entry; a power of two long, at most half full.
+    entries: Vec<(u64, u32)>,
+    /// 64 less the log2 of the length of `entries`: the hash is the top bits of a product.
+    shift: u32,
+    /// The entries in use, to clear them.
+    used: Vec<u32>,
+}
+
+impl Slots {
+    #[inline]
+    fn index(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    fn get(&self, key: u64) -> Option<u32> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let mask = self.entries.len() - 1;
+        let mut i = self.index(key);
+        loop {
+            let (k, s) = self.entries[i];
+            if s == 0 {
+                return None;
+            }
+            if k == key {
+                return Some(s - 1);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// The slot of `key`, given `new` if it has none.
+    #[inline]
+    fn get_or_insert(&mut self, key: u64, new: u32) -> u32 {
+        if self.used.len() * 2 >= self.entries.len() {
+            self.grow();
+        }
+        let mask = self.entries.len() - 1;
+        let mut i = self.index(key);
+        loop {
+            let e = &mut self.entries[i];
+            if e.1 == 0 {
+                *e = (key, new + 1);
+                self.used.push(i as u32);
+                return new;
+            }
+            if e.0 == key {
+                return e.1 - 1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[cold]
+    fn grow(&mut self) {
+        let len = (self.entries.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.entries, vec![(0, 0); len]);
+        self.shift = 64 - len.trailing_zeros();
+        let mask = len - 1;
+        for u in &mut self.used {
+            let e = old[*u as usize];
+            let mut i = (e.0.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+            while self.entries[i].1 != 0 {
+                i = (i + 1) & mask;
+            }
+            self.entries[i] = e;
+            *u = i as u32;
+        }
+    }
+
+    fn clear(&mut self) {
+        for &i in &self.used {
+            self.entries[i as usize] = (0, 0);
+        }
+        self.used.clear();
+    }
 }
 
 /// Characters with a slot in [`Grouper::chars`].
@@ -573,7 +657,7 @@ impl Grouper {
         self.chars_used.clear();
     }
 
-    #[inline]
+    #[inline(always)]
     fn hit(&mut self, key: u64, pos: u32) {
         if let Some(c) = bmp_char(key) {
             if self.chars.is_empty() {
@@ -589,12 +673,13 @@ impl Grouper {
             }
             return;
         }
-        let groups = &mut self.groups;
-        let slot = *self.slots.entry(key).or_insert_with(|| {
-            groups.push(Group { key, id: NEW, count: 0, start: pos, end: 0 });
-            (groups.len() - 1) as u32
-        });
-        groups[slot as usize].count += 1;
+        let next = self.groups.len() as u32;
+        let slot = self.slots.get_or_insert(key, next);
+        if slot == next {
+            self.groups.push(Group { key, id: NEW, count: 1, start: pos, end: 0 });
+        } else {
+            self.groups[slot as usize].count += 1;
+        }
         if !first_only(key) {
             self.hits.push((slot, pos));
         }
@@ -632,7 +717,7 @@ impl Grouper {
     fn slot(&self, key: u64) -> Option<usize> {
         match bmp_char(key) {
             Some(c) => self.chars.get(c).and_then(|&s| (s as usize).checked_sub(1)),
-            None => self.slots.get(&key).map(|&s| s as usize),
+            None => self.slots.get(key).map(|s| s as usize),
         }
     }
 }
@@ -649,20 +734,25 @@ fn tokenize_field(
 ) {
     let mut pos = 0;
     for text in texts {
-        let next = tokenize::each_term(text.as_ref(), pos, |term, p| {
-            if p >= FIELD_SPAN {
-                return;
-            }
-            let key = match term {
-                tokenize::Term::Char(c) => u64::from(c) << 21,
-                tokenize::Term::Pair(a, b) => (u64::from(a) << 21) | u64::from(b),
-                tokenize::Term::Word(w) => match dict.word(w) {
-                    Some(id) => WORD_KEY | KNOWN | u64::from(id),
-                    None => new.key(w),
-                },
-            };
-            g.hit(key, (field << 16) | p);
-        });
+        let next = tokenize::each_term(
+            text.as_ref(),
+            pos,
+            #[inline(always)]
+            |term, p| {
+                if p >= FIELD_SPAN {
+                    return;
+                }
+                let key = match term {
+                    tokenize::Term::Char(c) => u64::from(c) << 21,
+                    tokenize::Term::Pair(a, b) => (u64::from(a) << 21) | u64::from(b),
+                    tokenize::Term::Word(w) => match dict.word(w) {
+                        Some(id) => WORD_KEY | KNOWN | u64::from(id),
+                        None => new.key(w),
+                    },
+                };
+                g.hit(key, (field << 16) | p);
+            },
+        );
         pos = next.saturating_add(1);
     }
 }
@@ -1162,6 +1252,26 @@ mod tests {
         g.hit(c, 0);
         assert_eq!(runs(&g.finish(&dict)), vec![(c, 1, vec![0])]);
         assert_eq!(g.slot(b), None);
+    }
+
+    #[test]
+    fn slots_survive_growing_and_clearing() {
+        let mut s = Slots::default();
+        assert_eq!(s.get(5), None);
+        // Pairs and words alike, enough of them to grow the table several times.
+        let keys: Vec<u64> = (0..5000u64).map(|i| if i % 2 == 0 { (i << 21) | 7 } else { WORD_KEY | i }).collect();
+        for (n, &k) in keys.iter().enumerate() {
+            assert_eq!(s.get_or_insert(k, n as u32), n as u32);
+        }
+        for (n, &k) in keys.iter().enumerate() {
+            assert_eq!(s.get_or_insert(k, u32::MAX), n as u32);
+            assert_eq!(s.get(k), Some(n as u32));
+        }
+        assert_eq!(s.get(WORD_KEY | 6000), None);
+        s.clear();
+        assert!(keys.iter().all(|&k| s.get(k).is_none()));
+        assert_eq!(s.get_or_insert(keys[9], 0), 0);
+        assert_eq!(s.get(keys[9]), Some(0));
     }
 
     #[test]

@@ -83,7 +83,8 @@ pub struct Postings {
     pub first_only: bool,
     /// Body positions are dropped (see the module documentation).
     pub capped: bool,
-    last_doc: Option<u32>,
+    /// The document after the last one added (0 before the first): the next delta's origin.
+    next_doc: u32,
     ids: Vec<u8>,
     counts: Vec<u8>,
     kept: Vec<u8>,
@@ -114,14 +115,11 @@ impl Postings {
     /// Adds a document where the term occurs `count` times, given its sorted positions
     /// outside the body and in the body (for a term that keeps only its first position, the
     /// positions after the first may be left out). Documents must come in increasing order.
+    #[inline]
     pub fn push_parts(&mut self, doc: u32, count: u32, outside: &[u32], body: &[u32]) {
         debug_assert!(outside.last().is_none_or(|&p| p < BODY_START));
         debug_assert!(body.first().is_none_or(|&p| p >= BODY_START));
-        let delta = match self.last_doc {
-            Some(last) => doc - last - 1,
-            None => doc,
-        };
-        put_varint(&mut self.ids, delta);
+        put_varint(&mut self.ids, doc - self.next_doc);
         put_varint(&mut self.counts, count);
         let (outside, body) = if self.first_only {
             match outside.first() {
@@ -138,9 +136,10 @@ impl Postings {
             let last = put_positions(&mut self.positions, outside, 0);
             put_positions(&mut self.positions, body, last);
         }
-        self.last_doc = Some(doc);
+        self.next_doc = doc + 1;
         self.docs += 1;
-        if !self.capped && self.len() > CAP_BYTES {
+        // Nothing is kept apart before the term is capped.
+        if !self.capped && self.ids.len() + self.counts.len() + self.positions.len() > CAP_BYTES {
             self.cap();
         }
     }

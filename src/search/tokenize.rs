@@ -242,12 +242,7 @@ impl Scanner<'_> {
                 self.state = InWord::Yes;
             }
         } else if is_cjk(c) {
-            if let Some(p) = self.cjk {
-                f(Term::Pair(p, c), self.pos - 1);
-            }
-            f(Term::Char(c), self.pos);
-            self.pos += 1;
-            self.cjk = Some(c);
+            self.cjk_char(c, f);
         } else {
             self.cjk = None;
             if is_word(c) {
@@ -256,6 +251,17 @@ impl Scanner<'_> {
                 self.state = InWord::Yes;
             }
         }
+    }
+
+    /// A CJK character, not in a word: the pair it ends, if any, and the character.
+    #[inline(always)]
+    fn cjk_char(&mut self, c: char, f: &mut impl FnMut(Term<'_>, u32)) {
+        if let Some(p) = self.cjk {
+            f(Term::Pair(p, c), self.pos - 1);
+        }
+        f(Term::Char(c), self.pos);
+        self.pos += 1;
+        self.cjk = Some(c);
     }
 
     fn finish(mut self, f: &mut impl FnMut(Term<'_>, u32)) -> u32 {
@@ -274,6 +280,12 @@ pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u3
     let mut rest = text;
     let mut chars = rest.chars();
     while let Some(c) = chars.next() {
+        if ('\u{4E00}'..='\u{9FFF}').contains(&c) && s.state == InWord::No {
+            // Most of Chinese text: a unified ideograph is its own normal form and CJK.
+            s.cjk_char(c, &mut f);
+            rest = chars.as_str();
+            continue;
+        }
         if c.is_ascii_alphanumeric() && matches!(s.state, InWord::No | InWord::Yes) {
             // Most of English text: a word's letters, taken as one run.
             let run = rest.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(rest.len());
@@ -316,6 +328,10 @@ pub fn stem(word: &str) -> String {
 /// [`stem`] on a word in place, so that tokenizing allocates nothing per word.
 fn stem_in_place(w: &mut String) {
     let b = w.as_bytes();
+    // Every rule below needs the word to end in one of these: most words are left as they are.
+    if !matches!(b.last(), Some(b's' | b'g' | b'd' | b'e')) {
+        return;
+    }
     if b.len() < 4 || !b.iter().all(|c| c.is_ascii_lowercase()) {
         return;
     }
