@@ -1209,6 +1209,31 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             }
             continue;
         }
+        if let Some((section, id)) = page_link(&dest, &site.config.languages)
+            && let Some((kind, ids)) = known.section(section)
+            && (!ids.contains(id) || known.drafts.contains(&(kind, id.to_string())))
+        {
+            let singular = if section == "complexes" { "complex" } else { "report" };
+            let c = candidates(section);
+            let hint = match did_you_mean(id, c.iter().map(String::as_str)) {
+                _ if ids.contains(id) => "that file is a draft: publish it, or build with --drafts".to_string(),
+                Some(s) => format!(
+                    "did you mean \"@/{section}/{s}\"? a link written so is checked too, and follows the page's language"
+                ),
+                None => format!("there is no file content/{section}/{id}.*"),
+            };
+            diags.push(
+                Diagnostic::error(
+                    &part.path,
+                    line,
+                    col,
+                    format!("broken link \"{dest}\": there is no {singular} \"{id}\""),
+                )
+                .with_hint(hint)
+                .with_source_at(line_text, line_at),
+            );
+            continue;
+        }
         let problem = match local_file_link(&dest).map(|l| inside_static(&l)) {
             Some(None) => Diagnostic::error(
                 &part.path,
@@ -1226,6 +1251,30 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             _ => continue,
         };
         diags.push(problem.with_source_at(line_text, line_at));
+    }
+}
+
+/// The section and id of a profile or report that a link from the site's root names
+/// ("/reports/x/", "/en/complexes/y/#stats"), the pages a build makes for them; None for any
+/// other link, the browse lists under the same folders included.
+fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &'d str)> {
+    let path = dest.strip_prefix('/').filter(|p| !p.starts_with('/'))?;
+    let path = path.split(['#', '?']).next().unwrap_or("");
+    let mut steps: Vec<&str> = path.split('/').collect();
+    if steps.last() == Some(&"") {
+        steps.pop();
+    }
+    if steps.first().is_some_and(|s| languages.iter().any(|l| l == s)) {
+        steps.remove(0);
+    }
+    match steps[..] {
+        ["complexes", id] if !matches!(id, "level" | "status" | "mode" | "industry" | "service") => {
+            Some(("complexes", id))
+        }
+        ["reports", id] if !matches!(id, "page" | "kind") && !id.bytes().all(|b| b.is_ascii_digit()) => {
+            Some(("reports", id))
+        }
+        _ => None,
     }
 }
 

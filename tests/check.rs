@@ -323,6 +323,28 @@ fn broken_internal_link() {
 }
 
 #[test]
+fn a_link_from_the_root_to_a_profile_or_report_that_does_not_exist_is_broken() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    let links = "\n[a](/complexes/alpha-moulds/) [b](/en/reports/older-news/#top) [c](/complexes/level/national/) \
+                 [d](/reports/2019/) [e](/reports/kind/meeting/) [f](/about/) [g](//example.org/reports/x/)\n";
+    site.edit(
+        file,
+        "(@/complexes/alpha-moulds#statistics)。",
+        &format!("(@/complexes/alpha-moulds#statistics)。\n{links}"),
+    );
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "links to pages that exist: {json:#}");
+    site.edit(file, "[a](/complexes/alpha-moulds/)", "[a](/complexes/alpha-mould/)");
+    site.expect_problem("broken link \"/complexes/alpha-mould/\": there is no complex \"alpha-mould\"")
+        .error()
+        .at(file, 25, 5)
+        .hint_contains("did you mean \"@/complexes/alpha-moulds\"?");
+    site.edit(file, "[b](/en/reports/older-news/#top)", "[b](/en/reports/newer-news/#top)");
+    site.expect_problem("there is no report \"newer-news\"").error().at(file, 25, 34);
+}
+
+#[test]
 fn broken_internal_link_in_a_translation() {
     let site = TestSite::fixture("basic");
     site.edit("content/complexes/beta-valves.en.md", "@/complexes/alpha-moulds", "@/reports/nothing");
