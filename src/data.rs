@@ -406,6 +406,15 @@ const STAT_COLUMNS: &[(&str, &str, &str)] = &[
     ("note_en", "string", "The same note in English."),
 ];
 
+const COMPLEXES_JSON: &str = "data/complexes.json";
+const REPORTS_JSON: &str = "data/reports.json";
+const COMPLEXES_CSV: &str = "data/complexes.csv";
+const STATISTICS_CSV: &str = "data/statistics.csv";
+const DATAPACKAGE: &str = "data/datapackage.json";
+
+/// The open data files every build writes, by path in the output folder.
+pub const FILES: [&str; 5] = [COMPLEXES_JSON, REPORTS_JSON, COMPLEXES_CSV, STATISTICS_CSV, DATAPACKAGE];
+
 /// Hands every data file to `sink` as soon as it is made (so that only the files being made
 /// are held), for the site's reports in newest-first order.
 pub fn render_data(site: &Site, index: &Index, sink: &dyn Sink) -> Result<(), OutputError> {
@@ -464,17 +473,17 @@ pub fn render_data(site: &Site, index: &Index, sink: &dyn Sink) -> Result<(), Ou
     let put = |path: &str, bytes: Vec<u8>| sink.file(OutputFile::new(path, bytes));
     let (json, csv) = rayon::join(
         || {
-            put("data/complexes.json", pretty_array(complexes))?;
-            put("data/reports.json", pretty_array(reports))
+            put(COMPLEXES_JSON, pretty_array(complexes))?;
+            put(REPORTS_JSON, pretty_array(reports))
         },
         || {
-            put("data/complexes.csv", csv_bytes(COMPLEX_COLUMNS, complex_rows))?;
+            put(COMPLEXES_CSV, csv_bytes(COMPLEX_COLUMNS, complex_rows))?;
             let header: Vec<&str> = STAT_COLUMNS.iter().map(|c| c.0).collect();
-            put("data/statistics.csv", csv_bytes(&header, stat_rows))
+            put(STATISTICS_CSV, csv_bytes(&header, stat_rows))
         },
     );
     json.and(csv)?;
-    put("data/datapackage.json", pretty(&datapackage(site)))
+    put(DATAPACKAGE, pretty(&datapackage(site)))
 }
 
 #[cfg(test)]

@@ -1213,7 +1213,11 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             && let Some((kind, ids)) = known.section(section)
             && (!ids.contains(id) || known.drafts.contains(&(kind, id.to_string())))
         {
-            let singular = if section == "complexes" { "complex" } else { "report" };
+            let singular = match section {
+                "complexes" => "complex",
+                "reports" => "report",
+                _ => "page",
+            };
             let c = candidates(section);
             let hint = match did_you_mean(id, c.iter().map(String::as_str)) {
                 _ if ids.contains(id) => "that file is a draft: publish it, or build with --drafts".to_string(),
@@ -1244,7 +1248,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             .with_hint(
                 "only files under static/ are published: link to one as /files/plan.pdf for static/files/plan.pdf",
             ),
-            Some(Some(local)) if !site.statics.contains(&local) => {
+            Some(Some(local)) if !site.statics.contains(&local) && !generated_file(&local, &site.config.languages) => {
                 Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
                     .with_hint(format!("put the file at static/{local}, or fix the link"))
             }
@@ -1254,9 +1258,9 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
     }
 }
 
-/// The section and id of a profile or report that a link from the site's root names
-/// ("/reports/x/", "/en/complexes/y/#stats"), the pages a build makes for them; None for any
-/// other link, the browse lists under the same folders included.
+/// The section and id of a profile, report or plain page that a link from the site's root
+/// names ("/reports/x/", "/en/complexes/y/#stats", "/about/"), the pages a build makes for
+/// them; None for any other link, the browse lists and files included.
 fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &'d str)> {
     let path = dest.strip_prefix('/').filter(|p| !p.starts_with('/'))?;
     let path = path.split(['#', '?']).next().unwrap_or("");
@@ -1274,8 +1278,18 @@ fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &
         ["reports", id] if !matches!(id, "page" | "kind") && !id.bytes().all(|b| b.is_ascii_digit()) => {
             Some(("reports", id))
         }
+        [id] if !id.contains('.') && !crate::link::RESERVED.contains(&id) => Some(("pages", id)),
         _ => None,
     }
+}
+
+/// Whether a build writes the file at `path` (in the output folder) itself: the open data
+/// files, each language's feed, the sitemap, robots.txt and the 404 page.
+fn generated_file(path: &str, languages: &[String]) -> bool {
+    let unprefixed = path.split_once('/').filter(|(l, _)| languages.iter().any(|x| x == l)).map_or(path, |(_, p)| p);
+    crate::data::FILES.contains(&path)
+        || unprefixed == "atom.xml"
+        || matches!(path, "sitemap.xml" | "robots.txt" | "404.html")
 }
 
 /// A path under static/ with its `.` and `..` steps taken, or `None` when it leaves static/.

@@ -342,6 +342,34 @@ fn a_link_from_the_root_to_a_profile_or_report_that_does_not_exist_is_broken() {
         .hint_contains("did you mean \"@/complexes/alpha-moulds\"?");
     site.edit(file, "[b](/en/reports/older-news/#top)", "[b](/en/reports/newer-news/#top)");
     site.expect_problem("there is no report \"newer-news\"").error().at(file, 25, 34);
+    site.edit(file, "[f](/about/)", "[f](/abuot/)");
+    site.expect_problem("broken link \"/abuot/\": there is no page \"abuot\"")
+        .error()
+        .hint_contains("did you mean \"@/pages/about\"?");
+}
+
+#[test]
+fn a_link_to_a_file_the_build_writes_itself_is_not_a_missing_file() {
+    let site = TestSite::fixture("basic");
+    let files = [
+        "/data/statistics.csv",
+        "/data/complexes.json",
+        "/data/datapackage.json",
+        "/atom.xml",
+        "/en/atom.xml",
+        "/sitemap.xml",
+    ];
+    let links: Vec<String> = files.iter().map(|f| format!("[f]({f})")).collect();
+    site.edit("content/pages/about.md", "关于本站。", &format!("{}\n\n关于本站。", links.join(" ")));
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "{json:#}");
+    let out = site.build(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for f in files {
+        assert!(site.path(&format!("public{f}")).is_file(), "the build writes {f}");
+    }
+    site.edit("content/pages/about.md", "[f](/atom.xml)", "[f](/atom.xml) [g](/data/stats.csv)");
+    site.expect_problem("linked file \"/data/stats.csv\" does not exist").error();
 }
 
 #[test]
