@@ -1212,6 +1212,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
         if let Some((section, id)) = page_link(&dest, &site.config.languages)
             && let Some((kind, ids)) = known.section(section)
             && (!ids.contains(id) || known.drafts.contains(&(kind, id.to_string())))
+            && !site.statics.contains(&format!("{id}/index.html"))
         {
             let singular = match section {
                 "complexes" => "complex",

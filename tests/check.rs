@@ -342,6 +342,13 @@ fn a_link_from_the_root_to_a_profile_or_report_that_does_not_exist_is_broken() {
         .hint_contains("did you mean \"@/complexes/alpha-moulds\"?");
     site.edit(file, "[b](/en/reports/older-news/#top)", "[b](/en/reports/newer-news/#top)");
     site.expect_problem("there is no report \"newer-news\"").error().at(file, 25, 34);
+    // A folder of static/ with its own index.html is not a page.
+    site.write("static/annual/index.html", "<!doctype html><title>2019</title>");
+    site.edit(file, "[f](/about/)", "[f](/about/) [h](/annual/)");
+    let (_, json) = site.check_json();
+    let annual =
+        json["diagnostics"].as_array().unwrap().iter().filter(|d| d["message"].as_str().unwrap().contains("annual"));
+    assert_eq!(annual.count(), 0, "{json:#}");
     site.edit(file, "[f](/about/)", "[f](/abuot/)");
     site.expect_problem("broken link \"/abuot/\": there is no page \"abuot\"")
         .error()
