@@ -917,7 +917,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
                 unknown: Default::default(),
                 current: "",
             }),
-            None => self.inner.visit_map(Entries { inner: map, walk: self.walk, seen: Vec::new() }),
+            None => self.inner.visit_map(Entries { inner: map, walk: self.walk, seen: Vec::new(), counts: None }),
         }
     }
 
@@ -969,7 +969,12 @@ struct Entries<'w, A> {
     walk: Shared<'w>,
     /// The keys read so far.
     seen: Vec<String>,
+    /// How many times each key was read, once the map is too long to search `seen`.
+    counts: Option<crate::FastMap<String, usize>>,
 }
+
+/// Keys of a map searched one by one; beyond, they are counted in a hash map.
+const FEW_KEYS: usize = 16;
 
 impl<A> Drop for Entries<'_, A> {
     fn drop(&mut self) {
@@ -989,7 +994,21 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
         {
             let mut walk = self.walk.borrow_mut();
             let key = walk.pending_key.take().unwrap_or_default();
-            let nth = self.seen.iter().filter(|k| **k == key).count();
+            if self.counts.is_none() && self.seen.len() >= FEW_KEYS {
+                let mut counts = crate::FastMap::default();
+                for k in &self.seen {
+                    *counts.entry(k.clone()).or_insert(0) += 1;
+                }
+                self.counts = Some(counts);
+            }
+            let nth = match &mut self.counts {
+                Some(counts) => {
+                    let n = counts.entry(key.clone()).or_insert(0);
+                    *n += 1;
+                    *n - 1
+                }
+                None => self.seen.iter().filter(|k| **k == key).count(),
+            };
             if nth > 0 {
                 let parent = walk.path.clone();
                 walk.keys.push(KeyProblem { parent, key: key.clone(), nth, known: None });
@@ -1253,6 +1272,30 @@ mod tests {
         let e = &parse_content::<RawSite>(site).problems[0];
         assert_eq!((e.line, e.column), (3, 25));
         assert!(e.message.starts_with("vocabularies.cities.taizhou: unknown field `lable`"), "{e:?}");
+    }
+
+    #[test]
+    fn a_key_repeated_in_a_map_that_is_not_a_struct_is_found_short_map_or_long() {
+        use std::collections::BTreeMap;
+        let found = |text: &str| -> Vec<(usize, usize, String)> {
+            let parsed = parse_content::<BTreeMap<String, String>>(text);
+            parsed.problems.iter().map(|e| (e.line, e.column, e.message.clone())).collect()
+        };
+        assert_eq!(found("zh: a\nen: b\nzh: c\n"), [(3, 1, "duplicate field `zh`".to_string())]);
+        // Past the keys searched one by one, and a key written three times.
+        let mut text: String = (0..40).map(|i| format!("k{i}: v\n")).collect();
+        text.push_str("k3: again\nk30: again\nk3: third\n");
+        assert_eq!(
+            found(&text),
+            [
+                (41, 1, "duplicate field `k3`".to_string()),
+                (42, 1, "duplicate field `k30`".to_string()),
+                (43, 1, "duplicate field `k3`".to_string())
+            ]
+        );
+        // Many keys are read in linear time.
+        let many: String = (0..50_000).map(|i| format!("k{i}: v\n")).collect();
+        assert!(found(&many).is_empty());
     }
 
     #[test]
