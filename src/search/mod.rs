@@ -162,9 +162,18 @@ fn cut(mut s: String, chars: usize) -> String {
     if s.len() <= chars {
         return s;
     }
-    if let Some((i, _)) = s.char_indices().nth(chars) {
-        s.truncate(i);
-        s.push('…');
+    // The start of character number `chars`: the first byte that is not a continuation byte
+    // once `chars` such bytes have gone by.
+    let mut seen = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if (b as i8) >= -0x40 {
+            if seen == chars {
+                s.truncate(i);
+                s.push('…');
+                break;
+            }
+            seen += 1;
+        }
     }
     s
 }
@@ -688,16 +697,20 @@ impl Grouper {
     /// The text's terms with their positions, each given its id in `dict` if it has one. The
     /// slots stay, so [`Grouper::slot`] finds a term of this text until the next `clear`.
     fn finish(&mut self, dict: &Dictionary) -> Grouped {
-        let mut out = Grouped { groups: Vec::with_capacity(self.groups.len()), positions: Vec::new() };
         let mut at = 0;
+        let groups: Vec<Group> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let n = if first_only(g.key) { 1 } else { g.count };
+                let o = Group { id: dict.get(g.key), start: at, end: at + n, ..*g };
+                at += n;
+                o
+            })
+            .collect();
+        let mut out = Grouped { groups, positions: vec![0; at as usize] };
         self.fill.clear();
-        for g in &self.groups {
-            let n = if first_only(g.key) { 1 } else { g.count };
-            out.groups.push(Group { id: dict.get(g.key), start: at, end: at + n, ..*g });
-            self.fill.push(at);
-            at += n;
-        }
-        out.positions.resize(at as usize, 0);
+        self.fill.extend(out.groups.iter().map(|g| g.start));
         for (g, o) in self.groups.iter().zip(&out.groups) {
             if first_only(g.key) {
                 out.positions[o.start as usize] = g.start;
@@ -821,6 +834,15 @@ struct Scratch {
 
 /// Appends `s` as a JSON string.
 fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Most strings need no escape: serde_json escapes only quotes, backslashes and control
+    // characters below U+0020.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     // Writing to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
 }
