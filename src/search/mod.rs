@@ -162,18 +162,22 @@ fn cut(mut s: String, chars: usize) -> String {
     if s.len() <= chars {
         return s;
     }
-    // The start of character number `chars`: the first byte that is not a continuation byte
-    // once `chars` such bytes have gone by.
-    let mut seen = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        if (b as i8) >= -0x40 {
-            if seen == chars {
-                s.truncate(i);
-                s.push('…');
-                break;
-            }
-            seen += 1;
-        }
+    // The start of character number `chars`, stepping from character to character by the
+    // length its first byte gives.
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    for _ in 0..chars {
+        i += match bytes.get(i) {
+            None => return s,
+            Some(&b) if b < 0x80 => 1,
+            Some(&b) if b < 0xE0 => 2,
+            Some(&b) if b < 0xF0 => 3,
+            Some(_) => 4,
+        };
+    }
+    if i < s.len() {
+        s.truncate(i);
+        s.push('…');
     }
     s
 }
@@ -832,11 +836,32 @@ struct Scratch {
     bodies: Vec<Grouper>,
 }
 
+/// Whether `b` has a byte serde_json escapes: a quote, a backslash or one below 0x20. Eight
+/// bytes at a time: a byte below 0x20 or equal to a quote or backslash sets its top bit in
+/// the test word.
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            != 0
+        {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// Appends `s` as a JSON string.
 fn json_str(out: &mut Vec<u8>, s: &str) {
     // Most strings need no escape: serde_json escapes only quotes, backslashes and control
     // characters below U+0020.
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+    if !needs_escape(s.as_bytes()) {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
