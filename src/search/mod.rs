@@ -1390,6 +1390,29 @@ mod tests {
     }
 
     #[test]
+    fn strings_are_escaped_where_serde_json_escapes_them() {
+        for special in (0u8..0x20).chain([b'"', b'\\']) {
+            for len in 1..20 {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    let s = String::from_utf8(bytes).unwrap();
+                    assert!(needs_escape(s.as_bytes()), "{s:?}");
+                    let mut out = Vec::new();
+                    json_str(&mut out, &s);
+                    assert_eq!(out, serde_json::to_vec(&s).unwrap());
+                }
+            }
+        }
+        for s in ["", "abcdefgh", "台州 ~!#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}\u{7f}", "\u{80}\u{ff}é"] {
+            assert!(!needs_escape(s.as_bytes()), "{s:?}");
+            let mut out = Vec::new();
+            json_str(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(&s).unwrap());
+        }
+    }
+
+    #[test]
     fn heading_attributes_are_not_searchable_text() {
         let text = markdown_text("## 服务内容 {#services .wide}\n\n检验检测");
         assert_eq!(text, "服务内容\n检验检测\n");
@@ -1406,6 +1429,9 @@ mod tests {
     fn excerpt_sources_and_texts_are_cut_at_a_character() {
         assert_eq!(cut("模具模具".into(), 2), "模具…");
         assert_eq!(cut("模具".into(), 2), "模具");
+        assert_eq!(cut("aé模😀b".into(), 4), "aé模😀…");
+        assert_eq!(cut("aé模😀".into(), 4), "aé模😀");
+        assert_eq!(cut("aé模😀b".into(), 3), "aé模…");
         let s = excerpt_source("概要。", &"长".repeat(400));
         assert_eq!(s.chars().count(), EXCERPT_CHARS + 1);
         assert!(s.starts_with("概要。 长") && s.ends_with('…'));
