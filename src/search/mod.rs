@@ -162,7 +162,20 @@ fn cut(mut s: String, chars: usize) -> String {
     if s.len() <= chars {
         return s;
     }
-    if let Some((i, _)) = s.char_indices().nth(chars) {
+    // The start of character number `chars`, stepping from character to character by the
+    // length its first byte gives.
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    for _ in 0..chars {
+        i += match bytes.get(i) {
+            None => return s,
+            Some(&b) if b < 0x80 => 1,
+            Some(&b) if b < 0xE0 => 2,
+            Some(&b) if b < 0xF0 => 3,
+            Some(_) => 4,
+        };
+    }
+    if i < s.len() {
         s.truncate(i);
         s.push('…');
     }
@@ -688,16 +701,20 @@ impl Grouper {
     /// The text's terms with their positions, each given its id in `dict` if it has one. The
     /// slots stay, so [`Grouper::slot`] finds a term of this text until the next `clear`.
     fn finish(&mut self, dict: &Dictionary) -> Grouped {
-        let mut out = Grouped { groups: Vec::with_capacity(self.groups.len()), positions: Vec::new() };
         let mut at = 0;
+        let groups: Vec<Group> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let n = if first_only(g.key) { 1 } else { g.count };
+                let o = Group { id: dict.get(g.key), start: at, end: at + n, ..*g };
+                at += n;
+                o
+            })
+            .collect();
+        let mut out = Grouped { groups, positions: vec![0; at as usize] };
         self.fill.clear();
-        for g in &self.groups {
-            let n = if first_only(g.key) { 1 } else { g.count };
-            out.groups.push(Group { id: dict.get(g.key), start: at, end: at + n, ..*g });
-            self.fill.push(at);
-            at += n;
-        }
-        out.positions.resize(at as usize, 0);
+        self.fill.extend(out.groups.iter().map(|g| g.start));
         for (g, o) in self.groups.iter().zip(&out.groups) {
             if first_only(g.key) {
                 out.positions[o.start as usize] = g.start;
@@ -819,8 +836,38 @@ struct Scratch {
     bodies: Vec<Grouper>,
 }
 
+/// Whether `b` has a byte serde_json escapes: a quote, a backslash or one below 0x20. Eight
+/// bytes at a time: a byte below 0x20 or equal to a quote or backslash sets its top bit in
+/// the test word.
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            != 0
+        {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// Appends `s` as a JSON string.
 fn json_str(out: &mut Vec<u8>, s: &str) {
+    // Most strings need no escape: serde_json escapes only quotes, backslashes and control
+    // characters below U+0020.
+    if !needs_escape(s.as_bytes()) {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return;
+    }
     // Writing to a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
 }
@@ -1343,6 +1390,29 @@ mod tests {
     }
 
     #[test]
+    fn strings_are_escaped_where_serde_json_escapes_them() {
+        for special in (0u8..0x20).chain([b'"', b'\\']) {
+            for len in 1..20 {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    let s = String::from_utf8(bytes).unwrap();
+                    assert!(needs_escape(s.as_bytes()), "{s:?}");
+                    let mut out = Vec::new();
+                    json_str(&mut out, &s);
+                    assert_eq!(out, serde_json::to_vec(&s).unwrap());
+                }
+            }
+        }
+        for s in ["", "abcdefgh", "台州 ~!#$%&'()*+,-./0123456789:;<=>?@[]^_`{|}\u{7f}", "\u{80}\u{ff}é"] {
+            assert!(!needs_escape(s.as_bytes()), "{s:?}");
+            let mut out = Vec::new();
+            json_str(&mut out, s);
+            assert_eq!(out, serde_json::to_vec(&s).unwrap());
+        }
+    }
+
+    #[test]
     fn heading_attributes_are_not_searchable_text() {
         let text = markdown_text("## 服务内容 {#services .wide}\n\n检验检测");
         assert_eq!(text, "服务内容\n检验检测\n");
@@ -1359,6 +1429,9 @@ mod tests {
     fn excerpt_sources_and_texts_are_cut_at_a_character() {
         assert_eq!(cut("模具模具".into(), 2), "模具…");
         assert_eq!(cut("模具".into(), 2), "模具");
+        assert_eq!(cut("aé模😀b".into(), 4), "aé模😀…");
+        assert_eq!(cut("aé模😀".into(), 4), "aé模😀");
+        assert_eq!(cut("aé模😀b".into(), 3), "aé模…");
         let s = excerpt_source("概要。", &"长".repeat(400));
         assert_eq!(s.chars().count(), EXCERPT_CHARS + 1);
         assert!(s.starts_with("概要。 长") && s.ends_with('…'));
