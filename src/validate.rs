@@ -262,13 +262,9 @@ const LARGEST_FIGURE: f64 = 9_007_199_254_740_992.0;
 /// Warns of two statistics that are one observation (the same indicator, date, kind of date,
 /// unit, scope and cumulation): with different values, the file contradicts itself and the
 /// profile would show either as the latest; with the same value and source, one repeats the
-/// other. `written_at` gives each statistic's index in the file, `written` its value as written.
-fn same_observations<T>(
-    cx: &mut Cx<'_, T>,
-    statistics: &[Statistic],
-    written_at: &[usize],
-    written: impl Fn(usize) -> String,
-) {
+/// other. `written_at` gives each statistic's index in the file's list, `raw`.
+fn same_observations<T>(cx: &mut Cx<'_, T>, statistics: &[Statistic], written_at: &[usize], raw: &[RawStatistic]) {
+    let written = |i: usize| raw[i].value.as_ref().map_or("", |n| n.written.as_str());
     type Observation<'a> = (&'a str, &'a When, &'a str, bool, &'a Text);
     let mut earlier: crate::FastMap<Observation<'_>, Vec<usize>> = crate::FastMap::default();
     for (k, s) in statistics.iter().enumerate() {
@@ -716,9 +712,7 @@ fn validate_complex(
             written_at.push(i);
         }
     }
-    same_observations(&mut cx, &statistics, &written_at, |i| {
-        r.statistics[i].value.as_ref().map_or(String::new(), |n| n.written.clone())
-    });
+    same_observations(&mut cx, &statistics, &written_at, &r.statistics);
 
     let summary = cx.required_text(r.summary.as_ref(), &[], "summary");
     let contact = r.contact.as_ref().map(|c| {
@@ -1169,6 +1163,20 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             _ => Vec::new(),
         }
     };
+    // Why a link to `id` in `section` leads nowhere, as a hint (a did-you-mean followed by
+    // `more`); None when it leads to a published page.
+    let unpublished = |section: &str, id: &str, more: &str| -> Option<String> {
+        let (kind, ids) = known.section(section)?;
+        if ids.contains(id) && !known.drafts.contains(&(kind, id.to_string())) {
+            return None;
+        }
+        let c = candidates(section);
+        Some(match did_you_mean(id, c.iter().map(String::as_str)) {
+            _ if ids.contains(id) => "that file is a draft: publish it, or build with --drafts".to_string(),
+            Some(s) => format!("did you mean \"@/{section}/{s}\"?{more}"),
+            None => format!("there is no file content/{section}/{id}.*"),
+        })
+    };
     for (event, range) in Parser::new_ext(md, crate::markdown_options()).into_offset_iter() {
         let dest = match &event {
             Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
@@ -1192,15 +1200,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
                     .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
                     .with_source_at(line_text, line_at),
                 );
-            } else if let Some((section, ids)) = known.section(r.section)
-                && (!ids.contains(r.id) || known.drafts.contains(&(section, r.id.to_string())))
-            {
-                let c = candidates(r.section);
-                let hint = match did_you_mean(r.id, c.iter().map(String::as_str)) {
-                    _ if ids.contains(r.id) => "that file is a draft: publish it, or build with --drafts".to_string(),
-                    Some(s) => format!("did you mean \"@/{}/{s}\"?", r.section),
-                    None => format!("there is no file content/{}/{}.*", r.section, r.id),
-                };
+            } else if let Some(hint) = unpublished(r.section, r.id, "") {
                 diags.push(
                     Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))
                         .with_hint(hint)
@@ -1210,22 +1210,14 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             continue;
         }
         if let Some((section, id)) = page_link(&dest, &site.config.languages)
-            && let Some((kind, ids)) = known.section(section)
-            && (!ids.contains(id) || known.drafts.contains(&(kind, id.to_string())))
             && !site.statics.contains(&format!("{id}/index.html"))
+            && let Some(hint) =
+                unpublished(section, id, " a link written so is checked too, and follows the page's language")
         {
             let singular = match section {
                 "complexes" => "complex",
                 "reports" => "report",
                 _ => "page",
-            };
-            let c = candidates(section);
-            let hint = match did_you_mean(id, c.iter().map(String::as_str)) {
-                _ if ids.contains(id) => "that file is a draft: publish it, or build with --drafts".to_string(),
-                Some(s) => format!(
-                    "did you mean \"@/{section}/{s}\"? a link written so is checked too, and follows the page's language"
-                ),
-                None => format!("there is no file content/{section}/{id}.*"),
             };
             diags.push(
                 Diagnostic::error(
