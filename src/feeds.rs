@@ -6,6 +6,10 @@ use crate::link::{Index, Route, absolute_url};
 use crate::model::Site;
 use crate::output::OutputFile;
 
+/// The sitemap's and robots.txt's paths in the output folder.
+pub const SITEMAP: &str = "sitemap.xml";
+pub const ROBOTS: &str = "robots.txt";
+
 /// Escapes text for XML content and attribute values, dropping the control characters
 /// XML 1.0 does not allow.
 pub fn xml_escape(s: &str) -> String {
@@ -104,11 +108,11 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
         let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(&loc));
     }
     x.push_str("</urlset>\n");
-    OutputFile::new("sitemap.xml", x)
+    OutputFile::new(SITEMAP, x)
 }
 
 pub fn render_robots(site: &Site) -> OutputFile {
-    OutputFile::new("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url))
+    OutputFile::new(ROBOTS, format!("User-agent: *\nAllow: /\n\nSitemap: {}{SITEMAP}\n", site.config.base_url))
 }
 
 #[cfg(test)]

@@ -1281,8 +1281,8 @@ fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &
 fn generated_file(path: &str, languages: &[String]) -> bool {
     let unprefixed = path.split_once('/').filter(|(l, _)| languages.iter().any(|x| x == l)).map_or(path, |(_, p)| p);
     crate::data::FILES.contains(&path)
-        || unprefixed == "atom.xml"
-        || matches!(path, "sitemap.xml" | "robots.txt" | "404.html")
+        || unprefixed == crate::link::Route::Feed.path()
+        || [crate::feeds::SITEMAP, crate::feeds::ROBOTS, crate::render::NOT_FOUND].contains(&path)
 }
 
 /// A path under static/ with its `.` and `..` steps taken, or `None` when it leaves static/.

@@ -59,6 +59,9 @@ impl Theme {
     }
 }
 
+/// The not-found page's path in the output folder.
+pub const NOT_FOUND: &str = "404.html";
+
 /// Loads the theme named in site.yaml: the site's `templates/` folder overrides single
 /// templates or blocks of `themes/<name>/templates/`, which falls back to the default theme
 /// built into the binary.
@@ -185,7 +188,7 @@ impl<'a> Renderer<'a> {
     pub fn path(&self, PageJob(l, job): PageJob) -> String {
         match self.route(job) {
             Some(r) => r.file(&self.site.config.lang_prefix(self.langs[l].lang)),
-            None => "404.html".to_string(),
+            None => NOT_FOUND.to_string(),
         }
     }
 
