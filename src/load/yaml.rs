@@ -49,6 +49,9 @@ impl From<usize> for Seg {
 /// Parses a whole document into `T`. An empty or all-comment document is treated as an
 /// empty mapping so that a type whose fields are all optional still loads.
 pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    if let Some(deep) = too_deep(text) {
+        return Err(deep);
+    }
     let result = if is_blank(text) { serde_yaml::from_str("{}") } else { serde_yaml::from_str(text) };
     result.map_err(|e| {
         // The YAML crate's own syntax errors carry less than its parser knows.
@@ -63,6 +66,53 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             (e.line, e.column) = (line, column);
         }
         e
+    })
+}
+
+/// How deep lists and maps written in brackets may nest. Real content nests a few levels;
+/// the YAML parser's work at every step grows with this depth, so that a long run of brackets
+/// took minutes to read.
+const MOST_LEVELS: usize = 64;
+
+/// An error at the `[` or `{` that nests bracketed lists and maps more than [`MOST_LEVELS`]
+/// deep, if one does. Text with no more brackets than that cannot, which is nearly every
+/// file, and is counted in one pass; nor can text whose brackets [`brackets`] finds nesting
+/// no deeper. Any other is read with the parser, stopping at that depth, so that it is read in
+/// time linear in its length.
+fn too_deep(text: &str) -> Option<YamlError> {
+    if memchr::memchr2_iter(b'[', b'{', text.as_bytes()).take(MOST_LEVELS + 1).count() <= MOST_LEVELS {
+        return None;
+    }
+    // Files with many brackets, such as site.yaml, nest them a few deep.
+    if brackets(&text.lines().collect::<Vec<_>>()).1 <= MOST_LEVELS {
+        return None;
+    }
+    // Whether each collection open is in brackets, and how many are.
+    let (mut open, mut depth, mut at): (Vec<bool>, usize, _) = (Vec::new(), 0, None);
+    // A syntax error before that depth is left to the reading that follows.
+    let _ = events::read(text, |event, pos| {
+        match event {
+            events::Event::SequenceStart { flow } | events::Event::MappingStart { flow } => {
+                open.push(flow);
+                depth += usize::from(flow);
+            }
+            events::Event::SequenceEnd | events::Event::MappingEnd => {
+                depth -= usize::from(open.pop().unwrap_or(false));
+            }
+            _ => {}
+        }
+        if depth > MOST_LEVELS {
+            at = Some(pos);
+        }
+        at.is_none()
+    });
+    let (line, column) = at?;
+    Some(YamlError {
+        line,
+        column,
+        message: format!("lists and maps in brackets are nested more than {MOST_LEVELS} deep here"),
+        syntax: true,
+        hint: Some("a value needs a few levels at most: look for brackets that should not be here".into()),
     })
 }
 
@@ -154,7 +204,7 @@ pub fn syntax_error(text: &str) -> Option<YamlError> {
         Some(i) => e.at.0 > i + 1 || (e.at.0 == i + 1 && e.at.1 > lines[i].chars().count()),
         None => true,
     };
-    let open = unclosed(&lines);
+    let (open, _) = brackets(&lines);
     // The parser names the construct it was reading: if that is an opener never closed, it is
     // the one. Otherwise, when the text ended first, the last opener never closed.
     let opener = e
@@ -178,10 +228,12 @@ pub fn syntax_error(text: &str) -> Option<YamlError> {
 }
 
 /// The quotes, `[` and `{` that are never closed, in the order they were opened, each with
-/// its 1-based line and column. Marks count only where a value can start (so "it's" opens
-/// nothing); comments and block scalars (`|`, `>`) are skipped.
-fn unclosed(lines: &[&str]) -> Vec<(events::Pos, char)> {
+/// its 1-based line and column, and how deep the brackets nest at most. Marks count only
+/// where a value can start (so "it's" opens nothing); comments and block scalars (`|`, `>`)
+/// are skipped.
+fn brackets(lines: &[&str]) -> (Vec<(events::Pos, char)>, usize) {
     let mut open: Vec<(events::Pos, char)> = Vec::new();
+    let mut deepest = 0;
     let mut quote: Option<(events::Pos, char)> = None;
     // The indentation of the line that started a block scalar: deeper lines belong to it.
     let mut block: Option<usize> = None;
@@ -210,7 +262,10 @@ fn unclosed(lines: &[&str]) -> Vec<(events::Pos, char)> {
                 None => {
                     let at_start = matches!(prev, ' ' | '\t' | '[' | '{' | ',' | ':' | '-');
                     match c {
-                        '[' | '{' if at_start => open.push((pos, c)),
+                        '[' | '{' if at_start => {
+                            open.push((pos, c));
+                            deepest = deepest.max(open.len());
+                        }
                         ']' | '}' => {
                             open.pop();
                         }
@@ -232,7 +287,7 @@ fn unclosed(lines: &[&str]) -> Vec<(events::Pos, char)> {
         }
     }
     open.extend(quote);
-    open
+    (open, deepest)
 }
 
 /// The YAML parser's own view of a document, event by event, each with where it starts:
@@ -248,9 +303,14 @@ mod events {
     pub enum Event<'a> {
         Scalar(&'a [u8]),
         Alias,
-        SequenceStart,
+        /// A list's start; `flow` when it is written in brackets.
+        SequenceStart {
+            flow: bool,
+        },
         SequenceEnd,
-        MappingStart,
+        MappingStart {
+            flow: bool,
+        },
         MappingEnd,
     }
 
@@ -316,9 +376,13 @@ mod events {
                         Some(Event::Scalar(std::slice::from_raw_parts(scalar.value, scalar.length as usize)))
                     }
                     sys::YAML_ALIAS_EVENT => Some(Event::Alias),
-                    sys::YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart),
+                    sys::YAML_SEQUENCE_START_EVENT => Some(Event::SequenceStart {
+                        flow: (*ev).data.sequence_start.style == sys::YAML_FLOW_SEQUENCE_STYLE,
+                    }),
                     sys::YAML_SEQUENCE_END_EVENT => Some(Event::SequenceEnd),
-                    sys::YAML_MAPPING_START_EVENT => Some(Event::MappingStart),
+                    sys::YAML_MAPPING_START_EVENT => Some(Event::MappingStart {
+                        flow: (*ev).data.mapping_start.style == sys::YAML_FLOW_MAPPING_STYLE,
+                    }),
                     sys::YAML_MAPPING_END_EVENT => Some(Event::MappingEnd),
                     _ => None,
                 };
@@ -484,7 +548,7 @@ impl Index {
             let at = to_at(pos);
             if let Some((depth, start)) = &mut flat {
                 match event {
-                    events::Event::SequenceStart | events::Event::MappingStart => *depth += 1,
+                    events::Event::SequenceStart { .. } | events::Event::MappingStart { .. } => *depth += 1,
                     events::Event::SequenceEnd | events::Event::MappingEnd => {
                         *depth -= 1;
                         if *depth == 0 {
@@ -504,11 +568,11 @@ impl Index {
                     attach(&mut stack, &mut root, Node { at, kind: Kind::Leaf }, key);
                 }
                 events::Event::Alias => attach(&mut stack, &mut root, Node { at, kind: Kind::Leaf }, None),
-                events::Event::SequenceStart | events::Event::MappingStart if stack.len() >= DEEPEST => {
+                events::Event::SequenceStart { .. } | events::Event::MappingStart { .. } if stack.len() >= DEEPEST => {
                     flat = Some((1, at));
                 }
-                events::Event::SequenceStart => stack.push(Open::Seq(at, Vec::new())),
-                events::Event::MappingStart => stack.push(Open::Map(at, Vec::new(), None)),
+                events::Event::SequenceStart { .. } => stack.push(Open::Seq(at, Vec::new())),
+                events::Event::MappingStart { .. } => stack.push(Open::Map(at, Vec::new(), None)),
                 events::Event::SequenceEnd | events::Event::MappingEnd => {
                     if let Some(open) = stack.pop() {
                         attach(&mut stack, &mut root, close(open), None);
@@ -604,6 +668,10 @@ const MOST_READINGS: usize = 20;
 pub fn parse_content<T: DeserializeOwned>(text: &str) -> Parsed<T> {
     let source = if is_blank(text) { "{}" } else { text };
     let mut parsed = Parsed { value: None, problems: Vec::new(), skipped: Vec::new(), index: None };
+    if let Some(deep) = too_deep(text) {
+        parsed.problems.push(deep);
+        return parsed;
+    }
     let mut keys: Vec<KeyProblem> = Vec::new();
     let mut seen_keys: std::collections::HashSet<KeyProblem> = Default::default();
     for reading in 0..MOST_READINGS {
@@ -1240,6 +1308,35 @@ mod tests {
         let (l, c, hint) = at("a: 1\nb: &\n\n").unwrap();
         assert_eq!((l, c, hint.as_str()), (2, 5, ""));
         assert_eq!(at("a: [1, 2]\nb: 'it''s'\n"), None);
+    }
+
+    #[test]
+    fn lists_and_maps_nested_too_deep_are_an_error_where_they_pass_the_limit() {
+        use crate::raw::RawComplex;
+        // The parser's work grows with the depth at every step: before this check, this file
+        // took minutes to read.
+        for (open, width) in [("[", 1), ("{", 1), ("[a, ", 4), ("{a: ", 4)] {
+            let text = format!("level: x\nname: {}\n", open.repeat(200_000));
+            let problems = parse_content::<RawComplex>(&text).problems;
+            // At the bracket one past the limit.
+            let at = (2, 7 + MOST_LEVELS * width);
+            assert_eq!(problems.len(), 1, "{open}: {problems:?}");
+            let e = &problems[0];
+            assert_eq!((e.line, e.column), at, "{open}");
+            assert_eq!(e.message, "lists and maps in brackets are nested more than 64 deep here");
+            assert!(e.syntax && e.hint.as_deref().is_some_and(|h| h.contains("brackets")), "{e:?}");
+            assert_eq!(parse::<serde::de::IgnoredAny>(&text).unwrap_err(), *e);
+        }
+        // Many brackets that nest little, or stand inside quotes, are no problem.
+        let mut text = format!("a: \"{}\"\nb:\n", "[".repeat(500));
+        text += &"  - {x: [1, {y: 2}]}\n".repeat(100);
+        assert!(parse::<serde::de::IgnoredAny>(&text).is_ok());
+        assert_eq!(too_deep(&text), None);
+        // The limit is bracket levels: as deep as allowed inside block lists, then one more.
+        let nest = |n: usize| format!("a:\n  -\n    - b: {}{}\n", "[".repeat(n), "]".repeat(n));
+        assert_eq!(too_deep(&nest(MOST_LEVELS)), None);
+        assert!(parse::<serde::de::IgnoredAny>(&nest(MOST_LEVELS)).is_ok());
+        assert_eq!(too_deep(&nest(MOST_LEVELS + 1)).map(|e| (e.line, e.column)), Some((3, 10 + MOST_LEVELS)));
     }
 
     #[test]
