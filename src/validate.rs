@@ -1078,10 +1078,15 @@ fn check_references(
             None
         };
         let mut complexes = Vec::new();
+        let mut named: HashSet<&str> = HashSet::new();
         for (i, c) in doc.raw.complexes.iter().enumerate() {
-            if let Some(id) = resolve(&mut cx, c, &p!["complexes", i])
-                && !complexes.contains(&id)
-            {
+            if !named.insert(c.as_str()) {
+                cx.warn(
+                    &p!["complexes", i],
+                    format!("complex \"{c}\" is named twice"),
+                    Some("remove the repetition: the report's page shows each complex once".to_string()),
+                );
+            } else if let Some(id) = resolve(&mut cx, c, &p!["complexes", i]) {
                 complexes.push(id);
             }
         }

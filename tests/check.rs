@@ -505,6 +505,26 @@ fn a_link_to_a_browse_page_that_a_file_with_errors_may_add_is_not_reported_with_
 }
 
 #[test]
+fn a_report_naming_a_complex_twice_is_warned_of_at_the_second_mention() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    site.edit(
+        file,
+        "complexes: [alpha-moulds, beta-valves]",
+        "complexes: [alpha-moulds, beta-valves, alpha-moulds, gamma, gamma]",
+    );
+    let p = site.expect_problem("complex \"alpha-moulds\" is named twice");
+    p.warning().at(file, 9, 40);
+    assert_eq!(p.hint.as_deref(), Some("remove the repetition: the report's page shows each complex once"));
+    // An unknown id written twice is one error, and the repetition a warning.
+    site.expect_problem("unknown complex \"gamma\"").error().at(file, 9, 54);
+    site.expect_problem("complex \"gamma\" is named twice").warning().at(file, 9, 61);
+    site.edit(file, ", gamma, gamma]", "]");
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["warnings"]), (0, &1.into()), "{json:#}");
+}
+
+#[test]
 fn a_link_to_a_file_the_build_writes_itself_is_not_a_missing_file() {
     let site = TestSite::fixture("basic");
     let files = [
