@@ -267,11 +267,18 @@ fn make_reports(n: usize, complexes: &[Complex]) -> Vec<Report> {
     (0..n)
         .map(|i| {
             let mut rng = Rng::new(7_000_009 * i as u64 + 29);
-            let linked: Vec<usize> = if complexes.is_empty() {
+            let mut linked: Vec<usize> = if complexes.is_empty() {
                 Vec::new()
             } else {
                 (0..rng.range(1, 3)).map(|_| rng.below(complexes.len())).collect()
             };
+            // Each complex once, as an editor names it.
+            let mut named = Vec::new();
+            linked.retain(|&c| {
+                let new = !named.contains(&c);
+                named.push(c);
+                new
+            });
             let links: Vec<String> = linked.iter().map(|&c| complexes[c].id.clone()).collect();
             let city = rng.below(CITIES.len());
             let (_, cz, ce) = CITIES[city];

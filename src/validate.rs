@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::config::{Config, Vocabulary, text_from_raw};
+use crate::config::{Config, Vocabularies, Vocabulary, text_from_raw};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
-use crate::link::RESERVED;
+use crate::link::{RESERVED, Route};
 use crate::load::{Doc, Loaded, Section, Seg, Translation};
 use crate::model::*;
 use crate::raw::*;
@@ -302,8 +302,13 @@ const COUNTING_UNITS: &[&str] =
     &["家", "个", "项", "次", "台/套", "台", "套", "件", "人", "名", "位", "所", "座", "场", "篇"];
 
 fn list(vocab: &Vocabulary) -> String {
-    let ids: Vec<&str> = vocab.ids().collect();
-    if ids.len() > 12 { format!("{}, …", ids[..12].join(", ")) } else { ids.join(", ") }
+    first_few(vocab.ids())
+}
+
+/// The first twelve of `items`, for a hint.
+fn first_few<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let items: Vec<&str> = items.collect();
+    if items.len() > 12 { format!("{}, …", items[..12].join(", ")) } else { items.join(", ") }
 }
 
 /// Why a name cannot be the id of an item of its section.
@@ -1073,10 +1078,15 @@ fn check_references(
             None
         };
         let mut complexes = Vec::new();
+        let mut named: HashSet<&str> = HashSet::new();
         for (i, c) in doc.raw.complexes.iter().enumerate() {
-            if let Some(id) = resolve(&mut cx, c, &p!["complexes", i])
-                && !complexes.contains(&id)
-            {
+            if !named.insert(c.as_str()) {
+                cx.warn(
+                    &p!["complexes", i],
+                    format!("complex \"{c}\" is named twice"),
+                    Some("remove the repetition: the report's page shows each complex once".to_string()),
+                );
+            } else if let Some(id) = resolve(&mut cx, c, &p!["complexes", i]) {
                 complexes.push(id);
             }
         }
@@ -1108,6 +1118,16 @@ fn check_references(
     }
     // Shared from here on, so the bodies' links can be checked in parallel.
     let site: &Site = site;
+    let left_out = |section: Section, ids: &HashSet<String>, kept: usize| {
+        ids.len() > kept + known.drafts.iter().filter(|(s, _)| *s == section).count()
+    };
+    let lists = Lists {
+        site,
+        complexes_left_out: left_out(Section::Complexes, &known.complexes, site.complexes.len()),
+        reports_left_out: left_out(Section::Reports, &known.reports, site.reports.len()),
+        folders: term_lists(&site.config.vocab).iter().map(|(r, _, _)| term_folder(r, "")).collect(),
+        written: std::sync::OnceLock::new(),
+    };
     let bodies: Vec<&BodyPart> = site
         .complexes
         .iter()
@@ -1119,7 +1139,7 @@ fn check_references(
         .par_iter()
         .map(|part| {
             let mut d = Diagnostics::new();
-            check_markdown_links(part, site, known, &mut d);
+            check_markdown_links(part, site, known, &lists, &mut d);
             d
         })
         .collect();
@@ -1134,9 +1154,10 @@ pub fn safe_relative(rel: &str) -> bool {
         && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
-/// Every `@/…` link must name existing content; every link to a local file must exist in
+/// Every `@/…` link must name existing content; every link from the site's root to a page or
+/// a list must lead to one that the build writes; every link to a local file must exist in
 /// static/.
-fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut Diagnostics) {
+fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lists<'_>, diags: &mut Diagnostics) {
     use pulldown_cmark::{Event, Parser, Tag};
     let text = match part.text() {
         Ok(text) => text,
@@ -1231,6 +1252,16 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
             );
             continue;
         }
+        if let Some(link) = list_link(&dest, &site.config.languages, &lists.folders) {
+            if let Some((message, hint)) = lists.problem(&link, &dest) {
+                diags.push(
+                    Diagnostic::error(&part.path, line, col, message)
+                        .with_hint(hint)
+                        .with_source_at(line_text, line_at),
+                );
+            }
+            continue;
+        }
         let problem = match local_file_link(&dest).map(|l| inside_static(&l)) {
             Some(None) => Diagnostic::error(
                 &part.path,
@@ -1255,15 +1286,7 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, diags: &mut
 /// names ("/reports/x/", "/en/complexes/y/#stats", "/about/"), the pages a build makes for
 /// them; None for any other link, the browse lists and files included.
 fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &'d str)> {
-    let path = dest.strip_prefix('/').filter(|p| !p.starts_with('/'))?;
-    let path = path.split(['#', '?']).next().unwrap_or("");
-    let mut steps: Vec<&str> = path.split('/').collect();
-    if steps.last() == Some(&"") {
-        steps.pop();
-    }
-    if steps.first().is_some_and(|s| languages.iter().any(|l| l == s)) {
-        steps.remove(0);
-    }
+    let (_, steps) = root_steps(dest, languages)?;
     match steps[..] {
         ["complexes", id] if !matches!(id, "level" | "status" | "mode" | "industry" | "service") => {
             Some(("complexes", id))
@@ -1273,6 +1296,241 @@ fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &
         }
         [id] if !id.contains('.') && !crate::link::RESERVED.contains(&id) => Some(("pages", id)),
         _ => None,
+    }
+}
+
+/// The language folder a link from the site's root starts with, if any, and the steps of
+/// the rest of its path, without fragment, query and final slash; None for any other link.
+fn root_steps<'d>(dest: &'d str, languages: &[String]) -> Option<(Option<&'d str>, Vec<&'d str>)> {
+    let path = dest.strip_prefix('/').filter(|p| !p.starts_with('/'))?;
+    let path = path.split(['#', '?']).next().unwrap_or("");
+    let mut steps: Vec<&str> = path.split('/').collect();
+    if steps.last() == Some(&"") {
+        steps.pop();
+    }
+    let lang = steps.first().copied().filter(|s| languages.iter().any(|l| l == s));
+    if lang.is_some() {
+        steps.remove(0);
+    }
+    Some((lang, steps))
+}
+
+/// The lists of complexes, and of reports, by a vocabulary's terms: the route of each (with
+/// no term), the vocabulary, and what it lists.
+fn term_lists(v: &Vocabularies) -> [(Route<'static>, &Vocabulary, &'static str); 7] {
+    [
+        (Route::City(""), &v.cities, "complex"),
+        (Route::Level(""), &v.levels, "complex"),
+        (Route::Status(""), &v.statuses, "complex"),
+        (Route::Mode(""), &v.modes, "complex"),
+        (Route::Industry(""), &v.industries, "complex"),
+        (Route::Service(""), &v.service_elements, "complex"),
+        (Route::ReportKind("", 1), &v.report_kinds, "report"),
+    ]
+}
+
+/// The folder of a term's route, which holds a page for each term: "cities/" for the cities.
+fn term_folder(route: &Route<'_>, term: &str) -> String {
+    let path = route.path();
+    path[..path.len() - term.len() - 1].to_string()
+}
+
+/// The term a list page is for, if it is one of [`term_lists`].
+fn term_of<'r>(route: &Route<'r>) -> Option<&'r str> {
+    match *route {
+        Route::City(t)
+        | Route::Level(t)
+        | Route::Status(t)
+        | Route::Mode(t)
+        | Route::Industry(t)
+        | Route::Service(t)
+        | Route::ReportKind(t, _) => Some(t),
+        _ => None,
+    }
+}
+
+/// A link from the site's root into the folders of the lists: "/cities/taizhou/",
+/// "/en/reports/2019/page/2/".
+struct ListLink<'d> {
+    /// The language it names, None for the default one.
+    lang: Option<&'d str>,
+    /// Its path under the language's root, ending in "/": "reports/2019/page/2/".
+    path: String,
+    list: ListOf<'d>,
+    /// The path of the list's first page ("reports/2019/"), and the steps after it.
+    first: String,
+    rest: Vec<&'d str>,
+}
+
+/// Which list a link names.
+enum ListOf<'d> {
+    /// A term's: the index of its list in [`term_lists`], and the term.
+    Term(usize, &'d str),
+    /// A year's reports.
+    Year(&'d str),
+    /// All reports.
+    All,
+}
+
+/// The list a link from the site's root names, with the page; None for a link elsewhere,
+/// and for one that names a file ("…/index.html", checked as a file). `folders` are those of
+/// [`term_lists`], in order.
+fn list_link<'d>(dest: &'d str, languages: &[String], folders: &[String]) -> Option<ListLink<'d>> {
+    let (lang, steps) = root_steps(dest, languages)?;
+    if steps.last().is_some_and(|s| s.contains('.')) {
+        return None;
+    }
+    let path: String = steps.iter().flat_map(|s| [*s, "/"]).collect();
+    let folder = folders.iter().enumerate().find(|(_, f)| path.starts_with(f.as_str()));
+    let (list, len) = match (folder, &steps[..]) {
+        (Some((i, f)), _) => {
+            let depth = f.matches('/').count();
+            (ListOf::Term(i, steps.get(depth).copied().unwrap_or("")), depth + 1)
+        }
+        (None, ["reports", "page", ..]) => (ListOf::All, 1),
+        (None, ["reports", year, ..]) if !year.is_empty() && year.bytes().all(|b| b.is_ascii_digit()) => {
+            (ListOf::Year(year), 2)
+        }
+        _ => return None,
+    };
+    let len = len.min(steps.len());
+    let first = steps[..len].iter().flat_map(|s| [*s, "/"]).collect();
+    Some(ListLink { lang, path, list, first, rest: steps[len..].to_vec() })
+}
+
+/// The list pages a build writes, for checking links from the site's root to them: made the
+/// first time a link names one, once for the whole run.
+struct Lists<'s> {
+    site: &'s Site,
+    /// Whether complexes, or reports, with errors of their own were left out of the site: the
+    /// lists they would join are then not known in full, so a link to a term or a year such a
+    /// file may have is not reported until it is mended.
+    complexes_left_out: bool,
+    reports_left_out: bool,
+    /// The folder of each of [`term_lists`]: "cities/", "complexes/level/", …
+    folders: Vec<String>,
+    written: std::sync::OnceLock<Written>,
+}
+
+/// The list pages a build writes, as paths under a language's root.
+struct Written {
+    /// Each one: "cities/taizhou/", "reports/2019/page/2/".
+    paths: HashSet<String>,
+    /// The terms with a page, by the folder of their list ("cities/", "reports/kind/"), in the
+    /// order of the site's lists.
+    terms: HashMap<String, Vec<String>>,
+    /// The years with reports, newest first.
+    years: Vec<String>,
+    /// How many pages each list of reports has, by the path of its first page ("reports/",
+    /// "reports/2019/").
+    pages: HashMap<String, usize>,
+}
+
+impl Written {
+    fn of(site: &Site) -> Written {
+        let lists = crate::render::ListPages::of(site);
+        let mut w = Written { paths: HashSet::new(), terms: HashMap::new(), years: Vec::new(), pages: HashMap::new() };
+        for route in lists.routes() {
+            let path = route.path();
+            let list = match route {
+                Route::Reports(n) => Some((Route::Reports(1), n)),
+                Route::ReportYear(y, n) => Some((Route::ReportYear(y, 1), n)),
+                Route::ReportKind(k, n) => Some((Route::ReportKind(k, 1), n)),
+                _ => None,
+            };
+            if let Some((first, n)) = list {
+                let pages = w.pages.entry(first.path()).or_default();
+                *pages = (*pages).max(n);
+            }
+            match (route, term_of(&route)) {
+                (Route::ReportYear(y, 1), _) => w.years.push(y.to_string()),
+                (Route::ReportKind(_, 2..), _) => {}
+                (_, Some(term)) => w.terms.entry(term_folder(&route, term)).or_default().push(term.to_string()),
+                _ => {}
+            }
+            w.paths.insert(path);
+        }
+        w
+    }
+}
+
+impl Lists<'_> {
+    /// What is wrong with a link to a list page, as a message and a hint; None when the
+    /// build writes the page (or may, once the files with errors are mended).
+    fn problem(&self, link: &ListLink<'_>, dest: &str) -> Option<(String, String)> {
+        let site = self.site;
+        let lang = link.lang.map_or_else(|| "/".to_string(), |l| format!("/{l}/"));
+        let w = self.written.get_or_init(|| Written::of(site));
+        if w.paths.contains(&link.path) || site.statics.contains(&format!("{}{}index.html", &lang[1..], link.path)) {
+            return None;
+        }
+        let broken = |what: String| format!("broken link \"{dest}\": {what}");
+        match link.list {
+            ListOf::Term(i, term) => {
+                let (_, vocab, items) = &term_lists(&site.config.vocab)[i];
+                let folder = &self.folders[i];
+                let with_page = w.terms.get(folder).map_or(&[][..], Vec::as_slice);
+                if !with_page.iter().any(|t| t == term) {
+                    let (name, known) = (vocab.term_name(), vocab.contains(term));
+                    let left_out = if *items == "report" { self.reports_left_out } else { self.complexes_left_out };
+                    if known && left_out {
+                        return None;
+                    }
+                    let message = match (term, known) {
+                        ("", _) => format!("it names no {name}"),
+                        (_, true) => {
+                            format!("no {items} has the {name} \"{term}\", so the build writes no page for it")
+                        }
+                        (_, false) => format!("there is no {name} \"{term}\""),
+                    };
+                    let hint = match did_you_mean(term, with_page.iter().map(String::as_str)) {
+                        Some(s) if !term.is_empty() => format!("did you mean \"{lang}{folder}{s}/\"?"),
+                        _ if with_page.is_empty() => format!("no {items} has a {name} yet, so there is no such page"),
+                        _ => format!(
+                            "the build writes a page for each {name} in use: {}",
+                            first_few(with_page.iter().map(String::as_str))
+                        ),
+                    };
+                    return Some((broken(message), hint));
+                }
+            }
+            ListOf::Year(year) if !w.years.iter().any(|y| y == year) => {
+                if self.reports_left_out {
+                    return None;
+                }
+                let hint = if w.years.is_empty() {
+                    "no report has a date yet".to_string()
+                } else {
+                    format!("the years with reports are {}", first_few(w.years.iter().map(String::as_str)))
+                };
+                return Some((broken(format!("there are no reports of {year}")), hint));
+            }
+            ListOf::Year(_) | ListOf::All => {}
+        }
+        // The list is written: the link names a page of it that is not.
+        let pages = w.pages.get(&link.first).copied().unwrap_or(1);
+        let first = format!("{lang}{}", link.first);
+        Some(match link.rest[..] {
+            ["page", "1"] => {
+                (broken("page 1 of the list is at its own address".to_string()), format!("link to \"{first}\""))
+            }
+            ["page", n] => {
+                // Only the lists of reports have more than one page.
+                let of_reports = w.pages.contains_key(&link.first);
+                if of_reports && self.reports_left_out && n.parse::<usize>().is_ok_and(|n| n > pages) {
+                    return None;
+                }
+                let hint = match pages {
+                    1 => format!("the list has one page, \"{first}\""),
+                    2 => format!("the list has 2 pages: \"{first}\" and \"{first}page/2/\""),
+                    _ => format!(
+                        "the list has {pages} pages: \"{first}\", then \"{first}page/2/\" to \"{first}page/{pages}/\""
+                    ),
+                };
+                (broken(format!("the list has no page {n}")), hint)
+            }
+            _ => (broken("the build writes no page there".to_string()), format!("did you mean \"{first}\"?")),
+        })
     }
 }
 

@@ -326,8 +326,8 @@ fn broken_internal_link() {
 fn a_link_from_the_root_to_a_profile_or_report_that_does_not_exist_is_broken() {
     let site = TestSite::fixture("basic");
     let file = "content/reports/meeting.md";
-    let links = "\n[a](/complexes/alpha-moulds/) [b](/en/reports/older-news/#top) [c](/complexes/level/national/) \
-                 [d](/reports/2019/) [e](/reports/kind/meeting/) [f](/about/) [g](//example.org/reports/x/)\n";
+    let links = "\n[a](/complexes/alpha-moulds/) [b](/en/reports/older-news/#top) [c](/complexes/level/provincial/) \
+                 [d](/reports/2019/) [e](/reports/kind/news/) [f](/about/) [g](//example.org/reports/x/)\n";
     site.edit(
         file,
         "(@/complexes/alpha-moulds#statistics)。",
@@ -353,6 +353,175 @@ fn a_link_from_the_root_to_a_profile_or_report_that_does_not_exist_is_broken() {
     site.expect_problem("broken link \"/abuot/\": there is no page \"abuot\"")
         .error()
         .hint_contains("did you mean \"@/pages/about\"?");
+}
+
+/// The plain page content/pages/about.md with one link on each line from line 5 on.
+fn about_with_links(site: &TestSite, links: &[&str]) {
+    let lines: Vec<String> = links.iter().map(|l| format!("[x]({l})\n")).collect();
+    site.write(
+        "content/pages/about.md",
+        format!("---\ntitle: {{zh: 关于, en: About}}\nmenu: 1\n---\n{}", lines.concat()),
+    );
+}
+
+#[test]
+fn links_to_the_browse_pages_a_build_writes_pass_in_both_languages() {
+    let site = TestSite::fixture("basic");
+    // Three reports, two to a page: the list of all reports has two pages.
+    let links = [
+        "/cities/taizhou/",
+        "/en/cities/hangzhou",
+        "/complexes/level/provincial/#list",
+        "/en/complexes/level/municipal?sort=name",
+        "/complexes/status/creation",
+        "/en/complexes/mode/government-led/",
+        "/complexes/industry/moulds/",
+        "/en/complexes/industry/valves/",
+        "/complexes/service/inspection-testing/",
+        "/en/complexes/service/industrial-design/",
+        "/reports/2019/",
+        "/en/reports/2018",
+        "/reports/kind/news/",
+        "/en/reports/kind/site-promotion-meeting/#list",
+        "/reports/page/2/",
+        "/en/reports/page/2?from=home",
+    ];
+    about_with_links(&site, &links);
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "{json:#}");
+    let out = site.build(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for link in links {
+        let path = link.split(['#', '?']).next().unwrap().trim_end_matches('/');
+        assert!(site.path(&format!("public{path}/index.html")).is_file(), "the build writes {link}");
+    }
+}
+
+#[test]
+fn a_link_to_a_browse_page_the_build_does_not_write_is_broken() {
+    let site = TestSite::fixture("basic");
+    let broken = [
+        (
+            "/cities/nowhere/",
+            "there is no city \"nowhere\"",
+            "the build writes a page for each city in use: taizhou, hangzhou",
+        ),
+        (
+            "/complexes/level/provincal/",
+            "there is no level \"provincal\"",
+            "did you mean \"/complexes/level/provincial/\"?",
+        ),
+        (
+            "/en/complexes/industry/x/",
+            "there is no industry \"x\"",
+            "the build writes a page for each industry in use: moulds, valves",
+        ),
+        (
+            "/reports/kind/forum/",
+            "there is no report kind \"forum\"",
+            "the build writes a page for each report kind in use: site-promotion-meeting, news",
+        ),
+        ("/reports/2031/", "there are no reports of 2031", "the years with reports are 2019, 2018"),
+        ("/reports/page/3/", "the list has no page 3", "the list has 2 pages: \"/reports/\" and \"/reports/page/2/\""),
+        ("/en/reports/page/1", "page 1 of the list is at its own address", "link to \"/en/reports/\""),
+        ("/reports/kind/news/page/2/#top", "the list has no page 2", "the list has one page, \"/reports/kind/news/\""),
+        (
+            "/complexes/status/creation/page/2",
+            "the list has no page 2",
+            "the list has one page, \"/complexes/status/creation/\"",
+        ),
+        ("/en/cities/taizhou/more/", "the build writes no page there", "did you mean \"/en/cities/taizhou/\"?"),
+        (
+            "/complexes/service/",
+            "it names no service element",
+            "the build writes a page for each service element in use: inspection-testing, industrial-design",
+        ),
+    ];
+    let links: Vec<&str> = broken.iter().map(|b| b.0).collect();
+    about_with_links(&site, &links);
+    let (_, json) = site.check_json();
+    assert_eq!(json["errors"], broken.len(), "{json:#}");
+    for (i, (link, message, hint)) in broken.into_iter().enumerate() {
+        let message = format!("broken link \"{link}\": {message}");
+        let p = site.expect_problem(&message);
+        p.error().at("content/pages/about.md", 5 + i, 5);
+        assert_eq!((p.message.as_str(), p.hint.as_deref()), (message.as_str(), Some(hint)));
+    }
+}
+
+#[test]
+fn a_vocabulary_term_that_no_complex_has_gets_no_page_and_a_link_to_it_is_broken() {
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "  levels:\n", "  levels:\n    national: {label: {zh: 国家级, en: National}}\n");
+    let out = site.build(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(site.path("public/complexes/level/provincial/index.html").is_file());
+    assert!(!site.path("public/complexes/level/national").exists(), "no page for a level nobody has");
+    about_with_links(&site, &["/en/complexes/level/national/"]);
+    let p = site.expect_problem("national");
+    p.error().at("content/pages/about.md", 5, 5);
+    assert_eq!(
+        (p.message.as_str(), p.hint.as_deref()),
+        (
+            "broken link \"/en/complexes/level/national/\": no complex has the level \"national\", so the build writes no page for it",
+            Some("the build writes a page for each level in use: provincial, municipal")
+        )
+    );
+}
+
+#[test]
+fn a_link_to_the_page_of_a_city_whose_only_complex_is_a_draft_passes_only_with_drafts() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "complexes: [alpha-moulds, beta-valves]", "complexes: [alpha-moulds]");
+    site.edit("content/complexes/beta-valves.md", "level: municipal", "level: municipal\ndraft: true");
+    about_with_links(&site, &["/cities/hangzhou/"]);
+    site.expect_problem("broken link \"/cities/hangzhou/\": no complex has the city \"hangzhou\"").error().at(
+        "content/pages/about.md",
+        5,
+        5,
+    );
+    let out = site.run(&["check", "--drafts"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_link_to_a_browse_page_that_a_file_with_errors_may_add_is_not_reported_with_it() {
+    let site = TestSite::fixture("basic");
+    // beta-valves is the only complex in hangzhou, at the municipal level, with valves; its
+    // error leaves it out, so its pages are not known until it is mended.
+    site.edit("content/complexes/beta-valves.md", "level: municipal", "level: municipl");
+    about_with_links(
+        &site,
+        &["/cities/hangzhou/", "/complexes/level/municipal/", "/en/complexes/industry/valves/", "/cities/nowhere/"],
+    );
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["errors"]), (1, &2.into()), "{json:#}");
+    site.expect_problem("\"municipl\" is not a known level value").error();
+    site.expect_problem("broken link \"/cities/nowhere/\": there is no city \"nowhere\"").error().at(
+        "content/pages/about.md",
+        8,
+        5,
+    );
+}
+
+#[test]
+fn a_report_naming_a_complex_twice_is_warned_of_at_the_second_mention() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    site.edit(
+        file,
+        "complexes: [alpha-moulds, beta-valves]",
+        "complexes: [alpha-moulds, beta-valves, alpha-moulds, gamma, gamma]",
+    );
+    let p = site.expect_problem("complex \"alpha-moulds\" is named twice");
+    p.warning().at(file, 9, 40);
+    assert_eq!(p.hint.as_deref(), Some("remove the repetition: the report's page shows each complex once"));
+    // An unknown id written twice is one error, and the repetition a warning.
+    site.expect_problem("unknown complex \"gamma\"").error().at(file, 9, 54);
+    site.expect_problem("complex \"gamma\" is named twice").warning().at(file, 9, 61);
+    site.edit(file, ", gamma, gamma]", "]");
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["warnings"]), (0, &1.into()), "{json:#}");
 }
 
 #[test]

@@ -140,7 +140,7 @@ pub struct PageJob(usize, Job);
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, index: &'a Index, theme: &'a Theme) -> Renderer<'a> {
-        let catalog = Catalog::new(site, index);
+        let catalog = Catalog::new(site, &index.reports_newest_first);
         let langs = site.config.languages.par_iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
         let id = RENDERERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Renderer { site, index, theme, catalog, langs, id }
@@ -162,16 +162,7 @@ impl<'a> Renderer<'a> {
             push(Job::Home);
             push(Job::Complexes);
             push(Job::Search);
-            for (f, ft) in self.catalog.facets.iter().enumerate() {
-                (0..ft.terms.len()).for_each(|t| push(Job::Browse(f, t)));
-            }
-            (1..=self.list_pages(self.site.reports.len())).for_each(|n| push(Job::Reports(n)));
-            for (i, (_, list)) in self.catalog.years.iter().enumerate() {
-                (1..=self.list_pages(list.len())).for_each(|n| push(Job::ReportYear(i, n)));
-            }
-            for (i, (_, list)) in self.catalog.kinds.iter().enumerate() {
-                (1..=self.list_pages(list.len())).for_each(|n| push(Job::ReportKind(i, n)));
-            }
+            self.catalog.jobs(self.site.reports.len(), self.per_page()).for_each(push);
         }
         let items = (0..self.site.complexes.len())
             .map(Job::Complex)
@@ -198,14 +189,10 @@ impl<'a> Renderer<'a> {
             Job::Home => Route::Home,
             Job::Complexes => Route::Complexes,
             Job::Search => Route::Search,
-            Job::Browse(f, t) => {
-                let ft = &self.catalog.facets[f];
-                ft.facet.route(&ft.terms[t].0)
+            Job::Browse(..) | Job::Reports(_) | Job::ReportYear(..) | Job::ReportKind(..) => {
+                return self.catalog.list_route(job);
             }
             Job::Complex(i) => Route::Complex(site.complexes[i].id.as_str()),
-            Job::Reports(n) => Route::Reports(n),
-            Job::ReportYear(i, n) => Route::ReportYear(self.catalog.years[i].0, n),
-            Job::ReportKind(i, n) => Route::ReportKind(&self.catalog.kinds[i].0, n),
             Job::Report(i) => Route::Report(site.reports[i].id.as_str()),
             Job::Page(i) => Route::Page(site.pages[i].id.as_str()),
             Job::NotFound => return None,
@@ -304,8 +291,43 @@ struct Catalog {
     latest: Option<PartialDate>,
 }
 
+/// The list pages a build writes, the same in every language: a browse page for each term
+/// that a complex has (a vocabulary term that no complex has gets none), and each page of the
+/// list of all reports (one at least, even with no reports) and of the lists of each year and
+/// each kind that has reports. The renderer renders exactly these ([`Renderer::jobs`]);
+/// `check` holds links from the site's root against them.
+pub struct ListPages {
+    catalog: Catalog,
+    reports: usize,
+    per_page: usize,
+}
+
+impl ListPages {
+    pub fn of(site: &Site) -> ListPages {
+        // Which lists there are, and how long, does not depend on the order of the reports.
+        let order: Vec<usize> = (0..site.reports.len()).collect();
+        ListPages { catalog: Catalog::new(site, &order), reports: site.reports.len(), per_page: per_page(&site.config) }
+    }
+
+    /// The route of every list page, each once.
+    pub fn routes(&self) -> impl Iterator<Item = Route<'_>> + '_ {
+        self.catalog.jobs(self.reports, self.per_page).filter_map(|job| self.catalog.list_route(job))
+    }
+}
+
+/// How many pages a list of `len` reports takes: one at least.
+fn list_pages(len: usize, per_page: usize) -> usize {
+    len.div_ceil(per_page).max(1)
+}
+
+/// Reports on each page of a list.
+fn per_page(config: &Config) -> usize {
+    config.reports_per_page.max(1)
+}
+
 impl Catalog {
-    fn new(site: &Site, index: &Index) -> Catalog {
+    /// `reports_newest_first` orders each list of reports.
+    fn new(site: &Site, reports_newest_first: &[usize]) -> Catalog {
         let v = &site.config.vocab;
         let mut complex_order: Vec<usize> = (0..site.complexes.len()).collect();
         complex_order.sort_by_key(|&i| {
@@ -332,7 +354,7 @@ impl Catalog {
 
         let mut years: IndexMap<i16, Vec<usize>> = IndexMap::new();
         let mut kinds: IndexMap<&str, Vec<usize>> = IndexMap::new();
-        for &i in &index.reports_newest_first {
+        for &i in reports_newest_first {
             let r = &site.reports[i];
             if let Some(d) = r.date() {
                 years.entry(d.year).or_default().push(i);
@@ -356,6 +378,39 @@ impl Catalog {
             .max();
 
         Catalog { complex_order, facets, years, kinds, menu, latest }
+    }
+
+    /// The list pages (see [`ListPages`]): each term's browse page, then each page of the list
+    /// of all `reports`, of each year's and of each kind's, `per_page` reports to a page.
+    fn jobs(&self, reports: usize, per_page: usize) -> impl Iterator<Item = Job> + '_ {
+        let pages = move |len: usize| 1..=list_pages(len, per_page);
+        let browse =
+            self.facets.iter().enumerate().flat_map(|(f, ft)| (0..ft.terms.len()).map(move |t| Job::Browse(f, t)));
+        let years = self
+            .years
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, (_, l))| pages(l.len()).map(move |n| Job::ReportYear(i, n)));
+        let kinds = self
+            .kinds
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, (_, l))| pages(l.len()).map(move |n| Job::ReportKind(i, n)));
+        browse.chain(pages(reports).map(Job::Reports)).chain(years).chain(kinds)
+    }
+
+    /// The route of a list page's job; None for any other job.
+    fn list_route(&self, job: Job) -> Option<Route<'_>> {
+        Some(match job {
+            Job::Browse(f, t) => {
+                let ft = &self.facets[f];
+                ft.facet.route(&ft.terms[t].0)
+            }
+            Job::Reports(n) => Route::Reports(n),
+            Job::ReportYear(i, n) => Route::ReportYear(self.years[i].0, n),
+            Job::ReportKind(i, n) => Route::ReportKind(&self.kinds[i].0, n),
+            _ => return None,
+        })
     }
 
     fn facet(&self, f: Facet) -> &FacetTerms {
@@ -833,12 +888,12 @@ impl Renderer<'_> {
 
     /// How many pages a list of `len` reports takes.
     fn list_pages(&self, len: usize) -> usize {
-        len.div_ceil(self.per_page()).max(1)
+        list_pages(len, self.per_page())
     }
 
     /// Reports on each page of a list.
     fn per_page(&self) -> usize {
-        self.site.config.reports_per_page.max(1)
+        per_page(&self.site.config)
     }
 
     fn body(&self, lv: &LangViews, body: &Body, diags: &mut Diagnostics) -> (String, Option<String>) {
