@@ -674,6 +674,8 @@ fn long_poll_answers_with_the_next_generation() {
     let r = server.get("/__fulcrum/poll?generation=0&page=%2F");
     assert_eq!((r.status, r.header("content-type")), (200, Some("text/plain; charset=utf-8")));
     assert_eq!(r.text(), first.to_string());
+    // A request that names no generation learns the current one at once.
+    assert_eq!(server.get("/__fulcrum/poll?page=%2F").text(), first.to_string());
 
     // A page that shows the current generation: the answer can only be the next one,
     // whether the request arrives before the edit (and waits) or after it.
@@ -686,7 +688,7 @@ fn long_poll_answers_with_the_next_generation() {
     assert_eq!(r.status, 200);
     let answered: u64 = r.text().parse().unwrap();
     assert!(answered >= second, "answered {answered}, the reload event said {second}");
-    assert!(server.get("/__fulcrum/live.js").text().contains("poll?generation="));
+    assert!(server.get("/__fulcrum/live.js").text().contains("\"generation=\""));
 }
 
 /// A template that compiles but fails on one page fails the whole build; serve shows the
@@ -830,7 +832,8 @@ fn a_templates_folder_made_after_the_start_is_watched() {
 }
 
 /// live.js in headless Chromium: one page with Server-Sent Events, one whose browser has no
-/// EventSource and so long-polls; after an edit both reload by themselves and show it.
+/// EventSource and so long-polls, and eight pages open in one browser, more than the six
+/// connections a browser opens to one server; after an edit every page reloads by itself.
 /// Needs Node, `npm ci` in tests/browser and chromium; skipped without them unless CI is set.
 #[test]
 fn live_reload_works_in_a_browser_by_events_and_by_long_poll() {
@@ -857,4 +860,8 @@ fn live_reload_works_in_a_browser_by_events_and_by_long_poll() {
     assert_eq!(seen["events"]["polls"], false, "{seen}");
     assert_eq!(seen["poll"]["streams"], false, "{seen}");
     assert_eq!(seen["poll"]["polls"], true, "{seen}");
+    // Every tab loaded, one stream served them all, and each reloaded after the edit.
+    assert_eq!(seen["tabs"]["opened"], 8, "{seen}");
+    assert_eq!(seen["tabs"]["streamsBeforeEdit"], 1, "{seen}");
+    assert_eq!(seen["tabs"]["reloaded"], 8, "{seen}");
 }
