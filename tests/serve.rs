@@ -807,6 +807,29 @@ fn polling_sees_edits_too() {
     assert!(server.get("/data/complexes.json").text().contains("阿尔法轮询模具"));
 }
 
+/// A page keeps the number of the generation it shows while serve is stopped and started
+/// again: the new run's numbers must differ from the old run's, or a page opened before
+/// the restart would take itself for up to date after files changed in between.
+#[test]
+fn a_restarted_serve_tells_pages_of_the_previous_run_to_reload() {
+    let site = TestSite::fixture("basic");
+    let before = Server::start(&site, &[]);
+    let page = before.get("/reports/meeting/").text();
+    let mut events = Events::open(&before, "/__fulcrum/events");
+    let old = events.next();
+    assert!(page.contains(&format!("data-generation=\"{old}\"")), "{page}");
+    drop(events);
+    drop(before);
+
+    site.edit("content/reports/meeting.md", "会议摘要。", "停机时改的摘要。");
+    let after = Server::start(&site, &[]);
+    let mut events = Events::open(&after, "/__fulcrum/events?page=%2Freports%2Fmeeting%2F");
+    let new = events.next();
+    assert!(new > old, "the restarted serve's first generation is {new}, the page shows {old}");
+    assert_eq!(after.status()["generation"].as_u64(), Some(new));
+    assert!(after.get("/reports/meeting/").text().contains("停机时改的摘要。"));
+}
+
 #[test]
 fn a_templates_folder_made_after_the_start_is_watched() {
     let site = TestSite::fixture("basic");

@@ -75,7 +75,7 @@ impl Builder {
             report,
             open,
             background: !on_demand_only,
-            generation: AtomicU64::new(0),
+            generation: AtomicU64::new(first_generation()),
             first: Mutex::new(Some(first)),
             publishing: Mutex::new(()),
             after_pages: rayon::ThreadPoolBuilder::new()
@@ -245,6 +245,17 @@ impl Builder {
         // Requests waiting for the files after the pages go to the failed generation.
         store.cancel();
     }
+}
+
+/// The number before the first generation of this run: the time serve started, in
+/// milliseconds. A page keeps its generation's number while serve is stopped and started
+/// again, so numbers counted from zero each time would tell a page from the previous run
+/// that it is up to date when the files changed in between. A run would need more than a
+/// thousand generations a second to reach the numbers of the next one, and the numbers
+/// stay below 2^53, so a page's script compares them exactly.
+fn first_generation() -> u64 {
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    u64::try_from(since_epoch.as_millis()).unwrap_or(0)
 }
 
 const BUG: &str = "fulcrum failed while making this generation (a bug: please report it)";
