@@ -830,6 +830,52 @@ fn a_restarted_serve_tells_pages_of_the_previous_run_to_reload() {
     assert!(after.get("/reports/meeting/").text().contains("停机时改的摘要。"));
 }
 
+/// A watched folder replaced by another of the same name within one save (a folder moved
+/// aside and another moved in, or deleted and made again): changes in the new one are seen.
+#[test]
+fn a_folder_replaced_at_once_is_still_watched() {
+    let site = TestSite::fixture("basic");
+    for entry in walkdir::WalkDir::new(site.path("static")) {
+        let entry = entry.unwrap();
+        let to = site.path("static-new").join(entry.path().strip_prefix(site.path("static")).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), to).unwrap();
+        }
+    }
+    std::fs::write(site.path("static-new/first.txt"), "first").unwrap();
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+
+    // Two renames a few microseconds apart: one batch of changes.
+    rename(&site, "static", "static-old");
+    rename(&site, "static-new", "static");
+    let second = events.next();
+    assert!(second > first);
+    assert_eq!(server.get("/first.txt").text(), "first");
+
+    site.write("static/later.txt", "later");
+    let deadline = Instant::now() + WAIT;
+    while server.get("/later.txt").status != 200 {
+        assert!(Instant::now() < deadline, "a file added to the new folder was not seen:\n{}", server.log());
+        events.next();
+    }
+    assert_eq!(server.get("/later.txt").text(), "later");
+    // The folder moved aside is not the site's any more: nothing in it counts.
+    let now = server.status()["generation"].as_u64().unwrap();
+    site.write("static-old/aside.txt", "aside");
+    site.write("static/last.txt", "last");
+    while server.get("/last.txt").status != 200 {
+        assert!(Instant::now() < deadline, "the last file was not seen:\n{}", server.log());
+        events.next();
+    }
+    assert!(!server.log().contains("static-old"), "{}", server.log());
+    assert!(!server.log().contains("static/aside.txt"), "{}", server.log());
+    assert!(server.status()["generation"].as_u64().unwrap() > now);
+}
+
 #[test]
 fn a_templates_folder_made_after_the_start_is_watched() {
     let site = TestSite::fixture("basic");
