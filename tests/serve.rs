@@ -876,6 +876,17 @@ fn a_folder_replaced_at_once_is_still_watched() {
     assert!(server.status()["generation"].as_u64().unwrap() > now);
 }
 
+/// Listening on every address, serve prints an address a browser can open: this
+/// computer's own, not http://0.0.0.0/.
+#[test]
+fn serving_on_every_address_prints_an_address_to_open() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &["--bind", "0.0.0.0"]);
+    assert_eq!(server.addr.ip(), std::net::IpAddr::from([127, 0, 0, 1]), "{}", server.log());
+    assert_eq!(server.get("/data/complexes.json").status, 200);
+    server.assert_logged("warning: listening on 0.0.0.0:");
+}
+
 #[test]
 fn a_templates_folder_made_after_the_start_is_watched() {
     let site = TestSite::fixture("basic");

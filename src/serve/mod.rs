@@ -125,6 +125,10 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     first_rx.recv().map_err(|_| Failure::Usage("the builder stopped".into()))?;
 
     let host = match addr.ip() {
+        // Listening on every address: the address to open is this computer's own, since
+        // Windows and recent browsers do not open http://0.0.0.0/ or http://[::]/.
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
