@@ -404,6 +404,23 @@ fn a_broken_site_yaml_at_the_start_does_not_stop_the_server() {
     assert_eq!(server.get("/data/complexes.json").status, 200);
 }
 
+/// The problems of the first build are printed after the address to open, never before it
+/// (the two were printed by two threads, in either order). Several starts, since the wrong
+/// order came about only now and then.
+#[test]
+fn problems_at_the_start_are_printed_after_the_address() {
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "languages: [zh, en]", "languages: [zh, en");
+    for _ in 0..50 {
+        let server = Server::start(&site, &[]);
+        server.assert_logged("The browser shows these problems until they are fixed.");
+        let log = server.log();
+        let address = log.find("Serving the site at").unwrap();
+        let problem = log.find("site.yaml:").unwrap();
+        assert!(address < problem, "the problems came before the address:\n{log}");
+    }
+}
+
 #[test]
 fn paths_that_leave_the_site_are_refused_and_logged() {
     let site = TestSite::fixture("basic");

@@ -41,8 +41,9 @@ pub struct Builder {
     /// False: render pages only when asked for.
     background: bool,
     generation: AtomicU64,
-    /// Told when the first generation is served.
-    first: Mutex<Option<Sender<()>>>,
+    /// Told when the first generation is served; answers once the server's address has
+    /// been reported.
+    first: Mutex<Option<Sender<Sender<()>>>>,
     /// Held while a generation is given up and while a failure found late is published,
     /// so that a given-up generation never publishes after its successor.
     publishing: Mutex<()>,
@@ -60,7 +61,7 @@ impl Builder {
         report: Reporter,
         open: Arc<OpenPages>,
         on_demand_only: bool,
-        first: Sender<()>,
+        first: Sender<Sender<()>>,
     ) -> Builder {
         Builder {
             // The files change while serve runs: bodies read back later could differ. Most
@@ -108,7 +109,12 @@ impl Builder {
     fn publish(&self, snapshot: Arc<Snapshot>) {
         self.tx.send_replace(snapshot);
         if let Some(first) = self.first.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = first.send(());
+            // Whatever is reported about the first generation (its problems, or that it is
+            // built) follows the address to open, however quickly it comes.
+            let (reported, wait) = std::sync::mpsc::channel();
+            if first.send(reported).is_ok() {
+                let _ = wait.recv();
+            }
         }
     }
 

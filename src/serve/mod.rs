@@ -121,8 +121,9 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
         .name("fulcrum-build".into())
         .spawn(move || builder.run(changes))
         .map_err(|e| Failure::Usage(format!("cannot start the builder: {e}")))?;
-    // The first generation is served before its pages are all rendered.
-    first_rx.recv().map_err(|_| Failure::Usage("the builder stopped".into()))?;
+    // The first generation is served before its pages are all rendered. The builder waits
+    // until the address is reported before it reports anything about that generation.
+    let reported = first_rx.recv().map_err(|_| Failure::Usage("the builder stopped".into()))?;
 
     let host = match addr.ip() {
         // Listening on every address: the address to open is this computer's own, since
@@ -135,6 +136,7 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     let url = format!("http://{host}:{}{}", addr.port(), rx.borrow().base_path);
     report(Event::Listening { url, addr });
     report(Event::Watching { poll: options.poll });
+    let _ = reported.send(());
     runtime
         .block_on(http::run(listener, rx, open, report))
         .map_err(|e| Failure::Usage(format!("the server stopped: {e}")))
