@@ -824,6 +824,23 @@ fn polling_sees_edits_too() {
     assert!(server.get("/data/complexes.json").text().contains("阿尔法轮询模具"));
 }
 
+/// gedit saves into a temporary file `.goutputstream-XXXXXX` and renames it over the file:
+/// the rebuild follows, and serve names only the file that was saved.
+#[test]
+fn an_editors_temporary_file_is_not_named_among_the_changes() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    let text = site.read("content/complexes/alpha-moulds.yaml").replace("阿尔法模具", "阿尔法临时文件模具");
+    site.write("content/complexes/.goutputstream-Q2XJ1Z", text);
+    rename(&site, "content/complexes/.goutputstream-Q2XJ1Z", "content/complexes/alpha-moulds.yaml");
+    assert!(events.next() > first);
+    assert!(server.get("/data/complexes.json").text().contains("阿尔法临时文件模具"));
+    server.assert_logged("Changed: content/complexes/alpha-moulds.yaml\n");
+    assert!(!server.log().contains("goutputstream"), "{}", server.log());
+}
+
 /// A page keeps the number of the generation it shows while serve is stopped and started
 /// again: the new run's numbers must differ from the old run's, or a page opened before
 /// the restart would take itself for up to date after files changed in between.

@@ -174,9 +174,12 @@ fn counts(kind: &EventKind) -> bool {
     }
 }
 
-/// Swap, backup and lock files of common editors.
+/// Swap, backup, lock and temporary files of common editors. A temporary file renamed over
+/// the real one is no loss: the rename names the real file too.
 fn is_editor_noise(name: &str) -> bool {
     name.ends_with('~')
+        || name.starts_with(".goutputstream-")
+        || name.ends_with(".kate-swp")
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".swo")
@@ -193,7 +196,16 @@ mod tests {
 
     #[test]
     fn editor_noise_is_recognised() {
-        for n in [".report.md.swp", "report.md~", ".#report.md", "#report.md#", "report.md___jb_tmp___", "4913"] {
+        for n in [
+            ".report.md.swp",
+            "report.md~",
+            ".#report.md",
+            "#report.md#",
+            "report.md___jb_tmp___",
+            "4913",
+            ".goutputstream-Q2XJ1Z",
+            ".report.md.kate-swp",
+        ] {
             assert!(is_editor_noise(n), "{n}");
         }
         for n in ["report.md", "site.yaml", "photo.jpg"] {
