@@ -791,6 +791,27 @@ fn the_site_is_served_under_its_base_path() {
     assert_serve_equals_build(&server, &site, "/zj/complexes/", false);
 }
 
+/// A page left open while site.yaml's base path changes reloads at its old address: it is
+/// sent to the same page under the new base path, not to the page-not-found page.
+#[test]
+fn a_page_open_when_the_base_path_changes_is_sent_to_its_new_address() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    assert_eq!(server.get("/reports/meeting/").status, 200);
+    site.edit("site.yaml", "base_url: https://example.org/", "base_url: https://example.org/zj/");
+    assert!(events.next() > first);
+    let r = server.get("/reports/meeting/?from=old");
+    assert_eq!((r.status, r.header("location")), (307, Some("/zj/reports/meeting/?from=old")));
+    let r = server.get("/en/complexes/alpha-moulds/");
+    assert_eq!((r.status, r.header("location")), (307, Some("/zj/en/complexes/alpha-moulds/")));
+    assert!(server.get("/zj/reports/meeting/").text().contains("会议摘要。"));
+    // What is not a file of the site is not found, as before.
+    assert_eq!(server.get("/no/such/page/").status, 404);
+    assert_eq!(server.get("/zj/no/such/page/").status, 404);
+}
+
 #[test]
 fn a_client_that_never_reads_does_not_hold_up_rebuilds_or_others() {
     let site = TestSite::fixture("basic");
