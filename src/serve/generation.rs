@@ -41,8 +41,9 @@ pub struct Builder {
     /// False: render pages only when asked for.
     background: bool,
     generation: AtomicU64,
-    /// Told when the first generation is served.
-    first: Mutex<Option<Sender<()>>>,
+    /// Told when the first generation is served; answers once the server's address has
+    /// been reported.
+    first: Mutex<Option<Sender<Sender<()>>>>,
     /// Held while a generation is given up and while a failure found late is published,
     /// so that a given-up generation never publishes after its successor.
     publishing: Mutex<()>,
@@ -60,7 +61,7 @@ impl Builder {
         report: Reporter,
         open: Arc<OpenPages>,
         on_demand_only: bool,
-        first: Sender<()>,
+        first: Sender<Sender<()>>,
     ) -> Builder {
         Builder {
             // The files change while serve runs: bodies read back later could differ. Most
@@ -75,7 +76,7 @@ impl Builder {
             report,
             open,
             background: !on_demand_only,
-            generation: AtomicU64::new(0),
+            generation: AtomicU64::new(first_generation()),
             first: Mutex::new(Some(first)),
             publishing: Mutex::new(()),
             after_pages: rayon::ThreadPoolBuilder::new()
@@ -108,7 +109,12 @@ impl Builder {
     fn publish(&self, snapshot: Arc<Snapshot>) {
         self.tx.send_replace(snapshot);
         if let Some(first) = self.first.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = first.send(());
+            // Whatever is reported about the first generation (its problems, or that it is
+            // built) follows the address to open, however quickly it comes.
+            let (reported, wait) = std::sync::mpsc::channel();
+            if first.send(reported).is_ok() {
+                let _ = wait.recv();
+            }
         }
     }
 
@@ -245,6 +251,17 @@ impl Builder {
         // Requests waiting for the files after the pages go to the failed generation.
         store.cancel();
     }
+}
+
+/// The number before the first generation of this run: the time serve started, in
+/// milliseconds. A page keeps its generation's number while serve is stopped and started
+/// again, so numbers counted from zero each time would tell a page from the previous run
+/// that it is up to date when the files changed in between. A run would need more than a
+/// thousand generations a second to reach the numbers of the next one, and the numbers
+/// stay below 2^53, so a page's script compares them exactly.
+fn first_generation() -> u64 {
+    let since_epoch = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    u64::try_from(since_epoch.as_millis()).unwrap_or(0)
 }
 
 const BUG: &str = "fulcrum failed while making this generation (a bug: please report it)";

@@ -114,6 +114,14 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         if path == "/" || path == base.trim_end_matches('/') {
             return Some(redirect(base, uri.query()));
         }
+        // A page left open while site.yaml's base path changed: nothing of the site lies
+        // outside the base path, so the same page under it is the one meant.
+        let under_base = &path[1..];
+        if snap.failure.is_none() && snap.files.knows(&file_key(under_base)) {
+            let mut r = redirect(&format!("{base}{under_base}"), uri.query());
+            *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+            return Some(r);
+        }
         return not_found(snap, "", head).await;
     };
 
@@ -133,7 +141,7 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         });
     }
 
-    let key = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let key = file_key(rel);
     if let Some(failure) = &snap.failure {
         // While the content has errors every page shows them; assets still load.
         let entry = if key.ends_with(".html") { None } else { snap.files.find_now(&key) };
@@ -154,6 +162,11 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         Found::Gone => return None,
         Found::Missing => return not_found(snap, rel, head).await,
     })
+}
+
+/// The file that a path below the base path names: a folder's `index.html`.
+fn file_key(rel: &str) -> String {
+    if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() }
 }
 
 /// The page that shows the problems, with status 500: the server cannot give the page
@@ -189,8 +202,8 @@ fn query_param(query: Option<&str>, name: &str) -> Option<String> {
 /// The file of the page named by the `page` parameter (a page's location.pathname).
 fn page_param(query: Option<&str>, base: &str) -> Option<String> {
     let page = query_param(query, "page")?;
-    let rel = request_path(&page).ok()?.strip_prefix(base)?.to_string();
-    Some(if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel })
+    let rel = request_path(&page).ok()?;
+    Some(file_key(rel.strip_prefix(base)?))
 }
 
 /// Percent-decodes the request path and refuses anything that could name a file outside

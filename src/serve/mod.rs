@@ -121,16 +121,22 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
         .name("fulcrum-build".into())
         .spawn(move || builder.run(changes))
         .map_err(|e| Failure::Usage(format!("cannot start the builder: {e}")))?;
-    // The first generation is served before its pages are all rendered.
-    first_rx.recv().map_err(|_| Failure::Usage("the builder stopped".into()))?;
+    // The first generation is served before its pages are all rendered. The builder waits
+    // until the address is reported before it reports anything about that generation.
+    let reported = first_rx.recv().map_err(|_| Failure::Usage("the builder stopped".into()))?;
 
     let host = match addr.ip() {
+        // Listening on every address: the address to open is this computer's own, since
+        // Windows and recent browsers do not open http://0.0.0.0/ or http://[::]/.
+        IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+        IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
         IpAddr::V6(ip) => format!("[{ip}]"),
         IpAddr::V4(ip) => ip.to_string(),
     };
     let url = format!("http://{host}:{}{}", addr.port(), rx.borrow().base_path);
     report(Event::Listening { url, addr });
     report(Event::Watching { poll: options.poll });
+    let _ = reported.send(());
     runtime
         .block_on(http::run(listener, rx, open, report))
         .map_err(|e| Failure::Usage(format!("the server stopped: {e}")))

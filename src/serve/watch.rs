@@ -59,7 +59,7 @@ pub fn start(root: &Path, poll: bool, report: Reporter) -> notify::Result<Change
     let mut changes = Changes { watcher, events, root, watched: HashSet::new(), report };
     // The root itself only for site.yaml and for the folders appearing or going.
     changes.watcher.watch(&changes.root, RecursiveMode::NonRecursive)?;
-    changes.refresh_folders();
+    changes.refresh_folders(&[]);
     Ok(changes)
 }
 
@@ -88,7 +88,12 @@ impl Changes {
                 Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
             }
         }
-        self.refresh_folders();
+        // A folder named by an event itself was made, deleted or moved: made again within
+        // the batch (`rm -rf static && mkdir static`), it is another folder under the old
+        // name, and the old watch sees nothing of it.
+        let replaced: Vec<&str> =
+            FOLDERS.iter().copied().filter(|f| paths.iter().any(|p| *p == self.root.join(f))).collect();
+        self.refresh_folders(&replaced);
         let mut paths: Vec<PathBuf> =
             paths.iter().filter_map(|p| p.strip_prefix(&self.root).ok()).map(Path::to_path_buf).collect();
         paths.sort();
@@ -137,11 +142,15 @@ impl Changes {
     }
 
     /// Watches the folders that exist and are not watched yet (a folder created after the
-    /// start, or deleted and made again); called before every build.
-    pub fn refresh_folders(&mut self) {
+    /// start, or deleted and made again), and watches the `replaced` ones anew; called
+    /// before every build.
+    fn refresh_folders(&mut self, replaced: &[&str]) {
         for folder in FOLDERS {
             let path = self.root.join(folder);
             let exists = path.is_dir();
+            if exists && replaced.contains(&folder) && self.watched.remove(folder) {
+                let _ = self.watcher.unwatch(&path);
+            }
             if exists && !self.watched.contains(folder) {
                 match self.watcher.watch(&path, RecursiveMode::Recursive) {
                     Ok(()) => {
@@ -165,9 +174,12 @@ fn counts(kind: &EventKind) -> bool {
     }
 }
 
-/// Swap, backup and lock files of common editors.
+/// Swap, backup, lock and temporary files of common editors. A temporary file renamed over
+/// the real one is no loss: the rename names the real file too.
 fn is_editor_noise(name: &str) -> bool {
     name.ends_with('~')
+        || name.starts_with(".goutputstream-")
+        || name.ends_with(".kate-swp")
         || name.ends_with(".swp")
         || name.ends_with(".swx")
         || name.ends_with(".swo")
@@ -184,7 +196,16 @@ mod tests {
 
     #[test]
     fn editor_noise_is_recognised() {
-        for n in [".report.md.swp", "report.md~", ".#report.md", "#report.md#", "report.md___jb_tmp___", "4913"] {
+        for n in [
+            ".report.md.swp",
+            "report.md~",
+            ".#report.md",
+            "#report.md#",
+            "report.md___jb_tmp___",
+            "4913",
+            ".goutputstream-Q2XJ1Z",
+            ".report.md.kate-swp",
+        ] {
             assert!(is_editor_noise(n), "{n}");
         }
         for n in ["report.md", "site.yaml", "photo.jpg"] {
