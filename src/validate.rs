@@ -1230,8 +1230,25 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lis
             }
             continue;
         }
+        let default = site.config.default_language();
+        if let Some(rest) =
+            dest.strip_prefix('/').and_then(|p| p.strip_prefix(default)).and_then(|p| p.strip_prefix('/'))
+            && !site.statics.contains(&static_index(&dest))
+        {
+            diags.push(
+                Diagnostic::error(
+                    &part.path,
+                    line,
+                    col,
+                    format!("broken link \"{dest}\": the site's default language, {default}, has no folder"),
+                )
+                .with_hint(format!("link to \"/{rest}\": the pages in {default} are at the site's root"))
+                .with_source_at(line_text, line_at),
+            );
+            continue;
+        }
         if let Some((section, id)) = page_link(&dest, &site.config.languages)
-            && !site.statics.contains(&format!("{id}/index.html"))
+            && !site.statics.contains(&static_index(&dest))
             && let Some(hint) =
                 unpublished(section, id, " a link written so is checked too, and follows the page's language")
         {
@@ -1299,8 +1316,20 @@ fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &
     }
 }
 
-/// The language folder a link from the site's root starts with, if any, and the steps of
-/// the rest of its path, without fragment, query and final slash; None for any other link.
+/// The file of static/ that a link from the site's root to a folder leads to when static/
+/// has it: "complexes/x/index.html" for "/complexes/x/#top".
+fn static_index(dest: &str) -> String {
+    let path = dest.trim_start_matches('/').split(['#', '?']).next().unwrap_or("");
+    match path {
+        "" => "index.html".to_string(),
+        p if p.ends_with('/') => format!("{p}index.html"),
+        p => format!("{p}/index.html"),
+    }
+}
+
+/// The language folder a link from the site's root starts with, if any (the default
+/// language, first, has none), and the steps of the rest of its path, without fragment,
+/// query and final slash; None for any other link.
 fn root_steps<'d>(dest: &'d str, languages: &[String]) -> Option<(Option<&'d str>, Vec<&'d str>)> {
     let path = dest.strip_prefix('/').filter(|p| !p.starts_with('/'))?;
     let path = path.split(['#', '?']).next().unwrap_or("");
@@ -1308,7 +1337,7 @@ fn root_steps<'d>(dest: &'d str, languages: &[String]) -> Option<(Option<&'d str
     if steps.last() == Some(&"") {
         steps.pop();
     }
-    let lang = steps.first().copied().filter(|s| languages.iter().any(|l| l == s));
+    let lang = steps.first().copied().filter(|s| languages.iter().skip(1).any(|l| l == s));
     if lang.is_some() {
         steps.remove(0);
     }

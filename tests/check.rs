@@ -355,6 +355,50 @@ fn a_link_from_the_root_to_a_profile_or_report_that_does_not_exist_is_broken() {
         .hint_contains("did you mean \"@/pages/about\"?");
 }
 
+#[test]
+fn a_link_from_the_root_into_the_default_languages_folder_or_a_static_page_is_checked_where_it_leads() {
+    let site = TestSite::fixture("basic");
+    // The default language's pages have no folder of their own: /zh/… is written nowhere.
+    about_with_links(&site, &["/zh/complexes/alpha-moulds/", "/zh/cities/taizhou/#list", "/en/cities/taizhou/"]);
+    site.expect_problem("broken link \"/zh/complexes/alpha-moulds/\": the site's default language, zh, has no folder")
+        .error()
+        .at("content/pages/about.md", 5, 5)
+        .hint_contains("link to \"/complexes/alpha-moulds/\"");
+    site.expect_problem("broken link \"/zh/cities/taizhou/#list\"")
+        .error()
+        .at("content/pages/about.md", 6, 5)
+        .hint_contains("link to \"/cities/taizhou/#list\"");
+    let (code, json) = site.check_json();
+    assert_eq!((code, json["diagnostics"].as_array().unwrap().len()), (1, 2), "{json:#}");
+    // Unless static/ has that folder.
+    site.write("static/zh/complexes/alpha-moulds/index.html", "<!doctype html><title>old</title>");
+    site.write("static/zh/cities/taizhou/index.html", "<!doctype html><title>old</title>");
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "{json:#}");
+    // A page of static/ stands in for a missing profile only at the link's own path.
+    about_with_links(&site, &["/complexes/legacy/", "/en/reports/archive/"]);
+    site.write("static/legacy/index.html", "<!doctype html><title>legacy</title>");
+    site.write("static/reports/archive/index.html", "<!doctype html><title>archive</title>");
+    site.expect_problem("broken link \"/complexes/legacy/\": there is no complex \"legacy\"").error().at(
+        "content/pages/about.md",
+        5,
+        5,
+    );
+    site.expect_problem("broken link \"/en/reports/archive/\": there is no report \"archive\"").error().at(
+        "content/pages/about.md",
+        6,
+        5,
+    );
+    site.write("static/complexes/legacy/index.html", "<!doctype html><title>legacy</title>");
+    site.write("static/en/reports/archive/index.html", "<!doctype html><title>archive</title>");
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "{json:#}");
+    let out = site.build(&[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(site.path("public/complexes/legacy/index.html").is_file());
+    assert!(site.path("public/en/reports/archive/index.html").is_file());
+}
+
 /// The plain page content/pages/about.md with one link on each line from line 5 on.
 fn about_with_links(site: &TestSite, links: &[&str]) {
     let lines: Vec<String> = links.iter().map(|l| format!("[x]({l})\n")).collect();
