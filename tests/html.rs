@@ -189,6 +189,12 @@ fn a_template_error_names_the_template_and_line() {
     let d = &json["diagnostics"][0];
     assert_eq!(d["path"], "templates/page.html", "{json:#}");
     assert_eq!(d["line"], 3, "{json:#}");
+    // The line itself is shown, with a caret under the column.
+    let out = site.run(&["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let col = d["column"].as_u64().unwrap() as usize;
+    let caret = format!("       | {}^\n", " ".repeat(col - 1));
+    assert!(stderr.contains(&format!("     3 | <p>{{{{ page.title </p>\n{caret}")), "{stderr}");
 }
 
 #[test]
@@ -200,6 +206,7 @@ fn a_rendering_error_names_the_page_being_rendered() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("templates/page.html:3:"), "{stderr}");
     assert!(stderr.contains("/about/"), "the page being rendered is named: {stderr}");
+    assert!(stderr.contains("     3 | {{ page.no_such_field.deeper }}\n"), "the line is shown: {stderr}");
 }
 
 #[test]

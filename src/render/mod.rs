@@ -39,8 +39,9 @@ pub use format::{format_date, format_number, format_quantity, html_lang};
 /// The compiled templates and assets of the site's theme, with the site's overrides.
 pub struct Theme {
     tera: tera::Tera,
-    /// Template name → the file shown in messages ("templates/profile.html").
-    paths: HashMap<String, String>,
+    /// Template name → the file shown in messages ("templates/profile.html") and its text,
+    /// to show the line an error is on.
+    paths: HashMap<String, (String, String)>,
     strings: theme::Strings,
     assets: Vec<(String, Vec<u8>)>,
     /// The tiles of the schematic map of the cities.

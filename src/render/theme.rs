@@ -309,7 +309,8 @@ pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
             named.push((o.name.clone(), o));
         }
     }
-    let paths: HashMap<String, String> = named.iter().map(|(n, t)| (n.clone(), t.path.clone())).collect();
+    let paths: HashMap<String, (String, String)> =
+        named.iter().map(|(n, t)| (n.clone(), (t.path.clone(), t.text.clone()))).collect();
 
     // Syntax first, file by file, so that every broken template is reported at once.
     let mut seen = std::collections::HashSet::new();
@@ -340,8 +341,16 @@ pub fn build(files: ThemeFiles) -> Result<Theme, Diagnostics> {
 
 /// Turns a template error into diagnostics naming the template's file, line and column,
 /// and, while rendering, the page.
-pub fn template_diagnostics(e: &tera::Error, paths: &HashMap<String, String>, page: Option<&str>) -> Diagnostics {
-    let path_of = |name: &str| paths.get(name).cloned().unwrap_or_else(|| name.to_string());
+pub fn template_diagnostics(
+    e: &tera::Error,
+    paths: &HashMap<String, (String, String)>,
+    page: Option<&str>,
+) -> Diagnostics {
+    // An error in template `name`, with the line it is on.
+    let at = |name: &str, line: usize, column: usize, message: String| match paths.get(name) {
+        Some((path, text)) => Diagnostic::error(path.as_str(), line, column, message).with_source(text),
+        None => Diagnostic::error(name, line, column, message),
+    };
     let while_rendering = |msg: &str| match page {
         Some(p) => format!("{msg} (while rendering {p})"),
         None => msg.to_string(),
@@ -354,12 +363,7 @@ pub fn template_diagnostics(e: &tera::Error, paths: &HashMap<String, String>, pa
                 message = format!("{message}: {src}");
             }
             let span = r.span();
-            out.push(Diagnostic::error(
-                path_of(r.filename()),
-                span.start_line,
-                span.start_col + 1,
-                while_rendering(&message),
-            ));
+            out.push(at(r.filename(), span.start_line, span.start_col + 1, while_rendering(&message)));
         }
         ErrorKind::Msg(text) => {
             // Reference checks come as rendered reports; take their positions back out.
@@ -372,7 +376,7 @@ pub fn template_diagnostics(e: &tera::Error, paths: &HashMap<String, String>, pa
                     let col = parts.next().and_then(|c| c.parse().ok()).unwrap_or(0);
                     let line = parts.next().and_then(|l| l.parse().ok()).unwrap_or(0);
                     let name = parts.next().unwrap_or("");
-                    out.push(Diagnostic::error(path_of(name), line, col, while_rendering(message)));
+                    out.push(at(name, line, col, while_rendering(message)));
                     found = true;
                 }
             }
@@ -382,13 +386,8 @@ pub fn template_diagnostics(e: &tera::Error, paths: &HashMap<String, String>, pa
         }
         ErrorKind::MissingParent { current, parent } => {
             out.push(
-                Diagnostic::error(
-                    path_of(current),
-                    1,
-                    1,
-                    while_rendering(&format!("extends \"{parent}\", which is not a template")),
-                )
-                .with_hint("extend one of the theme's templates, such as \"base.html\" or \"theme/profile.html\""),
+                at(current, 1, 1, while_rendering(&format!("extends \"{parent}\", which is not a template")))
+                    .with_hint("extend one of the theme's templates, such as \"base.html\" or \"theme/profile.html\""),
             );
         }
         ErrorKind::TemplateNotFound(name) => {
