@@ -1230,10 +1230,17 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lis
             }
             continue;
         }
+        // A link from the root to a page's index.html is a link to the page.
+        let page_dest = match dest.split_once(['#', '?']) {
+            _ if !dest.starts_with('/') => dest.clone(),
+            Some((path, _)) if path.ends_with("/index.html") => dest.replacen("index.html", "", 1),
+            None if dest.ends_with("/index.html") => dest[..dest.len() - "index.html".len()].to_string(),
+            _ => dest.clone(),
+        };
         let default = site.config.default_language();
         if let Some(rest) =
-            dest.strip_prefix('/').and_then(|p| p.strip_prefix(default)).and_then(|p| p.strip_prefix('/'))
-            && !site.statics.contains(&static_index(&dest))
+            page_dest.strip_prefix('/').and_then(|p| p.strip_prefix(default)).and_then(|p| p.strip_prefix('/'))
+            && !site.statics.contains(&static_index(&page_dest))
         {
             diags.push(
                 Diagnostic::error(
@@ -1247,29 +1254,30 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lis
             );
             continue;
         }
-        if let Some((section, id)) = page_link(&dest, &site.config.languages)
-            && !site.statics.contains(&static_index(&dest))
-            && let Some(hint) =
-                unpublished(section, id, " a link written so is checked too, and follows the page's language")
-        {
-            let singular = match section {
-                "complexes" => "complex",
-                "reports" => "report",
-                _ => "page",
-            };
-            diags.push(
-                Diagnostic::error(
-                    &part.path,
-                    line,
-                    col,
-                    format!("broken link \"{dest}\": there is no {singular} \"{id}\""),
-                )
-                .with_hint(hint)
-                .with_source_at(line_text, line_at),
-            );
+        if let Some((section, id)) = page_link(&page_dest, &site.config.languages) {
+            if !site.statics.contains(&static_index(&page_dest))
+                && let Some(hint) =
+                    unpublished(section, id, " a link written so is checked too, and follows the page's language")
+            {
+                let singular = match section {
+                    "complexes" => "complex",
+                    "reports" => "report",
+                    _ => "page",
+                };
+                diags.push(
+                    Diagnostic::error(
+                        &part.path,
+                        line,
+                        col,
+                        format!("broken link \"{dest}\": there is no {singular} \"{id}\""),
+                    )
+                    .with_hint(hint)
+                    .with_source_at(line_text, line_at),
+                );
+            }
             continue;
         }
-        if let Some(link) = list_link(&dest, &site.config.languages, &lists.folders) {
+        if let Some(link) = list_link(&page_dest, &site.config.languages, &lists.folders) {
             if let Some((message, hint)) = lists.problem(&link, &dest) {
                 diags.push(
                     Diagnostic::error(&part.path, line, col, message)
@@ -1564,11 +1572,14 @@ impl Lists<'_> {
 }
 
 /// Whether a build writes the file at `path` (in the output folder) itself: the open data
-/// files, each language's feed, the sitemap, robots.txt and the 404 page.
+/// files, each language's feed, home page, lists of complexes and reports and search page,
+/// the sitemap, robots.txt and the 404 page.
 fn generated_file(path: &str, languages: &[String]) -> bool {
     let unprefixed = path.split_once('/').filter(|(l, _)| languages.iter().any(|x| x == l)).map_or(path, |(_, p)| p);
+    let page = |route: Route<'_>| unprefixed.strip_suffix("index.html") == Some(route.path().as_str());
     crate::data::FILES.contains(&path)
         || unprefixed == crate::link::Route::Feed.path()
+        || [Route::Home, Route::Complexes, Route::Reports(1), Route::Search].into_iter().any(page)
         || [crate::feeds::SITEMAP, crate::feeds::ROBOTS, crate::render::NOT_FOUND].contains(&path)
 }
 

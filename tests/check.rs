@@ -399,6 +399,32 @@ fn a_link_from_the_root_into_the_default_languages_folder_or_a_static_page_is_ch
     assert!(site.path("public/en/reports/archive/index.html").is_file());
 }
 
+#[test]
+fn a_link_from_the_root_to_a_pages_index_html_is_checked_as_a_link_to_the_page() {
+    let site = TestSite::fixture("basic");
+    about_with_links(
+        &site,
+        &[
+            "/complexes/alpha-moulds/index.html",
+            "/en/cities/taizhou/index.html#list",
+            "/reports/index.html",
+            "/index.html",
+        ],
+    );
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "pages the build writes: {json:#}");
+    about_with_links(&site, &["/complexes/alpha-mould/index.html", "/en/cities/nowhere/index.html"]);
+    site.expect_problem("broken link \"/complexes/alpha-mould/index.html\": there is no complex \"alpha-mould\"")
+        .error()
+        .at("content/pages/about.md", 5, 5)
+        .hint_contains("did you mean \"@/complexes/alpha-moulds\"?");
+    site.expect_problem("broken link \"/en/cities/nowhere/index.html\": there is no city \"nowhere\"").error().at(
+        "content/pages/about.md",
+        6,
+        5,
+    );
+}
+
 /// The plain page content/pages/about.md with one link on each line from line 5 on.
 fn about_with_links(site: &TestSite, links: &[&str]) {
     let lines: Vec<String> = links.iter().map(|l| format!("[x]({l})\n")).collect();
