@@ -342,14 +342,20 @@ fn render_github(diags: &Diagnostics) -> String {
             msg.push_str("\nhint: ");
             msg.push_str(h);
         }
-        let _ = write!(out, "::{kind} file={}", github_escape(&display_path(&d.path), true));
-        if d.line > 0 {
-            let _ = write!(out, ",line={}", d.line);
+        // Properties only for what is known: a problem outside any file (a missing site.yaml)
+        // is a plain `::error::` line, which GitHub shows on the run rather than on a file.
+        let mut properties = Vec::new();
+        if !d.path.as_os_str().is_empty() {
+            properties.push(format!("file={}", github_escape(&display_path(&d.path), true)));
+            if d.line > 0 {
+                properties.push(format!("line={}", d.line));
+                if d.column > 0 {
+                    properties.push(format!("col={}", d.column));
+                }
+            }
         }
-        if d.column > 0 {
-            let _ = write!(out, ",col={}", d.column);
-        }
-        let _ = writeln!(out, "::{}", github_escape(&msg, false));
+        let properties = if properties.is_empty() { String::new() } else { format!(" {}", properties.join(",")) };
+        let _ = writeln!(out, "::{kind}{properties}::{}", github_escape(&msg, false));
     }
     out.push_str(&summary_line(diags));
     out.push('\n');
@@ -409,5 +415,15 @@ mod tests {
         let d = Diagnostic::warning("content/a,b.md", 3, 1, "no source\nat all");
         let out = render(&Diagnostics::from(vec![d]), Format::Github, false);
         assert!(out.starts_with("::warning file=content/a%2Cb.md,line=3,col=1::no source%0Aat all\n"), "{out}");
+    }
+
+    #[test]
+    fn a_github_annotation_outside_any_file_has_no_properties() {
+        let d = Diagnostic::error("", 0, 0, "no site.yaml: 100%");
+        let out = render(&Diagnostics::from(vec![d]), Format::Github, false);
+        assert_eq!(out, "::error::no site.yaml: 100%25\n1 error, 0 warnings\n");
+        let d = Diagnostic::warning("site.yaml", 0, 3, "x");
+        let out = render(&Diagnostics::from(vec![d]), Format::Github, false);
+        assert!(out.starts_with("::warning file=site.yaml::x\n"), "{out}");
     }
 }

@@ -2,17 +2,20 @@
 
 mod cli;
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
+use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
 use cli::{Cli, Command, FormatArg, NewWhat};
-use fulcrum::diagnostics::{self, Diagnostics, Format, display_path};
+use fulcrum::diagnostics::{self, Diagnostic, Diagnostics, Format, display_path};
 use fulcrum::{Failure, Options};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let terminal = Terminal::of_stderr();
+    let color = terminal.color;
     let code = match &cli.command {
         Command::Build(args) => {
             let options = Options {
@@ -24,7 +27,7 @@ fn main() -> ExitCode {
                 hold_bodies: false,
                 parse_cache: None,
             };
-            run_build(&cli, &options, color)
+            run_build(&cli, &options, terminal)
         }
         Command::Check(args) => {
             let options = Options {
@@ -41,7 +44,10 @@ fn main() -> ExitCode {
                 FormatArg::Json => Format::Json,
                 FormatArg::Github => Format::Github,
             };
-            run_check(&cli, &options, format, color)
+            match root_problem(&cli.root) {
+                Some(m) => fail(Failure::Usage(m), format, color),
+                None => run_check(&cli, &options, format, color),
+            }
         }
         Command::Serve(args) => run_serve(&cli, args, color),
         Command::New(args) => {
@@ -49,6 +55,9 @@ fn main() -> ExitCode {
                 NewWhat::Complex { id, name } => (fulcrum::scaffold::Kind::Complex, id, name),
                 NewWhat::Report { id, title } => (fulcrum::scaffold::Kind::Report, id, title),
             };
+            if let Some(m) = root_problem(&cli.root) {
+                return ExitCode::from(fail(Failure::Usage(m), Format::Human, color));
+            }
             match fulcrum::scaffold::new_file(&cli.root, kind, id, title.as_deref()) {
                 Ok(path) => {
                     if !cli.quiet {
@@ -70,7 +79,7 @@ fn main() -> ExitCode {
                     }
                     eprintln!(
                         "Next: cd {} && fulcrum serve   (then open http://127.0.0.1:1111/)",
-                        display_path(&args.dir)
+                        shell_word(&display_path(&args.dir))
                     );
                 }
                 0
@@ -79,6 +88,26 @@ fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+/// What stderr can show: colours, and a status line that is rewritten in place.
+#[derive(Debug, Clone, Copy)]
+struct Terminal {
+    color: bool,
+    progress: bool,
+}
+
+impl Terminal {
+    fn of_stderr() -> Terminal {
+        Terminal::new(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR"), std::env::var_os("TERM"))
+    }
+
+    /// Escape codes only on a terminal that understands them: not in a pipe or a file, not
+    /// with `NO_COLOR` set (https://no-color.org), not on `TERM=dumb` (Emacs shells, some CI logs).
+    fn new(is_terminal: bool, no_color: Option<OsString>, term: Option<OsString>) -> Terminal {
+        let capable = is_terminal && term.is_none_or(|t| t != "dumb");
+        Terminal { color: capable && no_color.is_none_or(|v| v.is_empty()), progress: capable }
+    }
 }
 
 fn print_problems(diags: &Diagnostics, format: Format, color: bool) {
@@ -98,14 +127,94 @@ fn fail(failure: Failure, format: Format, color: bool) -> u8 {
         Failure::Usage(m) => {
             let label = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
             eprintln!("{label}: {m}");
+            // A tool reading stdout gets its format even when the run could not start, so a
+            // CI job shows why it failed and a JSON reader never meets an empty document.
+            if format != Format::Human {
+                print_problems(&Diagnostics::from(vec![Diagnostic::error("", 0, 0, m.as_str())]), format, false);
+            }
         }
     }
     failure.exit_code() as u8
 }
 
+/// Why `root` cannot be a site folder, when that is plain before anything is read.
+fn root_problem(root: &Path) -> Option<String> {
+    let shown = display_path(root);
+    match std::fs::metadata(root) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Some(format!("the folder {shown} does not exist: --root takes the folder that holds site.yaml"))
+        }
+        Ok(m) if !m.is_dir() => {
+            Some(format!("{shown} is a file, not a folder: --root takes the folder that holds site.yaml"))
+        }
+        _ => None,
+    }
+}
+
+/// `word` as a POSIX shell reads it back: quoted when it holds anything but plain
+/// letters, digits and `-_./`, so that the printed command can be pasted as it is.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "-_./".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
+/// The site folder as a GitHub annotation names files: from the root of the checkout
+/// (`GITHUB_WORKSPACE`), or else from the current folder, so that a site in a sub-folder
+/// (`--root site`) annotates `site/content/…`, the file the pull request changed.
+fn annotation_base(root: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().ok();
+    let site = lexical(&cwd.as_ref().map_or_else(|| root.to_path_buf(), |c| c.join(root)));
+    let workspace = std::env::var_os("GITHUB_WORKSPACE").filter(|w| !w.is_empty()).map(PathBuf::from).or(cwd);
+    // A site outside the checkout has no file GitHub could mark: its paths stay as `check`
+    // gives them, from the site folder.
+    workspace.and_then(|w| site.strip_prefix(lexical(&w)).ok().map(Path::to_path_buf)).unwrap_or_default()
+}
+
+/// `path` without `.` and with each `..` taking away the name before it, as the shell's
+/// `cd` reads a path.
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `diags` with each file's path taken from `base` instead of the site folder.
+fn from_base(diags: &Diagnostics, base: &Path) -> Diagnostics {
+    let moved = diags.items().iter().cloned().map(|mut d| {
+        if !d.path.as_os_str().is_empty() {
+            d.path = base.join(&d.path);
+        }
+        d
+    });
+    Diagnostics::from(moved.collect::<Vec<_>>())
+}
+
 fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
     let start = std::time::Instant::now();
-    match fulcrum::check(options) {
+    let result = fulcrum::check(options);
+    let result = match (format, result) {
+        (Format::Github, Ok(mut checked)) => {
+            checked.warnings = from_base(&checked.warnings, &annotation_base(&options.root));
+            Ok(checked)
+        }
+        (Format::Github, Err(Failure::Content(d))) => {
+            Err(Failure::Content(from_base(&d, &annotation_base(&options.root))))
+        }
+        (_, result) => result,
+    };
+    match result {
         Ok(checked) => {
             if format != Format::Human || !checked.warnings.is_empty() {
                 print_problems(&checked.warnings, format, color);
@@ -131,8 +240,12 @@ fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
     }
 }
 
-fn run_build(cli: &Cli, options: &Options, color: bool) -> u8 {
-    let show = std::io::stderr().is_terminal() && !cli.quiet;
+fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
+    if let Some(m) = root_problem(&options.root) {
+        return fail(Failure::Usage(m), Format::Human, terminal.color);
+    }
+    let color = terminal.color;
+    let show = terminal.progress && !cli.quiet;
     // On a terminal, one status line that each stage overwrites, cleared at the end.
     let progress = |stage: fulcrum::Stage| {
         if !show {
@@ -285,5 +398,33 @@ fn human_bytes(n: u64) -> String {
         n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1u64 << 20) as f64),
         n if n >= 1 << 10 => format!("{:.1} KB", n as f64 / 1024.0),
         n => format!("{n} B"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_codes_only_on_a_capable_terminal() {
+        let os = |s: &str| Some(OsString::from(s));
+        let t = Terminal::new(true, None, os("xterm-256color"));
+        assert!(t.color && t.progress);
+        let t = Terminal::new(true, None, os("dumb"));
+        assert!(!t.color && !t.progress);
+        let t = Terminal::new(true, os("1"), os("xterm"));
+        assert!(!t.color && t.progress);
+        assert!(Terminal::new(true, os(""), None).color);
+        let t = Terminal::new(false, None, os("xterm"));
+        assert!(!t.color && !t.progress);
+    }
+
+    #[test]
+    fn shell_words_are_quoted_when_needed() {
+        assert_eq!(shell_word("my-site/站点_1.0"), "my-site/站点_1.0");
+        assert_eq!(shell_word("my site"), "'my site'");
+        assert_eq!(shell_word("Tom's"), "'Tom'\\''s'");
+        assert_eq!(shell_word("$HOME"), "'$HOME'");
+        assert_eq!(shell_word(""), "''");
     }
 }

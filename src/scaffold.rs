@@ -75,6 +75,16 @@ pub fn new_file(root: &Path, kind: Kind, id: &str, title: Option<&str>) -> Resul
 /// Creates a new site in `dir` (which may exist if it is empty): site.yaml with the
 /// standard vocabularies, one complex and one report. Returns the files written.
 pub fn init(dir: &Path) -> Result<Vec<PathBuf>, Failure> {
+    if dir.join("site.yaml").is_file() {
+        return Err(Failure::Usage(format!(
+            "{} already holds a site (it has a site.yaml), left as it is: check it with `fulcrum --root {} check`, or choose a new folder",
+            display_path(dir),
+            display_path(dir)
+        )));
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::Usage(format!("{} is a file, not a folder: choose a new folder", display_path(dir))));
+    }
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", display_path(dir))))?
