@@ -107,7 +107,7 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// Use this base URL instead of site.yaml's (e.g. https://host/a/b/)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub base_url: Option<String>,
     /// Include content marked draft: true
     #[arg(long)]

@@ -151,6 +151,19 @@ fn root_problem(root: &Path) -> Option<String> {
     }
 }
 
+/// Why no output folder can be made at `output`: a file where a folder must be.
+fn output_problem(output: &Path) -> Option<String> {
+    let existing = output.ancestors().skip(1).find(|a| !a.as_os_str().is_empty() && a.exists())?;
+    if existing.is_dir() {
+        return None;
+    }
+    Some(format!(
+        "cannot make the output folder {}: {} is a file, not a folder; choose another --output",
+        display_path(output),
+        display_path(existing)
+    ))
+}
+
 /// `word` as a POSIX shell reads it back: quoted when it holds anything but plain
 /// letters, digits and `-_./`, so that the printed command can be pasted as it is.
 fn shell_word(word: &str) -> String {
@@ -259,6 +272,12 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
         eprint!("\x1b[2K\r{text}");
         let _ = std::io::stderr().flush();
     };
+    if let Some(m) = output_problem(&options.output_dir()) {
+        return fail(Failure::Usage(m), Format::Human, color);
+    }
+    // The output folder as the editor named it, from the folder they are in.
+    let output_dir = options.output_dir();
+    let shown_output = output_dir.strip_prefix(".").unwrap_or(&output_dir).to_path_buf();
     let result = fulcrum::build_with_progress(options, &progress);
     if show {
         eprint!("\x1b[2K\r");
@@ -269,7 +288,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
                 print_problems(&s.warnings, Format::Human, color);
             }
             if cli.verbose {
-                eprintln!("{} complexes, {} reports", s.complexes, s.reports);
+                eprintln!("{}, {}", count(s.complexes, "complex", "complexes"), count(s.reports, "report", "reports"));
                 for (stage, t) in &s.timings {
                     eprintln!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
@@ -280,7 +299,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
                     s.pages,
                     s.files,
                     human_bytes(s.bytes),
-                    display_path(options.output_dir().strip_prefix(".").unwrap_or(&s.output)),
+                    display_path(&shown_output),
                     s.elapsed.as_secs_f64()
                 );
             } else if !cli.quiet {
@@ -289,7 +308,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
                     s.pages,
                     s.files,
                     human_bytes(s.bytes),
-                    display_path(options.output_dir().strip_prefix(".").unwrap_or(&s.output)),
+                    display_path(&shown_output),
                     s.elapsed.as_secs_f64()
                 );
             }

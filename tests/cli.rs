@@ -175,3 +175,45 @@ fn a_dumb_terminal_gets_no_escape_codes() {
     let out = on_a_terminal(repo.path(), "--root site build", &[("TERM", "dumb")]).unwrap();
     assert!(!text(&out.stdout).contains('\x1b'), "{:?}", text(&out.stdout));
 }
+
+#[test]
+fn build_refuses_an_output_folder_under_a_file_and_names_the_file() {
+    let repo = tempfile::tempdir().unwrap();
+    assert!(fulcrum(repo.path()).args(["-q", "init", "site"]).output().unwrap().status.success());
+    std::fs::write(repo.path().join("notes.txt"), "mine").unwrap();
+    let out =
+        fulcrum(repo.path()).args(["--root", "site", "build", "--output", "../notes.txt/www/x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: cannot make the output folder site/../notes.txt/www/x: site/../notes.txt is a file, not a folder; choose another --output\n"
+    );
+    assert_eq!(std::fs::read_to_string(repo.path().join("notes.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn build_names_the_output_folder_as_the_editor_gave_it() {
+    let repo = tempfile::tempdir().unwrap();
+    assert!(fulcrum(repo.path()).args(["-q", "init", "site"]).output().unwrap().status.success());
+    let out = fulcrum(repo.path()).args(["--root", "site", "--verbose", "build"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.starts_with("1 complex, 1 report\n"), "{stderr}");
+    assert!(stderr.contains(") into site/public in "), "{stderr}");
+}
+
+#[test]
+fn an_empty_base_url_is_refused() {
+    let repo = tempfile::tempdir().unwrap();
+    assert!(fulcrum(repo.path()).args(["-q", "init", "site"]).output().unwrap().status.success());
+    for command in ["build", "check"] {
+        let out = fulcrum(repo.path()).args(["--root", "site", command, "--base-url", ""]).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        assert!(
+            text(&out.stderr).starts_with("error: a value is required for '--base-url <URL>' but none was supplied"),
+            "{command}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert!(!repo.path().join("site/public").exists());
+}
