@@ -223,8 +223,11 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
             Severity::Error => paint(color, "1;31", "error"),
             Severity::Warning => paint(color, "1;33", "warning"),
         };
-        let _ = writeln!(out, "{:>3}. {}: {}: {}", i + 1, d.locus(), label, d.message);
+        let (locus, message) = (visible(&d.locus(), None), visible(&d.message, Some("     ")));
+        let _ = writeln!(out, "{:>3}. {locus}: {label}: {message}", i + 1);
         if let Some(src) = &d.source_line {
+            // One character for one, so that the caret stays under its character.
+            let src: String = src.chars().map(|c| if c.is_control() && c != '\t' { '?' } else { c }).collect();
             let n = d.line.to_string();
             let pad = " ".repeat(n.len());
             let _ = writeln!(out, "     {n} | {src}");
@@ -246,7 +249,7 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
             }
         }
         if let Some(h) = &d.hint {
-            let _ = writeln!(out, "     {}: {h}", paint(color, "1;36", "hint"));
+            let _ = writeln!(out, "     {}: {}", paint(color, "1;36", "hint"), visible(h, Some("           ")));
         }
         if more > 0 {
             let what = if more == 1 { "problem" } else { "problems" };
@@ -255,6 +258,30 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
     }
     out.push_str(&summary_line(diags));
     out.push('\n');
+    out
+}
+
+/// `s` with control characters written as escapes (`\r`, `\u{1b}`), so that text from an
+/// editor's file can neither move the cursor, recolour the terminal nor hide part of a line.
+/// With `indent`, a line break stays one, and the next line starts with `indent`, so that a
+/// message or hint of several lines keeps its place under the problem.
+fn visible(s: &str, indent: Option<&str>) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match (c, indent) {
+            ('\n', Some(indent)) => {
+                out.push('\n');
+                out.push_str(indent);
+            }
+            ('\n', None) => out.push_str("\\n"),
+            ('\r', _) => out.push_str("\\r"),
+            ('\t', _) => out.push('\t'),
+            (c, _) if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            (c, _) => out.push(c),
+        }
+    }
     out
 }
 
@@ -425,5 +452,17 @@ mod tests {
         let d = Diagnostic::warning("site.yaml", 0, 3, "x");
         let out = render(&Diagnostics::from(vec![d]), Format::Github, false);
         assert!(out.starts_with("::warning file=site.yaml::x\n"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_cannot_reach_the_terminal() {
+        let d = Diagnostic::error("content/a\nb.yaml", 1, 2, "unknown key \"a\r\u{1b}[2Jb\"")
+            .with_hint("first line\nsecond line")
+            .with_source("x\u{1b}y: 1\n");
+        let out = render(&Diagnostics::from(vec![d]), Format::Human, false);
+        assert_eq!(
+            out,
+            "  1. content/a\\nb.yaml:1:2: error: unknown key \"a\\r\\u{1b}[2Jb\"\n     1 | x?y: 1\n       |  ^\n     hint: first line\n           second line\n1 error, 0 warnings\n"
+        );
     }
 }

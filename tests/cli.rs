@@ -217,3 +217,32 @@ fn an_empty_base_url_is_refused() {
     }
     assert!(!repo.path().join("site/public").exists());
 }
+
+#[test]
+fn a_key_with_control_characters_cannot_rewrite_the_terminal() {
+    let repo = tempfile::tempdir().unwrap();
+    assert!(fulcrum(repo.path()).args(["-q", "init", "site"]).output().unwrap().status.success());
+    let profile = repo.path().join("site/content/complexes/example-complex.yaml");
+    let mut yaml = std::fs::read_to_string(&profile).unwrap();
+    yaml.push_str("\"bad\\rkey\\e[2J\\nnext\": 1\n");
+    std::fs::write(&profile, yaml).unwrap();
+    let out = fulcrum(repo.path()).args(["--root", "site", "check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains(['\r', '\x1b']), "{stderr:?}");
+    assert!(
+        stderr.contains(
+            ": error: unknown key \"bad\\rkey\\u{1b}[2J\n     next\"\n     74 | \"bad\\rkey\\e[2J\\nnext\": 1\n"
+        ),
+        "{stderr}"
+    );
+    // The formats for tools keep the text as it is, escaped in their own way.
+    let out = fulcrum(repo.path()).args(["--root", "site", "check", "--format", "github"]).output().unwrap();
+    assert!(
+        text(&out.stdout).starts_with(
+            "::error file=site/content/complexes/example-complex.yaml,line=74,col=1::unknown key \"bad%0Dkey\x1b[2J%0Anext\"%0Ahint: "
+        ),
+        "{:?}",
+        text(&out.stdout)
+    );
+}
