@@ -85,7 +85,7 @@ pub enum NewWhat {
         /// The id: lower-case letters, digits and hyphens, e.g. wenling-pumps
         id: String,
         /// The complex's name in the site's first language
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: Option<String>,
     },
     /// content/reports/<id>.md
@@ -93,7 +93,7 @@ pub enum NewWhat {
         /// The id: lower-case letters, digits and hyphens, e.g. taizhou-meeting-2019
         id: String,
         /// The report's title in the site's first language
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         title: Option<String>,
     },
 }

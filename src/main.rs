@@ -49,7 +49,10 @@ fn main() -> ExitCode {
                 None => run_check(&cli, &options, format, color),
             }
         }
-        Command::Serve(args) => run_serve(&cli, args, color),
+        Command::Serve(args) => match root_problem(&cli.root) {
+            Some(m) => fail(Failure::Usage(m), Format::Human, color),
+            None => run_serve(&cli, args, color),
+        },
         Command::New(args) => {
             let (kind, id, title) = match &args.what {
                 NewWhat::Complex { id, name } => (fulcrum::scaffold::Kind::Complex, id, name),
@@ -61,8 +64,13 @@ fn main() -> ExitCode {
             match fulcrum::scaffold::new_file(&cli.root, kind, id, title.as_deref()) {
                 Ok(path) => {
                     if !cli.quiet {
+                        // The preview command works from the folder the editor is in.
+                        let root = match cli.root.as_os_str() {
+                            r if r == "." => String::new(),
+                            _ => format!("--root {} ", shell_word(&display_path(&cli.root))),
+                        };
                         eprintln!(
-                            "Created {} (a draft: preview it with `fulcrum serve --drafts`, delete `draft: true` to publish)",
+                            "Created {} (a draft: preview it with `fulcrum {root}serve --drafts`, delete `draft: true` to publish)",
                             display_path(path.strip_prefix(".").unwrap_or(&path))
                         );
                     }

@@ -211,8 +211,10 @@ pub struct Placeholder {
 impl Placeholder {
     /// A draft from `fulcrum new`, with the editor's title if given.
     pub fn draft(title: Option<&str>) -> Placeholder {
-        let title = match title.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => vec![("", t.to_string())],
+        // A name or title is one line: line breaks and tabs typed into it become spaces.
+        let title = title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+        let title = match title.filter(|t| !t.is_empty()) {
+            Some(t) => vec![("", t)],
             None => vec![("zh", "待填写".to_string()), ("en", "To be written".to_string())],
         };
         Placeholder {

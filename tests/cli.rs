@@ -246,3 +246,20 @@ fn a_key_with_control_characters_cannot_rewrite_the_terminal() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn new_tells_how_to_preview_from_the_folder_the_editor_is_in() {
+    let repo = tempfile::tempdir().unwrap();
+    assert!(fulcrum(repo.path()).args(["-q", "init", "my site"]).output().unwrap().status.success());
+    let out = fulcrum(repo.path()).args(["--root", "my site", "new", "complex", "gamma"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "Created my site/content/complexes/gamma.yaml (a draft: preview it with `fulcrum --root 'my site' serve --drafts`, delete `draft: true` to publish)\n"
+    );
+    let out = fulcrum(&repo.path().join("my site")).args(["new", "report", "gamma-news"]).output().unwrap();
+    assert_eq!(
+        text(&out.stderr),
+        "Created content/reports/gamma-news.md (a draft: preview it with `fulcrum serve --drafts`, delete `draft: true` to publish)\n"
+    );
+}

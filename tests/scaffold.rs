@@ -235,3 +235,37 @@ fn new_refuses_the_ids_that_check_refuses_with_the_same_message() {
     let out = site.run(&["new", "complex", "2019"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn any_title_is_written_as_yaml_that_reads_back_as_typed() {
+    let site = TestSite::fixture("basic");
+    let titles = [
+        ("quotes", "他说：\"好\" 'ok'", "他说：\"好\" 'ok'"),
+        ("colon-hash", "Meeting: part 2 # not a comment", "Meeting: part 2 # not a comment"),
+        ("emoji", "🎉 庆祝 — done", "🎉 庆祝 — done"),
+        ("yaml-words", "null", "null"),
+        ("flow", "[a, b] {c: d} &x *y !z @w `v`", "[a, b] {c: d} &x *y !z @w `v`"),
+        ("backslash", "C:\\path\\n 100%", "C:\\path\\n 100%"),
+        ("dashes", "---", "---"),
+        ("minus", "-30% energy", "-30% energy"),
+        // A title is one line: what a newline or tab split is joined with a space.
+        ("newline", "第一行\n第二行\tend\r\n", "第一行 第二行 end"),
+    ];
+    for (id, title, _) in titles {
+        let out = site.run(&["new", "report", id, "--title", title]);
+        assert!(out.status.success(), "{id}: {}", stderr(&out));
+    }
+    let out = site.run(&["check", "--drafts", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json:#}");
+    assert_eq!(json["diagnostics"], serde_json::json!([]), "{json:#}");
+    assert!(site.build(&["--drafts"]).status.success());
+    let reports: Value = serde_json::from_str(&site.read("public/data/reports.json")).unwrap();
+    let text = reports.to_string();
+    for (id, _, expected) in titles {
+        let front = front_matter(&site.read(&format!("content/reports/{id}.md"))).to_string();
+        let v: Value = parse(&uncomment(&front)).unwrap_or_else(|e| panic!("{id}: {e:?}\n{front}"));
+        assert_eq!(v["title"]["zh"], expected, "{id}: {front}");
+        assert!(text.contains(&serde_json::to_string(expected).unwrap()), "{id}: {text}");
+    }
+}
