@@ -12,6 +12,21 @@ use cli::{Cli, Command, FormatArg, NewWhat};
 use fulcrum::diagnostics::{self, Diagnostic, Diagnostics, Format, display_path};
 use fulcrum::{Failure, Options};
 
+/// `eprintln!` that ignores a closed stderr (`fulcrum check 2>&1 | head`): the run goes on
+/// and ends with its own exit status, where `eprintln!` would panic with 101.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that ignores a closed stderr, as [`say!`].
+macro_rules! say_part {
+    ($($arg:tt)*) => {{
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let terminal = Terminal::of_stderr();
@@ -69,7 +84,7 @@ fn main() -> ExitCode {
                             r if r == "." => String::new(),
                             _ => format!("--root {} ", shell_word(&display_path(&cli.root))),
                         };
-                        eprintln!(
+                        say!(
                             "Created {} (a draft: preview it with `fulcrum {root}serve --drafts`, delete `draft: true` to publish)",
                             display_path(path.strip_prefix(".").unwrap_or(&path))
                         );
@@ -83,9 +98,9 @@ fn main() -> ExitCode {
             Ok(files) => {
                 if !cli.quiet {
                     for f in &files {
-                        eprintln!("Created {}", display_path(f));
+                        say!("Created {}", display_path(f));
                     }
-                    eprintln!(
+                    say!(
                         "Next: cd {} && fulcrum serve   (then open http://127.0.0.1:1111/)",
                         shell_word(&display_path(&args.dir))
                     );
@@ -121,7 +136,7 @@ impl Terminal {
 fn print_problems(diags: &Diagnostics, format: Format, color: bool) {
     if format == Format::Human {
         if !diags.is_empty() {
-            eprint!("{}", diagnostics::render(diags, format, color));
+            say_part!("{}", diagnostics::render(diags, format, color));
         }
     } else {
         let mut out = std::io::stdout().lock();
@@ -134,7 +149,7 @@ fn fail(failure: Failure, format: Format, color: bool) -> u8 {
         Failure::Content(d) => print_problems(d, format, color),
         Failure::Usage(m) => {
             let label = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
-            eprintln!("{label}: {m}");
+            say!("{label}: {m}");
             // A tool reading stdout gets its format even when the run could not start, so a
             // CI job shows why it failed and a JSON reader never meets an empty document.
             if format != Format::Human {
@@ -242,7 +257,7 @@ fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
             }
             if !cli.quiet && format == Format::Human {
                 let s = &checked.site;
-                eprintln!(
+                say!(
                     "Checked {}, {} and {}: {} ({:.2} s)",
                     count(s.complexes.len(), "complex", "complexes"),
                     count(s.reports.len(), "report", "reports"),
@@ -277,7 +292,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
             fulcrum::Stage::Rendering { pages_from } => format!("[2/3] rendering pages from {pages_from} files…"),
             fulcrum::Stage::Writing { files } => format!("[3/3] writing {files} files…"),
         };
-        eprint!("\x1b[2K\r{text}");
+        say_part!("\x1b[2K\r{text}");
         let _ = std::io::stderr().flush();
     };
     if let Some(m) = output_problem(&options.output_dir()) {
@@ -288,7 +303,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
     let shown_output = output_dir.strip_prefix(".").unwrap_or(&output_dir).to_path_buf();
     let result = fulcrum::build_with_progress(options, &progress);
     if show {
-        eprint!("\x1b[2K\r");
+        say_part!("\x1b[2K\r");
     }
     match result {
         Ok(s) => {
@@ -296,13 +311,13 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
                 print_problems(&s.warnings, Format::Human, color);
             }
             if cli.verbose {
-                eprintln!("{}, {}", count(s.complexes, "complex", "complexes"), count(s.reports, "report", "reports"));
+                say!("{}, {}", count(s.complexes, "complex", "complexes"), count(s.reports, "report", "reports"));
                 for (stage, t) in &s.timings {
-                    eprintln!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+                    say!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
                 }
             }
             if !cli.quiet && s.up_to_date {
-                eprintln!(
+                say!(
                     "Up to date: {} pages ({} files, {}) in {}, nothing changed since the last build (checked in {:.2} s; --force rebuilds)",
                     s.pages,
                     s.files,
@@ -311,7 +326,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
                     s.elapsed.as_secs_f64()
                 );
             } else if !cli.quiet {
-                eprintln!(
+                say!(
                     "Built {} pages ({} files, {}) into {} in {:.2} s",
                     s.pages,
                     s.files,
@@ -325,7 +340,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
         Err(f) => {
             let code = fail(f, Format::Human, color);
             if code == 1 {
-                eprintln!("Nothing was written: the previous output is unchanged.");
+                say!("Nothing was written: the previous output is unchanged.");
             }
             code
         }
@@ -357,10 +372,10 @@ fn run_serve(cli: &Cli, args: &cli::ServeArgs, color: bool) -> u8 {
     let report = move |event: Event<'_>| match event {
         Event::Listening { url, addr } => {
             if !addr.ip().is_loopback() {
-                eprintln!("warning: listening on {addr}: other computers on the network can see the preview");
+                say!("warning: listening on {addr}: other computers on the network can see the preview");
             }
             // Always printed: scripts and tests read the address from this line.
-            eprintln!("Serving the site at {url} (Ctrl-C to stop)");
+            say!("Serving the site at {url} (Ctrl-C to stop)");
             if open {
                 open_browser(&url);
             }
@@ -368,33 +383,33 @@ fn run_serve(cli: &Cli, args: &cli::ServeArgs, color: bool) -> u8 {
         Event::Watching { poll } => {
             if !quiet {
                 let how = if poll { "polling every 250 ms" } else { "rebuilding on every save" };
-                eprintln!("Watching site.yaml, content/, static/, templates/ and themes/, {how}");
+                say!("Watching site.yaml, content/, static/, templates/ and themes/, {how}");
             }
         }
         Event::Changed { paths } => {
             if !quiet {
                 let shown: Vec<String> = paths.iter().take(3).map(|p| display_path(p)).collect();
                 let more = if paths.len() > 3 { format!(" and {} more", paths.len() - 3) } else { String::new() };
-                eprintln!("Changed: {}{more}", shown.join(", "));
+                say!("Changed: {}{more}", shown.join(", "));
             }
         }
         Event::Built { files, build, since_change, warnings } => {
             if !warnings.is_empty() {
-                eprint!("{}", diagnostics::render(warnings, Format::Human, color));
+                say_part!("{}", diagnostics::render(warnings, Format::Human, color));
             }
             if !quiet {
-                eprintln!("Built {files} files in {:.0} ms{}", build.as_secs_f64() * 1000.0, since(since_change));
+                say!("Built {files} files in {:.0} ms{}", build.as_secs_f64() * 1000.0, since(since_change));
             }
         }
         Event::Failed { failure, since_change } => {
             match failure {
-                Failure::Content(d) => eprint!("{}", diagnostics::render(d, Format::Human, color)),
-                Failure::Usage(m) => eprintln!("error: {m}"),
+                Failure::Content(d) => say_part!("{}", diagnostics::render(d, Format::Human, color)),
+                Failure::Usage(m) => say!("error: {m}"),
             }
-            eprintln!("The browser shows these problems until they are fixed{}.", since(since_change));
+            say!("The browser shows these problems until they are fixed{}.", since(since_change));
         }
-        Event::Refused { method, path, reason } => eprintln!("refused {method} {path}: {reason}"),
-        Event::WatchError(m) => eprintln!("warning: watching files: {m}"),
+        Event::Refused { method, path, reason } => say!("refused {method} {path}: {reason}"),
+        Event::WatchError(m) => say!("warning: watching files: {m}"),
     };
     match fulcrum::serve::serve(options, std::sync::Arc::new(report)) {
         Ok(()) => 0,
@@ -412,7 +427,7 @@ fn open_browser(url: &str) {
         std::process::Command::new("xdg-open").arg(url).spawn()
     };
     if let Err(e) = result {
-        eprintln!("warning: cannot open a browser ({e}): open {url} yourself");
+        say!("warning: cannot open a browser ({e}): open {url} yourself");
     }
 }
 

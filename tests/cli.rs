@@ -263,3 +263,23 @@ fn new_tells_how_to_preview_from_the_folder_the_editor_is_in() {
         "Created content/reports/gamma-news.md (a draft: preview it with `fulcrum serve --drafts`, delete `draft: true` to publish)\n"
     );
 }
+
+#[test]
+fn a_closed_stderr_does_not_change_the_exit_status() {
+    // As in `fulcrum check 2>&1 | head -1`: the reader goes away before the problems are printed.
+    let repo = repository_with_a_site();
+    for args in [&["--root", "site", "check"][..], &["--root", "site", "build"], &["--root", "nowhere", "check"]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("fulcrum"))
+            .current_dir(repo.path())
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        let expected = if args[1] == "nowhere" { 2 } else { 1 };
+        assert_eq!(status.code(), Some(expected), "{args:?}");
+    }
+}
