@@ -130,6 +130,11 @@ impl Config {
 /// A bare path ("/a/b/") is accepted for sites that only know their sub-path.
 pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     let url = url.trim();
+    if url.contains(['?', '#']) {
+        return Err(format!(
+            "base_url \"{url}\" has a query or fragment (from ? or #): a base URL is a host and a path, such as https://example.org/complexes/"
+        ));
+    }
     let mut base_url = url.to_string();
     if !base_url.ends_with('/') {
         base_url.push('/');
@@ -137,6 +142,10 @@ pub fn normalize_base_url(url: &str) -> Result<(String, String), String> {
     let path = if let Some(rest) = base_url.strip_prefix("https://").or_else(|| base_url.strip_prefix("http://")) {
         match rest.find('/') {
             Some(0) | None => return Err(format!("base_url \"{url}\" has no host")),
+            // Letters (a name in Chinese too), digits, dots and hyphens, a port, or an IPv6 address.
+            Some(i) if !rest[..i].chars().all(|c| c.is_alphanumeric() || ".-:[]".contains(c)) => {
+                return Err(format!("base_url \"{url}\" has a host that is not plain: \"{}\"", &rest[..i]));
+            }
             Some(i) => rest[i..].to_string(),
         }
     } else if base_url.starts_with('/') {
@@ -372,5 +381,21 @@ mod tests {
         assert_eq!(normalize_base_url("/x/").unwrap().1, "/x/");
         assert!(normalize_base_url("host/x").is_err());
         assert!(normalize_base_url("https://host/a/../b").is_err());
+        // Everything after the host is a path: a query or fragment would end up inside every
+        // address the site gives, and a space or quote in the host is no host.
+        for (url, problem) in [
+            ("https://example.org?x=1", "has a query or fragment (from ? or #)"),
+            ("https://example.org/a/#top", "has a query or fragment (from ? or #)"),
+            ("https://exa mple.org/", "has a host that is not plain: \"exa mple.org\""),
+            ("https://exa\"mple.org/a/", "has a host that is not plain"),
+        ] {
+            let e = normalize_base_url(url).unwrap_err();
+            assert!(e.contains(problem), "{url}: {e}");
+        }
+        for url in
+            ["https://例子.中国/a/", "http://127.0.0.1:8080/", "http://[::1]:1111/x/", "https://my-host.example.org"]
+        {
+            assert!(normalize_base_url(url).is_ok(), "{url}");
+        }
     }
 }
