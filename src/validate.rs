@@ -320,11 +320,16 @@ pub enum IdProblem {
     Digits,
     /// A page's id that is an address of the site's own (see [`RESERVED`]).
     Reserved,
+    /// Longer than [`Id::MAX_LEN`] characters.
+    TooLong,
 }
 
 /// The id of an item of `section` called `name`: the rules `check` applies to file names,
 /// and `new` to the ids it is given.
 pub fn parse_id(section: Section, name: &str) -> Result<Id, IdProblem> {
+    if name.chars().count() > Id::MAX_LEN {
+        return Err(IdProblem::TooLong);
+    }
     let id = Id::parse(name).ok_or(IdProblem::NotSafe)?;
     match section {
         Section::Reports if id.as_str().bytes().all(|b| b.is_ascii_digit()) => Err(IdProblem::Digits),
@@ -342,20 +347,38 @@ impl IdProblem {
                 format!("a report's id cannot be only digits: reports/{name}/ lists the reports of a year")
             }
             IdProblem::Reserved => format!("a page cannot be called \"{name}\": the site uses that address"),
+            IdProblem::TooLong => {
+                let start: String = name.chars().take(40).collect();
+                format!(
+                    "\"{start}…\" is too long for an id: {} characters, at most {}",
+                    name.chars().count(),
+                    Id::MAX_LEN
+                )
+            }
         }
     }
 
     /// An id to use instead of `name`, when one can be made from it.
     pub fn suggestion(&self, name: &str) -> Option<String> {
+        let words = || -> String {
+            let words: Vec<String> = name
+                .to_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            words.join("-")
+        };
         match self {
-            IdProblem::NotSafe => {
-                let words: Vec<String> = name
-                    .to_lowercase()
-                    .split(|c: char| !c.is_ascii_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .map(str::to_string)
-                    .collect();
-                Some(words.join("-")).filter(|s| Id::parse(s).is_some())
+            IdProblem::NotSafe => Some(words()).filter(|s| Id::parse(s).is_some()),
+            IdProblem::TooLong => {
+                // Whole words while they fit.
+                let words = words();
+                let mut cut = words.get(..=Id::MAX_LEN).unwrap_or(&words).to_string();
+                if cut.len() > Id::MAX_LEN {
+                    cut.truncate(cut.rfind('-').unwrap_or(Id::MAX_LEN));
+                }
+                Some(cut).filter(|s| Id::parse(s).is_some())
             }
             IdProblem::Digits => Some(format!("{name}-site-meeting")),
             IdProblem::Reserved => Some(format!("about-{name}")),
@@ -369,6 +392,10 @@ impl IdProblem {
             IdProblem::NotSafe => format!("use lower-case ASCII letters, digits and hyphens, e.g. {example}"),
             IdProblem::Digits => format!("choose an id that says what the report is about, e.g. {example}"),
             IdProblem::Reserved => format!("choose another id, e.g. {example}"),
+            IdProblem::TooLong => format!(
+                "shorten it to at most {} lower-case ASCII letters, digits and hyphens, e.g. {example}",
+                Id::MAX_LEN
+            ),
         }
     }
 
@@ -385,6 +412,11 @@ impl IdProblem {
                 format!("rename the file to say what the report is about, e.g. {}.{ext}", s.unwrap_or_default())
             }
             (IdProblem::Reserved, s) => format!("rename the file, e.g. to {}.{ext}", s.unwrap_or_default()),
+            (IdProblem::TooLong, s) => format!(
+                "rename the file to at most {} lower-case ASCII letters, digits and hyphens, e.g. {}.{ext}",
+                Id::MAX_LEN,
+                s.unwrap_or_else(|| "huangyan-moulds".to_string())
+            ),
         }
     }
 }

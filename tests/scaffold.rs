@@ -237,6 +237,27 @@ fn new_refuses_the_ids_that_check_refuses_with_the_same_message() {
 }
 
 #[test]
+fn an_id_too_long_is_refused_by_new_and_check_saying_so() {
+    let site = TestSite::fixture("basic");
+    // "wenling" and 24 times "-pump": 127 characters. The whole words that fit in 100 end
+    // after the 18th "pump", at 97.
+    let long = ["wenling"].iter().chain(std::iter::repeat_n(&"pump", 24)).copied().collect::<Vec<_>>().join("-");
+    let fits = long[..97].to_string();
+    assert!(fits.ends_with("-pump"));
+    let out = site.run(&["new", "complex", &long]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let said = stderr(&out);
+    assert!(said.contains("\"wenling-pump-pump-pump-pump-pump-pump-pu…\" is too long for an id: 127 characters, at most 100: shorten it to at most 100 lower-case ASCII letters, digits and hyphens, e.g. "), "{said}");
+    assert!(said.contains(&format!("e.g. {fits}\n")), "whole words that fit: {said}");
+    assert!(!site.path(&format!("content/complexes/{long}.yaml")).exists());
+    site.write(&format!("content/complexes/{long}.yaml"), site.read("content/complexes/alpha-moulds.yaml"));
+    let at = format!("content/complexes/{long}.yaml");
+    site.expect_problem("is too long for an id: 127 characters, at most 100").error().at(&at, 1, 1).hint_contains(
+        &format!("rename the file to at most 100 lower-case ASCII letters, digits and hyphens, e.g. {fits}.yaml"),
+    );
+}
+
+#[test]
 fn any_title_is_written_as_yaml_that_reads_back_as_typed() {
     let site = TestSite::fixture("basic");
     let titles = [

@@ -16,10 +16,13 @@ use crate::config::Config;
 pub struct Id(String);
 
 impl Id {
-    /// Accepts `a-z`, `0-9` and inner single hyphens, at most 100 characters.
+    /// The longest id, in characters.
+    pub const MAX_LEN: usize = 100;
+
+    /// Accepts `a-z`, `0-9` and inner single hyphens, at most [`Id::MAX_LEN`] characters.
     pub fn parse(s: &str) -> Option<Id> {
         let ok = !s.is_empty()
-            && s.len() <= 100
+            && s.len() <= Id::MAX_LEN
             && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !s.starts_with('-')
             && !s.ends_with('-')
