@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::link::{Index, Route, absolute_url};
-use crate::model::Site;
+use crate::model::{Site, Text};
 use crate::output::OutputFile;
 
 /// The sitemap's and robots.txt's paths in the output folder.
@@ -71,7 +71,7 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
         let url = absolute_url(site, lang, Route::Report(r.id.as_str()));
         let when = r.updated.or(r.published).or(r.event_date).map_or_else(|| updated.clone(), |d| d.rfc3339());
         let _ = writeln!(x, "  <entry>");
-        let _ = writeln!(x, "    <title>{}</title>", xml_escape(r.title.text(lang)));
+        let _ = writeln!(x, "    <title{}>{}</title>", lang_attr(&r.title, lang), xml_escape(r.title.text(lang)));
         let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&url));
         let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
         if let Some(p) = r.published.or(r.event_date) {
@@ -81,12 +81,26 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
         let kind = c.vocab.report_kinds.label(&r.kind, lang);
         let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(&r.kind), xml_escape(kind));
         if !r.summary.is_empty() {
-            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(r.summary.text(lang)));
+            let _ = writeln!(
+                x,
+                "    <summary{}>{}</summary>",
+                lang_attr(&r.summary, lang),
+                xml_escape(r.summary.text(lang))
+            );
         }
         let _ = writeln!(x, "  </entry>");
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// An `xml:lang` attribute for text that falls back to another language than the feed's, as
+/// the pages mark it, so that a reader of the English feed knows a Chinese title is Chinese.
+fn lang_attr(t: &Text, lang: &str) -> String {
+    match t.get(lang) {
+        Some((_, written)) if written != lang => format!(" xml:lang=\"{}\"", xml_escape(&html_lang(written))),
+        _ => String::new(),
+    }
 }
 
 /// The `lang` attribute value for a site language code.
@@ -148,8 +162,15 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
     OutputFile::new(SITEMAP, x)
 }
 
+/// robots.txt allows everything and names the sitemap, whose address must be absolute: a site
+/// whose base URL is a bare path ("/sub/") has no Sitemap line rather than a wrong one.
 pub fn render_robots(site: &Site) -> OutputFile {
-    OutputFile::new(ROBOTS, format!("User-agent: *\nAllow: /\n\nSitemap: {}{SITEMAP}\n", site.config.base_url))
+    let base = &site.config.base_url;
+    let mut x = String::from("User-agent: *\nAllow: /\n");
+    if base.starts_with("https://") || base.starts_with("http://") {
+        let _ = write!(x, "\nSitemap: {base}{SITEMAP}\n");
+    }
+    OutputFile::new(ROBOTS, x)
 }
 
 #[cfg(test)]

@@ -579,3 +579,32 @@ fn datapackage_names_an_iana_encoding_and_only_valid_licences() {
     let dp: serde_json::Value = serde_json::from_str(&site.read("public/data/datapackage.json")).unwrap();
     assert!(dp.get("licenses").is_none(), "a licence known by neither name nor path is left out: {dp}");
 }
+
+#[test]
+fn robots_txt_names_the_sitemap_only_by_an_absolute_address() {
+    let site = TestSite::fixture("basic");
+    built(&site, &["--base-url", "https://example.org/sub/"]);
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sub/sitemap.xml\n"
+    );
+    // The Sitemap line must be an absolute URL; a bare base path cannot make one.
+    built(&site, &["--base-url", "/sub/"]);
+    assert_eq!(site.read("public/robots.txt"), "User-agent: *\nAllow: /\n");
+}
+
+#[test]
+fn feed_text_in_another_language_than_the_feeds_is_marked_with_its_language() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/reports/meeting.md",
+        "summary: {zh: 会议摘要。, en: Meeting summary.}",
+        "summary: {zh: 会议摘要。}",
+    );
+    built(&site, &[]);
+    let en = site.read("public/en/atom.xml");
+    assert!(en.contains("<summary xml:lang=\"zh-CN\">会议摘要。</summary>"), "{en}");
+    assert!(en.contains("<title>Test site promotion meeting</title>"), "{en}");
+    let zh = site.read("public/atom.xml");
+    assert!(zh.contains("<summary>会议摘要。</summary>"), "{zh}");
+}
