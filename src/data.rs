@@ -537,18 +537,23 @@ impl std::io::Write for Count {
 }
 
 /// The data licence as Frictionless wants it: a name (an SPDX id where one is known from the
-/// URL), a path and a title.
+/// URL or the licence's name), a path and a title. The spec requires a name or a path, so a
+/// licence known by neither is left out rather than written as an invalid entry.
 fn licences(site: &Site) -> Value {
     let c = &site.config;
-    if c.data_licence.is_empty() && c.data_licence_url.is_none() {
-        return json!([]);
-    }
     let url = c.data_licence_url.as_deref().unwrap_or("");
-    let spdx =
-        [("/by/4.0", "CC-BY-4.0"), ("/by-sa/4.0", "CC-BY-SA-4.0"), ("/zero/1.0", "CC0-1.0"), ("/odbl", "ODbL-1.0")]
-            .iter()
-            .find(|(k, _)| url.contains(k))
-            .map(|(_, v)| *v);
+    let title = if c.data_licence.is_empty() { "" } else { c.data_licence.text(c.default_language()) };
+    // "CC BY-SA 4.0", "cc-by-sa-4.0" and "CC_BY_SA_4.0" all read "CC BY SA 4.0".
+    let words = title.to_uppercase().replace(['-', '_'], " ");
+    let spdx = [
+        ("/by-sa/4.0", "CC BY SA 4.0", "CC-BY-SA-4.0"),
+        ("/by/4.0", "CC BY 4.0", "CC-BY-4.0"),
+        ("/zero/1.0", "CC0", "CC0-1.0"),
+        ("/odbl", "ODBL", "ODbL-1.0"),
+    ]
+    .iter()
+    .find(|(in_url, in_title, _)| url.contains(in_url) || words.contains(in_title))
+    .map(|(_, _, id)| *id);
     let mut l = serde_json::Map::new();
     if let Some(n) = spdx {
         l.insert("name".into(), json!(n));
@@ -556,8 +561,11 @@ fn licences(site: &Site) -> Value {
     if !url.is_empty() {
         l.insert("path".into(), json!(url));
     }
-    if !c.data_licence.is_empty() {
-        l.insert("title".into(), json!(c.data_licence.text(c.default_language())));
+    if l.is_empty() {
+        return json!([]);
+    }
+    if !title.is_empty() {
+        l.insert("title".into(), json!(title));
     }
     json!([l])
 }
@@ -569,7 +577,7 @@ fn datapackage(site: &Site) -> Value {
         .iter()
         .map(|(name, kind, description)| json!({"name": name, "type": kind, "description": description}))
         .collect();
-    json!({
+    let mut package = json!({
         "profile": "data-package",
         "name": "industrial-innovation-service-complexes",
         "title": site.config.title.text(lang),
@@ -577,13 +585,18 @@ fn datapackage(site: &Site) -> Value {
         "homepage": site.config.base_url,
         "licenses": licences(site),
         "resources": [
-            {"name": "complexes", "path": "complexes.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+            {"name": "complexes", "path": "complexes.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
              "schema": {"fields": complex_fields, "primaryKey": "id"}},
-            {"name": "statistics", "path": "statistics.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8-sig",
+            {"name": "statistics", "path": "statistics.csv", "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
              "description": "One row per observation: a complex, an indicator, its value and unit as the source gives them, the period it covers or the date a running total stood, its scope and notes in Chinese and English, and its source.",
              "schema": {"fields": stat_fields, "foreignKeys": [{"fields": "complex", "reference": {"resource": "complexes", "fields": "id"}}]}},
             {"name": "complexes-json", "path": "complexes.json", "format": "json", "mediatype": "application/json"},
             {"name": "reports-json", "path": "reports.json", "format": "json", "mediatype": "application/json"},
         ],
-    })
+    });
+    // The spec wants at least one licence when `licenses` is there, and no empty description.
+    if let Some(p) = package.as_object_mut() {
+        p.retain(|_, v| v.as_str().is_none_or(|s| !s.is_empty()) && v.as_array().is_none_or(|a| !a.is_empty()));
+    }
+    package
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use crate::link::{Index, Route, absolute_url};
-use crate::model::Site;
+use crate::model::{Site, Text};
 use crate::output::OutputFile;
 
 /// The sitemap's and robots.txt's paths in the output folder.
@@ -62,15 +62,16 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
     );
     let _ = writeln!(x, "  <id>{}</id>", xml_escape(&feed_url));
     let _ = writeln!(x, "  <updated>{updated}</updated>");
-    if !c.publisher.is_empty() {
-        let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(c.publisher.text(lang)));
-    }
+    // Atom requires an author for every entry; the feed's author stands for all of them, and
+    // without a publisher the site itself is the author.
+    let author = if c.publisher.is_empty() { c.title.text(lang) } else { c.publisher.text(lang) };
+    let _ = writeln!(x, "  <author><name>{}</name></author>", xml_escape(author));
     for &i in index.reports_newest_first.iter().take(FEED_ENTRIES) {
         let r = &site.reports[i];
         let url = absolute_url(site, lang, Route::Report(r.id.as_str()));
         let when = r.updated.or(r.published).or(r.event_date).map_or_else(|| updated.clone(), |d| d.rfc3339());
         let _ = writeln!(x, "  <entry>");
-        let _ = writeln!(x, "    <title>{}</title>", xml_escape(r.title.text(lang)));
+        let _ = writeln!(x, "    <title{}>{}</title>", lang_attr(&r.title, lang), xml_escape(r.title.text(lang)));
         let _ = writeln!(x, "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>", xml_escape(&url));
         let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
         if let Some(p) = r.published.or(r.event_date) {
@@ -80,12 +81,26 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
         let kind = c.vocab.report_kinds.label(&r.kind, lang);
         let _ = writeln!(x, "    <category term=\"{}\" label=\"{}\"/>", xml_escape(&r.kind), xml_escape(kind));
         if !r.summary.is_empty() {
-            let _ = writeln!(x, "    <summary>{}</summary>", xml_escape(r.summary.text(lang)));
+            let _ = writeln!(
+                x,
+                "    <summary{}>{}</summary>",
+                lang_attr(&r.summary, lang),
+                xml_escape(r.summary.text(lang))
+            );
         }
         let _ = writeln!(x, "  </entry>");
     }
     x.push_str("</feed>\n");
     x
+}
+
+/// An `xml:lang` attribute for text that falls back to another language than the feed's, as
+/// the pages mark it, so that a reader of the English feed knows a Chinese title is Chinese.
+fn lang_attr(t: &Text, lang: &str) -> String {
+    match t.get(lang) {
+        Some((_, written)) if written != lang => format!(" xml:lang=\"{}\"", xml_escape(&html_lang(written))),
+        _ => String::new(),
+    }
 }
 
 /// The `lang` attribute value for a site language code.
@@ -96,23 +111,66 @@ pub fn html_lang(lang: &str) -> String {
     }
 }
 
-/// sitemap.xml lists every HTML page that was rendered, except the 404 page.
+/// sitemap.xml lists every HTML page that was rendered, except the 404 page. A page that
+/// exists in more than one language carries an `xhtml:link` alternate for each of them and an
+/// `x-default` pointing at the default language's, as the page heads do, so that every
+/// language's entry lists the same reciprocal set.
 pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
+    let c = &site.config;
     let mut paths: Vec<&str> = html_paths.iter().copied().filter(|p| p.ends_with("index.html")).collect();
     paths.sort_unstable();
+    // Each language's folder prefix ("" for the default language) and hreflang value.
+    let langs: Vec<(String, String)> = c.languages.iter().map(|l| (c.lang_prefix(l), html_lang(l))).collect();
+    let loc = |p: &str| xml_escape(&format!("{}{}", c.base_url, p.trim_end_matches("index.html")));
     let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
-    for p in paths {
-        let loc = format!("{}{}", site.config.base_url, p.trim_end_matches("index.html"));
-        let _ = writeln!(x, "  <url><loc>{}</loc></url>", xml_escape(&loc));
+    let mut translations: Vec<(&str, String)> = Vec::with_capacity(langs.len());
+    for &p in &paths {
+        // The page's path without its language's prefix: the key its translations share.
+        let rest = langs
+            .iter()
+            .filter(|(prefix, _)| !prefix.is_empty())
+            .find_map(|(prefix, _)| p.strip_prefix(prefix.as_str()))
+            .unwrap_or(p);
+        translations.clear();
+        for (prefix, hreflang) in &langs {
+            let other = format!("{prefix}{rest}");
+            if paths.binary_search(&other.as_str()).is_ok() {
+                translations.push((hreflang, other));
+            }
+        }
+        let _ = writeln!(x, "  <url><loc>{}</loc>", loc(p));
+        if translations.len() > 1 {
+            for (hreflang, other) in &translations {
+                let _ = writeln!(
+                    x,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    xml_escape(hreflang),
+                    loc(other)
+                );
+            }
+            // The first language is the default one, whose folder has no prefix.
+            if let Some((_, default)) = translations.first().filter(|(h, _)| *h == langs[0].1) {
+                let _ =
+                    writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>", loc(default));
+            }
+        }
+        x.push_str("  </url>\n");
     }
     x.push_str("</urlset>\n");
     OutputFile::new(SITEMAP, x)
 }
 
+/// robots.txt allows everything and names the sitemap, whose address must be absolute: a site
+/// whose base URL is a bare path ("/sub/") has no Sitemap line rather than a wrong one.
 pub fn render_robots(site: &Site) -> OutputFile {
-    OutputFile::new(ROBOTS, format!("User-agent: *\nAllow: /\n\nSitemap: {}{SITEMAP}\n", site.config.base_url))
+    let base = &site.config.base_url;
+    let mut x = String::from("User-agent: *\nAllow: /\n");
+    if base.starts_with("https://") || base.starts_with("http://") {
+        let _ = write!(x, "\nSitemap: {base}{SITEMAP}\n");
+    }
+    OutputFile::new(ROBOTS, x)
 }
 
 #[cfg(test)]

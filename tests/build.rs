@@ -52,7 +52,7 @@ fn sitemap_and_robots() {
     let robots = site.read("public/robots.txt");
     assert!(robots.contains("Sitemap: https://example.org/sitemap.xml"));
     let sitemap = site.read("public/sitemap.xml");
-    assert!(sitemap.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"));
+    assert!(sitemap.contains("<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" "));
     assert!(!sitemap.contains("404"), "{sitemap}");
     for p in [
         "https://example.org/",
@@ -531,4 +531,80 @@ fn a_site_published_without_search_lacks_only_the_index() {
     assert!(indexed.iter().any(|(p, _)| p == "search/manifest.json"), "{indexed:?}");
     assert!(indexed.iter().any(|(p, _)| p.starts_with("en/search/t/")), "{indexed:?}");
     assert_eq!(rest, without);
+}
+
+#[test]
+fn sitemap_lists_each_pages_language_alternates_reciprocally_with_an_x_default() {
+    let site = TestSite::fixture("basic");
+    built(&site, &["--base-url", "https://example.org/sub/"]);
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""), "{sitemap}");
+    let alternates = "    <xhtml:link rel=\"alternate\" hreflang=\"zh-CN\" href=\"https://example.org/sub/complexes/alpha-moulds/\"/>\n    \
+         <xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/sub/en/complexes/alpha-moulds/\"/>\n    \
+         <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"https://example.org/sub/complexes/alpha-moulds/\"/>\n  </url>";
+    for loc in ["https://example.org/sub/complexes/alpha-moulds/", "https://example.org/sub/en/complexes/alpha-moulds/"]
+    {
+        assert!(sitemap.contains(&format!("<url><loc>{loc}</loc>\n{alternates}")), "{loc} in\n{sitemap}");
+    }
+    // Every entry of a bilingual site has both languages and the default.
+    let urls = sitemap.matches("<url>").count();
+    assert!(urls > 10 && sitemap.matches("hreflang=\"x-default\"").count() == urls, "{sitemap}");
+    assert_eq!(sitemap.matches("hreflang=\"en\"").count(), urls);
+}
+
+#[test]
+fn atom_feed_has_an_author_when_the_site_names_no_publisher() {
+    // RFC 4287: a feed whose entries have no author must have one itself.
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "publisher: {zh: 测试出版者, en: Test Publisher}\n", "");
+    built(&site, &[]);
+    assert!(site.read("public/atom.xml").contains("  <author><name>测试站点</name></author>\n"));
+    assert!(site.read("public/en/atom.xml").contains("  <author><name>Test Site</name></author>\n"));
+}
+
+#[test]
+fn datapackage_names_an_iana_encoding_and_only_valid_licences() {
+    // "utf-8-sig" is no IANA charset name; readers skip a UTF-8 byte-order mark anyway.
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    let dp: serde_json::Value = serde_json::from_str(&site.read("public/data/datapackage.json")).unwrap();
+    for r in &dp["resources"].as_array().unwrap()[..2] {
+        assert_eq!(r["encoding"], "utf-8", "{r}");
+    }
+    // A licence needs a name or a path: "CC BY 4.0" with no address is known by its SPDX id.
+    assert_eq!(dp["licenses"], serde_json::json!([{"name": "CC-BY-4.0", "title": "CC BY 4.0"}]));
+
+    site.edit("site.yaml", "data_licence: CC BY 4.0", "data_licence: 本站自定许可");
+    built(&site, &[]);
+    let dp: serde_json::Value = serde_json::from_str(&site.read("public/data/datapackage.json")).unwrap();
+    assert!(dp.get("licenses").is_none(), "a licence known by neither name nor path is left out: {dp}");
+}
+
+#[test]
+fn robots_txt_names_the_sitemap_only_by_an_absolute_address() {
+    let site = TestSite::fixture("basic");
+    built(&site, &["--base-url", "https://example.org/sub/"]);
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/sub/sitemap.xml\n"
+    );
+    // The Sitemap line must be an absolute URL; a bare base path cannot make one.
+    built(&site, &["--base-url", "/sub/"]);
+    assert_eq!(site.read("public/robots.txt"), "User-agent: *\nAllow: /\n");
+}
+
+#[test]
+fn feed_text_in_another_language_than_the_feeds_is_marked_with_its_language() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/reports/meeting.md",
+        "summary: {zh: 会议摘要。, en: Meeting summary.}",
+        "summary: {zh: 会议摘要。}",
+    );
+    built(&site, &[]);
+    let en = site.read("public/en/atom.xml");
+    assert!(en.contains("<summary xml:lang=\"zh-CN\">会议摘要。</summary>"), "{en}");
+    assert!(en.contains("<title>Test site promotion meeting</title>"), "{en}");
+    let zh = site.read("public/atom.xml");
+    assert!(zh.contains("<summary>会议摘要。</summary>"), "{zh}");
 }

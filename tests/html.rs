@@ -302,3 +302,42 @@ fn a_figure_in_yi_yuan_has_the_same_machine_readable_value_in_both_languages() {
     // A count keeps its number.
     has(&en, "<data value=\"77900\">77,900</data>");
 }
+
+/// The page's JSON-LD, parsed.
+fn json_ld(html: &str) -> serde_json::Value {
+    let open = "<script type=\"application/ld+json\">";
+    let start = html.find(open).expect("a JSON-LD script") + open.len();
+    let end = start + html[start..].find("</script>").expect("its end");
+    serde_json::from_str(&html[start..end]).expect("valid JSON")
+}
+
+#[test]
+fn json_ld_of_an_untranslated_report_gives_the_language_its_headline_is_in() {
+    let site = built();
+    let en = site.read("public/en/reports/older-news/index.html");
+    has(&en, "<h1><span lang=\"zh-CN\">旧闻</span></h1>");
+    let article = &json_ld(&en)["@graph"][0];
+    assert_eq!((&article["headline"], &article["inLanguage"]), (&"旧闻".into(), &"zh-CN".into()), "{article}");
+    let translated = &json_ld(&site.read("public/en/reports/meeting/index.html"))["@graph"][0];
+    assert_eq!(translated["inLanguage"], "en");
+}
+
+#[test]
+fn json_ld_survives_markup_and_comment_openers_in_text() {
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/reports/meeting.md",
+        "summary: {zh: 会议摘要。, en: Meeting summary.}",
+        "summary: {zh: \"摘要 </script><!-- & ]]> 🎉\", en: \"Sum </SCRIPT> <!-- -->\"}",
+    );
+    build(&site);
+    for (page, summary) in [
+        ("public/reports/meeting/index.html", "摘要 </script><!-- & ]]> 🎉"),
+        ("public/en/reports/meeting/index.html", "Sum </SCRIPT> <!-- -->"),
+    ] {
+        let html = site.read(page);
+        let ld = json_ld(&html);
+        assert_eq!(ld["@graph"][0]["description"], summary);
+        assert_eq!(ld["@graph"][1]["description"], summary);
+    }
+}

@@ -287,7 +287,8 @@ pub fn report_json_ld(r: &ReportV, cx: &LdContext<'_>) -> String {
         id: article_id.clone(),
         headline: &r.title.text,
         description: text(&r.summary),
-        in_language: cx.html_lang,
+        // An untranslated report shows its headline in the language it was written in.
+        in_language: r.title.lang.as_deref().unwrap_or(cx.html_lang),
         url: cx.canonical,
         main_entity_of_page: cx.canonical,
         date_published: r.published.as_ref().or(r.date.as_ref()).map(|d| d.iso.as_str()),
