@@ -10,6 +10,20 @@ use crate::output::OutputFile;
 pub const SITEMAP: &str = "sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 
+/// The most URLs, and bytes, one sitemap file may hold (sitemaps.org); past either, the pages
+/// are listed in `sitemap-1.xml`, `sitemap-2.xml` … and sitemap.xml is their index.
+const SITEMAP_URLS: usize = 50_000;
+const SITEMAP_BYTES: usize = 50 * 1024 * 1024;
+const URLSET_START: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+const URLSET_END: &str = "</urlset>\n";
+
+/// Whether the build writes `path` as a part of a sitemap split in several files.
+pub fn is_sitemap_part(path: &str) -> bool {
+    path.strip_prefix("sitemap-")
+        .and_then(|p| p.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Escapes text for XML content and attribute values, dropping the control characters
 /// XML 1.0 does not allow.
 pub fn xml_escape(s: &str) -> String {
@@ -115,18 +129,17 @@ pub fn html_lang(lang: &str) -> String {
 /// exists in more than one language carries an `xhtml:link` alternate for each of them and an
 /// `x-default` pointing at the default language's, as the page heads do, so that every
 /// language's entry lists the same reciprocal set.
-pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
+pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> Vec<OutputFile> {
     let c = &site.config;
     let mut paths: Vec<&str> = html_paths.iter().copied().filter(|p| p.ends_with("index.html")).collect();
     paths.sort_unstable();
     // Each language's folder prefix ("" for the default language) and hreflang value.
     let langs: Vec<(String, String)> = c.languages.iter().map(|l| (c.lang_prefix(l), html_lang(l))).collect();
     let loc = |p: &str| xml_escape(&format!("{}{}", c.base_url, p.trim_end_matches("index.html")));
-    let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
-    );
+    let mut entries: Vec<String> = Vec::with_capacity(paths.len());
     let mut translations: Vec<(&str, String)> = Vec::with_capacity(langs.len());
     for &p in &paths {
+        let mut x = String::new();
         // The page's path without its language's prefix: the key its translations share.
         let rest = langs
             .iter()
@@ -157,9 +170,54 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> OutputFile {
             }
         }
         x.push_str("  </url>\n");
+        entries.push(x);
     }
-    x.push_str("</urlset>\n");
-    OutputFile::new(SITEMAP, x)
+    sitemap_files(&c.base_url, &entries, SITEMAP_URLS, SITEMAP_BYTES)
+}
+
+/// The sitemap of `entries` (`<url>` elements): one file when it keeps within `max_urls` and
+/// `max_bytes`; otherwise parts that each do, in order, and sitemap.xml as their index.
+fn sitemap_files(base_url: &str, entries: &[String], max_urls: usize, max_bytes: usize) -> Vec<OutputFile> {
+    let room = max_bytes - URLSET_START.len() - URLSET_END.len();
+    let mut parts: Vec<String> = Vec::new();
+    let (mut urls, mut bytes) = (0, 0);
+    for e in entries {
+        if parts.is_empty() || urls == max_urls || bytes + e.len() > room {
+            if let Some(done) = parts.last_mut() {
+                done.push_str(URLSET_END);
+            }
+            parts.push(String::from(URLSET_START));
+            (urls, bytes) = (0, 0);
+        }
+        let part = parts.last_mut().expect("a part was just started");
+        part.push_str(e);
+        (urls, bytes) = (urls + 1, bytes + e.len());
+    }
+    match parts.len() {
+        0 => vec![OutputFile::new(SITEMAP, format!("{URLSET_START}{URLSET_END}"))],
+        1 => vec![OutputFile::new(SITEMAP, parts.remove(0) + URLSET_END)],
+        n => {
+            if let Some(last) = parts.last_mut() {
+                last.push_str(URLSET_END);
+            }
+            let mut index = String::from(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+            );
+            for i in 1..=n {
+                let _ = writeln!(
+                    index,
+                    "  <sitemap><loc>{}</loc></sitemap>",
+                    xml_escape(&format!("{base_url}sitemap-{i}.xml"))
+                );
+            }
+            index.push_str("</sitemapindex>\n");
+            let mut files = vec![OutputFile::new(SITEMAP, index)];
+            files.extend(
+                parts.into_iter().enumerate().map(|(i, x)| OutputFile::new(format!("sitemap-{}.xml", i + 1), x)),
+            );
+            files
+        }
+    }
 }
 
 /// robots.txt allows everything and names the sitemap, whose address must be absolute: a site
@@ -176,6 +234,34 @@ pub fn render_robots(site: &Site) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sitemap_past_its_limits_is_split_into_parts_under_an_index() {
+        let entry = |i: usize| format!("  <url><loc>https://h/sub/p{i}/</loc></url>\n");
+        let entries: Vec<String> = (0..7).map(entry).collect();
+        // Within the limits: one file, as before.
+        let one = sitemap_files("https://h/sub/", &entries, 7, 1 << 20);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].path, SITEMAP);
+        assert_eq!(String::from_utf8_lossy(&one[0].bytes), format!("{URLSET_START}{}{URLSET_END}", entries.concat()));
+        // Three URLs to a file: an index and three parts, every URL once and in order.
+        let files = sitemap_files("https://h/sub/", &entries, 3, 1 << 20);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, [SITEMAP, "sitemap-1.xml", "sitemap-2.xml", "sitemap-3.xml"]);
+        let text = |f: &OutputFile| String::from_utf8_lossy(&f.bytes).into_owned();
+        assert_eq!(
+            text(&files[0]),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n  <sitemap><loc>https://h/sub/sitemap-1.xml</loc></sitemap>\n  <sitemap><loc>https://h/sub/sitemap-2.xml</loc></sitemap>\n  <sitemap><loc>https://h/sub/sitemap-3.xml</loc></sitemap>\n</sitemapindex>\n"
+        );
+        assert_eq!(text(&files[1]), format!("{URLSET_START}{}{URLSET_END}", entries[..3].concat()));
+        assert_eq!(text(&files[3]), format!("{URLSET_START}{}{URLSET_END}", entries[6]));
+        // A byte limit splits as well, and no part passes it.
+        let max = URLSET_START.len() + URLSET_END.len() + 2 * entries[0].len();
+        let files = sitemap_files("https://h/sub/", &entries, 100, max);
+        assert_eq!(files.len(), 5);
+        assert!(files[1..].iter().all(|f| f.bytes.len() <= max));
+        assert!(files[1..].iter().all(|f| is_sitemap_part(&f.path)) && !is_sitemap_part(SITEMAP));
+    }
 
     #[test]
     fn escapes_markup_and_drops_control_characters() {

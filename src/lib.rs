@@ -246,9 +246,10 @@ fn publish_rest(
     taken.sort_unstable();
     let html: Vec<&str> = taken.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect();
     let pages = html.len();
-    let sitemap = feeds::render_sitemap(site, &html);
-    taken.push(sitemap.path.clone());
-    sink.file(sitemap).map_err(io)?;
+    for sitemap in feeds::render_sitemap(site, &html) {
+        taken.push(sitemap.path.clone());
+        sink.file(sitemap).map_err(io)?;
+    }
     taken.sort_unstable();
     // The site's static files may not take a generated file's place.
     let mut clashes = Diagnostics::new();

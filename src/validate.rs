@@ -1613,6 +1613,7 @@ fn generated_file(path: &str, languages: &[String]) -> bool {
         || unprefixed == crate::link::Route::Feed.path()
         || [Route::Home, Route::Complexes, Route::Reports(1), Route::Search].into_iter().any(page)
         || [crate::feeds::SITEMAP, crate::feeds::ROBOTS, crate::render::NOT_FOUND].contains(&path)
+        || crate::feeds::is_sitemap_part(path)
 }
 
 /// A path under static/ with its `.` and `..` steps taken, or `None` when it leaves static/.
