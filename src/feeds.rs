@@ -134,12 +134,18 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> Vec<OutputFile> {
     let mut paths: Vec<&str> = html_paths.iter().copied().filter(|p| p.ends_with("index.html")).collect();
     paths.sort_unstable();
     // Each language's folder prefix ("" for the default language) and hreflang value.
-    let langs: Vec<(String, String)> = c.languages.iter().map(|l| (c.lang_prefix(l), html_lang(l))).collect();
-    let loc = |p: &str| xml_escape(&format!("{}{}", c.base_url, p.trim_end_matches("index.html")));
+    let langs: Vec<(String, String)> =
+        c.languages.iter().map(|l| (c.lang_prefix(l), xml_escape(&html_lang(l)))).collect();
+    // Each page's address, written once however many entries name it.
+    let locs: Vec<String> = paths
+        .iter()
+        .map(|p| xml_escape(&format!("{}{}", c.base_url, p.strip_suffix("index.html").unwrap_or(p))))
+        .collect();
     let mut entries: Vec<String> = Vec::with_capacity(paths.len());
-    let mut translations: Vec<(&str, String)> = Vec::with_capacity(langs.len());
-    for &p in &paths {
-        let mut x = String::new();
+    // The page's translations, as (language, page number).
+    let mut translations: Vec<(usize, usize)> = Vec::with_capacity(langs.len());
+    let mut other = String::new();
+    for (n, &p) in paths.iter().enumerate() {
         // The page's path without its language's prefix: the key its translations share.
         let rest = langs
             .iter()
@@ -147,26 +153,23 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> Vec<OutputFile> {
             .find_map(|(prefix, _)| p.strip_prefix(prefix.as_str()))
             .unwrap_or(p);
         translations.clear();
-        for (prefix, hreflang) in &langs {
-            let other = format!("{prefix}{rest}");
-            if paths.binary_search(&other.as_str()).is_ok() {
-                translations.push((hreflang, other));
+        for (l, (prefix, _)) in langs.iter().enumerate() {
+            other.clear();
+            other.push_str(prefix);
+            other.push_str(rest);
+            if let Ok(t) = paths.binary_search(&other.as_str()) {
+                translations.push((l, t));
             }
         }
-        let _ = writeln!(x, "  <url><loc>{}</loc>", loc(p));
+        let mut x = format!("  <url><loc>{}</loc>\n", locs[n]);
         if translations.len() > 1 {
-            for (hreflang, other) in &translations {
-                let _ = writeln!(
-                    x,
-                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-                    xml_escape(hreflang),
-                    loc(other)
-                );
+            for &(l, t) in &translations {
+                let _ =
+                    writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", langs[l].1, locs[t]);
             }
             // The first language is the default one, whose folder has no prefix.
-            if let Some((_, default)) = translations.first().filter(|(h, _)| *h == langs[0].1) {
-                let _ =
-                    writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>", loc(default));
+            if let Some(&(0, t)) = translations.first() {
+                let _ = writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>", locs[t]);
             }
         }
         x.push_str("  </url>\n");
