@@ -80,7 +80,7 @@ fn machine_formats_report_a_run_that_cannot_start_on_stdout() {
     let out = fulcrum(dir.path()).args(["check", "--format", "github"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(
-        text(&out.stdout).starts_with("::error::. is not a Fulcrum site: it has no site.yaml"),
+        text(&out.stdout).starts_with("::error::. has no site.yaml, which a Fulcrum site's folder holds"),
         "{}",
         text(&out.stdout)
     );

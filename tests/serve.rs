@@ -404,6 +404,25 @@ fn a_broken_site_yaml_at_the_start_does_not_stop_the_server() {
     assert_eq!(server.get("/data/complexes.json").status, 200);
 }
 
+#[test]
+fn site_yaml_removed_while_serving_is_reported_as_such_and_put_back_serves_again() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/").status, 200);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    events.next();
+    let yaml = site.read("site.yaml");
+    site.remove("site.yaml");
+    events.next();
+    let r = server.get("/");
+    assert_eq!(r.status, 500);
+    assert!(r.text().contains("has no site.yaml"), "{}", r.text());
+    assert!(r.text().contains("put site.yaml back if it was removed"), "{}", r.text());
+    site.write("site.yaml", yaml);
+    events.next();
+    assert_eq!(server.get("/").status, 200);
+}
+
 /// The problems of the first build are printed after the address to open, never before it
 /// (the two were printed by two threads, in either order). Several starts, since the wrong
 /// order came about only now and then.

@@ -103,7 +103,9 @@ pub struct Loaded {
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("{0} is not a Fulcrum site: it has no site.yaml (use --root to point at the site folder)")]
+    #[error(
+        "{0} has no site.yaml, which a Fulcrum site's folder holds (use --root to point at the site folder, or put site.yaml back if it was removed)"
+    )]
     NotASite(String),
     #[error("{0} is not a regular file")]
     NotAFile(String),

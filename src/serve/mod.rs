@@ -73,10 +73,8 @@ pub type Reporter = Arc<dyn Fn(Event<'_>) + Send + Sync>;
 /// cannot start (the address is taken, the folder is not a site...).
 pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     if !options.site.root.join("site.yaml").is_file() {
-        return Err(Failure::Usage(format!(
-            "{} is not a Fulcrum site: it has no site.yaml (use --root to point at the site folder)",
-            crate::diagnostics::display_path(&options.site.root)
-        )));
+        let root = crate::diagnostics::display_path(&options.site.root);
+        return Err(Failure::Usage(crate::load::LoadError::NotASite(root).to_string()));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
