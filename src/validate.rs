@@ -1286,6 +1286,17 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lis
             );
             continue;
         }
+        // The lists first: what is left under complexes/ and reports/ names a profile or report.
+        if let Some(link) = list_link(&page_dest, &site.config.languages, &lists.folders) {
+            if let Some((message, hint)) = lists.problem(&link, &dest) {
+                diags.push(
+                    Diagnostic::error(&part.path, line, col, message)
+                        .with_hint(hint)
+                        .with_source_at(line_text, line_at),
+                );
+            }
+            continue;
+        }
         if let Some((section, id)) = page_link(&page_dest, &site.config.languages) {
             if !site.statics.contains(&static_index(&page_dest))
                 && let Some(hint) =
@@ -1305,16 +1316,6 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lis
                     )
                     .with_hint(hint)
                     .with_source_at(line_text, line_at),
-                );
-            }
-            continue;
-        }
-        if let Some(link) = list_link(&page_dest, &site.config.languages, &lists.folders) {
-            if let Some((message, hint)) = lists.problem(&link, &dest) {
-                diags.push(
-                    Diagnostic::error(&part.path, line, col, message)
-                        .with_hint(hint)
-                        .with_source_at(line_text, line_at),
                 );
             }
             continue;
@@ -1341,16 +1342,13 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lis
 
 /// The section and id of a profile, report or plain page that a link from the site's root
 /// names ("/reports/x/", "/en/complexes/y/#stats", "/about/"), the pages a build makes for
-/// them; None for any other link, the browse lists and files included.
+/// them; None for any other link and files. Links to the browse lists ([`list_link`]) are
+/// to be told apart first.
 fn page_link<'d>(dest: &'d str, languages: &[String]) -> Option<(&'static str, &'d str)> {
     let (_, steps) = root_steps(dest, languages)?;
     match steps[..] {
-        ["complexes", id] if !matches!(id, "level" | "status" | "mode" | "industry" | "service") => {
-            Some(("complexes", id))
-        }
-        ["reports", id] if !matches!(id, "page" | "kind") && !id.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(("reports", id))
-        }
+        ["complexes", id] => Some(("complexes", id)),
+        ["reports", id] => Some(("reports", id)),
         [id] if !id.contains('.') && !crate::link::RESERVED.contains(&id) => Some(("pages", id)),
         _ => None,
     }
