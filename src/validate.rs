@@ -1263,10 +1263,9 @@ fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lis
             continue;
         }
         // A link from the root to a page's index.html is a link to the page.
-        let page_dest = match dest.split_once(['#', '?']) {
-            _ if !dest.starts_with('/') => dest.clone(),
-            Some((path, _)) if path.ends_with("/index.html") => dest.replacen("index.html", "", 1),
-            None if dest.ends_with("/index.html") => dest[..dest.len() - "index.html".len()].to_string(),
+        let (path, after) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
+        let page_dest = match path.strip_suffix("index.html") {
+            Some(folder) if dest.starts_with('/') && folder.ends_with('/') => format!("{folder}{after}"),
             _ => dest.clone(),
         };
         let default = site.config.default_language();
