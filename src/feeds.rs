@@ -183,26 +183,22 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> Vec<OutputFile> {
 fn sitemap_files(base_url: &str, entries: &[String], max_urls: usize, max_bytes: usize) -> Vec<OutputFile> {
     let room = max_bytes - URLSET_START.len() - URLSET_END.len();
     let mut parts: Vec<String> = Vec::new();
+    let mut part = String::from(URLSET_START);
     let (mut urls, mut bytes) = (0, 0);
     for e in entries {
-        if parts.is_empty() || urls == max_urls || bytes + e.len() > room {
-            if let Some(done) = parts.last_mut() {
-                done.push_str(URLSET_END);
-            }
-            parts.push(String::from(URLSET_START));
+        if urls > 0 && (urls == max_urls || bytes + e.len() > room) {
+            part.push_str(URLSET_END);
+            parts.push(std::mem::replace(&mut part, String::from(URLSET_START)));
             (urls, bytes) = (0, 0);
         }
-        let part = parts.last_mut().expect("a part was just started");
         part.push_str(e);
         (urls, bytes) = (urls + 1, bytes + e.len());
     }
+    part.push_str(URLSET_END);
+    parts.push(part);
     match parts.len() {
-        0 => vec![OutputFile::new(SITEMAP, format!("{URLSET_START}{URLSET_END}"))],
-        1 => vec![OutputFile::new(SITEMAP, parts.remove(0) + URLSET_END)],
+        1 => vec![OutputFile::new(SITEMAP, parts.remove(0))],
         n => {
-            if let Some(last) = parts.last_mut() {
-                last.push_str(URLSET_END);
-            }
             let mut index = String::from(
                 "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
             );
