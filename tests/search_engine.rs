@@ -39,13 +39,16 @@ fn index_files_decode_and_cover_every_document() {
     for dir in ["search", "en/search"] {
         let dir = out.join(dir);
         let m = read_json(&dir.join("manifest.json"));
-        assert_eq!(m["version"], 3);
+        assert_eq!(m["version"], 4);
+        // One set of term shards, in the first language's folder, that both languages read.
+        let terms = dir.join(m["termDir"].as_str().unwrap());
+        assert_eq!(terms.canonicalize().unwrap(), out.join("search").canonicalize().unwrap());
         assert_eq!(m["docs"], 12, "6 complexes, 2 reports, 4 pages");
         let bounds: Vec<&str> = m["shards"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
         let mut all_terms: Vec<String> = Vec::new();
         for (n, first) in bounds.iter().enumerate() {
             let entries =
-                shard::decode(&std::fs::read(dir.join(format!("t/{n}.bin"))).unwrap()).expect("shard decodes");
+                shard::decode(&std::fs::read(terms.join(format!("t/{n}.bin"))).unwrap()).expect("shard decodes");
             assert_eq!(entries[0].term, *first, "shard {n} starts at its manifest bound");
             for e in entries {
                 assert!(e.postings.windows(2).all(|w| w[0].0 < w[1].0), "documents ascend in {}", e.term);
@@ -58,7 +61,7 @@ fn index_files_decode_and_cover_every_document() {
                 all_terms.push(e.term);
             }
         }
-        assert!(!dir.join(format!("t/{}.bin", bounds.len())).exists());
+        assert!(!terms.join(format!("t/{}.bin", bounds.len())).exists());
         assert!(all_terms.windows(2).all(|w| shard::utf16_cmp(&w[0], &w[1]).is_lt()), "terms sorted across shards");
         for t in ["模具", "模", "台州", "pump", "huangyan"] {
             assert!(all_terms.iter().any(|x| x == t), "{t} indexed in {}", dir.display());
@@ -100,8 +103,14 @@ fn index_files_decode_and_cover_every_document() {
             assert_eq!(total, 12, "{}", f["name"]);
         }
     }
-    // The English profile of the Huangyan complex has its own body; its text chunk is English.
+    assert!(!out.join("en/search/t").exists());
+    // Fields are a kind of text (title, short names, labels, summary, body) and the languages
+    // showing it (bit 1 Chinese, bit 2 English); each language ranks its own texts first.
+    let zh = read_json(&out.join("search/manifest.json"));
     let en = read_json(&out.join("en/search/manifest.json"));
+    assert_eq!(zh["fields"], json!([1, 0, 1, 0, 1, 1, 1, 1, 4, 2, 4, 2, 4, 3, 4, 3, 6, 5, 6, 5]));
+    assert_eq!(en["fields"], json!([1, 1, 0, 0, 1, 1, 1, 1, 4, 4, 2, 2, 4, 4, 3, 3, 6, 6, 5, 5]));
+    // The English profile of the Huangyan complex has its own body; its text chunk is English.
     assert_eq!(en["textDirs"], json!(["../../search/", ""]));
     let en_texts = std::fs::read_to_string(out.join("en/search/x/0.txt")).unwrap();
     assert!(en_texts.contains("Huangyan"), "{en_texts}");
@@ -274,18 +283,21 @@ fn recall_on_a_generated_corpus_is_complete() {
 fn labels_in_the_other_language_find_pages_in_both_directions() {
     let site = TestSite::example();
     let out = build(site.root(), &[]);
-    // Field 4 holds what a document shows (city, level, industries, services, report kind,
-    // place, related complexes) as the other language labels it.
+    // What a document shows (city, level, industries, services, report kind, place, related
+    // complexes) as only the other language labels it: kind 2 with the mask of that language
+    // alone, field 2 << 2 | 1 for Chinese and 2 << 2 | 2 for English.
     let in_labels = |dir: &str, term: &str| -> usize {
         let entries = all_entries(&out.join(dir));
         let e = entries.iter().find(|e| e.term == term).unwrap_or_else(|| panic!("{term} is in {dir}"));
-        e.postings.iter().filter(|(_, _, pos)| pos.iter().any(|p| p >> 16 == 4)).count()
+        let other = if dir.starts_with("en/") { 9 } else { 10 };
+        e.postings.iter().filter(|(_, _, pos)| pos.iter().any(|p| p >> 16 == other)).count()
     };
     assert_eq!(in_labels("en/search", "台州"), 8, "台州市 labels six complexes and two reports");
     assert_eq!(in_labels("en/search", "省级"), 6, "省级 labels the six complexes");
     assert_eq!(in_labels("en/search", "模具"), 3, "模具 labels Huangyan and names it in two reports");
     assert_eq!(in_labels("search", "taizhou"), 8);
-    assert_eq!(in_labels("search", "provincial"), 6);
+    // Provincial labels the six complexes; the two reports have it in attendees' English titles.
+    assert_eq!(in_labels("search", "provincial"), 8);
     // A label is not repeated where both languages show the same text.
     assert_eq!(in_labels("search", "2019"), 0);
     if !have("node", "the search tests of labels in the other language") {
@@ -370,6 +382,38 @@ fn chinese_queries_need_adjacent_characters_and_single_characters_work() {
 }
 
 #[test]
+fn a_body_in_either_language_is_found_from_both_below_the_readers_own() {
+    let site = TestSite::example();
+    let pages = site.root().join("content/pages");
+    // One page with the word in its only body, which both languages show; one with it only
+    // in its English body.
+    std::fs::write(pages.join("own-body.md"), "---\ntitle: {zh: 甲页, en: Page A}\n---\n泵阀 zorblat 说明。\n")
+        .unwrap();
+    std::fs::write(pages.join("other-body.md"), "---\ntitle: {zh: 乙页, en: Page B}\n---\n泵阀说明。\n").unwrap();
+    std::fs::write(pages.join("other-body.en.md"), "Valves and a zorblat.\n").unwrap();
+    let out = build(site.root(), &[]);
+    // The word is stored once, in the field of the body both languages show (4 << 2 | 3) and
+    // in that of the English body (4 << 2 | 2).
+    let entries = all_entries(&out.join("search"));
+    let e = entries.iter().find(|e| e.term == "zorblat").expect("zorblat indexed");
+    let fields: Vec<u32> = e.postings.iter().map(|(_, _, pos)| pos[0] >> 16).collect();
+    assert_eq!(fields.len(), 2);
+    assert!(fields.contains(&19) && fields.contains(&18), "{fields:?}");
+    if !have("node", "the search tests of bodies in either language") {
+        return;
+    }
+    // Before, a word in the English body only was not found on the Chinese site.
+    let zh = query(&out.join("search"), &json!([{"q": "zorblat"}]));
+    assert_eq!(urls(&zh[0]), ["/own-body/", "/other-body/"], "the reader's own body first");
+    let en = query(&out.join("en/search"), &json!([{"q": "zorblat"}, {"q": "回译"}]));
+    let mut found = urls(&en[0]);
+    found.sort();
+    assert_eq!(found, ["/en/other-body/", "/en/own-body/"]);
+    // A word only in the Chinese body of a profile with an English body is found in English.
+    assert!(urls(&en[1]).contains(&"/en/complexes/huangyan-moulds/"), "{}", en[1]);
+}
+
+#[test]
 fn facets_filter_and_count() {
     if !have("node", "the facet tests") {
         return;
@@ -417,8 +461,9 @@ fn common_words_site() -> (TestSite, std::path::PathBuf) {
 
 fn all_entries(dir: &Path) -> Vec<shard::Entry> {
     let m = read_json(&dir.join("manifest.json"));
+    let terms = dir.join(m["termDir"].as_str().unwrap());
     (0..m["shards"].as_array().unwrap().len())
-        .flat_map(|n| shard::decode(&std::fs::read(dir.join(format!("t/{n}.bin"))).unwrap()).unwrap())
+        .flat_map(|n| shard::decode(&std::fs::read(terms.join(format!("t/{n}.bin"))).unwrap()).unwrap())
         .collect()
 }
 
@@ -435,7 +480,7 @@ fn words_in_most_bodies_keep_no_body_positions_and_still_rank_titles_first() {
         assert!(
             e.postings
                 .iter()
-                .all(|(_, n, pos)| *n as usize >= pos.len() && pos.iter().all(|p| p >> 16 < shard::BODY_FIELD))
+                .all(|(_, n, pos)| *n as usize >= pos.len() && pos.iter().all(|p| p >> 16 < shard::body_field(2)))
         );
         assert!(e.postings.iter().any(|(_, n, _)| *n == 300));
     }

@@ -1,10 +1,14 @@
-//! The search index: one per language, written as static files under `<lang prefix>search/`
-//! and read by the browser client (themes/default/static/assets/search.js).
+//! The search index, written as static files and read by the browser client
+//! (themes/default/static/assets/search.js). The term shards are made once for all the site's
+//! languages, in the first language's `search/` folder; each language has its own manifest,
+//! metadata and body texts under `<lang prefix>search/`.
 //!
-//! - `manifest.json`: the first term of every shard, the facets (values, labels and one
-//!   run-length column per facet over all documents) and the document count.
-//! - `t/<n>.bin`: the term dictionary split into shards of about [`SHARD_BYTES`], so a
-//!   query fetches only the shards its terms fall in (format in [`shard`]).
+//! - `manifest.json`: the folder of the shards and the first term of every shard, the rank of
+//!   every field in this language, the facets (values, labels and one run-length column per
+//!   facet over all documents) and the document count.
+//! - `t/<n>.bin`, in the first language's folder: the term dictionary split into shards of
+//!   about [`SHARD_BYTES`], so a query fetches only the shards its terms fall in (format in
+//!   [`shard`]).
 //! - `d/<n>.json`: document metadata (title, type, URL, city, date, excerpt source) in
 //!   chunks of [`CHUNK_DOCS`], fetched only for the results shown.
 //! - `x/<n>.txt`: the body text of [`TEXT_DOCS`] documents, separated by form feeds, fetched
@@ -12,17 +16,18 @@
 //!   a match deep in the body. A body two languages share is written once, in the folder of
 //!   the first; the manifest says which folder holds each chunk.
 //!
-//! Each language gets its own index because titles, URLs and excerpts differ per language;
-//! the names and titles in the other languages are indexed too (field 1), so "Huangyan"
-//! finds 黄岩模具 on the Chinese site, and so are the labels the document shows (city, place,
-//! level, industries, services, …) in the other languages (field 4), so "台州" finds the
-//! complexes in Taizhou on the English site.
+//! Every text of a document is indexed once, in a field that names its kind (title, short
+//! names, places and labels, summary, body) and the languages that show it, so a text two
+//! languages share is tokenized and stored once. Each language ranks the fields its own way
+//! (`field_ranks`): its own title first, the names in other languages next, its labels above
+//! those of other languages, its body above a body it does not show. So "Huangyan" finds
+//! 黄岩模具 on the Chinese site, "台州" finds the complexes in Taizhou on the English site, and
+//! a word in the body of either language is found from both.
 //!
-//! Documents are numbered the same way in every language, so all languages are indexed in
-//! one pass over the site: a body that two languages share (one written in one language
-//! only) is turned into text and tokenized once. Memory stays small because each term's
-//! postings are held compressed, in the shard format, and a term found in most documents
-//! keeps no body positions (see [`shard::CAP_BYTES`]).
+//! Documents are numbered the same way in every language, and indexed in one pass over the
+//! site. Memory stays small because each term's postings are held compressed, in the shard
+//! format, and a term found in most documents keeps no body positions (see
+//! [`shard::CAP_BYTES`]).
 
 pub mod shard;
 pub mod tokenize;
@@ -50,11 +55,17 @@ pub const TEXT_DOCS: usize = 8;
 pub const EXCERPT_CHARS: usize = 280;
 /// Characters of a body kept in its text chunk, for excerpts around a match.
 pub const TEXT_CHARS: usize = 20_000;
-/// Fields, in rank order: 0 title or name; 1 short names and names in other languages;
-/// 2 places, people, industries, services and tags; 3 summary; 4 the labels of field 2 in
-/// other languages (city, place, level, industries, services, report kind); 5 body
-/// ([`shard::BODY_FIELD`]).
-pub const FIELDS: usize = 6;
+/// The kinds of text a document is searched by, in rank order (a field is a kind and the
+/// languages that show the text, see [`shard`]): the title or name;
+const TITLE: u32 = 0;
+/// short names;
+const NAMES: u32 = 1;
+/// places, people, organisations, industries, services, tags and the labels of the facets;
+const META: u32 = 2;
+/// the summary;
+const SUMMARY: u32 = 3;
+/// and the body, [`shard::BODY_KIND`].
+const BODY: u32 = shard::BODY_KIND;
 /// Token offsets inside one field stop here (a longer body is indexed up to this point).
 const FIELD_SPAN: u32 = 1 << 16;
 /// Documents prepared in parallel before their postings are merged in order; a multiple of
@@ -81,18 +92,17 @@ struct Source<'a> {
     facets: [Option<String>; 6],
 }
 
-/// One searchable document in one language, its texts borrowed from the site; the body stays
-/// in the site until it is indexed.
+/// What a document shows in one language, for its metadata, its texts borrowed from the
+/// site; the body stays in the site until it is indexed.
 #[derive(Debug, Clone)]
-pub struct Doc<'a> {
-    pub kind: &'static str,
-    pub title: &'a str,
-    pub url: String,
-    pub city: Option<&'a str>,
-    pub date: Option<String>,
-    /// Fields 0 to 4; the body (field 5) is `body`.
-    pub fields: [Vec<&'a str>; FIELDS - 1],
-    pub body: Option<&'a BodyPart>,
+struct Doc<'a> {
+    kind: &'static str,
+    title: &'a str,
+    url: String,
+    city: Option<&'a str>,
+    date: Option<String>,
+    summary: &'a str,
+    body: Option<&'a BodyPart>,
 }
 
 fn kind_label(kind: &str, lang: &str) -> &'static str {
@@ -123,36 +133,43 @@ pub fn markdown_text(md: &str) -> String {
     out
 }
 
-fn push_text<'a>(v: &mut Vec<&'a str>, t: &'a Text, lang: &str) {
-    if let Some((s, _)) = t.get(lang) {
-        v.push(s);
-    }
+/// A document's searchable texts in every language, each with its field (see [`shard`]): a
+/// text that several languages show is there once, with all of them in its mask.
+struct Fields<'a, 'l> {
+    out: Vec<(u32, &'a str)>,
+    langs: &'l [String],
 }
 
-/// Texts of `t` in every language but `lang`.
-fn other_languages<'a>(v: &mut Vec<&'a str>, t: &'a Text, lang: &str) {
-    v.extend(t.values().iter().filter(|(l, _)| l != lang).map(|(_, s)| s.as_str()));
-}
-
-/// What a document shows in `lang`, collected again in the site's other languages: each
-/// label or text is added only where it differs from the one `lang` shows.
-struct Others<'a, 'l> {
-    out: Vec<&'a str>,
-    langs: &'a [String],
-    lang: &'l str,
-}
-
-impl<'a> Others<'a, '_> {
-    fn label(&mut self, vocab: &'a Vocabulary, id: &'a str) {
-        let own = vocab.label(id, self.lang);
-        let others = self.langs.iter().filter(|l| *l != self.lang).map(|l| vocab.label(id, l));
-        self.out.extend(others.filter(|l| *l != own));
+impl<'a> Fields<'a, '_> {
+    /// Adds `s` as a text of `kind` that the languages for which `shows` holds show.
+    fn push(&mut self, kind: u32, s: &'a str, shows: impl Fn(&str) -> bool) {
+        if s.is_empty() {
+            return;
+        }
+        let bits = self.langs.len().min(shard::MASK_LANGUAGES);
+        let mask = self.langs[..bits].iter().enumerate().filter(|(_, l)| shows(l)).fold(0, |m, (i, _)| m | 1 << i);
+        self.out.push(((kind << bits) | mask, s));
     }
 
-    fn text(&mut self, t: &'a Text) {
-        let own = t.get(self.lang).map(|(s, _)| s);
-        let others = t.values().iter().filter(|(l, _)| l != self.lang).map(|(_, s)| s.as_str());
-        self.out.extend(others.filter(|s| Some(*s) != own));
+    /// Every value of `t`, once each.
+    fn text(&mut self, kind: u32, t: &'a Text) {
+        let values = t.values();
+        for (i, (_, v)) in values.iter().enumerate() {
+            if values[..i].iter().all(|(_, w)| w != v) {
+                self.push(kind, v, |l| t.text(l) == v);
+            }
+        }
+    }
+
+    /// The label of vocabulary value `id` in every language, once each.
+    fn label(&mut self, kind: u32, vocab: &'a Vocabulary, id: &'a str) {
+        let langs = self.langs;
+        for (i, l) in langs.iter().enumerate() {
+            let s = vocab.label(id, l);
+            if langs[..i].iter().all(|m| vocab.label(id, m) != s) {
+                self.push(kind, s, |m| vocab.label(id, m) == s);
+            }
+        }
     }
 }
 
@@ -253,90 +270,62 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
     out
 }
 
-/// A document in `lang`.
-fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
+/// Every text a document is searched by, in every language, with its field.
+fn fields<'a>(site: &'a Site, src: &Source<'a>) -> Vec<(u32, &'a str)> {
     let v = &site.config.vocab;
-    let mut f: [Vec<&'a str>; FIELDS - 1] = Default::default();
-    let mut others = Others { out: Vec::new(), langs: &site.config.languages, lang };
-    let mut doc = match src.item {
+    let mut f = Fields { out: Vec::new(), langs: &site.config.languages };
+    match src.item {
         Item::Complex(c) => {
-            push_text(&mut f[0], &c.name, lang);
-            other_languages(&mut f[1], &c.name, lang);
+            f.text(TITLE, &c.name);
             for s in &c.short_names {
-                push_text(&mut f[1], s, lang);
-                other_languages(&mut f[1], s, lang);
+                f.text(NAMES, s);
             }
-            let meta = &mut f[2];
-            meta.push(v.cities.label(&c.location.city, lang));
-            others.label(&v.cities, &c.location.city);
-            push_text(meta, &c.location.district, lang);
-            others.text(&c.location.district);
-            push_text(meta, &c.location.address, lang);
-            meta.push(v.levels.label(&c.level, lang));
-            others.label(&v.levels, &c.level);
+            f.label(META, &v.cities, &c.location.city);
+            f.text(META, &c.location.district);
+            f.text(META, &c.location.address);
+            f.label(META, &v.levels, &c.level);
             if let Some(s) = &c.status {
-                meta.push(v.statuses.label(s, lang));
-                others.label(&v.statuses, s);
+                f.label(META, &v.statuses, s);
             }
-            push_text(meta, &c.leading_industry, lang);
-            others.text(&c.leading_industry);
+            f.text(META, &c.leading_industry);
             for t in &c.industry_tags {
-                meta.push(v.industries.label(t, lang));
-                others.label(&v.industries, t);
+                f.label(META, &v.industries, t);
             }
             if let Some(cat) = &c.industry_category {
-                meta.push(v.industry_categories.label(cat, lang));
-                others.label(&v.industry_categories, cat);
+                f.label(META, &v.industry_categories, cat);
             }
             if let Some(m) = &c.mode {
-                meta.push(v.modes.label(m, lang));
-                others.label(&v.modes, m);
+                f.label(META, &v.modes, m);
             }
             for t in [&c.applicant, &c.operator_name, &c.operator_type] {
-                push_text(meta, t, lang);
+                f.text(META, t);
             }
             for t in c.host_units.iter().chain(&c.lead_enterprises).chain(&c.partners) {
-                push_text(meta, t, lang);
+                f.text(META, t);
             }
             for s in &c.services {
-                meta.push(v.service_elements.label(&s.element, lang));
-                others.label(&v.service_elements, &s.element);
-                push_text(meta, &s.description, lang);
+                f.label(META, &v.service_elements, &s.element);
+                f.text(META, &s.description);
                 for p in &s.providers {
-                    push_text(meta, p, lang);
+                    f.text(META, p);
                 }
             }
-            f[3].push(c.summary.text(lang));
-            Doc {
-                kind: src.kind,
-                title: c.name.text(lang),
-                url: link::url(site, lang, Route::Complex(c.id.as_str())),
-                city: Some(v.cities.label(&c.location.city, lang)),
-                date: None,
-                fields: f,
-                body: c.body.get(lang),
-            }
+            f.text(SUMMARY, &c.summary);
         }
         Item::Report(r) => {
-            push_text(&mut f[0], &r.title, lang);
-            other_languages(&mut f[1], &r.title, lang);
-            let meta = &mut f[2];
-            meta.push(v.report_kinds.label(&r.kind, lang));
-            others.label(&v.report_kinds, &r.kind);
+            f.text(TITLE, &r.title);
+            f.label(META, &v.report_kinds, &r.kind);
             if let Some(city) = &r.location_city {
-                meta.push(v.cities.label(city, lang));
-                others.label(&v.cities, city);
+                f.label(META, &v.cities, city);
             }
-            push_text(meta, &r.location_name, lang);
-            others.text(&r.location_name);
+            f.text(META, &r.location_name);
             for a in &r.attendees {
                 for t in [&a.name, &a.title, &a.organisation] {
-                    push_text(meta, t, lang);
+                    f.text(META, t);
                 }
-                other_languages(meta, &a.name, lang);
             }
             for t in r.organisers.iter().chain(&r.tags) {
-                push_text(meta, t, lang);
+                f.text(META, t);
             }
             // Complexes are sorted by id.
             let complex = |id: &str| {
@@ -344,47 +333,61 @@ fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
                 Some(&site.complexes[i].name)
             };
             for name in r.complexes.iter().chain(&r.location_complex).filter_map(|id| complex(id.as_str())) {
-                meta.push(name.text(lang));
-                others.text(name);
+                f.text(META, name);
             }
             for p in &r.photos {
-                push_text(meta, &p.caption, lang);
-                push_text(meta, &p.alt, lang);
+                f.text(META, &p.caption);
+                f.text(META, &p.alt);
             }
             if let Some(s) = &r.source {
-                push_text(meta, &s.publisher, lang);
+                f.text(META, &s.publisher);
                 for t in s.authors.iter().chain(&s.correspondents) {
-                    push_text(meta, t, lang);
+                    f.text(META, t);
                 }
             }
-            f[3].push(r.summary.text(lang));
-            Doc {
-                kind: src.kind,
-                title: r.title.text(lang),
-                url: link::url(site, lang, Route::Report(r.id.as_str())),
-                city: r.location_city.as_ref().map(|c| v.cities.label(c, lang)),
-                date: r.date().map(|d| d.iso()),
-                fields: f,
-                body: r.body.get(lang),
-            }
+            f.text(SUMMARY, &r.summary);
         }
         Item::Page(p) => {
-            push_text(&mut f[0], &p.title, lang);
-            other_languages(&mut f[1], &p.title, lang);
-            f[3].push(p.summary.text(lang));
-            Doc {
-                kind: src.kind,
-                title: p.title.text(lang),
-                url: link::url(site, lang, Route::Page(p.id.as_str())),
-                city: None,
-                date: p.updated.map(|d| d.iso()),
-                fields: f,
-                body: p.body.get(lang),
-            }
+            f.text(TITLE, &p.title);
+            f.text(SUMMARY, &p.summary);
         }
-    };
-    doc.fields[4] = others.out;
-    doc
+    }
+    f.out
+}
+
+/// What a document shows in `lang`.
+fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
+    let v = &site.config.vocab;
+    let (kind, lang_url) = (src.kind, |route| link::url(site, lang, route));
+    match src.item {
+        Item::Complex(c) => Doc {
+            kind,
+            title: c.name.text(lang),
+            url: lang_url(Route::Complex(c.id.as_str())),
+            city: Some(v.cities.label(&c.location.city, lang)),
+            date: None,
+            summary: c.summary.text(lang),
+            body: c.body.get(lang),
+        },
+        Item::Report(r) => Doc {
+            kind,
+            title: r.title.text(lang),
+            url: lang_url(Route::Report(r.id.as_str())),
+            city: r.location_city.as_ref().map(|c| v.cities.label(c, lang)),
+            date: r.date().map(|d| d.iso()),
+            summary: r.summary.text(lang),
+            body: r.body.get(lang),
+        },
+        Item::Page(p) => Doc {
+            kind,
+            title: p.title.text(lang),
+            url: lang_url(Route::Page(p.id.as_str())),
+            city: None,
+            date: p.updated.map(|d| d.iso()),
+            summary: p.summary.text(lang),
+            body: p.body.get(lang),
+        },
+    }
 }
 
 /// A key is two CJK characters (the second 0 for a single one) or, with the top bit set, a
@@ -585,6 +588,7 @@ impl Slots {
         (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
     }
 
+    #[cfg(test)]
     fn get(&self, key: u64) -> Option<u32> {
         if self.entries.is_empty() {
             return None;
@@ -699,7 +703,7 @@ impl Grouper {
     }
 
     /// The text's terms with their positions, each given its id in `dict` if it has one. The
-    /// slots stay, so [`Grouper::slot`] finds a term of this text until the next `clear`.
+    /// slots stay until the next `clear`.
     fn finish(&mut self, dict: &Dictionary) -> Grouped {
         let mut at = 0;
         let groups: Vec<Group> = self
@@ -731,6 +735,7 @@ impl Grouper {
     }
 
     /// The slot of `key` in the text finished last.
+    #[cfg(test)]
     fn slot(&self, key: u64) -> Option<usize> {
         match bmp_char(key) {
             Some(c) => self.chars.get(c).and_then(|&s| (s as usize).checked_sub(1)),
@@ -774,40 +779,13 @@ fn tokenize_field(
     }
 }
 
-/// A term of a document's fields in one language: its key, its id (or [`NEW`]), how often it
-/// occurs, and the ranges of its kept positions in the fields and, if the body has it too,
-/// in the body.
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    key: u64,
-    id: u32,
-    count: u32,
-    fields: (u32, u32),
-    body: (u32, u32),
-}
-
-/// A document's terms in one language: the terms of its fields, each with its positions in
-/// the body if the body has it too, then the rest of its body's terms (kept once for every
-/// language that shows the body, in [`Prepared::body_groups`]).
-struct Terms {
-    entries: Vec<Entry>,
-    /// Positions in the fields before the body.
-    positions: Vec<u32>,
-    /// Which of the document's bodies is this language's.
-    body: Option<usize>,
-    /// By group of that body: whether a field's entry took it in.
-    linked: Vec<bool>,
-}
-
 /// One document made ready for every language: its terms, metadata and body text.
 struct Prepared {
     /// Words the dictionary did not have when the document was prepared.
     words: Vec<String>,
-    /// The kept positions of each distinct body.
-    bodies: Vec<Vec<u32>>,
-    /// The terms of each distinct body, their positions in `bodies`.
-    body_groups: Vec<Vec<Group>>,
-    langs: Vec<Terms>,
+    /// The terms of all the document's texts, their positions in `positions`.
+    groups: Vec<Group>,
+    positions: Vec<u32>,
     /// Metadata as JSON, per language.
     metas: Vec<Vec<u8>>,
     /// The body texts kept for excerpts, one per distinct body.
@@ -825,15 +803,8 @@ impl Prepared {
 }
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
-}
-
-/// Buffers one thread reuses from document to document.
-#[derive(Default)]
-struct Scratch {
-    fields: Grouper,
-    /// One per distinct body of the document.
-    bodies: Vec<Grouper>,
+    /// A grouper per thread, reused from document to document so its buffers are made once.
+    static GROUPER: std::cell::RefCell<Grouper> = std::cell::RefCell::default();
 }
 
 /// Whether `b` has a byte serde_json escapes: a quote, a backslash or one below 0x20. Eight
@@ -895,77 +866,65 @@ fn meta_json(doc: &Doc<'_>, excerpt: &str) -> Vec<u8> {
     m
 }
 
-/// Tokenizes and groups a document in every language, against the terms `dict` has so far.
-fn prepare(site: &Site, src: &Source<'_>, langs: &[String], dict: &Dictionary, scratch: &mut Scratch) -> Prepared {
+/// Tokenizes and groups a document, against the terms `dict` has so far: every text once,
+/// in the field of the languages that show it, and its metadata in every language.
+fn prepare(site: &Site, src: &Source<'_>, dict: &Dictionary, g: &mut Grouper) -> Prepared {
+    let langs = &site.config.languages;
     let mut new = NewWords::default();
-    // Bodies already turned into text and tokenized: the part each came from, and its text.
-    let mut parts: Vec<(&BodyPart, String)> = Vec::new();
-    let mut out = Prepared {
-        words: Vec::new(),
-        bodies: Vec::new(),
-        body_groups: Vec::new(),
-        langs: Vec::with_capacity(langs.len()),
-        metas: Vec::with_capacity(langs.len()),
-        texts: Vec::new(),
-        text_of: Vec::with_capacity(langs.len()),
-        changed: None,
-    };
-    for lang in langs {
-        let doc = document(site, src, lang);
-        scratch.fields.clear();
-        for (field, texts) in doc.fields.iter().enumerate() {
-            tokenize_field(field as u32, texts, dict, &mut new, &mut scratch.fields);
-        }
-        let fields = scratch.fields.finish(dict);
-        let body = doc.body.map(|part| match parts.iter().position(|(p, _)| std::ptr::eq(*p, part)) {
-            Some(i) => i,
-            None => {
-                let text = match part.text() {
-                    Ok(markdown) => markdown_text(&markdown),
-                    Err(changed) => {
-                        out.changed = Some(changed);
-                        String::new()
-                    }
-                };
-                let b = parts.len();
-                if scratch.bodies.len() <= b {
-                    scratch.bodies.push(Grouper::default());
-                }
-                let g = &mut scratch.bodies[b];
-                g.clear();
-                tokenize_field(shard::BODY_FIELD, [&text], dict, &mut new, g);
-                let grouped = g.finish(dict);
-                out.body_groups.push(grouped.groups);
-                out.bodies.push(grouped.positions);
-                // Form feeds separate documents in a text chunk.
-                out.texts.push(cut(text.trim().replace('\u{c}', " "), TEXT_CHARS));
-                parts.push((part, text));
-                b
-            }
-        });
-        out.text_of.push(body);
-        // Each field term once, with its positions in the body if the body has it.
-        let mut entries = Vec::with_capacity(fields.groups.len());
-        let none: &[Group] = &[];
-        let bgroups = body.map_or(none, |b| &out.body_groups[b][..]);
-        let mut linked_groups = vec![false; bgroups.len()];
-        for f in &fields.groups {
-            let linked = body.and_then(|b| scratch.bodies[b].slot(f.key));
-            let (count, range) = match linked {
-                Some(s) => {
-                    linked_groups[s] = true;
-                    (f.count + bgroups[s].count, (bgroups[s].start, bgroups[s].end))
-                }
-                None => (f.count, (0, 0)),
-            };
-            entries.push(Entry { key: f.key, id: f.id, count, fields: (f.start, f.end), body: range });
-        }
-        out.langs.push(Terms { entries, positions: fields.positions, body, linked: linked_groups });
-        let text = body.map_or("", |b| parts[b].1.as_str());
-        out.metas.push(meta_json(&doc, &excerpt_source(doc.fields[3].first().copied().unwrap_or(""), text)));
+    g.clear();
+    // Fields in increasing order, so that each term's positions come in order.
+    let mut fields = fields(site, src);
+    fields.sort_by_key(|&(f, _)| f);
+    for run in fields.chunk_by(|a, b| a.0 == b.0) {
+        tokenize_field(run[0].0, run.iter().map(|&(_, s)| s), dict, &mut new, g);
     }
-    out.words = new.list;
-    out
+    let docs: Vec<Doc<'_>> = langs.iter().map(|l| document(site, src, l)).collect();
+    // Each distinct body once, with the languages that show it, in the order of their fields.
+    let mut parts: Vec<(u32, &BodyPart)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(part) = d.body else { continue };
+        let bit = if i < shard::MASK_LANGUAGES { 1 << i } else { 0 };
+        match parts.iter_mut().find(|(_, p)| std::ptr::eq(*p, part)) {
+            Some(e) => e.0 |= bit,
+            None => parts.push((bit, part)),
+        }
+    }
+    parts.sort_by_key(|&(mask, _)| mask);
+    let mut changed = None;
+    let texts: Vec<String> = parts
+        .iter()
+        .map(|(_, part)| match part.text() {
+            Ok(markdown) => markdown_text(&markdown),
+            Err(c) => {
+                changed = Some(c);
+                String::new()
+            }
+        })
+        .collect();
+    let body = shard::body_field(langs.len());
+    let mut at = 0;
+    for run in parts.chunk_by(|a, b| a.0 == b.0) {
+        tokenize_field(body | run[0].0, &texts[at..at + run.len()], dict, &mut new, g);
+        at += run.len();
+    }
+    let grouped = g.finish(dict);
+    let text_of: Vec<Option<usize>> =
+        docs.iter().map(|d| d.body.and_then(|b| parts.iter().position(|(_, p)| std::ptr::eq(*p, b)))).collect();
+    let metas = docs
+        .iter()
+        .zip(&text_of)
+        .map(|(d, t)| meta_json(d, &excerpt_source(d.summary, t.map_or("", |i| texts[i].as_str()))))
+        .collect();
+    Prepared {
+        words: new.list,
+        groups: grouped.groups,
+        positions: grouped.positions,
+        metas,
+        // Form feeds separate documents in a text chunk.
+        texts: texts.into_iter().map(|t| cut(t.trim().replace('\u{c}', " "), TEXT_CHARS)).collect(),
+        text_of,
+        changed,
+    }
 }
 
 /// A hash of everything a language's index writes, to stamp it so that browsers never mix
@@ -982,8 +941,12 @@ impl Stamp {
         std::hash::Hasher::write(&mut self.0, bytes);
     }
 
+    fn value(&self) -> u64 {
+        std::hash::Hasher::finish(&self.0)
+    }
+
     fn hex(&self) -> String {
-        format!("{:016x}", std::hash::Hasher::finish(&self.0))
+        format!("{:016x}", self.value())
     }
 }
 
@@ -1034,12 +997,101 @@ fn relative(from: &str, to: &str) -> String {
     if from == to { String::new() } else { format!("{}{to}", "../".repeat(from.matches('/').count())) }
 }
 
-/// The index of one language while it is written.
+/// The rank of every field (see [`shard`]) as the site's `l`th language sees it, 0 the first:
+/// the title or name the language shows, then short names and names in other languages,
+/// places and labels, the summary, labels and summaries in other languages, the body, and
+/// last a body in another language.
+fn field_ranks(l: usize, languages: usize) -> Vec<u8> {
+    let bits = languages.min(shard::MASK_LANGUAGES);
+    (TITLE..=BODY)
+        .flat_map(|kind| {
+            (0..1u32 << bits).map(move |mask| match (kind, l < bits && mask & (1 << l) != 0) {
+                (TITLE, true) => 0,
+                (TITLE | NAMES, _) => 1,
+                (META, true) => 2,
+                (SUMMARY, true) => 3,
+                (META | SUMMARY, false) => 4,
+                (_, true) => 5,
+                (_, false) => 6,
+            })
+        })
+        .collect()
+}
+
+/// The term shards, which every language's index shares, while they are made.
+struct Terms {
+    /// The folder they are written in: the first language's index.
+    dir: String,
+    languages: usize,
+    /// The first position in a body.
+    body_start: u32,
+    /// By term id (see [`Dictionary`]).
+    postings: Vec<Postings>,
+    stamp: Stamp,
+}
+
+impl Terms {
+    /// Merges a batch of prepared documents (term ids given) starting at document `first`.
+    fn batch(&mut self, dict: &Dictionary, first: usize, batch: &[Prepared]) {
+        while self.postings.len() < dict.terms.len() {
+            let first_only = dict.first_only(self.postings.len());
+            self.postings.push(Postings::new(first_only, self.languages));
+        }
+        for (i, p) in batch.iter().enumerate() {
+            let doc = (first + i) as u32;
+            for g in &p.groups {
+                let positions = &p.positions[g.start as usize..g.end as usize];
+                let outside = positions.partition_point(|&x| x < self.body_start);
+                self.postings[g.id as usize].push_parts(doc, g.count, &positions[..outside], &positions[outside..]);
+            }
+        }
+    }
+
+    /// Writes the shards; `terms` are the dictionary's terms by id and `order` their ids in
+    /// UTF-16 order. Returns the first term of every shard.
+    fn finish(&mut self, (terms, order): (&[String], &[u32]), sink: &dyn Sink) -> Result<Vec<String>, OutputError> {
+        let mut postings = std::mem::take(&mut self.postings);
+        let mut bounds: Vec<String> = Vec::new();
+        let mut current: Vec<(&str, Postings)> = Vec::new();
+        let mut size = 0;
+        let mut flush = |me: &mut Self, current: &mut Vec<(&str, Postings)>| -> Result<(), OutputError> {
+            if current.is_empty() {
+                return Ok(());
+            }
+            let bytes = shard::encode(current.iter().map(|(t, p)| (*t, p)));
+            me.stamp.add(&bytes);
+            sink.file(OutputFile::new(format!("{}t/{}.bin", me.dir, bounds.len()), bytes))?;
+            bounds.push(current[0].0.to_string());
+            current.clear();
+            Ok(())
+        };
+        // Taken term by term, so each shard's postings are freed once it is written.
+        for &id in order {
+            let Some(p) = postings.get_mut(id as usize).filter(|p| !p.is_empty()) else { continue };
+            let (term, postings) = (terms[id as usize].as_str(), std::mem::take(p));
+            let bytes = term.len() + postings.len() + 4;
+            // A big term gets a shard of its own, so small neighbours never fetch it.
+            if size + bytes > 2 * SHARD_BYTES {
+                flush(self, &mut current)?;
+                size = 0;
+            }
+            size += bytes;
+            current.push((term, postings));
+            if size >= SHARD_BYTES {
+                flush(self, &mut current)?;
+                size = 0;
+            }
+        }
+        flush(self, &mut current)?;
+        Ok(bounds)
+    }
+}
+
+/// The files of one language's index while they are written: its manifest, metadata and
+/// body texts.
 struct Language<'a> {
     lang: &'a str,
     dir: String,
-    /// By term id (see [`Dictionary`]); empty for a term this language lacks.
-    postings: Vec<Postings>,
     stamp: Stamp,
     /// Runs of text chunks by the language whose folder holds them.
     text_runs: Vec<(usize, u32)>,
@@ -1052,37 +1104,9 @@ impl Language<'_> {
         sink.file(OutputFile::new(format!("{}{path}", self.dir), bytes))
     }
 
-    /// Merges a batch of prepared documents (the `l`th language of each, term ids given)
-    /// starting at document `first`, and writes their metadata chunks.
-    fn batch(
-        &mut self,
-        sink: &dyn Sink,
-        dict: &Dictionary,
-        l: usize,
-        first: usize,
-        batch: &[Prepared],
-    ) -> Result<(), OutputError> {
-        while self.postings.len() < dict.terms.len() {
-            let first_only = dict.first_only(self.postings.len());
-            self.postings.push(Postings::new(first_only));
-        }
-        for (i, p) in batch.iter().enumerate() {
-            let doc = (first + i) as u32;
-            let terms = &p.langs[l];
-            let body = terms.body.map_or(&[][..], |b| &p.bodies[b][..]);
-            for e in &terms.entries {
-                self.postings[e.id as usize].push_parts(
-                    doc,
-                    e.count,
-                    &terms.positions[e.fields.0 as usize..e.fields.1 as usize],
-                    &body[e.body.0 as usize..e.body.1 as usize],
-                );
-            }
-            let groups = terms.body.map_or(&[][..], |b| &p.body_groups[b][..]);
-            for (g, _) in groups.iter().zip(&terms.linked).filter(|(_, linked)| !**linked) {
-                self.postings[g.id as usize].push_parts(doc, g.count, &[], &body[g.start as usize..g.end as usize]);
-            }
-        }
+    /// Writes the metadata chunks of a batch of prepared documents (the `l`th language of
+    /// each) starting at document `first`.
+    fn batch(&mut self, sink: &dyn Sink, l: usize, first: usize, batch: &[Prepared]) -> Result<(), OutputError> {
         for (n, chunk) in batch.chunks(CHUNK_DOCS).enumerate() {
             let mut bytes = Vec::with_capacity(chunk.iter().map(|p| p.metas[l].len() + 1).sum::<usize>() + 1);
             bytes.push(b'[');
@@ -1107,48 +1131,17 @@ impl Language<'_> {
         }
     }
 
-    /// Writes the term shards and the manifest; `terms` are the dictionary's terms by id and
-    /// `order` their ids in UTF-16 order.
+    /// Writes the manifest, the `l`th language's, given the shards the languages share.
     fn finish(
         mut self,
         site: &Site,
         srcs: &[Source<'_>],
         dirs: &[String],
-        (terms, order): (&[String], &[u32]),
+        l: usize,
+        (terms, shards): (&Terms, &[String]),
         sink: &dyn Sink,
     ) -> Result<(), OutputError> {
-        let mut postings = std::mem::take(&mut self.postings);
-        let mut bounds: Vec<String> = Vec::new();
-        let mut current: Vec<(&str, Postings)> = Vec::new();
-        let mut size = 0;
-        let mut flush = |me: &mut Self, current: &mut Vec<(&str, Postings)>| -> Result<(), OutputError> {
-            if current.is_empty() {
-                return Ok(());
-            }
-            let bytes = shard::encode(current.iter().map(|(t, p)| (*t, p)));
-            me.write(sink, format!("t/{}.bin", bounds.len()), bytes)?;
-            bounds.push(current[0].0.to_string());
-            current.clear();
-            Ok(())
-        };
-        // Taken term by term, so each shard's postings are freed once it is written.
-        for &id in order {
-            let Some(p) = postings.get_mut(id as usize).filter(|p| !p.is_empty()) else { continue };
-            let (term, postings) = (terms[id as usize].as_str(), std::mem::take(p));
-            let bytes = term.len() + postings.len() + 4;
-            // A big term gets a shard of its own, so small neighbours never fetch it.
-            if size + bytes > 2 * SHARD_BYTES {
-                flush(&mut self, &mut current)?;
-                size = 0;
-            }
-            size += bytes;
-            current.push((term, postings));
-            if size >= SHARD_BYTES {
-                flush(&mut self, &mut current)?;
-                size = 0;
-            }
-        }
-        flush(&mut self, &mut current)?;
+        self.stamp.add(&terms.stamp.value().to_le_bytes());
         let facets: Vec<Value> = (0..FACETS.len())
             .map(|i| {
                 let values = facet_values(site, srcs, i, self.lang);
@@ -1160,7 +1153,7 @@ impl Language<'_> {
             })
             .collect();
         let manifest = json!({
-            "version": 3,
+            "version": 4,
             "lang": self.lang,
             "stamp": self.stamp.hex(),
             "docs": srcs.len(),
@@ -1169,7 +1162,10 @@ impl Language<'_> {
             // The folder of each language relative to this one, and which holds each chunk.
             "textDirs": dirs.iter().map(|d| relative(&self.dir, d)).collect::<Vec<_>>(),
             "textRuns": self.text_runs.iter().flat_map(|&(l, n)| [l as u32, n]).collect::<Vec<_>>(),
-            "shards": bounds,
+            // The folder of the shards relative to this one, and the first term of each.
+            "termDir": relative(&self.dir, &terms.dir),
+            "shards": shards,
+            "fields": field_ranks(l, terms.languages),
             "facets": facets,
         });
         sink.file(OutputFile::new(
@@ -1179,16 +1175,21 @@ impl Language<'_> {
     }
 }
 
-/// Merges a batch of prepared documents, the first numbered `first`, into every language's
-/// index, and writes their metadata and body text chunks.
+/// Merges a batch of prepared documents, the first numbered `first`, into the shards, and
+/// writes their metadata and body text chunks in every language.
 fn merge_batch(
+    terms: &mut Terms,
     indexes: &mut [Language<'_>],
     sink: &dyn Sink,
     dict: &Dictionary,
     first: usize,
     prepared: &[Prepared],
 ) -> Result<(), OutputError> {
-    indexes.par_iter_mut().enumerate().try_for_each(|(l, index)| index.batch(sink, dict, l, first, prepared))?;
+    let ((), written) = rayon::join(
+        || terms.batch(dict, first, prepared),
+        || indexes.par_iter_mut().enumerate().try_for_each(|(l, index)| index.batch(sink, l, first, prepared)),
+    );
+    written?;
     // Body texts: a chunk the same in an earlier language is written once, there.
     for (n, chunk) in prepared.chunks(TEXT_DOCS).enumerate() {
         let n = first / TEXT_DOCS + n;
@@ -1216,9 +1217,10 @@ fn merge_batch(
     Ok(())
 }
 
-/// Writes the search index of every language to `sink`, each file as soon as it is made,
-/// paths relative to the output folder. All languages are indexed in one pass over the
-/// documents, a batch at a time.
+/// Writes the search index to `sink`, each file as soon as it is made, paths relative to the
+/// output folder: the term shards once, in the first language's folder, and the manifest,
+/// metadata and body texts of every language in its own. All languages are indexed in one
+/// pass over the documents, a batch at a time.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
     let langs = &site.config.languages;
     let srcs = sources(site);
@@ -1227,16 +1229,22 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         .map(|lang| Language {
             lang,
             dir: format!("{}search/", site.config.lang_prefix(lang)),
-            postings: Vec::new(),
             stamp: Stamp::new(),
             text_runs: Vec::new(),
         })
         .collect();
     let dirs: Vec<String> = indexes.iter().map(|i| i.dir.clone()).collect();
+    let mut terms = Terms {
+        dir: dirs[0].clone(),
+        languages: langs.len(),
+        body_start: shard::body_field(langs.len()) << 16,
+        postings: Vec::new(),
+        stamp: Stamp::new(),
+    };
     let mut dict = Dictionary::default();
     let prepare_batch = |batch: &[Source<'_>], dict: &Dictionary| -> Result<Vec<Prepared>, OutputError> {
         let prepared: Vec<Prepared> =
-            batch.par_iter().map(|src| SCRATCH.with_borrow_mut(|s| prepare(site, src, langs, dict, s))).collect();
+            batch.par_iter().map(|src| GROUPER.with_borrow_mut(|g| prepare(site, src, dict, g))).collect();
         match prepared.iter().find_map(|p| p.changed.clone()) {
             Some(changed) => Err(OutputError::SourceChanged(changed)),
             None => Ok(prepared),
@@ -1249,10 +1257,7 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         // Terms new in this batch get their ids in document order, so ids never depend on
         // the thread count (nor does the output, which is in term order).
         for p in &mut prepared {
-            for e in p.langs.iter_mut().flat_map(|t| t.entries.iter_mut()).filter(|e| e.id == NEW) {
-                e.id = dict.id(e.key, &p.words);
-            }
-            for g in p.body_groups.iter_mut().flatten().filter(|g| g.id == NEW) {
+            for g in p.groups.iter_mut().filter(|g| g.id == NEW) {
                 g.id = dict.id(g.key, &p.words);
             }
         }
@@ -1260,14 +1265,19 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         // dictionary, which has this batch's terms, as it would one batch after the other.
         let dict = &dict;
         let (merged, following) = rayon::join(
-            || merge_batch(&mut indexes, sink, dict, b * BATCH, &prepared),
+            || merge_batch(&mut terms, &mut indexes, sink, dict, b * BATCH, &prepared),
             || batches.get(b + 1).map(|batch| prepare_batch(batch, dict)).transpose(),
         );
         merged?;
         next = following?;
     }
-    let (terms, order) = dict.sorted();
-    indexes.into_par_iter().try_for_each(|index| index.finish(site, &srcs, &dirs, (&terms, &order), sink))
+    let (words, order) = dict.sorted();
+    let shards = terms.finish((&words, &order), sink)?;
+    let terms = &terms;
+    indexes
+        .into_par_iter()
+        .enumerate()
+        .try_for_each(|(l, index)| index.finish(site, &srcs, &dirs, l, (terms, &shards), sink))
 }
 
 #[cfg(test)]
@@ -1378,7 +1388,7 @@ mod tests {
             url: "/reports/a/".into(),
             city: Some("台州"),
             date: Some("2019-01-02".into()),
-            fields: Default::default(),
+            summary: "",
             body: None,
         };
         let want =

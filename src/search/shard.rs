@@ -25,20 +25,34 @@
 //! - single CJK characters keep only their first: a one-character query needs no adjacency,
 //!   and a longer one is matched with bigrams. That halves the index of Chinese text;
 //! - a capped term, one whose positions would take more than [`CAP_BYTES`], keeps only its
-//!   positions outside the body (field 5); the count still includes the body's occurrences,
+//!   positions outside the bodies (the fields from [`body_field`] up); the count still
+//!   includes the bodies' occurrences,
 //!   so a reader knows the body has the term (count greater than kept) but not where. Such
 //!   terms occur in most documents; dropping their body positions keeps both the bytes a
 //!   query fetches and the indexer's memory small. The client treats their body matches as
 //!   adjacent to the rest of the phrase (docs/search.md).
 //!
-//! A position is `field << 16 | offset`: the field a term was found in (0 is the title or
-//! name, 5 the body) in the high bits, its token offset inside the field in the low 16 bits.
+//! A position is `field << 16 | offset`: the field a term was found in, in the high bits, its
+//! token offset inside the field in the low 16 bits. A field is a kind of text and the
+//! languages that show that text: `kind << languages | mask`, where the kinds are, in order,
+//! the title or name (0), short names (1), places, people, labels and the like (2), the
+//! summary (3) and the body (4), and bit `i` of the mask is set if the site's language `i`
+//! shows the text (a text shown in no language of the site, as the site's languages go, has
+//! the mask 0). So every position in a body comes after every position outside one. Each
+//! language's manifest gives the rank of every field as that language sees it
+//! (`src/search/mod.rs`).
 
-/// Positions of a term beyond this many bytes of postings are kept only outside the body.
+/// Positions of a term beyond this many bytes of postings are kept only outside the bodies.
 pub const CAP_BYTES: usize = 32 * 1024;
-/// The body field: its positions are the ones a capped term drops.
-pub const BODY_FIELD: u32 = 5;
-const BODY_START: u32 = BODY_FIELD << 16;
+/// The kind of text that is a body: its positions are the ones a capped term drops.
+pub const BODY_KIND: u32 = 4;
+/// The site languages a field's mask can name; later ones count as no language of the site.
+pub const MASK_LANGUAGES: usize = 10;
+
+/// The first field of a body, for a site of `languages` languages.
+pub fn body_field(languages: usize) -> u32 {
+    BODY_KIND << languages.min(MASK_LANGUAGES)
+}
 
 /// Appends `v` as an unsigned LEB128 varint.
 pub fn put_varint(out: &mut Vec<u8>, mut v: u32) {
@@ -83,6 +97,8 @@ pub struct Postings {
     pub first_only: bool,
     /// Body positions are dropped (see the module documentation).
     pub capped: bool,
+    /// The first position in a body (see [`body_field`]).
+    body_start: u32,
     /// The document after the last one added (0 before the first): the next delta's origin.
     next_doc: u32,
     ids: Vec<u8>,
@@ -92,8 +108,9 @@ pub struct Postings {
 }
 
 impl Postings {
-    pub fn new(first_only: bool) -> Postings {
-        Postings { first_only, ..Default::default() }
+    /// Postings for a site of `languages` languages.
+    pub fn new(first_only: bool, languages: usize) -> Postings {
+        Postings { first_only, body_start: body_field(languages) << 16, ..Default::default() }
     }
 
     /// Bytes of the encoded postings.
@@ -108,7 +125,7 @@ impl Postings {
     /// Adds a document's sorted positions. Documents must come in increasing order.
     #[cfg(test)]
     pub fn push(&mut self, doc: u32, positions: &[u32]) {
-        let outside = positions.partition_point(|&p| p < BODY_START);
+        let outside = positions.partition_point(|&p| p < self.body_start);
         self.push_parts(doc, positions.len() as u32, &positions[..outside], &positions[outside..]);
     }
 
@@ -117,8 +134,8 @@ impl Postings {
     /// positions after the first may be left out). Documents must come in increasing order.
     #[inline]
     pub fn push_parts(&mut self, doc: u32, count: u32, outside: &[u32], body: &[u32]) {
-        debug_assert!(outside.last().is_none_or(|&p| p < BODY_START));
-        debug_assert!(body.first().is_none_or(|&p| p >= BODY_START));
+        debug_assert!(outside.last().is_none_or(|&p| p < self.body_start));
+        debug_assert!(body.first().is_none_or(|&p| p >= self.body_start));
         put_varint(&mut self.ids, doc - self.next_doc);
         put_varint(&mut self.counts, count);
         let (outside, body) = if self.first_only {
@@ -158,7 +175,7 @@ impl Postings {
                 p += get_varint(&self.positions, &mut at_pos).unwrap_or(0);
                 doc_positions.push(p);
             }
-            let outside = doc_positions.partition_point(|&p| p < BODY_START);
+            let outside = doc_positions.partition_point(|&p| p < self.body_start);
             put_varint(&mut self.kept, outside as u32);
             put_positions(&mut positions, &doc_positions[..outside], 0);
         }
@@ -299,7 +316,7 @@ mod tests {
         for (t, docs) in
             [("pump", vec![0u32, 5]), ("pumpkin", vec![3]), ("模", vec![1]), ("模具", vec![1, 2]), ("𠀀", vec![7])]
         {
-            let mut p = Postings::new(t.chars().count() == 1 && !t.is_ascii());
+            let mut p = Postings::new(t.chars().count() == 1 && !t.is_ascii(), 2);
             for d in docs {
                 p.push(d, &[d, d + 2, (4 << 16) | 9]);
             }
@@ -321,8 +338,10 @@ mod tests {
 
     #[test]
     fn a_term_past_the_cap_keeps_counts_and_positions_outside_the_body() {
-        let body = |o: u32| (BODY_FIELD << 16) | o;
-        let mut p = Postings::new(false);
+        // Two languages: the bodies are fields 16 to 19.
+        assert_eq!(body_field(2), 16);
+        let body = |o: u32| (17 << 16) | o;
+        let mut p = Postings::new(false, 2);
         let mut want = Vec::new();
         let mut doc = 0;
         while !p.capped {
@@ -345,7 +364,7 @@ mod tests {
         assert_eq!(back[0].postings, want);
 
         // A single character keeps its first position only if it is outside the body.
-        let mut c = Postings::new(true);
+        let mut c = Postings::new(true, 2);
         let mut doc = 0;
         while !c.capped {
             c.push(doc, &[3, 9, body(1)]);

@@ -37,7 +37,7 @@ async function run(q) {
   const warm = Number(process.hrtime.bigint() - t1) / 1e6;
   let shards = 0, chunks = 0, texts = 0, manifest = 0;
   for (const [file, size] of fetched) {
-    if (file.startsWith('t/')) shards += size;
+    if (/(^|\/)t\//.test(file)) shards += size;
     else if (file.startsWith('d/')) chunks += size;
     else if (/(^|\/)x\//.test(file)) texts += size;
     else manifest += size;

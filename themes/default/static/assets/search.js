@@ -108,15 +108,16 @@
 
   var utf8 = new TextDecoder();
 
-  // Reads a shard's dictionary; postings are decoded on first use.
-  function parseShard(buf) {
+  // Reads a shard's dictionary; postings are decoded on first use, each position's field
+  // turned into its rank in this language by `ranks` (the manifest's `fields`).
+  function parseShard(buf, ranks) {
     var st = { at: 0 }, terms = [], map = new Map(), prev = '';
     while (st.at < buf.length) {
       var shared = varint(buf, st), len = varint(buf, st);
       var term = prev.slice(0, shared) + utf8.decode(buf.subarray(st.at, st.at + len));
       st.at += len;
       var flags = varint(buf, st), size = varint(buf, st);
-      map.set(term, { docs: Math.floor(flags / 4), capped: flags & 2, first: flags & 1, at: st.at, buf: buf, list: null });
+      map.set(term, { docs: Math.floor(flags / 4), capped: flags & 2, first: flags & 1, at: st.at, buf: buf, ranks: ranks, list: null });
       terms.push(term);
       st.at += size;
       prev = term;
@@ -126,7 +127,9 @@
 
   // Postings in columns (src/search/shard.rs): document deltas, counts, kept counts if the
   // term is capped, then positions. Each entry is [doc, kept positions, count, body unknown]:
-  // the last is true when a capped term occurs in the body at positions not kept.
+  // the last is true when a capped term occurs in a body at positions not kept. A position
+  // `field << 16 | offset` becomes `rank * 2^32 + position`, so that positions sort by rank
+  // and `fieldOf` gives the rank, while offsets in one field still line up.
   function postingsOf(e) {
     if (e.list) return e.list;
     var st = { at: e.at }, n = e.docs, docs = new Array(n), counts = new Array(n), kept = new Array(n), d, doc = -1, list = new Array(n);
@@ -135,14 +138,20 @@
     for (d = 0; d < n; d++) kept[d] = e.capped ? varint(e.buf, st) : e.first ? Math.min(counts[d], 1) : counts[d];
     for (d = 0; d < n; d++) {
       var pos = new Array(kept[d]), p = 0;
-      for (var k = 0; k < kept[d]; k++) { p += varint(e.buf, st); pos[k] = p; }
+      for (var k = 0, sorted = true; k < kept[d]; k++) {
+        p += varint(e.buf, st);
+        var r = e.ranks[Math.floor(p / 65536)];
+        pos[k] = (r === undefined ? LAST : r) * 4294967296 + p;
+        if (k && pos[k] < pos[k - 1]) sorted = false;
+      }
+      if (!sorted) pos.sort(function (a, b) { return a - b; });
       list[d] = [docs[d], pos, counts[d], !!e.capped && !e.first && counts[d] > kept[d]];
     }
     return (e.list = list);
   }
 
   // The manifest version this client reads; STALE rejects a file of a build since replaced.
-  var VERSION = 3, STALE = new Error('redeployed');
+  var VERSION = 4, STALE = new Error('redeployed');
 
   // An index in one language; `get(path, binary, fresh)` fetches a file relative to the index
   // folder, with `fresh` asking the server even if the browser has a copy.
@@ -198,7 +207,8 @@
   };
 
   Index.prototype.shard = function (n) {
-    return this.file('t' + n, 't/' + n + '.bin', true, function (b) { return parseShard(new Uint8Array(b)); });
+    var ranks = this.m.fields;
+    return this.file('t' + n, this.m.termDir + 't/' + n + '.bin', true, function (b) { return parseShard(new Uint8Array(b), ranks); });
   };
 
   Index.prototype.chunk = function (n) {
@@ -252,9 +262,11 @@
     });
   }
 
-  var WEIGHT = [10, 7, 4, 3, 2, 1], BODY = 5;
+  // Weights by rank (src/search/mod.rs, field_ranks): the title, names, labels, summary,
+  // labels and summaries in other languages, the body, a body in another language.
+  var WEIGHT = [10, 7, 4, 3, 2, 1, 0.5], BODY = 5, LAST = 6;
 
-  function fieldOf(p) { return Math.floor(p / 65536); }
+  function fieldOf(p) { return Math.floor(p / 4294967296); }
 
   // Fetches the shards a query needs (none if they are loaded) and scores every matching document.
   Index.prototype.search = function (q) {
@@ -325,7 +337,7 @@
       per[ref][1].forEach(function (p) {
         var s = p - u.offs[ref];
         for (var i = 0; i < sets.length; i++) {
-          if (!sets[i].has(s + u.offs[i]) && !(per[i][3] && fieldOf(s + u.offs[i]) === BODY)) return;
+          if (!sets[i].has(s + u.offs[i]) && !(per[i][3] && fieldOf(s + u.offs[i]) >= BODY)) return;
         }
         starts.push(s);
       });
@@ -338,7 +350,7 @@
     return hits;
   }
 
-  function inBody(h) { return h.u || h.s.some(function (p) { return fieldOf(p) === BODY; }); }
+  function inBody(h) { return h.u || h.s.some(function (p) { return fieldOf(p) >= BODY; }); }
 
   function follows(a, len, b) {
     var j = 0;
