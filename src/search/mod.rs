@@ -199,21 +199,52 @@ fn cut(mut s: String, chars: usize) -> String {
     s
 }
 
+/// A body's text as its text chunk keeps it: trimmed, form feeds (which separate the
+/// documents of a chunk) made spaces, cut at [`TEXT_CHARS`]; copied only if it has a form feed.
+fn chunk_text(mut t: String) -> String {
+    if t.contains('\u{c}') {
+        t = t.replace('\u{c}', " ");
+    }
+    t.truncate(t.trim_end().len());
+    let start = t.len() - t.trim_start().len();
+    t.drain(..start);
+    cut(t, TEXT_CHARS)
+}
+
 fn excerpt_source(summary: &str, body: &str) -> String {
-    let mut s = summary.trim().to_string();
-    let mut chars = s.chars().count();
+    // The summary, then the body's lines, one space between, cut at EXCERPT_CHARS characters
+    // with an ellipsis if there is more. Only one character past the cut is ever copied or
+    // counted: `chars` stops at EXCERPT_CHARS + 1.
+    let mut s = String::with_capacity(4 * EXCERPT_CHARS);
+    let mut chars = 0;
+    let add = |s: &mut String, chars: &mut usize, t: &str| {
+        let room = EXCERPT_CHARS + 1 - *chars;
+        let (mut n, mut end) = (0, t.len());
+        for (i, _) in t.char_indices() {
+            if n == room {
+                end = i;
+                break;
+            }
+            n += 1;
+        }
+        s.push_str(&t[..end]);
+        *chars += n;
+    };
+    add(&mut s, &mut chars, summary.trim());
     for part in body.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
         if chars >= EXCERPT_CHARS {
             break;
         }
         if !s.is_empty() {
-            s.push(' ');
-            chars += 1;
+            add(&mut s, &mut chars, " ");
         }
-        s.push_str(part);
-        chars += part.chars().count();
+        add(&mut s, &mut chars, part);
     }
-    cut(s, EXCERPT_CHARS)
+    if chars > EXCERPT_CHARS {
+        s.pop();
+        s.push('…');
+    }
+    s
 }
 
 /// Every document of the site in index order, the same in every language: grouped by facet
@@ -920,8 +951,7 @@ fn prepare(site: &Site, src: &Source<'_>, dict: &Dictionary, g: &mut Grouper) ->
         groups: grouped.groups,
         positions: grouped.positions,
         metas,
-        // Form feeds separate documents in a text chunk.
-        texts: texts.into_iter().map(|t| cut(t.trim().replace('\u{c}', " "), TEXT_CHARS)).collect(),
+        texts: texts.into_iter().map(chunk_text).collect(),
         text_of,
         changed,
     }
@@ -1445,5 +1475,46 @@ mod tests {
         let s = excerpt_source("概要。", &"长".repeat(400));
         assert_eq!(s.chars().count(), EXCERPT_CHARS + 1);
         assert!(s.starts_with("概要。 长") && s.ends_with('…'));
+    }
+
+    #[test]
+    fn chunk_texts_are_trimmed_with_form_feeds_made_spaces() {
+        for t in ["", " \u{c} ", "\u{c}a\u{c}b\u{c}", "  模具\n泵 \n", "a\u{c}\u{c}b"] {
+            assert_eq!(chunk_text(t.to_string()), t.trim().replace('\u{c}', " "), "{t:?}");
+        }
+        assert_eq!(chunk_text(format!(" {}", "长".repeat(TEXT_CHARS + 1))).chars().count(), TEXT_CHARS + 1);
+    }
+
+    #[test]
+    fn excerpt_sources_are_the_whole_lines_joined_then_cut() {
+        // The plain way: join everything up to the line that reaches the limit, then cut.
+        let plain = |summary: &str, body: &str| {
+            let mut s = summary.trim().to_string();
+            for part in body.split('\n').map(str::trim).filter(|p| !p.is_empty()) {
+                if s.chars().count() >= EXCERPT_CHARS {
+                    break;
+                }
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(part);
+            }
+            cut(s, EXCERPT_CHARS)
+        };
+        let line = |n: usize, c: char| c.to_string().repeat(n);
+        for summary in
+            [String::new(), " 概要 ".into(), line(279, '模'), line(280, 'a'), line(281, '😀'), line(500, 'é')]
+        {
+            for body in [
+                String::new(),
+                "\n\n  \n".into(),
+                format!("{}\n{}", line(100, '长'), line(300, 'b')),
+                format!("{}\n\n{}\nmore", line(279 - summary.chars().count().min(279), 'x'), line(5, '模')),
+                format!("{}\nmore", line(280, 'x')),
+                format!("  {}  \n  {}", line(139, 'y'), line(139, 'z')),
+            ] {
+                assert_eq!(excerpt_source(&summary, &body), plain(&summary, &body), "{summary:?} {body:?}");
+            }
+        }
     }
 }
