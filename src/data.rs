@@ -22,9 +22,26 @@ fn opt_text(t: &Text) -> Option<&Text> {
     (!t.is_empty()).then_some(t)
 }
 
+/// A number as the CSV files write it: a whole number without a decimal point (6250, not
+/// 6250.0), so that a reader of the JSON gets the same value and type as one of the CSV.
+fn plain_json_number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    match crate::render::format::whole_number(*v) {
+        Some(n) => s.serialize_i64(n),
+        None => s.serialize_f64(*v),
+    }
+}
+
+fn plain_json_option<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => plain_json_number(v, s),
+        None => s.serialize_none(),
+    }
+}
+
 #[derive(Serialize)]
 struct StatisticJson<'a> {
     indicator: &'a str,
+    #[serde(serialize_with = "plain_json_number")]
     value: f64,
     unit: &'a str,
     period: Option<String>,
@@ -122,6 +139,7 @@ struct ServiceJson<'a> {
 
 #[derive(Serialize)]
 struct FacilitiesJson<'a> {
+    #[serde(serialize_with = "plain_json_option")]
     floor_area_m2: Option<f64>,
     investment: Option<AmountJson<'a>>,
     service_hall: Option<&'a Text>,
@@ -131,6 +149,7 @@ struct FacilitiesJson<'a> {
 
 #[derive(Serialize)]
 struct AmountJson<'a> {
+    #[serde(serialize_with = "plain_json_number")]
     value: f64,
     unit: &'a str,
 }

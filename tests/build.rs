@@ -73,6 +73,11 @@ fn open_data_files() {
     assert_eq!(alpha["name"]["zh"], "阿尔法模具产业创新服务综合体");
     assert_eq!(alpha["url"], "https://example.org/complexes/alpha-moulds/");
     assert_eq!(alpha["statistics"][0]["value"], 77900.0);
+    // Written as the CSV writes it: a whole number as an integer, a fraction as it is.
+    assert!(alpha["statistics"][0]["value"].is_i64(), "{}", alpha["statistics"][0]);
+    let raw = site.read("public/data/complexes.json");
+    assert!(raw.contains("\"value\": 77900,") && raw.contains("\"value\": 16.4,"), "{raw}");
+    assert!(!raw.contains("77900.0"), "{raw}");
     assert_eq!(alpha["statistics"][0]["as_of"], "2019-04");
     assert_eq!(alpha["statistics"][0]["at_least"], true);
     assert_eq!(alpha["sources"][0]["url"], "https://example.org/source");
