@@ -106,6 +106,14 @@ impl<'a, T> Cx<'a, T> {
                     Some("write the text, or a map such as {zh: …, en: …}".to_string()),
                 );
             }
+            for (k, _) in m.iter().filter(|(k, v)| v.trim().is_empty() && self.config.languages.contains(k)) {
+                let mut at = path.to_vec();
+                at.push(Seg::from(k.clone()));
+                if !self.follows_from_skipped(&at) {
+                    let d = self.at(&at, true, format!("the \"{k}\" text is empty"), Some(empty_text_hint(k, m)), true);
+                    self.diags.push(d);
+                }
+            }
         }
         text_from_raw(raw, self.default_lang())
     }
@@ -1763,5 +1771,15 @@ fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: 
                 }
             }
         }
+    }
+}
+
+/// What to do about a language whose text is left empty in `m`, and what readers see meanwhile.
+pub(crate) fn empty_text_hint(lang: &str, m: &[(String, String)]) -> String {
+    match m.iter().find(|(l, v)| l != lang && !v.trim().is_empty()) {
+        Some((other, _)) => format!(
+            "the {lang} pages show the {other} text instead; write the {lang} text, or remove \"{lang}:\" until there is one"
+        ),
+        None => format!("write the text, or remove \"{lang}:\""),
     }
 }

@@ -1143,3 +1143,43 @@ fn a_negative_count_is_an_error() {
     let (code, json) = site.check_json();
     assert_eq!(code, 0, "{json:#}");
 }
+
+#[test]
+fn a_language_left_empty_is_a_warning_that_says_what_readers_see_instead() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "en: Alpha Mould Industry Innovation Service Complex}", "en: }");
+    site.edit(file, "district: {zh: 黄岩区, en: Huangyan District}", "district: {zh: 黄岩区, en: \"  \"}");
+    site.edit(
+        "site.yaml",
+        "description: {zh: 用于测试的站点。, en: A site for tests.}",
+        "description: {zh: \"\", en: A site for tests.}",
+    );
+    // Before, an empty value was taken as no text without a word.
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["warnings"], &json["errors"]), (0, &3.into(), &0.into()), "{json:#}");
+    let found: Vec<(&str, u64, u64, &str, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let s = |k: &str| d[k].as_str().unwrap();
+            (s("path"), d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap(), s("message"), s("hint"))
+        })
+        .collect();
+    let en_hint = "the en pages show the zh text instead; write the en text, or remove \"en:\" until there is one";
+    assert_eq!(
+        found,
+        [
+            (file, 1, 28, "the \"en\" text is empty", en_hint),
+            (file, 7, 23, "the \"en\" text is empty", en_hint),
+            (
+                "site.yaml",
+                2,
+                19,
+                "the \"zh\" text is empty",
+                "the zh pages show the en text instead; write the zh text, or remove \"zh:\" until there is one"
+            ),
+        ]
+    );
+}
