@@ -1459,6 +1459,20 @@ mod tests {
     }
 
     #[test]
+    fn each_language_ranks_its_own_texts_first() {
+        // One language: a text is its own (mask 1) or in no language of the site (mask 0).
+        assert_eq!(field_ranks(0, 1), [1, 0, 1, 1, 4, 2, 4, 3, 6, 5]);
+        // Three languages: the third (bit 2) ranks the texts it shows first.
+        let ja = field_ranks(2, 3);
+        assert_eq!(ja.len(), 5 << 3);
+        assert_eq!((ja[0b100], ja[0b011], ja[(4 << 3) | 0b101], ja[(4 << 3) | 0b011]), (0, 1, 5, 6));
+        // A language past those a mask can name sees every text as another language's.
+        let late = field_ranks(shard::MASK_LANGUAGES, shard::MASK_LANGUAGES + 1);
+        assert_eq!(late.len(), 5 << shard::MASK_LANGUAGES);
+        assert!(late.iter().all(|&r| [1, 4, 6].contains(&r)));
+    }
+
+    #[test]
     fn folders_are_found_relative_to_each_other() {
         assert_eq!(relative("search/", "search/"), "");
         assert_eq!(relative("en/search/", "search/"), "../../search/");
