@@ -389,7 +389,8 @@ fn fields<'a>(site: &'a Site, src: &Source<'a>) -> Vec<(u32, &'a str)> {
 /// What a document shows in `lang`.
 fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
     let v = &site.config.vocab;
-    let (kind, lang_url) = (src.kind, |route| link::url(site, lang, route));
+    let kind = src.kind;
+    let lang_url = |route| link::url(site, lang, route);
     match src.item {
         Item::Complex(c) => Doc {
             kind,
