@@ -133,6 +133,12 @@ pub fn markdown_text(md: &str) -> String {
     out
 }
 
+/// Whether two strings are equal, at once when they are the same string (a language showing
+/// the very text being placed), without comparing its bytes.
+fn same(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 /// A document's searchable texts in every language, each with its field (see [`shard`]): a
 /// text that several languages show is there once, with all of them in its mask.
 struct Fields<'a, 'l> {
@@ -156,7 +162,7 @@ impl<'a> Fields<'a, '_> {
         let values = t.values();
         for (i, (_, v)) in values.iter().enumerate() {
             if values[..i].iter().all(|(_, w)| w != v) {
-                self.push(kind, v, |l| t.text(l) == v);
+                self.push(kind, v, |l| same(t.text(l), v));
             }
         }
     }
@@ -166,8 +172,8 @@ impl<'a> Fields<'a, '_> {
         let langs = self.langs;
         for (i, l) in langs.iter().enumerate() {
             let s = vocab.label(id, l);
-            if langs[..i].iter().all(|m| vocab.label(id, m) != s) {
-                self.push(kind, s, |m| vocab.label(id, m) == s);
+            if langs[..i].iter().all(|m| !same(vocab.label(id, m), s)) {
+                self.push(kind, s, |m| same(vocab.label(id, m), s));
             }
         }
     }
