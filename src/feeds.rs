@@ -60,6 +60,12 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
             r.updated.or(r.published).or(r.event_date)
         })
         .max()
+        // With no dated report, the newest date the rest of the site carries: a profile's last
+        // review or a page's update. Atom requires a date, so a site with none gives a fixed one.
+        .or_else(|| {
+            let reviewed = site.complexes.iter().filter_map(|c| c.last_reviewed);
+            reviewed.chain(site.pages.iter().filter_map(|p| p.updated)).max()
+        })
         .map_or_else(|| "2000-01-01T00:00:00+08:00".to_string(), |d| d.rfc3339());
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");

@@ -616,3 +616,20 @@ fn feed_text_in_another_language_than_the_feeds_is_marked_with_its_language() {
     let zh = site.read("public/atom.xml");
     assert!(zh.contains("<summary>会议摘要。</summary>"), "{zh}");
 }
+
+#[test]
+fn a_feed_without_reports_is_dated_by_the_newest_date_the_site_carries() {
+    let site = TestSite::fixture("basic");
+    for r in ["meeting", "older-news", "oldest-news"] {
+        site.remove(&format!("content/reports/{r}.md"));
+    }
+    site.edit("content/pages/about.md", "见 [会议](@/reports/meeting)。", "");
+    built(&site, &[]);
+    let feed = site.read("public/atom.xml");
+    assert!(!feed.contains("<entry>"), "{feed}");
+    // Before, a feed with no report was dated 2000-01-01; now by the profile's last review.
+    assert!(feed.contains("  <updated>2026-11-27T00:00:00+08:00</updated>"), "{feed}");
+    site.edit("content/pages/about.md", "---\n", "---\nupdated: 2026-11-28\n");
+    built(&site, &[]);
+    assert!(site.read("public/en/atom.xml").contains("  <updated>2026-11-28T00:00:00+08:00</updated>"));
+}
