@@ -133,6 +133,12 @@ pub fn markdown_text(md: &str) -> String {
     out
 }
 
+/// The bit of the site's `i`th language in a field's mask (see [`shard`]); none for a language
+/// past those a mask names.
+fn language_bit(i: usize) -> u32 {
+    if i < shard::MASK_LANGUAGES { 1 << i } else { 0 }
+}
+
 /// Whether two strings are equal, at once when they are the same string (a language showing
 /// the very text being placed), without comparing its bytes.
 fn same(a: &str, b: &str) -> bool {
@@ -152,9 +158,8 @@ impl<'a> Fields<'a, '_> {
         if s.is_empty() {
             return;
         }
-        let bits = self.langs.len().min(shard::MASK_LANGUAGES);
-        let mask = self.langs[..bits].iter().enumerate().filter(|(_, l)| shows(l)).fold(0, |m, (i, _)| m | 1 << i);
-        self.out.push(((kind << bits) | mask, s));
+        let mask = self.langs.iter().enumerate().filter(|(_, l)| shows(l)).fold(0, |m, (i, _)| m | language_bit(i));
+        self.out.push((shard::field(kind, mask, self.langs.len()), s));
     }
 
     /// Every value of `t`, once each.
@@ -395,36 +400,22 @@ fn fields<'a>(site: &'a Site, src: &Source<'a>) -> Vec<(u32, &'a str)> {
 /// What a document shows in `lang`.
 fn document<'a>(site: &'a Site, src: &Source<'a>, lang: &str) -> Doc<'a> {
     let v = &site.config.vocab;
-    let kind = src.kind;
-    let lang_url = |route| link::url(site, lang, route);
-    match src.item {
-        Item::Complex(c) => Doc {
-            kind,
-            title: c.name.text(lang),
-            url: lang_url(Route::Complex(c.id.as_str())),
-            city: Some(v.cities.label(&c.location.city, lang)),
-            date: None,
-            summary: c.summary.text(lang),
-            body: c.body.get(lang),
-        },
-        Item::Report(r) => Doc {
-            kind,
-            title: r.title.text(lang),
-            url: lang_url(Route::Report(r.id.as_str())),
-            city: r.location_city.as_ref().map(|c| v.cities.label(c, lang)),
-            date: r.date().map(|d| d.iso()),
-            summary: r.summary.text(lang),
-            body: r.body.get(lang),
-        },
-        Item::Page(p) => Doc {
-            kind,
-            title: p.title.text(lang),
-            url: lang_url(Route::Page(p.id.as_str())),
-            city: None,
-            date: p.updated.map(|d| d.iso()),
-            summary: p.summary.text(lang),
-            body: p.body.get(lang),
-        },
+    // Each kind's title, address, city, date, summary and body, read in `lang` below.
+    let (title, route, city, date, summary, body) = match src.item {
+        Item::Complex(c) => (&c.name, Route::Complex(c.id.as_str()), Some(&c.location.city), None, &c.summary, &c.body),
+        Item::Report(r) => {
+            (&r.title, Route::Report(r.id.as_str()), r.location_city.as_ref(), r.date(), &r.summary, &r.body)
+        }
+        Item::Page(p) => (&p.title, Route::Page(p.id.as_str()), None, p.updated, &p.summary, &p.body),
+    };
+    Doc {
+        kind: src.kind,
+        title: title.text(lang),
+        url: link::url(site, lang, route),
+        city: city.map(|c| v.cities.label(c, lang)),
+        date: date.map(|d| d.iso()),
+        summary: summary.text(lang),
+        body: body.get(lang),
     }
 }
 
@@ -921,10 +912,9 @@ fn prepare(site: &Site, src: &Source<'_>, dict: &Dictionary, g: &mut Grouper) ->
     let mut parts: Vec<(u32, &BodyPart)> = Vec::new();
     for (i, d) in docs.iter().enumerate() {
         let Some(part) = d.body else { continue };
-        let bit = if i < shard::MASK_LANGUAGES { 1 << i } else { 0 };
         match parts.iter_mut().find(|(_, p)| std::ptr::eq(*p, part)) {
-            Some(e) => e.0 |= bit,
-            None => parts.push((bit, part)),
+            Some(e) => e.0 |= language_bit(i),
+            None => parts.push((language_bit(i), part)),
         }
     }
     parts.sort_by_key(|&(mask, _)| mask);
@@ -939,10 +929,10 @@ fn prepare(site: &Site, src: &Source<'_>, dict: &Dictionary, g: &mut Grouper) ->
             }
         })
         .collect();
-    let body = shard::body_field(langs.len());
     let mut at = 0;
     for run in parts.chunk_by(|a, b| a.0 == b.0) {
-        tokenize_field(body | run[0].0, &texts[at..at + run.len()], dict, &mut new, g);
+        let field = shard::field(BODY, run[0].0, langs.len());
+        tokenize_field(field, &texts[at..at + run.len()], dict, &mut new, g);
         at += run.len();
     }
     let grouped = g.finish(dict);
@@ -1039,10 +1029,9 @@ fn relative(from: &str, to: &str) -> String {
 /// places and labels, the summary, labels and summaries in other languages, the body, and
 /// last a body in another language.
 fn field_ranks(l: usize, languages: usize) -> Vec<u8> {
-    let bits = languages.min(shard::MASK_LANGUAGES);
     (TITLE..=BODY)
         .flat_map(|kind| {
-            (0..1u32 << bits).map(move |mask| match (kind, l < bits && mask & (1 << l) != 0) {
+            (0..1u32 << shard::mask_languages(languages)).map(move |mask| match (kind, mask & language_bit(l) != 0) {
                 (TITLE, true) => 0,
                 (TITLE | NAMES, _) => 1,
                 (META, true) => 2,
@@ -1055,16 +1044,32 @@ fn field_ranks(l: usize, languages: usize) -> Vec<u8> {
         .collect()
 }
 
+/// A folder of the index while its files are written, and the stamp of what it holds.
+struct Folder {
+    /// Relative to the output folder, ending in "/".
+    dir: String,
+    stamp: Stamp,
+}
+
+impl Folder {
+    fn new(dir: String) -> Folder {
+        Folder { dir, stamp: Stamp::new() }
+    }
+
+    /// Hands a file to `sink`, folding its bytes into the stamp.
+    fn write(&mut self, sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), OutputError> {
+        self.stamp.add(&bytes);
+        sink.file(OutputFile::new(format!("{}{path}", self.dir), bytes))
+    }
+}
+
 /// The term shards, which every language's index shares, while they are made.
 struct Terms {
-    /// The folder they are written in: the first language's index.
-    dir: String,
+    /// Where they are written: the first language's index.
+    folder: Folder,
     languages: usize,
-    /// The first position in a body.
-    body_start: u32,
     /// By term id (see [`Dictionary`]).
     postings: Vec<Postings>,
-    stamp: Stamp,
 }
 
 impl Terms {
@@ -1074,11 +1079,12 @@ impl Terms {
             let first_only = dict.first_only(self.postings.len());
             self.postings.push(Postings::new(first_only, self.languages));
         }
+        let body_start = shard::body_field(self.languages) << 16;
         for (i, p) in batch.iter().enumerate() {
             let doc = (first + i) as u32;
             for g in &p.groups {
                 let positions = &p.positions[g.start as usize..g.end as usize];
-                let outside = positions.partition_point(|&x| x < self.body_start);
+                let outside = positions.partition_point(|&x| x < body_start);
                 self.postings[g.id as usize].push_parts(doc, g.count, &positions[..outside], &positions[outside..]);
             }
         }
@@ -1096,8 +1102,7 @@ impl Terms {
                 return Ok(());
             }
             let bytes = shard::encode(current.iter().map(|(t, p)| (*t, p)));
-            me.stamp.add(&bytes);
-            sink.file(OutputFile::new(format!("{}t/{}.bin", me.dir, bounds.len()), bytes))?;
+            me.folder.write(sink, format!("t/{}.bin", bounds.len()), bytes)?;
             bounds.push(current[0].0.to_string());
             current.clear();
             Ok(())
@@ -1128,19 +1133,12 @@ impl Terms {
 /// body texts.
 struct Language<'a> {
     lang: &'a str,
-    dir: String,
-    stamp: Stamp,
+    folder: Folder,
     /// Runs of text chunks by the language whose folder holds them.
     text_runs: Vec<(usize, u32)>,
 }
 
 impl Language<'_> {
-    /// Hands a file to `sink`, folding its bytes into the stamp.
-    fn write(&mut self, sink: &dyn Sink, path: String, bytes: Vec<u8>) -> Result<(), OutputError> {
-        self.stamp.add(&bytes);
-        sink.file(OutputFile::new(format!("{}{path}", self.dir), bytes))
-    }
-
     /// Writes the metadata chunks of a batch of prepared documents (the `l`th language of
     /// each) starting at document `first`.
     fn batch(&mut self, sink: &dyn Sink, l: usize, first: usize, batch: &[Prepared]) -> Result<(), OutputError> {
@@ -1154,7 +1152,7 @@ impl Language<'_> {
                 bytes.extend_from_slice(&p.metas[l]);
             }
             bytes.push(b']');
-            self.write(sink, format!("d/{}.json", first / CHUNK_DOCS + n), bytes)?;
+            self.folder.write(sink, format!("d/{}.json", first / CHUNK_DOCS + n), bytes)?;
         }
         Ok(())
     }
@@ -1178,7 +1176,7 @@ impl Language<'_> {
         (terms, shards): (&Terms, &[String]),
         sink: &dyn Sink,
     ) -> Result<(), OutputError> {
-        self.stamp.add(&terms.stamp.value().to_le_bytes());
+        self.folder.stamp.add(&terms.folder.stamp.value().to_le_bytes());
         let facets: Vec<Value> = (0..FACETS.len())
             .map(|i| {
                 let values = facet_values(site, srcs, i, self.lang);
@@ -1192,21 +1190,21 @@ impl Language<'_> {
         let manifest = json!({
             "version": 4,
             "lang": self.lang,
-            "stamp": self.stamp.hex(),
+            "stamp": self.folder.stamp.hex(),
             "docs": srcs.len(),
             "chunk": CHUNK_DOCS,
             "text": TEXT_DOCS,
             // The folder of each language relative to this one, and which holds each chunk.
-            "textDirs": dirs.iter().map(|d| relative(&self.dir, d)).collect::<Vec<_>>(),
+            "textDirs": dirs.iter().map(|d| relative(&self.folder.dir, d)).collect::<Vec<_>>(),
             "textRuns": self.text_runs.iter().flat_map(|&(l, n)| [l as u32, n]).collect::<Vec<_>>(),
             // The folder of the shards relative to this one, and the first term of each.
-            "termDir": relative(&self.dir, &terms.dir),
+            "termDir": relative(&self.folder.dir, &terms.folder.dir),
             "shards": shards,
             "fields": field_ranks(l, terms.languages),
             "facets": facets,
         });
         sink.file(OutputFile::new(
-            format!("{}manifest.json", self.dir),
+            format!("{}manifest.json", self.folder.dir),
             serde_json::to_vec(&manifest).unwrap_or_default(),
         ))
     }
@@ -1241,11 +1239,11 @@ fn merge_batch(
             }
             match same {
                 Some(e) => {
-                    index.stamp.add(&bytes);
+                    index.folder.stamp.add(&bytes);
                     index.text_from(e);
                 }
                 None => {
-                    index.write(sink, format!("x/{n}.txt"), bytes)?;
+                    index.folder.write(sink, format!("x/{n}.txt"), bytes)?;
                     index.text_from(l);
                 }
             }
@@ -1265,19 +1263,12 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
         .iter()
         .map(|lang| Language {
             lang,
-            dir: format!("{}search/", site.config.lang_prefix(lang)),
-            stamp: Stamp::new(),
+            folder: Folder::new(format!("{}search/", site.config.lang_prefix(lang))),
             text_runs: Vec::new(),
         })
         .collect();
-    let dirs: Vec<String> = indexes.iter().map(|i| i.dir.clone()).collect();
-    let mut terms = Terms {
-        dir: dirs[0].clone(),
-        languages: langs.len(),
-        body_start: shard::body_field(langs.len()) << 16,
-        postings: Vec::new(),
-        stamp: Stamp::new(),
-    };
+    let dirs: Vec<String> = indexes.iter().map(|i| i.folder.dir.clone()).collect();
+    let mut terms = Terms { folder: Folder::new(dirs[0].clone()), languages: langs.len(), postings: Vec::new() };
     let mut dict = Dictionary::default();
     let prepare_batch = |batch: &[Source<'_>], dict: &Dictionary| -> Result<Vec<Prepared>, OutputError> {
         let prepared: Vec<Prepared> =

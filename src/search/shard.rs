@@ -49,9 +49,20 @@ pub const BODY_KIND: u32 = 4;
 /// The site languages a field's mask can name; later ones count as no language of the site.
 pub const MASK_LANGUAGES: usize = 10;
 
+/// The site languages a field's mask names, for a site of `languages` languages.
+pub fn mask_languages(languages: usize) -> usize {
+    languages.min(MASK_LANGUAGES)
+}
+
+/// The field of a text of `kind` that the languages in `mask` show, for a site of
+/// `languages` languages.
+pub fn field(kind: u32, mask: u32, languages: usize) -> u32 {
+    (kind << mask_languages(languages)) | mask
+}
+
 /// The first field of a body, for a site of `languages` languages.
 pub fn body_field(languages: usize) -> u32 {
-    BODY_KIND << languages.min(MASK_LANGUAGES)
+    field(BODY_KIND, 0, languages)
 }
 
 /// Appends `v` as an unsigned LEB128 varint.
