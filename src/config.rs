@@ -198,14 +198,11 @@ fn site_text(
                 languages.join(", ")
             )));
         }
-        for (k, _) in m.iter().filter(|(k, v)| v.trim().is_empty() && languages.contains(k)) {
+        for (k, message, hint) in crate::validate::empty_texts(m, languages) {
             let mut path = at.to_vec();
             path.push(k);
             let (l, c) = (ctx.1)(&path);
-            diags.push(
-                Diagnostic::warning(ctx.0, l, c, format!("the \"{k}\" text is empty"))
-                    .with_hint(crate::validate::empty_text_hint(k, m)),
-            );
+            diags.push(Diagnostic::warning(ctx.0, l, c, message).with_hint(hint));
         }
     }
     text_from_raw(raw, &languages[0])

@@ -106,11 +106,12 @@ impl<'a, T> Cx<'a, T> {
                     Some("write the text, or a map such as {zh: …, en: …}".to_string()),
                 );
             }
-            for (k, _) in m.iter().filter(|(k, v)| v.trim().is_empty() && self.config.languages.contains(k)) {
+            let config = self.config;
+            for (k, message, hint) in empty_texts(m, &config.languages) {
                 let mut at = path.to_vec();
-                at.push(Seg::from(k.clone()));
+                at.push(Seg::from(k.to_string()));
                 if !self.follows_from_skipped(&at) {
-                    let d = self.at(&at, true, format!("the \"{k}\" text is empty"), Some(empty_text_hint(k, m)), true);
+                    let d = self.at(&at, true, message, Some(hint), true);
                     self.diags.push(d);
                 }
             }
@@ -1774,12 +1775,19 @@ fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: 
     }
 }
 
-/// What to do about a language whose text is left empty in `m`, and what readers see meanwhile.
-pub(crate) fn empty_text_hint(lang: &str, m: &[(String, String)]) -> String {
-    match m.iter().find(|(l, v)| l != lang && !v.trim().is_empty()) {
-        Some((other, _)) => format!(
-            "the {lang} pages show the {other} text instead; write the {lang} text, or remove \"{lang}:\" until there is one"
-        ),
-        None => format!("write the text, or remove \"{lang}:\""),
-    }
+/// The site's languages that text map `m` writes with nothing after them (`en:`), each with
+/// the warning's message and a hint saying what readers see meanwhile and what to do.
+pub(crate) fn empty_texts<'m>(
+    m: &'m [(String, String)],
+    languages: &'m [String],
+) -> impl Iterator<Item = (&'m str, String, String)> + 'm {
+    m.iter().filter(|(k, v)| v.trim().is_empty() && languages.contains(k)).map(move |(lang, _)| {
+        let hint = match m.iter().find(|(l, v)| l != lang && !v.trim().is_empty()) {
+            Some((other, _)) => format!(
+                "the {lang} pages show the {other} text instead; write the {lang} text, or remove \"{lang}:\" until there is one"
+            ),
+            None => format!("write the text, or remove \"{lang}:\""),
+        };
+        (lang.as_str(), format!("the \"{lang}\" text is empty"), hint)
+    })
 }
