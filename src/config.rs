@@ -98,6 +98,12 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether the base URL names a host (`https://host/path/`), so that the site can give
+    /// full addresses; a bare path (`/path/`) does not.
+    pub fn base_url_has_host(&self) -> bool {
+        self.base_url.starts_with("https://") || self.base_url.starts_with("http://")
+    }
+
     pub fn default_language(&self) -> &str {
         &self.languages[0]
     }

@@ -228,10 +228,9 @@ fn sitemap_files(base_url: &str, entries: &[String], max_urls: usize, max_bytes:
 /// robots.txt allows everything and names the sitemap, whose address must be absolute: a site
 /// whose base URL is a bare path ("/sub/") has no Sitemap line rather than a wrong one.
 pub fn render_robots(site: &Site) -> OutputFile {
-    let base = &site.config.base_url;
     let mut x = String::from("User-agent: *\nAllow: /\n");
-    if base.starts_with("https://") || base.starts_with("http://") {
-        let _ = write!(x, "\nSitemap: {base}{SITEMAP}\n");
+    if site.config.base_url_has_host() {
+        let _ = write!(x, "\nSitemap: {}{SITEMAP}\n", site.config.base_url);
     }
     OutputFile::new(ROBOTS, x)
 }

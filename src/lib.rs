@@ -128,7 +128,7 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
     if let Some(url) = &options.base_url {
         config.set_base_url(url).map_err(|m| Failure::Usage(format!("--base-url: {m}")))?;
     }
-    if !config.base_url.starts_with("http") {
+    if !config.base_url_has_host() {
         let (l, c) = locate(&["base_url"]);
         diags.push(
             Diagnostic::warning(
