@@ -31,6 +31,21 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let terminal = Terminal::of_stderr();
     let color = terminal.color;
+    // How problems are printed: `check` may print them for a machine.
+    let format = match &cli.command {
+        Command::Check(args) => match args.format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+        },
+        _ => Format::Human,
+    };
+    // Every command but `init`, which makes its folder, works in an existing site folder.
+    if !matches!(cli.command, Command::Init(_))
+        && let Some(m) = root_problem(&cli.root)
+    {
+        return ExitCode::from(fail(Failure::Usage(m), format, color));
+    }
     let code = match &cli.command {
         Command::Build(args) => {
             let options = Options {
@@ -54,28 +69,14 @@ fn main() -> ExitCode {
                 hold_bodies: false,
                 parse_cache: None,
             };
-            let format = match args.format {
-                FormatArg::Human => Format::Human,
-                FormatArg::Json => Format::Json,
-                FormatArg::Github => Format::Github,
-            };
-            match root_problem(&cli.root) {
-                Some(m) => fail(Failure::Usage(m), format, color),
-                None => run_check(&cli, &options, format, color),
-            }
+            run_check(&cli, &options, format, color)
         }
-        Command::Serve(args) => match root_problem(&cli.root) {
-            Some(m) => fail(Failure::Usage(m), Format::Human, color),
-            None => run_serve(&cli, args, color),
-        },
+        Command::Serve(args) => run_serve(&cli, args, color),
         Command::New(args) => {
             let (kind, id, title) = match &args.what {
                 NewWhat::Complex { id, name } => (fulcrum::scaffold::Kind::Complex, id, name),
                 NewWhat::Report { id, title } => (fulcrum::scaffold::Kind::Report, id, title),
             };
-            if let Some(m) = root_problem(&cli.root) {
-                return ExitCode::from(fail(Failure::Usage(m), Format::Human, color));
-            }
             match fulcrum::scaffold::new_file(&cli.root, kind, id, title.as_deref()) {
                 Ok(path) => {
                     if !cli.quiet {
@@ -277,9 +278,6 @@ fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
 }
 
 fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
-    if let Some(m) = root_problem(&options.root) {
-        return fail(Failure::Usage(m), Format::Human, terminal.color);
-    }
     let color = terminal.color;
     let show = terminal.progress && !cli.quiet;
     // On a terminal, one status line that each stage overwrites, cleared at the end.
