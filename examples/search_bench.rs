@@ -1,6 +1,6 @@
 //! Times the search index on a site and reports its size, apart from the rest of the build:
 //!
-//! cargo run --release --example search_bench -- SITE [check|index|build [RUNS]]
+//! cargo run --release --example search_bench -- SITE [check|index|build [RUNS]|publish|pages]
 //!
 //! `check` loads and checks the site only; `index` also builds the index of every language,
 //! counting its files as a build would hand them to the output stage, and dropping them. Run
@@ -14,6 +14,9 @@
 //! adds. A build makes the index beside its feeds and data files, so the index's part of a
 //! build cannot be told apart by time; the difference between the two is what it adds.
 //! Alternating in one process lets load from other jobs on the machine weigh on both alike.
+//! `publish` checks and makes every file of the site, with the index, counting the files and
+//! dropping them; `pages` the same without the index. Under callgrind, with one thread, the
+//! difference in instructions is what the index adds, the file system left out.
 //! docs/search.md has the figures.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -64,7 +67,7 @@ fn resident_mb() -> f64 {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(root), mode) = (args.next(), args.next().unwrap_or_else(|| "index".into())) else {
-        eprintln!("usage: search_bench SITE [check|index|build [RUNS]]");
+        eprintln!("usage: search_bench SITE [check|index|build [RUNS]|publish|pages]");
         std::process::exit(2);
     };
     let options = fulcrum::Options { root: root.into(), ..Default::default() };
@@ -131,6 +134,24 @@ fn main() {
         start.elapsed().as_secs_f64()
     );
     if mode == "check" {
+        return;
+    }
+    if mode == "publish" || mode == "pages" {
+        let count = Count::default();
+        let published = if mode == "publish" {
+            fulcrum::publish(&checked, &count)
+        } else {
+            fulcrum::publish_without_search(&checked, &count)
+        };
+        if let Err(e) = published {
+            eprintln!("the build failed: {e}");
+            std::process::exit(1);
+        }
+        println!(
+            "{mode}: {} files, {:.1} MB",
+            count.files.load(Ordering::Relaxed),
+            count.bytes.load(Ordering::Relaxed) as f64 / 1e6
+        );
         return;
     }
     // Resident memory sampled every 10 ms while indexing.

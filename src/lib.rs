@@ -201,48 +201,86 @@ pub fn publish_without_search(checked: &Checked, sink: &dyn output::Sink) -> Res
 }
 
 fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Result<usize, Failure> {
+    let (site, index) = (&checked.site, &checked.index);
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     // Remember what was generated, for the sitemap and to catch static files that clash.
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(Vec::new()) };
-    let d = render::render_site_to(&checked.site, &checked.index, &checked.theme, &recorder).map_err(io)?;
-    if d.has_errors() {
-        return Err(Failure::Content(d));
+    let renderer = render::Renderer::new(site, index, &checked.theme);
+    for f in renderer.assets() {
+        recorder.file(f).map_err(io)?;
     }
+    // With the search index, the profiles', reports' and plain pages' pages are rendered by
+    // the index, batch by batch, just before it indexes them (see `search::write_index_with`),
+    // so that it takes their bodies' text from the render instead of parsing them again. The
+    // other pages, the feeds and data files are made beside it, each filling the others' idle
+    // time.
+    let item_problems = std::sync::Mutex::new(Diagnostics::new());
+    let render_items = |items: &[model::ItemAt]| -> Result<Vec<model::BodyTexts>, output::OutputError> {
+        items
+            .par_iter()
+            .map(|&item| {
+                let (d, texts) = renderer.render_item_to(item, &recorder)?;
+                if !d.is_empty() {
+                    item_problems.lock().unwrap_or_else(|e| e.into_inner()).extend(d);
+                }
+                Ok(texts)
+            })
+            .collect()
+    };
+    let jobs = if search { renderer.list_jobs() } else { renderer.jobs() };
+    let (pages, (rest, indexed)) = rayon::join(
+        || renderer.render_to(&jobs, &recorder),
+        || {
+            rayon::join(
+                || feeds_and_data(checked, &recorder),
+                || if search { search::write_index_with(site, &recorder, &render_items) } else { Ok(()) },
+            )
+        },
+    );
+    let mut problems = pages.map_err(io)?;
+    problems.extend(item_problems.into_inner().unwrap_or_else(|e| e.into_inner()));
+    problems.sort();
+    if problems.has_errors() {
+        return Err(Failure::Content(problems));
+    }
+    rest.map_err(io)?;
+    indexed.map_err(io)?;
     let taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
-    publish_rest(checked, taken, sink, search)
+    finish(checked, taken, sink)
 }
 
 /// The part of [`publish`] that follows the pages: feeds, data, robots.txt, the search
 /// index, the sitemap and the static files. `taken` are the paths of the files already
 /// handed over (the pages and the theme's assets). Returns how many HTML pages there were.
 pub fn publish_after_pages(checked: &Checked, taken: Vec<String>, sink: &dyn output::Sink) -> Result<usize, Failure> {
-    publish_rest(checked, taken, sink, true)
-}
-
-fn publish_rest(
-    checked: &Checked,
-    taken: Vec<String>,
-    sink: &dyn output::Sink,
-    search: bool,
-) -> Result<usize, Failure> {
-    let (site, index) = (&checked.site, &checked.index);
+    let site = &checked.site;
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(taken) };
     // The search index is made beside the feeds and data files, so that each fills the
     // other's idle time.
-    let (rest, indexed) = rayon::join(
-        || -> Result<(), output::OutputError> {
-            for f in feeds::render_feeds(site, index) {
-                recorder.file(f)?;
-            }
-            data::render_data(site, index, &recorder)?;
-            recorder.file(feeds::render_robots(site))
-        },
-        || if search { search::write_index(site, &recorder) } else { Ok(()) },
-    );
+    let (rest, indexed) = rayon::join(|| feeds_and_data(checked, &recorder), || search::write_index(site, &recorder));
     rest.map_err(io)?;
     indexed.map_err(io)?;
-    let mut taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    let taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    finish(checked, taken, sink)
+}
+
+/// The feeds, the open data files and robots.txt.
+fn feeds_and_data(checked: &Checked, sink: &dyn output::Sink) -> Result<(), output::OutputError> {
+    let (site, index) = (&checked.site, &checked.index);
+    for f in feeds::render_feeds(site, index) {
+        sink.file(f)?;
+    }
+    data::render_data(site, index, sink)?;
+    sink.file(feeds::render_robots(site))
+}
+
+/// The end of [`publish`], once every other file is handed over: the sitemap, from the paths
+/// in `taken`, and the static files, which may not take a generated file's place. Returns
+/// how many HTML pages there were.
+fn finish(checked: &Checked, mut taken: Vec<String>, sink: &dyn output::Sink) -> Result<usize, Failure> {
+    let site = &checked.site;
+    let io = |e: output::OutputError| Failure::Usage(e.to_string());
     taken.sort_unstable();
     let html: Vec<&str> = taken.iter().map(String::as_str).filter(|p| p.ends_with(".html")).collect();
     let pages = html.len();

@@ -176,6 +176,19 @@ pub struct Body {
     pub parts: Vec<BodyPart>,
 }
 
+/// An item of the site by its place in `site.complexes`, `site.reports` or `site.pages`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemAt {
+    Complex(usize),
+    Report(usize),
+    Page(usize),
+}
+
+/// The plain texts of an item's bodies, each with the address of its [`BodyPart`], as the
+/// render found them while turning them into HTML, for the search index to take instead of
+/// reading and parsing them again.
+pub type BodyTexts = Vec<(usize, String)>;
+
 #[derive(Debug, Clone)]
 pub struct BodyPart {
     pub lang: String,

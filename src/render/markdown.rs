@@ -118,6 +118,38 @@ fn slot(stem: &str, k: usize) -> String {
     format!("{stem}{k}X")
 }
 
+/// Appends what `event` adds to a body's plain text: text and code as they are, a space for
+/// a line break, a newline at the end of a block. `joiners`: the text may hold emphasis
+/// joiners, left out.
+fn push_plain(out: &mut String, event: &Event<'_>, joiners: bool) {
+    match event {
+        Event::Text(t) | Event::Code(t) => {
+            if joiners && t.contains(JOINER) {
+                out.extend(t.chars().filter(|&c| c != JOINER));
+            } else {
+                out.push_str(t);
+            }
+        }
+        Event::SoftBreak | Event::HardBreak => out.push(' '),
+        Event::End(
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+        ) => out.push('\n'),
+        _ => {}
+    }
+}
+
+/// The plain text of Markdown, as readers see it and search finds it: text, code and image
+/// descriptions, blocks separated by newlines, emphasis read as the HTML reads it. The same
+/// text [`render_markdown_keeping_text`] gives beside the HTML.
+pub fn plain_text(markdown: &str) -> String {
+    let (text, inserted) = mark_cjk_emphasis(markdown);
+    let mut out = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(&text, crate::markdown_options()) {
+        push_plain(&mut out, &event, !inserted.is_empty());
+    }
+    out
+}
+
 /// Renders Markdown that starts on 1-based line `first_line` of `path`.
 pub fn render_markdown(
     markdown: &str,
@@ -125,6 +157,18 @@ pub fn render_markdown(
     path: &Path,
     first_line: usize,
 ) -> (BodyHtml, Vec<Diagnostic>) {
+    let (html, diags, _) = render_markdown_keeping_text(markdown, cx, path, first_line, false);
+    (html, diags)
+}
+
+/// [`render_markdown`], and if `keep_text`, the body's [`plain_text`] from the same parse.
+pub fn render_markdown_keeping_text(
+    markdown: &str,
+    cx: &MarkdownContext,
+    path: &Path,
+    first_line: usize,
+    keep_text: bool,
+) -> (BodyHtml, Vec<Diagnostic>, Option<String>) {
     let stem = (0..)
         .map(|n| format!("FULCRUM{n}SLOT"))
         .find(|stem| !markdown.contains(stem.as_str()) && !cx.anchor_label.contains(stem.as_str()))
@@ -138,6 +182,13 @@ pub fn render_markdown(
     // not plainly safe can produce anything to remove.
     let needs_sanitizing = cx.site.config.sanitize_html && events.iter().any(|(e, _)| may_be_unsafe(e));
     let shift = events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let plain = keep_text.then(|| {
+        let mut out = String::with_capacity(markdown.len());
+        for (event, _) in &events {
+            push_plain(&mut out, event, !inserted.is_empty());
+        }
+        out
+    });
 
     let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
     let mut em = Emitter {
@@ -201,7 +252,7 @@ pub fn render_markdown(
         Some(tag) => pulldown_cmark::html::push_html(&mut html, mark_cjk_runs(out, tag).into_iter()),
         None => pulldown_cmark::html::push_html(&mut html, out.into_iter()),
     }
-    (BodyHtml { html, stem, targets, sanitize: needs_sanitizing }, diags)
+    (BodyHtml { html, stem, targets, sanitize: needs_sanitizing }, diags, plain)
 }
 
 /// Wraps each run of Chinese characters in text outside images and code in a span with
@@ -577,6 +628,44 @@ mod tests {
         let html = render("**Note:** text and **粗体**。");
         assert!(html.contains("<strong>Note:</strong> text and <strong>粗体</strong>。"), "{html}");
         assert!(!html.contains('\u{2060}'));
+    }
+
+    /// The plain text the render keeps beside the HTML, checked against [`plain_text`].
+    fn kept_text(md: &str) -> String {
+        let site = small_site();
+        let index = link::link(&site);
+        let cx =
+            MarkdownContext {
+                site: &site, index: &index, anchor_label: "本节链接：{title}", cjk_lang: Some("zh")
+            };
+        let path = Path::new("content/complexes/huangyan-moulds.md");
+        let (_, _, kept) = render_markdown_keeping_text(md, &cx, path, 1, true);
+        let kept = kept.expect("the text is kept when asked for");
+        assert_eq!(kept, plain_text(md), "{md}");
+        assert!(render_markdown_keeping_text(md, &cx, path, 1, false).2.is_none());
+        kept
+    }
+
+    #[test]
+    fn the_text_kept_while_rendering_is_the_plain_text_of_the_markdown() {
+        assert_eq!(
+            kept_text(
+                "## 服务 {#services .wide}\n\n检验`检测`，见[黄岩](@/complexes/huangyan-moulds)和![图](/a.png)。\n第二行  \n第三行\n"
+            ),
+            "服务\n检验检测，见黄岩和图。 第二行 第三行\n"
+        );
+        assert_eq!(
+            kept_text(
+                "- 一\n- 二\n\n> 引用\n\n| 指标 | 数值 |\n|---|--:|\n| 企业 | 7.79万 |\n\n正文[^1]\n\n[^1]: 来源。\n"
+            ),
+            "一\n二\n引用\n\n指标\n数值\n企业\n7.79万\n正文\n来源。\n"
+        );
+        // HTML and code blocks: code is text, markup is not.
+        assert_eq!(kept_text("<div>块</div>\n\n```\n代码\n```\n"), "代码\n");
+        // Emphasis is read as the HTML reads it, without asterisks or joiners; an editor's
+        // own joiner stays when no emphasis needed one.
+        assert_eq!(kept_text("**注意：**正文，*强调，*文字"), "注意：正文，强调，文字\n");
+        assert_eq!(kept_text("a\u{2060}b"), "a\u{2060}b\n");
     }
 
     #[test]

@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::config::{Config, Vocabulary};
 use crate::diagnostics::Diagnostics;
 use crate::link::{self, Index, Route};
-use crate::model::{Body, Complex, PartialDate, Site};
+use crate::model::{Body, BodyTexts, Complex, ItemAt, PartialDate, Site};
 use crate::output::{OutputError, OutputFile, Sink};
 use markdown::MarkdownContext;
 use view::*;
@@ -90,23 +90,7 @@ pub fn render_site_to(site: &Site, index: &Index, theme: &Theme, sink: &dyn Sink
     for f in renderer.assets() {
         sink.file(f)?;
     }
-    let results: Vec<Diagnostics> = renderer
-        .jobs()
-        .par_iter()
-        .map(|&job| {
-            let (file, d) = renderer.render(job);
-            if let Some(f) = file {
-                sink.file(f)?;
-            }
-            Ok(d)
-        })
-        .collect::<Result<_, OutputError>>()?;
-    let mut diags = Diagnostics::new();
-    for d in results {
-        diags.extend(d);
-    }
-    diags.sort();
-    Ok(diags)
+    renderer.render_to(&renderer.jobs(), sink)
 }
 
 /// Everything the pages of a site share, computed once; then each page is a pure function
@@ -156,24 +140,77 @@ impl<'a> Renderer<'a> {
     /// one after the other, so that the thread that renders one usually renders the next and
     /// can reuse its body (see [`LAST_BODY`]).
     pub fn jobs(&self) -> Vec<PageJob> {
+        let mut jobs = self.list_jobs();
+        let items = (0..self.site.complexes.len())
+            .map(ItemAt::Complex)
+            .chain((0..self.site.reports.len()).map(ItemAt::Report))
+            .chain((0..self.site.pages.len()).map(ItemAt::Page));
+        for item in items {
+            jobs.extend(self.item_jobs(item));
+        }
+        jobs
+    }
+
+    /// Every page but those of the profiles, reports and plain pages: the home page, lists,
+    /// browse pages, the search page and the not-found page.
+    pub fn list_jobs(&self) -> Vec<PageJob> {
         let mut jobs = Vec::new();
-        let langs = 0..self.langs.len();
-        for l in langs.clone() {
+        for l in 0..self.langs.len() {
             let mut push = |job| jobs.push(PageJob(l, job));
             push(Job::Home);
             push(Job::Complexes);
             push(Job::Search);
             self.catalog.jobs(self.site.reports.len(), self.per_page()).for_each(push);
         }
-        let items = (0..self.site.complexes.len())
-            .map(Job::Complex)
-            .chain((0..self.site.reports.len()).map(Job::Report))
-            .chain((0..self.site.pages.len()).map(Job::Page));
-        for job in items {
-            jobs.extend(langs.clone().map(|l| PageJob(l, job)));
-        }
         jobs.push(PageJob(0, Job::NotFound));
         jobs
+    }
+
+    /// The pages of one profile, report or plain page, a page per language.
+    pub fn item_jobs(&self, item: ItemAt) -> impl Iterator<Item = PageJob> + use<> {
+        let job = match item {
+            ItemAt::Complex(i) => Job::Complex(i),
+            ItemAt::Report(i) => Job::Report(i),
+            ItemAt::Page(i) => Job::Page(i),
+        };
+        (0..self.langs.len()).map(move |l| PageJob(l, job))
+    }
+
+    /// Renders `jobs` in parallel, handing each file to `sink` as soon as it is made; returns
+    /// the problems found, sorted.
+    pub fn render_to(&self, jobs: &[PageJob], sink: &dyn Sink) -> Result<Diagnostics, OutputError> {
+        let results: Vec<Diagnostics> = jobs
+            .par_iter()
+            .map(|&job| {
+                let (file, d) = self.render(job);
+                if let Some(f) = file {
+                    sink.file(f)?;
+                }
+                Ok(d)
+            })
+            .collect::<Result<_, OutputError>>()?;
+        let mut diags = Diagnostics::new();
+        for d in results {
+            diags.extend(d);
+        }
+        diags.sort();
+        Ok(diags)
+    }
+
+    /// Renders the pages of `item` (see [`Renderer::item_jobs`]) one after the other, handing
+    /// each file to `sink`; returns the problems found and the plain text of every body turned
+    /// into HTML, for the search index.
+    pub fn render_item_to(&self, item: ItemAt, sink: &dyn Sink) -> Result<(Diagnostics, BodyTexts), OutputError> {
+        let mut diags = Diagnostics::new();
+        let mut texts = BodyTexts::new();
+        for job in self.item_jobs(item) {
+            let (file, d) = self.render_page(job, Some(&mut texts));
+            if let Some(f) = file {
+                sink.file(f)?;
+            }
+            diags.extend(d);
+        }
+        Ok((diags, texts))
     }
 
     /// The path of the file `job` renders to, relative to the output folder, without rendering it.
@@ -897,7 +934,15 @@ impl Renderer<'_> {
         per_page(&self.site.config)
     }
 
-    fn body(&self, lv: &LangViews, body: &Body, diags: &mut Diagnostics) -> (String, Option<String>) {
+    /// A body's HTML on a page in `lv`'s language, and the language it is written in if not
+    /// that one. If `texts` is given, a body turned into HTML here adds its plain text to it.
+    fn body(
+        &self,
+        lv: &LangViews,
+        body: &Body,
+        diags: &mut Diagnostics,
+        texts: Option<&mut BodyTexts>,
+    ) -> (String, Option<String>) {
         let Some(part) = body.get(lv.lang) else {
             return (String::new(), None);
         };
@@ -923,7 +968,16 @@ impl Renderer<'_> {
         };
         let (html, problems) = match part.text() {
             Ok(markdown) => {
-                let (body, problems) = markdown::render_markdown(&markdown, &cx, &part.path, part.first_line);
+                let (body, problems, text) = markdown::render_markdown_keeping_text(
+                    &markdown,
+                    &cx,
+                    &part.path,
+                    part.first_line,
+                    texts.is_some(),
+                );
+                if let (Some(texts), Some(text)) = (texts, text) {
+                    texts.push((std::ptr::from_ref(part) as usize, text));
+                }
                 let html = body.for_lang(self.site, self.index, lv.lang);
                 if problems.is_empty() {
                     LAST_BODY.set(Some((key.0, key.1, body)));
@@ -937,7 +991,16 @@ impl Renderer<'_> {
     }
 
     /// Renders one page: its file, or none if its template failed, and the problems found.
-    pub fn render(&self, PageJob(l, job): PageJob) -> (Option<OutputFile>, Diagnostics) {
+    pub fn render(&self, job: PageJob) -> (Option<OutputFile>, Diagnostics) {
+        self.render_page(job, None)
+    }
+
+    /// [`Renderer::render`], adding to `texts` the plain text of a body turned into HTML.
+    fn render_page(
+        &self,
+        PageJob(l, job): PageJob,
+        mut texts: Option<&mut BodyTexts>,
+    ) -> (Option<OutputFile>, Diagnostics) {
         let lv = &self.langs[l];
         let site = self.site;
         let vw = Viewer::new(site, lv.lang);
@@ -1030,7 +1093,7 @@ impl Renderer<'_> {
             }
             Job::Complex(i) => {
                 let c = &site.complexes[i];
-                let body = self.body(lv, &c.body, &mut diags);
+                let body = self.body(lv, &c.body, &mut diags, texts.take());
                 let reports = self
                     .index
                     .backlinks
@@ -1098,7 +1161,7 @@ impl Renderer<'_> {
             }
             Job::Report(i) => {
                 let r = &site.reports[i];
-                let body = self.body(lv, &r.body, &mut diags);
+                let body = self.body(lv, &r.body, &mut diags, texts.take());
                 let city_pages = |c: &str| self.catalog.facet(Facet::City).terms.iter().any(|(id, _)| id == c);
                 let report = vw.report(r, body, &lv.complex_links, &city_pages);
                 let canonical = link::absolute_url(site, lv.lang, Route::Report(r.id.as_str()));
@@ -1114,7 +1177,7 @@ impl Renderer<'_> {
             }
             Job::Page(i) => {
                 let p = &site.pages[i];
-                let (body_html, body_lang) = self.body(lv, &p.body, &mut diags);
+                let (body_html, body_lang) = self.body(lv, &p.body, &mut diags, texts.take());
                 extra.updated = p.updated;
                 let content = PlainPageV {
                     id: p.id.to_string(),

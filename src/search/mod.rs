@@ -38,8 +38,9 @@ use serde_json::{Value, json};
 use crate::FastMap;
 use crate::config::Vocabulary;
 use crate::link::{self, Route};
-use crate::model::{BodyChanged, BodyPart, Complex, Page, Report, Site, Text};
+use crate::model::{BodyChanged, BodyPart, BodyTexts, Complex, ItemAt, Page, Report, Site, Text};
 use crate::output::{OutputError, OutputFile, Sink};
+use crate::render::markdown::plain_text;
 use shard::Postings;
 
 /// Target size of a term shard, before compression. A term with more postings than this
@@ -86,6 +87,7 @@ enum Item<'a> {
 #[derive(Debug, Clone)]
 struct Source<'a> {
     item: Item<'a>,
+    at: ItemAt,
     kind: &'static str,
     id: &'a str,
     /// Facet value ids, in the order of [`FACETS`].
@@ -114,23 +116,6 @@ fn kind_label(kind: &str, lang: &str) -> &'static str {
         ("report", _) => "Report",
         _ => "Page",
     }
-}
-
-/// The plain text of Markdown: text, code and image descriptions, blocks separated by newlines.
-pub fn markdown_text(md: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut out = String::with_capacity(md.len());
-    for ev in Parser::new_ext(md, crate::markdown_options()) {
-        match ev {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
-            ) => out.push('\n'),
-            _ => {}
-        }
-    }
-    out
 }
 
 /// The bit of the site's `i`th language in a field's mask (see [`shard`]); none for a language
@@ -263,9 +248,10 @@ fn excerpt_source(summary: &str, body: &str) -> String {
 fn sources(site: &Site) -> Vec<Source<'_>> {
     let v = &site.config.vocab;
     let mut out: Vec<Source<'_>> = Vec::new();
-    for c in &site.complexes {
+    for (i, c) in site.complexes.iter().enumerate() {
         out.push(Source {
             item: Item::Complex(c),
+            at: ItemAt::Complex(i),
             kind: "complex",
             id: c.id.as_str(),
             facets: [
@@ -278,9 +264,10 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
             ],
         });
     }
-    for r in &site.reports {
+    for (i, r) in site.reports.iter().enumerate() {
         out.push(Source {
             item: Item::Report(r),
+            at: ItemAt::Report(i),
             kind: "report",
             id: r.id.as_str(),
             facets: [
@@ -293,9 +280,10 @@ fn sources(site: &Site) -> Vec<Source<'_>> {
             ],
         });
     }
-    for p in &site.pages {
+    for (i, p) in site.pages.iter().enumerate() {
         out.push(Source {
             item: Item::Page(p),
+            at: ItemAt::Page(i),
             kind: "page",
             id: p.id.as_str(),
             facets: [Some("page".into()), None, None, None, None, None],
@@ -896,8 +884,9 @@ fn meta_json(doc: &Doc<'_>, excerpt: &str) -> Vec<u8> {
 }
 
 /// Tokenizes and groups a document, against the terms `dict` has so far: every text once,
-/// in the field of the languages that show it, and its metadata in every language.
-fn prepare(site: &Site, src: &Source<'_>, dict: &Dictionary, g: &mut Grouper) -> Prepared {
+/// in the field of the languages that show it, and its metadata in every language. A body
+/// whose text is in `kept` is taken from there, any other read back and parsed.
+fn prepare(site: &Site, src: &Source<'_>, mut kept: BodyTexts, dict: &Dictionary, g: &mut Grouper) -> Prepared {
     let langs = &site.config.languages;
     let mut new = NewWords::default();
     g.clear();
@@ -921,11 +910,17 @@ fn prepare(site: &Site, src: &Source<'_>, dict: &Dictionary, g: &mut Grouper) ->
     let mut changed = None;
     let texts: Vec<String> = parts
         .iter()
-        .map(|(_, part)| match part.text() {
-            Ok(markdown) => markdown_text(&markdown),
-            Err(c) => {
-                changed = Some(c);
-                String::new()
+        .map(|&(_, part)| {
+            let at = std::ptr::from_ref(part) as usize;
+            if let Some(i) = kept.iter().position(|&(a, _)| a == at) {
+                return kept.swap_remove(i).1;
+            }
+            match part.text() {
+                Ok(markdown) => plain_text(&markdown),
+                Err(c) => {
+                    changed = Some(c);
+                    String::new()
+                }
             }
         })
         .collect();
@@ -1257,6 +1252,21 @@ fn merge_batch(
 /// metadata and body texts of every language in its own. All languages are indexed in one
 /// pass over the documents, a batch at a time.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
+    write_index_with(site, sink, &|items| Ok(vec![BodyTexts::new(); items.len()]))
+}
+
+/// Called with each batch of items before the index takes them; gives their bodies' texts.
+pub type BeforeBatch<'a> = dyn Fn(&[ItemAt]) -> Result<Vec<BodyTexts>, OutputError> + Sync + 'a;
+
+/// [`write_index`], calling `before` with each batch of items just before it is indexed, and
+/// taking the bodies' texts it returns (one list per item) instead of reading them back. A
+/// build renders the batch's pages there, so each body is parsed once, and only a batch's
+/// texts are ever held.
+pub fn write_index_with(
+    site: &Site,
+    sink: &dyn Sink,
+    before: &BeforeBatch<'_>,
+) -> Result<(), OutputError> {
     let langs = &site.config.languages;
     let srcs = sources(site);
     let mut indexes: Vec<Language<'_>> = langs
@@ -1271,8 +1281,13 @@ pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
     let mut terms = Terms { folder: Folder::new(dirs[0].clone()), languages: langs.len(), postings: Vec::new() };
     let mut dict = Dictionary::default();
     let prepare_batch = |batch: &[Source<'_>], dict: &Dictionary| -> Result<Vec<Prepared>, OutputError> {
-        let prepared: Vec<Prepared> =
-            batch.par_iter().map(|src| GROUPER.with_borrow_mut(|g| prepare(site, src, dict, g))).collect();
+        let items: Vec<ItemAt> = batch.iter().map(|s| s.at).collect();
+        let kept = before(&items)?;
+        let prepared: Vec<Prepared> = batch
+            .par_iter()
+            .zip(kept)
+            .map(|(src, kept)| GROUPER.with_borrow_mut(|g| prepare(site, src, kept, dict, g)))
+            .collect();
         match prepared.iter().find_map(|p| p.changed.clone()) {
             Some(changed) => Err(OutputError::SourceChanged(changed)),
             None => Ok(prepared),
@@ -1381,6 +1396,38 @@ mod tests {
     }
 
     #[test]
+    fn a_body_text_given_before_a_batch_is_indexed_instead_of_the_file_read_back() {
+        let site = crate::render::testutil::small_site();
+        let given = |items: &[ItemAt]| -> Result<Vec<BodyTexts>, OutputError> {
+            Ok(items
+                .iter()
+                .map(|&item| {
+                    let body = match item {
+                        ItemAt::Complex(i) => &site.complexes[i].body,
+                        ItemAt::Report(i) => &site.reports[i].body,
+                        ItemAt::Page(i) => &site.pages[i].body,
+                    };
+                    body.parts.iter().map(|p| (std::ptr::from_ref(p) as usize, format!("given {}", p.lang))).collect()
+                })
+                .collect())
+        };
+        let text = |sink: crate::output::Collect| -> String {
+            let files = sink.into_sorted().0;
+            files
+                .iter()
+                .filter(|f| f.path.starts_with("search/x/"))
+                .map(|f| String::from_utf8_lossy(&f.bytes))
+                .collect()
+        };
+        let (read, kept) = (crate::output::Collect::default(), crate::output::Collect::default());
+        write_index(&site, &read).unwrap();
+        write_index_with(&site, &kept, &given).unwrap();
+        let (read, kept) = (text(read), text(kept));
+        assert!(read.contains("黄岩") && !read.contains("given"), "{read}");
+        assert!(kept.contains("given zh") && !kept.contains("黄岩"), "{kept}");
+    }
+
+    #[test]
     fn terms_get_the_same_id_whoever_finds_them() {
         let mut dict = Dictionary::default();
         let words = vec!["pump".to_string(), "valv".to_string()];
@@ -1452,7 +1499,7 @@ mod tests {
 
     #[test]
     fn heading_attributes_are_not_searchable_text() {
-        let text = markdown_text("## 服务内容 {#services .wide}\n\n检验检测");
+        let text = plain_text("## 服务内容 {#services .wide}\n\n检验检测");
         assert_eq!(text, "服务内容\n检验检测\n");
     }
 
