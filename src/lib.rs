@@ -205,15 +205,19 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     // Remember what was generated, for the sitemap and to catch static files that clash.
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(Vec::new()) };
-    let renderer = render::Renderer::new(site, index, &checked.theme);
+    let mut renderer = render::Renderer::new(site, index, &checked.theme);
     for f in renderer.assets() {
         recorder.file(f).map_err(io)?;
     }
-    // With the search index, the profiles', reports' and plain pages' pages are rendered by
-    // the index, batch by batch, just before it indexes them (see `search::write_index_with`),
-    // so that it takes their bodies' text from the render instead of parsing them again. The
-    // other pages, the feeds and data files are made beside it, each filling the others' idle
-    // time.
+    // With the search index, the home page, lists and browse pages are rendered first; then
+    // the profiles', reports' and plain pages' pages are rendered by the index, batch by
+    // batch, just before it indexes them (see `search::write_index_with`), so that it takes
+    // their bodies' text from the render instead of parsing them again, and what only the
+    // lists needed is freed while it works.
+    let jobs = if search { renderer.list_jobs() } else { renderer.jobs() };
+    let pages = renderer.render_to(&jobs, &recorder);
+    renderer.forget_lists();
+    let renderer = &renderer;
     let item_problems = std::sync::Mutex::new(Diagnostics::new());
     let render_items = |items: &[model::ItemAt]| -> Result<Vec<model::BodyTexts>, output::OutputError> {
         items
@@ -227,15 +231,10 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
             })
             .collect()
     };
-    let jobs = if search { renderer.list_jobs() } else { renderer.jobs() };
-    let (pages, (rest, indexed)) = rayon::join(
-        || renderer.render_to(&jobs, &recorder),
-        || {
-            rayon::join(
-                || feeds_and_data(checked, &recorder),
-                || if search { search::write_index_with(site, &recorder, &render_items) } else { Ok(()) },
-            )
-        },
+    // The feeds and data files are made beside the index, each filling the other's idle time.
+    let (rest, indexed) = rayon::join(
+        || feeds_and_data(checked, &recorder),
+        || if search { search::write_index_with(site, &recorder, &render_items) } else { Ok(()) },
     );
     let mut problems = pages.map_err(io)?;
     problems.extend(item_problems.into_inner().unwrap_or_else(|e| e.into_inner()));

@@ -166,6 +166,15 @@ impl<'a> Renderer<'a> {
         jobs
     }
 
+    /// Frees what only the lists and browse pages use (the complexes' cards), once they are
+    /// rendered: one rendered afterwards would list no complexes.
+    pub fn forget_lists(&mut self) {
+        for lv in &mut self.langs {
+            lv.complex_values = Vec::new();
+            lv.complex_html = Vec::new();
+        }
+    }
+
     /// The pages of one profile, report or plain page, a page per language.
     pub fn item_jobs(&self, item: ItemAt) -> impl Iterator<Item = PageJob> + use<> {
         let job = match item {
@@ -837,7 +846,11 @@ fn with_cards<T: serde::Serialize>(
     html: &[Box<str>],
 ) -> tera::Value {
     let mut map = to_value(view).into_map().unwrap_or_default();
-    map.insert(key.into(), tera::Value::from(members.iter().map(|&i| cards[i].clone()).collect::<Vec<_>>()));
+    // Cards are missing only once the renderer has forgotten them (`Renderer::forget_lists`).
+    map.insert(
+        key.into(),
+        tera::Value::from(members.iter().filter_map(|&i| cards.get(i).cloned()).collect::<Vec<_>>()),
+    );
     if !html.is_empty() {
         let mut joined = String::with_capacity(members.iter().map(|&i| html[i].len()).sum());
         members.iter().for_each(|&i| joined.push_str(&html[i]));

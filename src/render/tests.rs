@@ -263,6 +263,28 @@ fn a_body_shown_in_both_languages_is_rendered_once_with_each_languages_links() {
 }
 
 #[test]
+fn pages_rendered_after_the_lists_cards_are_forgotten_are_the_same_and_lists_do_not_fail() {
+    let site = small_site();
+    let index = link::link(&site);
+    let theme = default_theme().unwrap_or_else(|d| panic!("{d:?}"));
+    let all = build_site(&site).0;
+    let mut renderer = Renderer::new(&site, &index, &theme);
+    renderer.forget_lists();
+    for item in [ItemAt::Complex(0), ItemAt::Report(1), ItemAt::Page(0)] {
+        for job in renderer.item_jobs(item) {
+            let file = renderer.render(job).0.expect("renders");
+            let same = all.iter().find(|f| f.path == file.path).expect("rendered with the rest");
+            assert!(same.bytes == file.bytes, "{} differs once the cards are forgotten", file.path);
+        }
+    }
+    // A list rendered too late lists no complexes, and renders.
+    let list = renderer.list_jobs().into_iter().find(|&j| renderer.path(j) == "complexes/index.html").unwrap();
+    let html = String::from_utf8(renderer.render(list).0.expect("renders").bytes.to_vec()).unwrap();
+    assert!(!html.contains("huangyan-moulds/\""), "{html}");
+    assert!(page(&all, "complexes/index.html").contains("huangyan-moulds/\""));
+}
+
+#[test]
 fn broken_links_in_bodies_are_reported_once_per_file() {
     let mut site = small_site();
     site.reports[1].body.parts[0].markdown = "见[不存在](@/complexes/nowhere)。\n".into();

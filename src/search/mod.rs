@@ -1262,11 +1262,7 @@ pub type BeforeBatch<'a> = dyn Fn(&[ItemAt]) -> Result<Vec<BodyTexts>, OutputErr
 /// taking the bodies' texts it returns (one list per item) instead of reading them back. A
 /// build renders the batch's pages there, so each body is parsed once, and only a batch's
 /// texts are ever held.
-pub fn write_index_with(
-    site: &Site,
-    sink: &dyn Sink,
-    before: &BeforeBatch<'_>,
-) -> Result<(), OutputError> {
+pub fn write_index_with(site: &Site, sink: &dyn Sink, before: &BeforeBatch<'_>) -> Result<(), OutputError> {
     let langs = &site.config.languages;
     let srcs = sources(site);
     let mut indexes: Vec<Language<'_>> = langs
