@@ -881,6 +881,25 @@ fn an_editors_temporary_file_is_not_named_among_the_changes() {
     assert!(!server.log().contains("goutputstream"), "{}", server.log());
 }
 
+/// `sed -i` writes a temporary file `sedXXXXXX` beside the file and renames it over it.
+#[test]
+fn sed_in_place_is_named_as_the_file_it_edited() {
+    let site = TestSite::fixture("basic");
+    let server = Server::start(&site, &[]);
+    let mut events = Events::open(&server, "/__fulcrum/events");
+    let first = events.next();
+    let sed = std::process::Command::new("sed")
+        .args(["-i", "s/阿尔法模具/阿尔法流编辑模具/"])
+        .arg(site.path("content/complexes/alpha-moulds.yaml"))
+        .status()
+        .unwrap();
+    assert!(sed.success());
+    assert!(events.next() > first);
+    assert!(server.get("/data/complexes.json").text().contains("阿尔法流编辑模具"));
+    server.assert_logged("Changed: content/complexes/alpha-moulds.yaml\n");
+    assert!(!server.log().contains("complexes/sed"), "{}", server.log());
+}
+
 /// A page keeps the number of the generation it shows while serve is stopped and started
 /// again: the new run's numbers must differ from the old run's, or a page opened before
 /// the restart would take itself for up to date after files changed in between.

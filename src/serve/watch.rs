@@ -188,6 +188,13 @@ fn is_editor_noise(name: &str) -> bool {
         || name.contains("___jb_")
         || name == "4913"
         || name == ".DS_Store"
+        || is_sed_temporary(name)
+}
+
+/// The temporary file `sed -i` writes beside the file it edits and renames over it: "sed"
+/// and six letters or digits, no dot.
+fn is_sed_temporary(name: &str) -> bool {
+    name.strip_prefix("sed").is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -205,10 +212,12 @@ mod tests {
             "4913",
             ".goutputstream-Q2XJ1Z",
             ".report.md.kate-swp",
+            "sedR4nd0m",
+            "sed0a1B2c",
         ] {
             assert!(is_editor_noise(n), "{n}");
         }
-        for n in ["report.md", "site.yaml", "photo.jpg"] {
+        for n in ["report.md", "site.yaml", "photo.jpg", "sediment.md", "sedan1.jpg", "sedabcdefg", "sed"] {
             assert!(!is_editor_noise(n), "{n}");
         }
     }
