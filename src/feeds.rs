@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use crate::link::{Index, Route, absolute_url};
 use crate::model::{Site, Text};
 use crate::output::OutputFile;
+use crate::render::html_lang;
 
 /// The sitemap's and robots.txt's paths in the output folder.
 pub const SITEMAP: &str = "sitemap.xml";
@@ -69,7 +70,7 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
         .map_or_else(|| "2000-01-01T00:00:00+08:00".to_string(), |d| d.rfc3339());
     let mut x = String::new();
     let _ = writeln!(x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>");
-    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(&html_lang(lang)));
+    let _ = writeln!(x, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">", xml_escape(html_lang(lang)));
     let _ = writeln!(x, "  <title>{}</title>", xml_escape(c.title.text(lang)));
     if !c.description.is_empty() {
         let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(c.description.text(lang)));
@@ -118,16 +119,8 @@ fn render_feed(site: &Site, index: &Index, lang: &str) -> String {
 /// the pages mark it, so that a reader of the English feed knows a Chinese title is Chinese.
 fn lang_attr(t: &Text, lang: &str) -> String {
     match t.get(lang) {
-        Some((_, written)) if written != lang => format!(" xml:lang=\"{}\"", xml_escape(&html_lang(written))),
+        Some((_, written)) if written != lang => format!(" xml:lang=\"{}\"", xml_escape(html_lang(written))),
         _ => String::new(),
-    }
-}
-
-/// The `lang` attribute value for a site language code.
-pub fn html_lang(lang: &str) -> String {
-    match lang {
-        "zh" => "zh-CN".to_string(),
-        other => other.to_string(),
     }
 }
 
@@ -141,7 +134,7 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> Vec<OutputFile> {
     paths.sort_unstable();
     // Each language's folder prefix ("" for the default language) and hreflang value.
     let langs: Vec<(String, String)> =
-        c.languages.iter().map(|l| (c.lang_prefix(l), xml_escape(&html_lang(l)))).collect();
+        c.languages.iter().map(|l| (c.lang_prefix(l), xml_escape(html_lang(l)))).collect();
     // Each page's address, written once however many entries name it.
     let locs: Vec<String> = paths
         .iter()

@@ -185,11 +185,14 @@ fn profiles_carry_organization_and_place_and_reports_article_and_event() {
     has(&profile, "<meta property=\"og:type\" content=\"website\">");
     has(&profile, "<meta property=\"og:url\" content=\"https://example.org/complexes/huangyan-moulds/\">");
     has(&profile, "<meta property=\"og:locale\" content=\"zh_CN\">");
-    has(&profile, "<meta property=\"og:locale:alternate\" content=\"en\">");
+    // Open Graph locales are a language and a territory.
+    has(&profile, "<meta property=\"og:locale:alternate\" content=\"en_US\">");
     has(&profile, "<meta name=\"twitter:card\" content=\"summary\">");
     has(&profile, "<p class=\"reviewed\">最近核实：<time datetime=\"");
 
     let en = site.read("public/en/complexes/huangyan-moulds/index.html");
+    has(&en, "<meta property=\"og:locale\" content=\"en_US\">");
+    has(&en, "<meta property=\"og:locale:alternate\" content=\"zh_CN\">");
     let ld = json_ld(&en);
     assert_eq!(ld[0]["@graph"][0]["address"]["addressRegion"], "Zhejiang");
 

@@ -11,6 +11,25 @@ pub fn html_lang(code: &str) -> &str {
     }
 }
 
+/// The Open Graph locale for a site language code: language and territory, `zh_CN`. A tag
+/// without a territory takes the one Open Graph readers assume for its language (`en_US` is
+/// Open Graph's own default); a language not listed keeps its bare code.
+pub fn og_locale(code: &str) -> String {
+    let mut subtags = html_lang(code).split('-');
+    let language = subtags.next().unwrap_or_default().to_ascii_lowercase();
+    let region = subtags.find(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    let region = match (region, language.as_str()) {
+        (Some(r), _) => r.to_ascii_uppercase(),
+        (None, "en") => "US".into(),
+        (None, "ja") => "JP".into(),
+        (None, "ko") => "KR".into(),
+        (None, "fr" | "de" | "es" | "it" | "ru") => language.to_ascii_uppercase(),
+        (None, "vi") => "VN".into(),
+        (None, _) => return language,
+    };
+    format!("{language}_{region}")
+}
+
 /// A date at the precision the source gives: 2019年4月29日 / 29 April 2019, 2019年4月 /
 /// April 2019, 2019年 / 2019.
 pub fn format_date(d: &PartialDate, lang: &str) -> String {
@@ -245,5 +264,12 @@ mod tests {
     fn language_tags() {
         assert_eq!(html_lang("zh"), "zh-CN");
         assert_eq!(html_lang("en"), "en");
+        assert_eq!(og_locale("zh"), "zh_CN");
+        assert_eq!(og_locale("en"), "en_US");
+        assert_eq!(og_locale("zh-Hant-TW"), "zh_TW");
+        assert_eq!(og_locale("en-GB"), "en_GB");
+        assert_eq!(og_locale("ja"), "ja_JP");
+        assert_eq!(og_locale("de"), "de_DE");
+        assert_eq!(og_locale("xx"), "xx");
     }
 }

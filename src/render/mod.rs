@@ -34,7 +34,7 @@ use crate::output::{OutputError, OutputFile, Sink};
 use markdown::MarkdownContext;
 use view::*;
 
-pub use format::{format_date, format_number, format_quantity, html_lang};
+pub use format::{format_date, format_number, format_quantity, html_lang, og_locale};
 
 /// The compiled templates and assets of the site's theme, with the site's overrides.
 pub struct Theme {
@@ -1272,6 +1272,7 @@ impl Renderer<'_> {
                 LangLinkV {
                     code: other.lang.to_string(),
                     html_lang: html_lang(other.lang).to_string(),
+                    og_locale: og_locale(other.lang),
                     name: other.s("lang_name").to_string(),
                     url: link::url(site, other.lang, to),
                     absolute_url: link::absolute_url(site, other.lang, to),
@@ -1301,7 +1302,7 @@ impl Renderer<'_> {
             updated: extra.updated.or(self.catalog.latest).map(|d| Viewer::new(site, lv.lang).date(&d)),
             json_ld: extra.json_ld,
             og_type: if extra.article { "article" } else { "website" }.to_string(),
-            og_locale: html_lang(lv.lang).replace('-', "_"),
+            og_locale: og_locale(lv.lang),
             image_alt: extra.image.as_ref().map(|i| i.1.clone()),
             image: extra.image.map(|i| i.0),
         }

@@ -55,6 +55,8 @@ pub struct CountGroupV {
 pub struct LangLinkV {
     pub code: String,
     pub html_lang: String,
+    /// The Open Graph locale, `zh_CN`.
+    pub og_locale: String,
     /// The language's own name (中文, English).
     pub name: String,
     pub url: String,
