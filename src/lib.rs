@@ -105,11 +105,33 @@ pub struct Checked {
     pub index: Index,
     pub theme: render::Theme,
     pub warnings: Diagnostics,
+    /// How long each stage of the check took.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// The time since the last lap, stage by stage.
+struct Laps {
+    last: Instant,
+    laps: Vec<(&'static str, Duration)>,
+}
+
+impl Laps {
+    fn new() -> Laps {
+        Laps { last: Instant::now(), laps: Vec::new() }
+    }
+
+    /// Ends stage `name`.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.laps.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Loads, validates and links the site and compiles its templates: every problem in one run.
 pub fn check(options: &Options) -> Result<Checked, Failure> {
     let root = &options.root;
+    let mut laps = Laps::new();
     let (site_doc, mut diags) = load::load_site_yaml(root).map_err(|e| Failure::Usage(e.to_string()))?;
     let Some(site_doc) = site_doc else {
         return Err(Failure::Content(diags));
@@ -140,12 +162,16 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
             .with_hint("set base_url: https://host/path/ in site.yaml, or pass --base-url"),
         );
     }
+    laps.lap("site.yaml");
     let (loaded, d) = load::load_content(root, &config.languages, options.hold_bodies, options.parse_cache.as_deref())
         .map_err(|e| Failure::Usage(e.to_string()))?;
     diags.extend(d);
+    laps.lap("content");
     let theme = render::load_theme(root, &config);
+    laps.lap("theme");
     let (site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
     diags.extend(d);
+    laps.lap("validate");
     let theme = match theme {
         Ok(t) => Some(t),
         Err(d) => {
@@ -157,7 +183,8 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
     match (site, theme) {
         (Some(site), Some(theme)) if !diags.has_errors() => {
             let index = link::link(&site);
-            Ok(Checked { site, index, theme, warnings: diags })
+            laps.lap("links");
+            Ok(Checked { site, index, theme, warnings: diags, timings: laps.laps })
         }
         _ => Err(Failure::Content(diags)),
     }
@@ -343,6 +370,11 @@ pub enum Stage {
     Writing { files: usize },
 }
 
+/// The check's stages, then `rest`.
+fn with_check<const N: usize>(checked: &Checked, rest: [(&'static str, Duration); N]) -> Vec<(&'static str, Duration)> {
+    checked.timings.iter().copied().chain(rest).collect()
+}
+
 /// `build`, calling `progress` as each stage begins.
 pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Result<Summary, Failure> {
     let start = Instant::now();
@@ -363,7 +395,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
             complexes,
             reports,
             elapsed: start.elapsed(),
-            timings: vec![("check", checked_at), ("up to date", start.elapsed() - checked_at)],
+            timings: with_check(&checked, [("up to date", start.elapsed() - checked_at)]),
             output: out,
             warnings: checked.warnings,
             up_to_date: true,
@@ -385,11 +417,8 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
         None => fresh::UNSTAMPED.to_string(),
     };
     let _ = output::write_stamp(&out, &stamp);
-    let timings = vec![
-        ("check", checked_at),
-        ("render+write", rendered_at - checked_at),
-        ("commit", start.elapsed() - rendered_at),
-    ];
+    let timings =
+        with_check(&checked, [("render+write", rendered_at - checked_at), ("commit", start.elapsed() - rendered_at)]);
     Ok(Summary {
         pages,
         files,

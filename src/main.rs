@@ -238,6 +238,13 @@ fn from_base(diags: &Diagnostics, base: &Path) -> Diagnostics {
     Diagnostics::from(moved.collect::<Vec<_>>())
 }
 
+/// Each stage and how long it took, one per line, as `--verbose` shows them.
+fn print_timings(timings: &[(&str, std::time::Duration)]) {
+    for (stage, t) in timings {
+        say!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
+    }
+}
+
 fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
     let start = std::time::Instant::now();
     let result = fulcrum::check(options);
@@ -255,6 +262,9 @@ fn run_check(cli: &Cli, options: &Options, format: Format, color: bool) -> u8 {
         Ok(checked) => {
             if format != Format::Human || !checked.warnings.is_empty() {
                 print_problems(&checked.warnings, format, color);
+            }
+            if cli.verbose && format == Format::Human {
+                print_timings(&checked.timings);
             }
             if !cli.quiet && format == Format::Human {
                 let s = &checked.site;
@@ -310,9 +320,7 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
             }
             if cli.verbose {
                 say!("{}, {}", count(s.complexes, "complex", "complexes"), count(s.reports, "report", "reports"));
-                for (stage, t) in &s.timings {
-                    say!("  {stage:<12} {:>8.1} ms", t.as_secs_f64() * 1000.0);
-                }
+                print_timings(&s.timings);
             }
             if !cli.quiet && s.up_to_date {
                 say!(

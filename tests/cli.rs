@@ -203,6 +203,33 @@ fn build_names_the_output_folder_as_the_editor_gave_it() {
 }
 
 #[test]
+fn verbose_check_and_build_print_each_stage_with_its_time() {
+    let repo = tempfile::tempdir().unwrap();
+    assert!(fulcrum(repo.path()).args(["-q", "init", "site"]).output().unwrap().status.success());
+    let stages = |stderr: &str| -> Vec<String> {
+        stderr
+            .lines()
+            .filter(|l| l.starts_with("  ") && l.ends_with(" ms"))
+            .map(|l| l.split_whitespace().next().unwrap_or_default().to_string())
+            .collect()
+    };
+    let check = ["site.yaml", "content", "theme", "validate", "links"];
+    let out = fulcrum(repo.path()).args(["--root", "site", "--verbose", "check"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(stages(&stderr), check, "{stderr}");
+    assert!(stderr.contains("Checked 1 complex, 1 report and "), "{stderr}");
+    let out = fulcrum(repo.path()).args(["--root", "site", "--verbose", "build"]).output().unwrap();
+    let stderr = text(&out.stderr);
+    let mut build = check.to_vec();
+    build.extend(["render+write", "commit"]);
+    assert_eq!(stages(&stderr), build, "{stderr}");
+    // Quiet or not asked for: no stages.
+    let out = fulcrum(repo.path()).args(["--root", "site", "check"]).output().unwrap();
+    assert!(stages(&text(&out.stderr)).is_empty());
+}
+
+#[test]
 fn an_empty_base_url_is_refused() {
     let repo = tempfile::tempdir().unwrap();
     assert!(fulcrum(repo.path()).args(["-q", "init", "site"]).output().unwrap().status.success());
