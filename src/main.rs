@@ -41,9 +41,15 @@ fn main() -> ExitCode {
         _ => Format::Human,
     };
     // Every command but `init`, which makes its folder, works in an existing site folder.
-    if !matches!(cli.command, Command::Init(_))
-        && let Some(m) = root_problem(&cli.root)
-    {
+    if let Command::Init(args) = &cli.command {
+        if cli.root != Path::new(".") {
+            let m = format!(
+                "--root does not apply to init, which makes the folder it is given: write fulcrum init {}",
+                shell_word(&display_path(&cli.root.join(&args.dir)))
+            );
+            return ExitCode::from(fail(Failure::Usage(m), format, color));
+        }
+    } else if let Some(m) = root_problem(&cli.root) {
         return ExitCode::from(fail(Failure::Usage(m), format, color));
     }
     let code = match &cli.command {

@@ -230,6 +230,22 @@ fn verbose_check_and_build_print_each_stage_with_its_time() {
 }
 
 #[test]
+fn root_given_to_init_is_refused_with_the_command_to_write() {
+    let repo = tempfile::tempdir().unwrap();
+    let out = fulcrum(repo.path()).args(["--root", "sites", "init", "new"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: --root does not apply to init, which makes the folder it is given: write fulcrum init sites/new\n"
+    );
+    assert!(std::fs::read_dir(repo.path()).unwrap().next().is_none(), "nothing is made");
+    // The default root, written out, is no different from leaving it out.
+    let out = fulcrum(repo.path()).args(["-q", "--root", ".", "init", "new"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(repo.path().join("new/site.yaml").is_file());
+}
+
+#[test]
 fn an_empty_base_url_is_refused() {
     let repo = tempfile::tempdir().unwrap();
     assert!(fulcrum(repo.path()).args(["-q", "init", "site"]).output().unwrap().status.success());
