@@ -1044,6 +1044,9 @@ struct Known {
     reports: HashSet<String>,
     pages: HashSet<String>,
     drafts: HashSet<(Section, String)>,
+    /// The complexes and reports left out as drafts, for what their lists would hold.
+    draft_complexes: Vec<Complex>,
+    draft_reports: Vec<Report>,
 }
 
 impl Known {
@@ -1056,6 +1059,8 @@ impl Known {
             reports: stems(&loaded.reports),
             pages: stems(&loaded.pages),
             drafts: HashSet::new(),
+            draft_complexes: Vec::new(),
+            draft_reports: Vec::new(),
         };
         for (section, stem) in &loaded.unparsed {
             known.ids_mut(*section).insert(stem.clone());
@@ -1168,6 +1173,8 @@ fn check_references(
         reports_left_out: left_out(Section::Reports, &known.reports, site.reports.len()),
         folders: term_lists(&site.config.vocab).iter().map(|(r, _, _)| term_folder(r, "")).collect(),
         written: std::sync::OnceLock::new(),
+        drafts: (&known.draft_complexes, &known.draft_reports),
+        drafts_written: std::sync::OnceLock::new(),
     };
     let bodies: Vec<&BodyPart> = site
         .complexes
@@ -1485,6 +1492,10 @@ struct Lists<'s> {
     /// The folder of each of [`term_lists`]: "cities/", "complexes/level/", …
     folders: Vec<String>,
     written: std::sync::OnceLock<Written>,
+    /// The complexes and reports left out as drafts, and the list pages they alone would
+    /// add, so that a link to one says why it is missing.
+    drafts: (&'s [Complex], &'s [Report]),
+    drafts_written: std::sync::OnceLock<Written>,
 }
 
 /// The list pages a build writes, as paths under a language's root.
@@ -1529,7 +1540,24 @@ impl Written {
     }
 }
 
+/// The hint for a link to what only drafts have.
+const DRAFTS_HINT: &str = "publish one of them (remove draft: true), or build with --drafts";
+
 impl Lists<'_> {
+    /// The list pages the drafts left out would add by themselves.
+    fn drafts_written(&self) -> &Written {
+        self.drafts_written.get_or_init(|| {
+            let (complexes, reports) = self.drafts;
+            Written::of(&Site {
+                config: self.site.config.clone(),
+                complexes: complexes.to_vec(),
+                reports: reports.to_vec(),
+                pages: Vec::new(),
+                statics: Default::default(),
+            })
+        })
+    }
+
     /// What is wrong with a link to a list page, as a message and a hint; None when the
     /// build writes the page (or may, once the files with errors are mended).
     fn problem(&self, link: &ListLink<'_>, dest: &str) -> Option<(String, String)> {
@@ -1550,6 +1578,14 @@ impl Lists<'_> {
                     let left_out = if *items == "report" { self.reports_left_out } else { self.complexes_left_out };
                     if known && left_out {
                         return None;
+                    }
+                    if known && self.drafts_written().terms.get(folder).is_some_and(|t| t.iter().any(|t| t == term)) {
+                        return Some((
+                            broken(format!(
+                                "only drafts have the {name} \"{term}\", so the build writes no page for it"
+                            )),
+                            DRAFTS_HINT.to_string(),
+                        ));
                     }
                     let message = match (term, known) {
                         ("", _) => format!("it names no {name}"),
@@ -1572,6 +1608,12 @@ impl Lists<'_> {
             ListOf::Year(year) if !w.years.iter().any(|y| y == year) => {
                 if self.reports_left_out {
                     return None;
+                }
+                if self.drafts_written().years.iter().any(|y| y == year) {
+                    return Some((
+                        broken(format!("only drafts are reports of {year}, so the build writes no page for it")),
+                        DRAFTS_HINT.to_string(),
+                    ));
                 }
                 let hint = if w.years.is_empty() {
                     "no report has a date yet".to_string()
@@ -1697,13 +1739,22 @@ pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Optio
         }
         keep
     };
+    let (mut draft_complexes, mut draft_reports) = (Vec::new(), Vec::new());
     for (c, d) in complexes {
         diags.extend(Diagnostics::from(d));
-        site.complexes.extend(c.filter(|c| keep(Section::Complexes, &c.id, c.draft)));
+        match c {
+            Some(c) if keep(Section::Complexes, &c.id, c.draft) => site.complexes.push(c),
+            Some(c) => draft_complexes.push(c),
+            None => {}
+        }
     }
     for (r, d) in reports {
         diags.extend(Diagnostics::from(d));
-        site.reports.extend(r.filter(|r| keep(Section::Reports, &r.id, r.draft)));
+        match r {
+            Some(r) if keep(Section::Reports, &r.id, r.draft) => site.reports.push(r),
+            Some(r) => draft_reports.push(r),
+            None => {}
+        }
     }
     for (p, d) in pages {
         diags.extend(Diagnostics::from(d));
@@ -1717,6 +1768,8 @@ pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Optio
     site.pages.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
     site.pages.dedup_by(|a, b| a.id == b.id);
 
+    known.draft_complexes = draft_complexes;
+    known.draft_reports = draft_reports;
     let translations = std::mem::take(&mut loaded.translations);
     attach_translations(&mut site, translations, &loaded, &mut diags);
     let report_docs: HashMap<String, &Doc<RawReport>> = loaded.reports.iter().map(|d| (d.stem.clone(), d)).collect();

@@ -540,16 +540,26 @@ fn a_vocabulary_term_that_no_complex_has_gets_no_page_and_a_link_to_it_is_broken
 }
 
 #[test]
-fn a_link_to_the_page_of_a_city_whose_only_complex_is_a_draft_passes_only_with_drafts() {
+fn a_link_to_a_list_only_drafts_would_add_says_so_and_passes_with_drafts() {
     let site = TestSite::fixture("basic");
     site.edit("content/reports/meeting.md", "complexes: [alpha-moulds, beta-valves]", "complexes: [alpha-moulds]");
     site.edit("content/complexes/beta-valves.md", "level: municipal", "level: municipal\ndraft: true");
-    about_with_links(&site, &["/cities/hangzhou/"]);
-    site.expect_problem("broken link \"/cities/hangzhou/\": no complex has the city \"hangzhou\"").error().at(
-        "content/pages/about.md",
-        5,
-        5,
-    );
+    // Both news reports, the only ones of 2018, are drafts too.
+    site.edit("content/reports/older-news.md", "kind: news", "kind: news\ndraft: true");
+    site.edit("content/reports/oldest-news.md", "kind: news", "kind: news\ndraft: true");
+    about_with_links(&site, &["/cities/hangzhou/", "/en/reports/2018/", "/reports/kind/news/"]);
+    for (i, message) in [
+        "broken link \"/cities/hangzhou/\": only drafts have the city \"hangzhou\", so the build writes no page for it",
+        "broken link \"/en/reports/2018/\": only drafts are reports of 2018, so the build writes no page for it",
+        "broken link \"/reports/kind/news/\": only drafts have the report kind \"news\", so the build writes no page for it",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let p = site.expect_problem(message);
+        p.error().at("content/pages/about.md", 5 + i, 5);
+        assert_eq!(p.hint.as_deref(), Some("publish one of them (remove draft: true), or build with --drafts"));
+    }
     let out = site.run(&["check", "--drafts"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
