@@ -214,9 +214,10 @@ pub fn render_all(checked: &Checked) -> Result<(Vec<OutputFile>, Vec<CopiedFile>
     Ok(sink.into_sorted())
 }
 
-/// Hands every file of the site to `sink`: pages as they are rendered, then feeds, data and
-/// the search index side by side, then the sitemap and the static files. Returns how many
-/// HTML pages there were.
+/// Hands every file of the site to `sink`: the home page, lists and browse pages as they are
+/// rendered; then the feeds and data files beside the search index, which renders the
+/// profiles', reports' and plain pages' pages batch by batch as it indexes them; then the
+/// sitemap and the static files. Returns how many HTML pages there were.
 pub fn publish(checked: &Checked, sink: &dyn output::Sink) -> Result<usize, Failure> {
     publish_with(checked, sink, true)
 }
