@@ -831,6 +831,29 @@ fn a_page_open_when_the_base_path_changes_is_sent_to_its_new_address() {
     assert_eq!(server.get("/zj/no/such/page/").status, 404);
 }
 
+/// The same across a restart: the page's reload stream, asked for under the old base path,
+/// is answered, so the page reloads and is sent to its new address.
+#[test]
+fn a_page_open_when_serve_restarts_with_another_base_path_hears_of_it() {
+    let site = TestSite::fixture("basic");
+    let before = Server::start(&site, &[]);
+    let mut events = Events::open(&before, "/__fulcrum/events?page=%2Freports%2Fmeeting%2F");
+    let old = events.next();
+    drop(events);
+    drop(before);
+
+    site.edit("site.yaml", "base_url: https://example.org/", "base_url: https://example.org/zj/");
+    let after = Server::start(&site, &[]);
+    let mut events = Events::open(&after, "/__fulcrum/events?page=%2Freports%2Fmeeting%2F");
+    assert!(events.next() > old);
+    let r = after.get("/reports/meeting/");
+    assert_eq!((r.status, r.header("location")), (307, Some("/zj/reports/meeting/")));
+    // Polling, for browsers without event streams, is answered the same way.
+    assert_eq!(after.get(&format!("/__fulcrum/poll?generation={old}")).status, 200);
+    // Nothing else of the old address is.
+    assert_eq!(after.get("/__fulcrum/status").status, 404);
+}
+
 #[test]
 fn a_client_that_never_reads_does_not_hold_up_rebuilds_or_others() {
     let site = TestSite::fixture("basic");

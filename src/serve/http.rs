@@ -109,7 +109,18 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
     let head = method == Method::HEAD;
     let raw = uri.path();
     let base = snap.base_path.as_str();
-    let Some(rel) = path.strip_prefix(base) else {
+    // A page left open while serve was stopped and started again with another base path
+    // asks for its reload stream under the old one: it is answered, so that the page hears
+    // of the new run and reloads, to be sent to its new address (below).
+    let stream = ["events", "poll"].into_iter().find_map(|end| {
+        let tail = format!("{LIVE_PATH}{end}");
+        path.strip_suffix(&tail).is_some_and(|p| p.ends_with('/')).then(|| &path[path.len() - tail.len()..])
+    });
+    let rel = match path.strip_prefix(base) {
+        Some(rel) if rel.starts_with(LIVE_PATH) => Some(rel),
+        rel => stream.or(rel),
+    };
+    let Some(rel) = rel else {
         // "/" and "/a/b" lead to the site at "/a/b/".
         if path == "/" || path == base.trim_end_matches('/') {
             return Some(redirect(base, uri.query()));
