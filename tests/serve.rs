@@ -829,6 +829,21 @@ fn a_page_open_when_the_base_path_changes_is_sent_to_its_new_address() {
     // What is not a file of the site is not found, as before.
     assert_eq!(server.get("/no/such/page/").status, 404);
     assert_eq!(server.get("/zj/no/such/page/").status, 404);
+    // From one base path to another, and back to none: a page under any base path this run
+    // used is sent on.
+    let last = events.next_within(Duration::from_millis(300)).unwrap_or(0).max(first);
+    site.edit("site.yaml", "base_url: https://example.org/zj/", "base_url: https://example.org/zk/");
+    let now = events.next();
+    assert!(now > last);
+    let r = server.get("/zj/reports/meeting/");
+    assert_eq!((r.status, r.header("location")), (307, Some("/zk/reports/meeting/")));
+    site.edit("site.yaml", "base_url: https://example.org/zk/", "base_url: https://example.org/");
+    assert!(events.next() > now);
+    for old in ["/zj/reports/meeting/", "/zk/reports/meeting/"] {
+        let r = server.get(old);
+        assert_eq!((r.status, r.header("location")), (307, Some("/reports/meeting/")), "{old}");
+    }
+    assert_eq!(server.get("/zk/no/such/page/").status, 404);
 }
 
 /// The same across a restart: the page's reload stream, asked for under the old base path,

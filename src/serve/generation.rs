@@ -131,6 +131,7 @@ impl Builder {
         self.publish(Arc::new(Snapshot {
             generation: self.next_generation(),
             base_path,
+            former_base_paths: previous.former_base_paths.clone(),
             files: files.unwrap_or_else(|| previous.files.clone()),
             failure: Some(failure.clone()),
             warnings: Diagnostics::new(),
@@ -165,9 +166,21 @@ impl Builder {
         let open = self.open.keys();
         let first: Vec<usize> = paths.iter().enumerate().filter(|(_, p)| open.contains(*p)).map(|(i, _)| i).collect();
         let store = Arc::new(Store::new(ready, paths.clone(), first, self.background));
+        let base_path = checked.site.config.base_path.clone();
+        let former_base_paths = {
+            let previous = self.tx.borrow();
+            let mut former = previous.former_base_paths.clone();
+            if previous.generation != 0 && previous.base_path != base_path {
+                former.insert(0, previous.base_path.clone());
+            }
+            former.retain(|b| *b != base_path);
+            former.dedup();
+            former
+        };
         self.publish(Arc::new(Snapshot {
             generation: self.next_generation(),
-            base_path: checked.site.config.base_path.clone(),
+            base_path,
+            former_base_paths,
             files: store.clone(),
             failure: None,
             warnings: checked.warnings.clone(),

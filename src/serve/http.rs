@@ -126,11 +126,11 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
             return Some(redirect(base, uri.query()));
         }
         // A page left open while site.yaml's base path changed: nothing of the site lies
-        // outside the base path, so the same page under it is the one meant.
-        let under_base = &path[1..];
-        if snap.failure.is_none() && snap.files.knows(&file_key(under_base)) {
-            let mut r = redirect(&format!("{base}{under_base}"), uri.query());
-            *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+        // outside the base path, so the same page under it is the one meant, whether it was
+        // under a base path this run used before or under none.
+        let mut bases: Vec<&str> = snap.former_base_paths.iter().map(String::as_str).collect();
+        bases.push("/");
+        if let Some(r) = moved(snap, path, uri.query(), &bases) {
             return Some(r);
         }
         return not_found(snap, "", head).await;
@@ -171,8 +171,28 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         Found::Entry(entry) => serve_entry(app, snap, method, raw, &key, &entry, head).await,
         Found::Broken(failure) => error_page(&failure, snap, head),
         Found::Gone => return None,
-        Found::Missing => return not_found(snap, rel, head).await,
+        Found::Missing => {
+            // A page left open under a base path this run used before, which the new one
+            // contains ("/zj/" when the base path is "/" again).
+            let former: Vec<&str> = snap.former_base_paths.iter().map(String::as_str).collect();
+            return match moved(snap, path, uri.query(), &former) {
+                Some(r) => Some(r),
+                None => not_found(snap, rel, head).await,
+            };
+        }
     })
+}
+
+/// A redirect (307) from `path` under one of `bases` to the same file under the base path,
+/// if the site has it.
+fn moved(snap: &Snapshot, path: &str, query: Option<&str>, bases: &[&str]) -> Option<Response> {
+    if snap.failure.is_some() {
+        return None;
+    }
+    let under = bases.iter().find_map(|b| path.strip_prefix(b).filter(|u| snap.files.knows(&file_key(u))))?;
+    let mut r = redirect(&format!("{}{under}", snap.base_path), query);
+    *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+    Some(r)
 }
 
 /// The file that a path below the base path names: a folder's `index.html`.

@@ -98,6 +98,7 @@ pub fn serve(options: ServeOptions, report: Reporter) -> Result<(), Failure> {
     let placeholder = Snapshot {
         generation: 0,
         base_path: "/".into(),
+        former_base_paths: Vec::new(),
         files: Arc::new(Store::empty()),
         failure: None,
         warnings: Diagnostics::new(),

@@ -20,6 +20,9 @@ pub struct Snapshot {
     pub generation: u64,
     /// The site's base path, "/" or "/a/b/".
     pub base_path: String,
+    /// The base paths this run served the site under before, the latest first: a page left
+    /// open at an old address is sent to its new one.
+    pub former_base_paths: Vec<String>,
     /// The generation's files, made on demand or in the background. While the content has
     /// errors these are the last good generation's (or none), assets are still served from
     /// here and pages are replaced by the error page.
