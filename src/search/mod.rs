@@ -1278,7 +1278,10 @@ pub fn write_index_with(site: &Site, sink: &dyn Sink, before: &BeforeBatch<'_>) 
     let mut dict = Dictionary::default();
     let prepare_batch = |batch: &[Source<'_>], dict: &Dictionary| -> Result<Vec<Prepared>, OutputError> {
         let items: Vec<ItemAt> = batch.iter().map(|s| s.at).collect();
-        let kept = before(&items)?;
+        let mut kept = before(&items)?;
+        // Every document is indexed whatever `before` gave: one it gave nothing for reads its
+        // bodies back.
+        kept.resize_with(batch.len(), BodyTexts::new);
         let prepared: Vec<Prepared> = batch
             .par_iter()
             .zip(kept)
@@ -1421,6 +1424,10 @@ mod tests {
         let (read, kept) = (text(read), text(kept));
         assert!(read.contains("黄岩") && !read.contains("given"), "{read}");
         assert!(kept.contains("given zh") && !kept.contains("黄岩"), "{kept}");
+        // Given too few lists, the documents past them are still indexed, from their files.
+        let short = crate::output::Collect::default();
+        write_index_with(&site, &short, &|_| Ok(Vec::new())).unwrap();
+        assert_eq!(text(short), read);
     }
 
     #[test]
