@@ -1252,7 +1252,7 @@ fn merge_batch(
 /// metadata and body texts of every language in its own. All languages are indexed in one
 /// pass over the documents, a batch at a time.
 pub fn write_index(site: &Site, sink: &dyn Sink) -> Result<(), OutputError> {
-    write_index_with(site, sink, &|items| Ok(vec![BodyTexts::new(); items.len()]))
+    write_index_with(site, sink, &|_| Ok(Vec::new()))
 }
 
 /// Called with each batch of items before the index takes them; gives their bodies' texts.

@@ -174,7 +174,6 @@ impl Builder {
                 former.insert(0, previous.base_path.clone());
             }
             former.retain(|b| *b != base_path);
-            former.dedup();
             former
         };
         self.publish(Arc::new(Snapshot {

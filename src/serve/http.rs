@@ -109,16 +109,9 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
     let head = method == Method::HEAD;
     let raw = uri.path();
     let base = snap.base_path.as_str();
-    // A page left open while serve was stopped and started again with another base path
-    // asks for its reload stream under the old one: it is answered, so that the page hears
-    // of the new run and reloads, to be sent to its new address (below).
-    let stream = ["events", "poll"].into_iter().find_map(|end| {
-        let tail = format!("{LIVE_PATH}{end}");
-        path.strip_suffix(&tail).is_some_and(|p| p.ends_with('/')).then(|| &path[path.len() - tail.len()..])
-    });
     let rel = match path.strip_prefix(base) {
         Some(rel) if rel.starts_with(LIVE_PATH) => Some(rel),
-        rel => stream.or(rel),
+        rel => reload_stream(path).or(rel),
     };
     let Some(rel) = rel else {
         // "/" and "/a/b" lead to the site at "/a/b/".
@@ -128,9 +121,7 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         // A page left open while site.yaml's base path changed: nothing of the site lies
         // outside the base path, so the same page under it is the one meant, whether it was
         // under a base path this run used before or under none.
-        let mut bases: Vec<&str> = snap.former_base_paths.iter().map(String::as_str).collect();
-        bases.push("/");
-        if let Some(r) = moved(snap, path, uri.query(), &bases) {
+        if let Some(r) = moved(snap, path, uri.query(), true) {
             return Some(r);
         }
         return not_found(snap, "", head).await;
@@ -174,8 +165,7 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         Found::Missing => {
             // A page left open under a base path this run used before, which the new one
             // contains ("/zj/" when the base path is "/" again).
-            let former: Vec<&str> = snap.former_base_paths.iter().map(String::as_str).collect();
-            return match moved(snap, path, uri.query(), &former) {
+            return match moved(snap, path, uri.query(), false) {
                 Some(r) => Some(r),
                 None => not_found(snap, rel, head).await,
             };
@@ -183,13 +173,24 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
     })
 }
 
-/// A redirect (307) from `path` under one of `bases` to the same file under the base path,
-/// if the site has it.
-fn moved(snap: &Snapshot, path: &str, query: Option<&str>, bases: &[&str]) -> Option<Response> {
+/// The reload stream or long poll that `path` asks for under another base path than the
+/// current one: a page left open while serve was stopped and started again with another
+/// base path asks for it under the old one. It is answered, so that the page hears of the
+/// new run and reloads, to be sent to its new address (see [`moved`]).
+fn reload_stream(path: &str) -> Option<&str> {
+    let at = path.rfind(LIVE_PATH)?;
+    let live = &path[at..];
+    (path[..at].ends_with('/') && matches!(&live[LIVE_PATH.len()..], "events" | "poll")).then_some(live)
+}
+
+/// A redirect (307) from `path` under a base path this run used before, or if `from_root`
+/// under none, to the same file under the base path, if the site has it.
+fn moved(snap: &Snapshot, path: &str, query: Option<&str>, from_root: bool) -> Option<Response> {
     if snap.failure.is_some() {
         return None;
     }
-    let under = bases.iter().find_map(|b| path.strip_prefix(b).filter(|u| snap.files.knows(&file_key(u))))?;
+    let mut bases = snap.former_base_paths.iter().map(String::as_str).chain(from_root.then_some("/"));
+    let under = bases.find_map(|b| path.strip_prefix(b).filter(|u| snap.files.knows(&file_key(u))))?;
     let mut r = redirect(&format!("{}{under}", snap.base_path), query);
     *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
     Some(r)
