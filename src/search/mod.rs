@@ -1074,13 +1074,11 @@ impl Terms {
             let first_only = dict.first_only(self.postings.len());
             self.postings.push(Postings::new(first_only, self.languages));
         }
-        let body_start = shard::body_field(self.languages) << 16;
         for (i, p) in batch.iter().enumerate() {
             let doc = (first + i) as u32;
             for g in &p.groups {
                 let positions = &p.positions[g.start as usize..g.end as usize];
-                let outside = positions.partition_point(|&x| x < body_start);
-                self.postings[g.id as usize].push_parts(doc, g.count, &positions[..outside], &positions[outside..]);
+                self.postings[g.id as usize].push_counted(doc, g.count, positions);
             }
         }
     }

@@ -136,17 +136,15 @@ impl Postings {
     /// Adds a document's sorted positions. Documents must come in increasing order.
     #[cfg(test)]
     pub fn push(&mut self, doc: u32, positions: &[u32]) {
-        let outside = positions.partition_point(|&p| p < self.body_start);
-        self.push_parts(doc, positions.len() as u32, &positions[..outside], &positions[outside..]);
+        self.push_counted(doc, positions.len() as u32, positions);
     }
 
-    /// Adds a document where the term occurs `count` times, given its sorted positions
-    /// outside the body and in the body (for a term that keeps only its first position, the
-    /// positions after the first may be left out). Documents must come in increasing order.
+    /// Adds a document where the term occurs `count` times, given its sorted positions (for a
+    /// term that keeps only its first position, the positions after the first may be left
+    /// out). Documents must come in increasing order.
     #[inline]
-    pub fn push_parts(&mut self, doc: u32, count: u32, outside: &[u32], body: &[u32]) {
-        debug_assert!(outside.last().is_none_or(|&p| p < self.body_start));
-        debug_assert!(body.first().is_none_or(|&p| p >= self.body_start));
+    pub fn push_counted(&mut self, doc: u32, count: u32, positions: &[u32]) {
+        let (outside, body) = positions.split_at(positions.partition_point(|&p| p < self.body_start));
         put_varint(&mut self.ids, doc - self.next_doc);
         put_varint(&mut self.counts, count);
         let (outside, body) = if self.first_only {
