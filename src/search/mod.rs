@@ -427,11 +427,11 @@ fn first_only(key: u64) -> bool {
 /// earlier batches); between batches the new terms are added in document order.
 #[derive(Default)]
 struct Dictionary {
-    cjk: FastMap<u64, u32>,
+    cjk: Slots<u64>,
     words: FastMap<String, u32>,
     /// The words of up to 16 bytes again, by [`short_word`], to look them up without
-    /// comparing strings.
-    short: FastMap<u128, u32>,
+    /// comparing strings or hashing them in general.
+    short: Slots<u128>,
     /// By term id: the key (for CJK terms) or the word.
     terms: Vec<Key>,
 }
@@ -443,21 +443,29 @@ enum Key {
 
 /// A word of up to 16 bytes as a number: its bytes, little-endian, padded with zeros (a word
 /// has no zero byte, so no two words share a number).
-#[inline]
+#[inline(always)]
 fn short_word(w: &str) -> Option<u128> {
     let b = w.as_bytes();
-    (b.len() <= 16).then(|| {
-        let mut a = [0; 16];
-        a[..b.len()].copy_from_slice(b);
-        u128::from_le_bytes(a)
-    })
+    let n = b.len();
+    // Read as at most two overlapping loads from each end, not byte by byte: the bytes both
+    // loads hold land on the same bits, so or-ing them is exact.
+    let le = |at: usize, len: usize| b[at..at + len].iter().rev().fold(0u64, |v, &x| v << 8 | u64::from(x));
+    let word = |at: usize| le(at, 8);
+    let (lo, hi) = match n {
+        0..4 => (le(0, n), 0),
+        4..8 => (le(0, 4) | le(n - 4, 4) << (8 * (n - 4)), 0),
+        8 => (word(0), 0),
+        9..=16 => (word(0), word(n - 8) >> (8 * (16 - n))),
+        _ => return None,
+    };
+    Some(u128::from(hi) << 64 | u128::from(lo))
 }
 
 impl Dictionary {
     /// The id of the term of `key`, or [`NEW`] if the dictionary lacks it.
     fn get(&self, key: u64) -> u32 {
         if key & WORD_KEY == 0 {
-            self.cjk.get(&key).copied().unwrap_or(NEW)
+            self.cjk.get(key).unwrap_or(NEW)
         } else if key & KNOWN != 0 {
             (key & 0xFFFF_FFFF) as u32
         } else {
@@ -469,7 +477,7 @@ impl Dictionary {
     fn id(&mut self, key: u64, words: &[String]) -> u32 {
         let next = self.terms.len() as u32;
         if key & WORD_KEY == 0 {
-            let id = *self.cjk.entry(key).or_insert(next);
+            let id = self.cjk.get_or_insert(key, next);
             if id == next {
                 self.terms.push(Key::Cjk(key));
             }
@@ -482,7 +490,7 @@ impl Dictionary {
                 return id;
             }
             if let Some(k) = short_word(w) {
-                self.short.insert(k, next);
+                self.short.get_or_insert(k, next);
             }
             self.words.insert(w.clone(), next);
             self.terms.push(Key::Word(w.clone()));
@@ -491,10 +499,10 @@ impl Dictionary {
     }
 
     /// The id of word `w`, if the dictionary has it.
-    #[inline]
+    #[inline(always)]
     fn word(&self, w: &str) -> Option<u32> {
         match short_word(w) {
-            Some(k) => self.short.get(&k).copied(),
+            Some(k) => self.short.get(k),
             None => self.words.get(w).copied(),
         }
     }
@@ -573,7 +581,7 @@ struct Grouped {
 #[derive(Default)]
 struct Grouper {
     /// Key to slot, for the text grouped last until [`Grouper::clear`].
-    slots: Slots,
+    slots: Slots<u64>,
     /// By slot; `start` holds the first position until the text is finished.
     groups: Vec<Group>,
     /// (slot, position) of every occurrence of a term that keeps all its positions.
@@ -586,27 +594,47 @@ struct Grouper {
     chars_used: Vec<u16>,
 }
 
-/// Slots by key, for the keys that are not single characters of the Basic Multilingual
-/// Plane: an open-addressing table with linear probing, cheaper than a general map for the
-/// one look-up made for every occurrence of a pair or a word.
+/// A key of [`Slots`]: hashed by multiplying, the top bits of the product taken.
+trait SlotKey: Copy + Eq + Default {
+    fn hash(self) -> u64;
+}
+
+impl SlotKey for u64 {
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        self.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+impl SlotKey for u128 {
+    #[inline(always)]
+    fn hash(self) -> u64 {
+        ((self as u64) ^ ((self >> 64) as u64).wrapping_mul(0xC2B2_AE3D_27D4_EB4F)).hash()
+    }
+}
+
+/// Slots by key: an open-addressing table with linear probing, cheaper than a general map for
+/// the one look-up made for every occurrence of a pair or a word (the keys that are not single
+/// characters of the Basic Multilingual Plane), and for looking up short words.
 #[derive(Default)]
-struct Slots {
+struct Slots<K> {
     /// (key, slot + 1), 0 for a free entry; a power of two long, at most half full.
-    entries: Vec<(u64, u32)>,
+    entries: Vec<(K, u32)>,
     /// 64 less the log2 of the length of `entries`: the hash is the top bits of a product.
     shift: u32,
     /// The entries in use, to clear them.
     used: Vec<u32>,
 }
 
-impl Slots {
+impl<K: SlotKey> Slots<K> {
     #[inline]
-    fn index(&self, key: u64) -> usize {
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    fn index(&self, key: K) -> usize {
+        (key.hash() >> self.shift) as usize
     }
 
-    #[cfg(test)]
-    fn get(&self, key: u64) -> Option<u32> {
+    /// The slot of `key`, if it has one.
+    #[inline(always)]
+    fn get(&self, key: K) -> Option<u32> {
         if self.entries.is_empty() {
             return None;
         }
@@ -626,7 +654,7 @@ impl Slots {
 
     /// The slot of `key`, given `new` if it has none.
     #[inline]
-    fn get_or_insert(&mut self, key: u64, new: u32) -> u32 {
+    fn get_or_insert(&mut self, key: K, new: u32) -> u32 {
         if self.used.len() * 2 >= self.entries.len() {
             self.grow();
         }
@@ -649,12 +677,12 @@ impl Slots {
     #[cold]
     fn grow(&mut self) {
         let len = (self.entries.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.entries, vec![(0, 0); len]);
+        let old = std::mem::replace(&mut self.entries, vec![(K::default(), 0); len]);
         self.shift = 64 - len.trailing_zeros();
         let mask = len - 1;
         for u in &mut self.used {
             let e = old[*u as usize];
-            let mut i = (e.0.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+            let mut i = (e.0.hash() >> self.shift) as usize;
             while self.entries[i].1 != 0 {
                 i = (i + 1) & mask;
             }
@@ -665,7 +693,7 @@ impl Slots {
 
     fn clear(&mut self) {
         for &i in &self.used {
-            self.entries[i as usize] = (0, 0);
+            self.entries[i as usize] = (K::default(), 0);
         }
         self.used.clear();
     }
@@ -1349,6 +1377,38 @@ mod tests {
         g.hit(c, 0);
         assert_eq!(runs(&g.finish(&dict)), vec![(c, 1, vec![0])]);
         assert_eq!(g.slot(b), None);
+    }
+
+    #[test]
+    fn short_words_are_their_bytes_padded_with_zeros() {
+        let text = "abcdefghijklmnopq";
+        for n in 0..=text.len() {
+            let w = &text[..n];
+            let mut padded = [0; 16];
+            let expected = (n <= 16).then(|| {
+                padded[..n].copy_from_slice(w.as_bytes());
+                u128::from_le_bytes(padded)
+            });
+            assert_eq!(short_word(w), expected, "{w}");
+        }
+        assert_eq!(
+            short_word("ée"),
+            Some(u128::from_le_bytes([0xC3, 0xA9, b'e', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]))
+        );
+    }
+
+    #[test]
+    fn short_words_are_found_by_slot_whatever_their_bytes() {
+        let mut s = Slots::default();
+        let words: Vec<String> = (0..3000).map(|i| format!("w{i}{}", "x".repeat(i % 12))).collect();
+        for (n, w) in words.iter().enumerate() {
+            let k = short_word(w).unwrap_or_default();
+            assert_eq!(s.get_or_insert(k, n as u32), n as u32, "{w}");
+        }
+        for (n, w) in words.iter().enumerate() {
+            assert_eq!(s.get(short_word(w).unwrap_or_default()), Some(n as u32), "{w}");
+        }
+        assert_eq!(s.get(short_word("absent").unwrap_or_default()), None);
     }
 
     #[test]

@@ -277,27 +277,54 @@ impl Scanner<'_> {
 pub fn each_term(text: &str, start: u32, mut f: impl FnMut(Term<'_>, u32)) -> u32 {
     let mut word = String::new();
     let mut s = Scanner { pos: start, cjk: None, state: InWord::No, word: &mut word };
-    let mut rest = text;
-    let mut chars = rest.chars();
-    while let Some(c) = chars.next() {
-        if ('\u{4E00}'..='\u{9FFF}').contains(&c) && s.state == InWord::No {
-            // Most of Chinese text: a unified ideograph is its own normal form and CJK.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(&lead) = bytes.get(i) {
+        if s.state == InWord::No
+            && let Some(c) = unified_ideograph(lead, bytes.get(i + 1..i + 3))
+        {
+            // Most of Chinese text: a unified ideograph is its own normal form and CJK, and
+            // is read from its three bytes without decoding in general.
             s.cjk_char(c, &mut f);
-            rest = chars.as_str();
+            i += 3;
             continue;
         }
-        if c.is_ascii_alphanumeric() && matches!(s.state, InWord::No | InWord::Yes) {
+        if ALNUM[usize::from(lead)] && matches!(s.state, InWord::No | InWord::Yes) {
             // Most of English text: a word's letters, taken as one run.
-            let run = rest.bytes().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(rest.len());
-            s.ascii_run(&rest[..run]);
-            rest = &rest[run..];
-            chars = rest.chars();
+            let run = bytes[i..].iter().position(|&b| !ALNUM[usize::from(b)]).map_or(bytes.len(), |n| i + n);
+            s.ascii_run(&text[i..run]);
+            i = run;
             continue;
         }
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else { break };
         normalized(c, &mut |n| s.feed(n, &mut f));
-        rest = chars.as_str();
+        i += c.len_utf8();
     }
     s.finish(&mut f)
+}
+
+/// Whether each byte is an ASCII letter or digit, looked up rather than compared: the test
+/// made for every byte of English text.
+const ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// The character U+4E00 to U+9FFF (the unified ideographs) that starts with byte `lead`
+/// followed by `next`, if it is one: their UTF-8 is three bytes, the first E4 to E9.
+#[inline(always)]
+fn unified_ideograph(lead: u8, next: Option<&[u8]>) -> Option<char> {
+    if !(0xE4..=0xE9).contains(&lead) {
+        return None;
+    }
+    let &[b1, b2] = next? else { return None };
+    let c = (u32::from(lead & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+    if c >= 0x4E00 { char::from_u32(c) } else { None }
 }
 
 /// The terms of `text`, with positions counted from `start`, and the next free position.
@@ -392,7 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn runs_of_ascii_letters_give_what_feeding_each_character_gives() {
+    fn runs_of_ascii_letters_and_ideographs_give_what_feeding_each_character_gives() {
         let by_char = |text: &str| {
             let (mut word, mut out) = (String::new(), Vec::new());
             let mut f = |t: Term<'_>, pos| out.push((t.to_string(), pos));
@@ -409,8 +436,16 @@ mod tests {
             "ＰＵＭＰ２０１９ pump2019 ﬁle ｶﾀｶﾅ",
             "a\u{0}b\u{FFFD}c d-e_f",
             "TAIZHOU’S VALVES’ 9’S",
+            // Around the unified ideographs read from their bytes (U+4E00 to U+9FFF): extension
+            // A and the hexagram symbols before them share their first byte, the Yi syllables
+            // after them their length.
+            "\u{4DB5}\u{4DBF}\u{4DC0}\u{4DFF}\u{4E00}\u{4E01}\u{9FFE}\u{9FFF}\u{A000}\u{A48C}",
+            "模具x模具 x模具x 1模具1 it's模具 don'模具 模\u{4DFF}具 \u{3400}模",
         ] {
             assert_eq!(terms(text), by_char(text), "{text}");
+        }
+        for b in 0..=255u8 {
+            assert_eq!(ALNUM[usize::from(b)], b.is_ascii_alphanumeric(), "{b}");
         }
     }
 
