@@ -428,9 +428,10 @@ fn first_only(key: u64) -> bool {
 #[derive(Default)]
 struct Dictionary {
     cjk: Slots<u64>,
+    /// The words of more than 16 bytes.
     words: FastMap<String, u32>,
-    /// The words of up to 16 bytes again, by [`short_word`], to look them up without
-    /// comparing strings or hashing them in general.
+    /// The words of up to 16 bytes, by [`short_word`], to look them up without comparing
+    /// strings or hashing them in general.
     short: Slots<u128>,
     /// By term id: the key (for CJK terms) or the word.
     terms: Vec<Key>,
@@ -486,15 +487,14 @@ impl Dictionary {
             (key & 0xFFFF_FFFF) as u32
         } else {
             let w = &words[(key & 0xFFFF_FFFF) as usize];
-            if let Some(id) = self.word(w) {
-                return id;
+            let id = match short_word(w) {
+                Some(k) => self.short.get_or_insert(k, next),
+                None => *self.words.entry(w.clone()).or_insert(next),
+            };
+            if id == next {
+                self.terms.push(Key::Word(w.clone()));
             }
-            if let Some(k) = short_word(w) {
-                self.short.get_or_insert(k, next);
-            }
-            self.words.insert(w.clone(), next);
-            self.terms.push(Key::Word(w.clone()));
-            next
+            id
         }
     }
 
@@ -627,9 +627,10 @@ struct Slots<K> {
 }
 
 impl<K: SlotKey> Slots<K> {
+    /// Where `key` is first looked for in a table whose length is 2 to the (64 - `shift`).
     #[inline]
-    fn index(&self, key: K) -> usize {
-        (key.hash() >> self.shift) as usize
+    fn index(shift: u32, key: K) -> usize {
+        (key.hash() >> shift) as usize
     }
 
     /// The slot of `key`, if it has one.
@@ -639,7 +640,7 @@ impl<K: SlotKey> Slots<K> {
             return None;
         }
         let mask = self.entries.len() - 1;
-        let mut i = self.index(key);
+        let mut i = Self::index(self.shift, key);
         loop {
             let (k, s) = self.entries[i];
             if s == 0 {
@@ -659,7 +660,7 @@ impl<K: SlotKey> Slots<K> {
             self.grow();
         }
         let mask = self.entries.len() - 1;
-        let mut i = self.index(key);
+        let mut i = Self::index(self.shift, key);
         loop {
             let e = &mut self.entries[i];
             if e.1 == 0 {
@@ -682,7 +683,7 @@ impl<K: SlotKey> Slots<K> {
         let mask = len - 1;
         for u in &mut self.used {
             let e = old[*u as usize];
-            let mut i = (e.0.hash() >> self.shift) as usize;
+            let mut i = Self::index(self.shift, e.0);
             while self.entries[i].1 != 0 {
                 i = (i + 1) & mask;
             }
@@ -1501,7 +1502,7 @@ mod tests {
         // A word known when the document was tokenized carries its id; a new one is looked up.
         assert_eq!(dict.id(WORD_KEY | KNOWN | 1, &[]), 1);
         assert_eq!(dict.id(WORD_KEY, &["valv".to_string()]), 1);
-        assert_eq!(dict.words.get("valv"), Some(&1));
+        assert_eq!(short_word("valv").and_then(|k| dict.short.get(k)), Some(1));
         assert_eq!(dict.word("valv"), Some(1));
         assert_eq!(dict.word("val"), None);
         // Words past 16 bytes are found by their text.
