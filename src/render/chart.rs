@@ -44,9 +44,13 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar<'_>]) -> 
     push_escaped(&mut svg, description);
     svg.push_str("</desc>");
     for (i, b) in bars.iter().enumerate() {
-        let top = i as f64 * ROW + 4.0;
+        // Rows fall on whole units: their coordinates are written as integers with one
+        // decimal, as `{:.1}` writes a whole f64, without formatting a float.
+        let top = i * ROW as usize + 4;
         let w = (b.value.max(0.0) * scale).max(if b.value > 0.0 { 2.0 } else { 0.0 });
-        let _ = write!(svg, "<text class=\"chart-label\" x=\"0\" y=\"{:.1}\"", top + 16.0);
+        svg.push_str("<text class=\"chart-label\" x=\"0\" y=\"");
+        push_whole(&mut svg, top + 16);
+        svg.push('"');
         if let Some(lang) = b.lang {
             svg.push_str(" lang=\"");
             push_escaped(&mut svg, lang);
@@ -54,19 +58,23 @@ pub fn bar_chart(id: &str, title: &str, description: &str, bars: &[Bar<'_>]) -> 
         }
         svg.push('>');
         push_escaped(&mut svg, b.label);
-        let _ = write!(
-            svg,
-            "</text><rect class=\"chart-bar\" x=\"0\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{BAR}\"/>\
-             <text class=\"chart-value\" x=\"{:.1}\" y=\"{:.1}\">",
-            top + 22.0,
-            w + 6.0,
-            top + 34.0,
-        );
+        svg.push_str("</text><rect class=\"chart-bar\" x=\"0\" y=\"");
+        push_whole(&mut svg, top + 22);
+        let _ =
+            write!(svg, "\" width=\"{w:.1}\" height=\"{BAR}\"/><text class=\"chart-value\" x=\"{:.1}\" y=\"", w + 6.0);
+        push_whole(&mut svg, top + 34);
+        svg.push_str("\">");
         push_escaped(&mut svg, b.value_text);
         svg.push_str("</text>");
     }
     svg.push_str("</svg>");
     svg
+}
+
+/// Appends `n` as `{:.1}` writes it as a float: `20.0`.
+fn push_whole(out: &mut String, n: usize) {
+    out.push_str(itoa::Buffer::new().format(n));
+    out.push_str(".0");
 }
 
 #[cfg(test)]
@@ -91,6 +99,19 @@ mod tests {
         assert!(svg.contains("width=\"108.0\""), "{svg}");
         assert!(svg.contains("lang=\"zh-CN\">杭州市</text>"));
         assert!(svg.contains(">6</text>") && svg.contains(">3</text>"));
+    }
+
+    #[test]
+    fn whole_coordinates_are_written_as_their_float_with_one_decimal() {
+        for n in (0..2_000).chain([44 * 1_000 + 38, usize::from(u16::MAX)]) {
+            let mut out = String::new();
+            push_whole(&mut out, n);
+            assert_eq!(out, format!("{:.1}", n as f64));
+        }
+        let svg = bar_chart("c", "t", "d", &vec![Bar { label: "a", lang: None, value: 1.0, value_text: "1" }; 3]);
+        for y in ["y=\"20.0\"", "y=\"26.0\"", "y=\"38.0\"", "y=\"64.0\"", "y=\"70.0\"", "y=\"126.0\""] {
+            assert!(svg.contains(y), "{y} in {svg}");
+        }
     }
 
     #[test]

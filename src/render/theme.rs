@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use tera::{ErrorKind, Kwargs, State, Tera, Value};
 
 use super::Theme;
-use super::markdown::{escape_html, push_lang_span};
+use super::markdown::{push_escaped, push_lang_span};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
@@ -247,7 +247,7 @@ fn parse_strings(files: &[(String, String)], diags: &mut Diagnostics) -> Strings
 /// its `lang`), `attr` writes a Txt's plain text for attributes.
 fn new_tera() -> Tera {
     let mut tera = Tera::default();
-    tera.register_filter("t", |v: Value, _: Kwargs, _: &State| Value::safe_string(&text_html(&v)));
+    tera.register_filter("t", |v: Value, _: Kwargs, _: &State| text_html(&v));
     tera.register_filter("attr", |v: Value, _: Kwargs, _: &State| Value::normal_string(txt_parts(&v).0));
     tera
 }
@@ -269,15 +269,20 @@ fn txt_parts(v: &Value) -> (&str, Option<&str>) {
     (text, lang)
 }
 
-fn text_html(v: &Value) -> String {
-    match txt_parts(v) {
-        (text, Some(lang)) => {
-            let mut out = String::with_capacity(text.len() + lang.len() + 24);
-            push_lang_span(&mut out, lang, text);
-            out
-        }
-        (text, None) => escape_html(text),
+/// The `t` filter's value. Each thread writes the HTML into one buffer that it keeps, since
+/// the value copies it: a page calls the filter a hundred times or more.
+fn text_html(v: &Value) -> Value {
+    thread_local! {
+        static HTML: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
+    HTML.with_borrow_mut(|out| {
+        out.clear();
+        match txt_parts(v) {
+            (text, Some(lang)) => push_lang_span(out, lang, text),
+            (text, None) => push_escaped(out, text),
+        }
+        Value::safe_string(out)
+    })
 }
 
 /// Compiles the theme. Each theme template is registered under its file name (replaced by
