@@ -227,4 +227,25 @@ mod tests {
         let other_url = Options { base_url: Some("https://x.example/".into()), ..options.clone() };
         assert_ne!(inputs(&other_url), inputs(&options));
     }
+
+    #[test]
+    fn a_linked_file_is_followed_and_a_file_saved_at_the_same_length_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("site"), dir.path().join("outside"));
+        std::fs::create_dir_all(root.join("static")).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("logo.svg"), "<svg/>").unwrap();
+        std::os::unix::fs::symlink(outside.join("logo.svg"), root.join("static/logo.svg")).unwrap();
+        std::fs::write(root.join("content/a.md"), "one").unwrap();
+        let options = Options { root: root.clone(), ..Options::default() };
+        let inputs = || inputs_and_newest(&options).0;
+        let first = inputs();
+        std::fs::write(outside.join("logo.svg"), "<svg></svg>").unwrap();
+        let linked = inputs();
+        assert_ne!(linked, first, "the file a link points to was edited");
+        let hour_ago = SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(root.join("content/a.md")).unwrap().set_modified(hour_ago).unwrap();
+        assert_ne!(inputs(), linked, "the same length, another time");
+    }
 }
