@@ -2,23 +2,22 @@
 # Profiles one clean build with perf and prints where its CPU time goes, in the groups of
 # docs/performance.md ("Where the time goes"). See docs/performance.md.
 #
-#   bench/profile.sh SITE [--out DIR] [--freq HZ] [--keep FILE]
+#   bench/profile.sh SITE [--freq HZ] [--keep FILE]
 #
 # SITE is a Fulcrum site (for example DIR/c50000/fulcrum from bench/run.sh, or a corpus made
-# with `cargo run --release --example corpus`). The build goes into DIR (default: a new
-# folder beside SITE, removed afterwards). Each sample is counted once, in the first group
-# in the list below that a function on its stack belongs to.
+# with `cargo run --release --example corpus`). The build goes into a new folder beside SITE,
+# on the same file system, removed afterwards; --keep keeps perf's data in FILE. Each sample
+# is counted once, in the first group in the list below that a function on its stack
+# belongs to.
 #
 # Needs Debian's linux-perf package: apt-get install -y linux-perf
 set -euo pipefail
 
 site=""
-out=""
 freq=99
 keep=""
 while [ $# -gt 0 ]; do
   case "$1" in
-    --out) out="$2"; shift ;;
     --freq) freq="$2"; shift ;;
     --keep) keep="$2"; shift ;;
     -h|--help) sed -n 2,13p "$0"; exit 0 ;;
@@ -36,8 +35,7 @@ fulcrum="$repo/target/release/fulcrum"
 # Beside the site, so that the output goes to the same file system (tmpfs or disk).
 scratch="$(mktemp -d "$(dirname "$(cd "$site" && pwd)")/fulcrum-profile.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
-[ -n "$out" ] || out="$scratch/public"
-rm -rf "$out"
+out="$scratch/public"
 
 data="${keep:-$scratch/perf.data}"
 start=$(date +%s.%N)
@@ -57,7 +55,7 @@ perf script --no-inline -i "$data" -F comm,ip,sym 2>/dev/null | awk '
     g[++n] = "The search index, made and written";                     p[n] = "fulcrum::search::"
     g[++n] = "The open data files";                                    p[n] = "fulcrum::data::"
     g[++n] = "Feeds and the sitemap";                                  p[n] = "fulcrum::feeds::"
-    g[++n] = "The output fingerprint for the build stamp";             p[n] = "fulcrum::fresh::"
+    g[++n] = "The fingerprints for the build stamp (inputs and output)"; p[n] = "fulcrum::fresh::"
     g[++n] = "Validation";                                             p[n] = "fulcrum::validate::"
     g[++n] = "Tera running the templates (filters included)";          p[n] = "tera::vm::|tera::tera::Tera::render"
     g[++n] = "Page views and their conversion to template values";     p[n] = "fulcrum::render::view::|try_from_serializable|drop_in_place<tera::value|fulcrum::render::structured::|fulcrum::render::chart::"
