@@ -43,7 +43,8 @@ perf record -q -F "$freq" -e cpu-clock --call-graph dwarf -o "$data" -- \
   "$fulcrum" --root "$site" -q build -o "$out" 2>"$scratch/perf.err" || { cat "$scratch/perf.err" >&2; exit 1; }
 wall=$(echo "$(date +%s.%N) - $start" | bc -l)
 
-echo "# $(date -u +%Y-%m-%dT%H:%MZ), $("$fulcrum" --version), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+commit="$(git -C "$repo" describe --always --dirty 2>/dev/null || echo "not a git checkout")"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ), $("$fulcrum" --version) at $commit, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# perf record -F $freq --call-graph dwarf of a clean build of $site: $(printf '%.1f' "$wall") s wall under perf"
 # perf script prints each sample as a header line, then one line per frame, then a blank line.
 # Frames are read without their inlined functions (resolving those takes minutes), so a

@@ -66,7 +66,9 @@ summary() { # summary NAME PAGES BYTES
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# $("$fulcrum" --version), $(hugo version | cut -d' ' -f1-2), tools alternated run by run$([ "$fresh" = 1 ] && echo ", clean builds into new folders (--fresh)")"
+# The commit the binary was built from, marked when the working tree had changes.
+commit="$(git -C "$repo" describe --always --dirty 2>/dev/null || echo "not a git checkout")"
+echo "# $("$fulcrum" --version) at $commit, $(hugo version | cut -d' ' -f1-2), tools alternated run by run$([ "$fresh" = 1 ] && echo ", clean builds into new folders (--fresh)")"
 for n in $sizes; do
   r_n=$runs; [ "$n" -ge 50000 ] && r_n=$big_runs
   site="$dir/c$n"
