@@ -46,25 +46,29 @@ wall=$(echo "$(date +%s.%N) - $start" | bc -l)
 commit="$(git -C "$repo" describe --always --dirty 2>/dev/null || echo "not a git checkout")"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $("$fulcrum" --version) at $commit, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# perf record -F $freq --call-graph dwarf of a clean build of $site: $(printf '%.1f' "$wall") s wall under perf"
+# Each group: its name, a tab, and the pattern a frame of a sample's stack must match. A sample
+# counts in the first group it falls in, in this order.
+groups="$(printf '%s\t%s\n' \
+  "The search index, made and written" "fulcrum::search::" \
+  "The open data files" "fulcrum::data::" \
+  "Feeds and the sitemap" "fulcrum::feeds::" \
+  "The fingerprints for the build stamp (inputs and output)" "fulcrum::fresh::" \
+  "Validation" "fulcrum::validate::" \
+  "Tera running the templates (filters included)" "tera::vm::|tera::tera::Tera::render" \
+  "Page views and their conversion to template values" \
+  "fulcrum::render::view::|try_from_serializable|drop_in_place<tera::value|fulcrum::render::structured::|fulcrum::render::chart::" \
+  "Handing files to the output stage" "fulcrum::output::" \
+  "Markdown to HTML" "pulldown_cmark|fulcrum::render::markdown::" \
+  "Parsing YAML" "yaml_serde|libyaml_rs|fulcrum::load::yaml::" \
+  "Reading the content files" "fulcrum::load::" \
+  "The rest of rendering" "fulcrum::render::")"
 # perf script prints each sample as a header line, then one line per frame, then a blank line.
 # Frames are read without their inlined functions (resolving those takes minutes), so a
 # function inlined into its caller counts as the caller.
-perf script --no-inline -i "$data" -F comm,ip,sym 2>/dev/null | awk '
+perf script --no-inline -i "$data" -F comm,ip,sym 2>/dev/null | awk -v groups="$groups" '
   BEGIN {
-    # name, then the pattern a frame must match; the first group a sample falls in counts.
-    n = 0
-    g[++n] = "The search index, made and written";                     p[n] = "fulcrum::search::"
-    g[++n] = "The open data files";                                    p[n] = "fulcrum::data::"
-    g[++n] = "Feeds and the sitemap";                                  p[n] = "fulcrum::feeds::"
-    g[++n] = "The fingerprints for the build stamp (inputs and output)"; p[n] = "fulcrum::fresh::"
-    g[++n] = "Validation";                                             p[n] = "fulcrum::validate::"
-    g[++n] = "Tera running the templates (filters included)";          p[n] = "tera::vm::|tera::tera::Tera::render"
-    g[++n] = "Page views and their conversion to template values";     p[n] = "fulcrum::render::view::|try_from_serializable|drop_in_place<tera::value|fulcrum::render::structured::|fulcrum::render::chart::"
-    g[++n] = "Handing files to the output stage";                      p[n] = "fulcrum::output::"
-    g[++n] = "Markdown to HTML";                                       p[n] = "pulldown_cmark|fulcrum::render::markdown::"
-    g[++n] = "Parsing YAML";                                           p[n] = "yaml_serde|libyaml_rs|fulcrum::load::yaml::"
-    g[++n] = "Reading the content files";                              p[n] = "fulcrum::load::"
-    g[++n] = "The rest of rendering";                                  p[n] = "fulcrum::render::"
+    n = split(groups, lines, "\n")
+    for (i = 1; i <= n; i++) { split(lines[i], kv, "\t"); g[i] = kv[1]; p[i] = kv[2] }
     other = "Elsewhere (start-up, the allocator and kernel outside these, idle threads)"
   }
   function flush(   i, j) {
