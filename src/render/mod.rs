@@ -780,7 +780,7 @@ fn complex_card_html(
 }
 
 /// A view as a template value. Views are plain data with string keys, which always convert.
-fn to_value<T: serde::Serialize>(view: &T) -> tera::Value {
+pub(super) fn to_value<T: serde::Serialize>(view: &T) -> tera::Value {
     tera::Value::try_from_serializable(view).unwrap_or_else(|_| tera::Value::none())
 }
 
@@ -1114,7 +1114,7 @@ impl Renderer<'_> {
                     .map(|l| l.iter().map(|&r| lv.report_values[r].clone()).collect())
                     .unwrap_or_default();
                 let mut complex = vw.complex(c, body, reports);
-                complex.charts = history_charts(&complex.history, lv);
+                complex.charts = history_charts(&complex.history_views, lv);
                 let canonical = link::absolute_url(site, lv.lang, Route::Complex(c.id.as_str()));
                 extra.json_ld = Some(structured::complex_json_ld(&complex, &self.ld_context(lv, &canonical)));
                 extra.updated = c.last_reviewed;

@@ -394,3 +394,22 @@ fn a_template_looping_over_a_map_sees_its_keys_in_the_order_they_were_made() {
         "{html}"
     );
 }
+
+#[test]
+fn the_latest_observations_are_the_values_of_their_rows_in_the_history() {
+    let mut site = small_site();
+    let c = site.complexes.iter_mut().find(|c| c.id.as_str() == "huangyan-moulds").unwrap();
+    // A second observation on the newest date: the one written later is the latest.
+    let mut same_date = c.statistics[1].clone();
+    same_date.value = 78_000.0;
+    c.statistics.push(same_date);
+    let c = site.complexes.iter().find(|c| c.id.as_str() == "huangyan-moulds").unwrap();
+    let v = Viewer::new(&site, "zh").complex(c, (String::new(), None), Vec::new());
+    assert_eq!((v.latest.len(), v.history.len(), v.history_views.len()), (2, 4, 4));
+    for (latest, raw) in v.latest.iter().zip(["78000", "164"]) {
+        let row = v.history.iter().position(|h| h == latest).expect("a latest observation is a row of the history");
+        assert_eq!(v.history_views[row].raw_value, raw);
+        assert_eq!(*latest, to_value(&v.history_views[row]), "the row's value is its view's");
+    }
+    assert_ne!(v.history[0], v.history[1], "rows of one indicator differ");
+}

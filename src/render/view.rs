@@ -299,10 +299,14 @@ pub struct ComplexV {
     pub lead_enterprises: Vec<Txt>,
     pub partners: Vec<Txt>,
     pub services: Vec<ServiceV>,
-    /// The latest observation of each indicator, in the vocabulary's order.
-    pub latest: Vec<StatV>,
-    /// Every observation: by indicator, newest first.
-    pub history: Vec<StatV>,
+    /// The latest observation of each indicator, in the vocabulary's order, as template
+    /// values: those of the same observations in `history`, shared instead of made again.
+    pub latest: Vec<tera::Value>,
+    /// Every observation: by indicator, newest first, as template values.
+    pub history: Vec<tera::Value>,
+    /// `history` as views, for the charts drawn from it.
+    #[serde(skip)]
+    pub history_views: Vec<StatV>,
     /// The rendered Markdown narrative ("" when there is none).
     pub body_html: String,
     /// The language the body is written in, when it is not the page's.
@@ -627,6 +631,18 @@ impl<'a> Viewer<'a> {
                 .then_with(|| b.when.date().cmp(&a.when.date()))
         });
 
+        let history_views: Vec<StatV> = history.iter().map(|s| self.stat(c, s)).collect();
+        let history_values: Vec<tera::Value> = history_views.iter().map(super::to_value).collect();
+        // Each latest observation is one of `history`: its value is shared (the view of a
+        // statistic is most of a profile's conversion to template values).
+        let latest: Vec<tera::Value> = latest
+            .iter()
+            .map(|l| match history.iter().position(|h| std::ptr::eq(*h, *l)) {
+                Some(i) => history_values[i].clone(),
+                None => super::to_value(&self.stat(c, l)),
+            })
+            .collect();
+
         let listings = c
             .listings
             .iter()
@@ -694,8 +710,9 @@ impl<'a> Viewer<'a> {
                     providers: self.list(&s.providers),
                 })
                 .collect(),
-            latest: latest.into_iter().map(|s| self.stat(c, s)).collect(),
-            history: history.into_iter().map(|s| self.stat(c, s)).collect(),
+            latest,
+            history: history_values,
+            history_views,
             body_html: body.0,
             body_lang: body.1,
             listings,
