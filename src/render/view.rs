@@ -614,34 +614,35 @@ impl<'a> Viewer<'a> {
         let v = &self.site.config.vocab;
         let card = self.complex_card(c);
 
-        // Latest per indicator: one pass, keeping the newest date (the later entry on ties).
-        let mut latest: IndexMap<&str, &Statistic> = IndexMap::new();
-        for s in &c.statistics {
-            let e = latest.entry(s.indicator.as_str()).or_insert(s);
-            if s.when.date() >= e.when.date() {
-                *e = s;
+        // Statistics by their index in `c.statistics`. Latest per indicator: one pass,
+        // keeping the newest date (the later entry on ties).
+        let stats = &c.statistics;
+        let mut latest: IndexMap<&str, usize> = IndexMap::new();
+        for (i, s) in stats.iter().enumerate() {
+            let e = latest.entry(s.indicator.as_str()).or_insert(i);
+            if s.when.date() >= stats[*e].when.date() {
+                *e = i;
             }
         }
-        let mut latest: Vec<&Statistic> = latest.into_values().collect();
-        latest.sort_by_key(|s| (v.indicators.rank(&s.indicator), s.indicator.clone()));
-        let mut history: Vec<&Statistic> = c.statistics.iter().collect();
-        history.sort_by(|a, b| {
+        let mut latest: Vec<usize> = latest.into_values().collect();
+        latest.sort_by_key(|&i| (v.indicators.rank(&stats[i].indicator), stats[i].indicator.clone()));
+        let mut history: Vec<usize> = (0..stats.len()).collect();
+        history.sort_by(|&a, &b| {
+            let (a, b) = (&stats[a], &stats[b]);
             (v.indicators.rank(&a.indicator), &a.indicator)
                 .cmp(&(v.indicators.rank(&b.indicator), &b.indicator))
                 .then_with(|| b.when.date().cmp(&a.when.date()))
         });
 
-        let history_views: Vec<StatV> = history.iter().map(|s| self.stat(c, s)).collect();
+        let history_views: Vec<StatV> = history.iter().map(|&i| self.stat(c, &stats[i])).collect();
         let history_values: Vec<tera::Value> = history_views.iter().map(super::to_value).collect();
-        // Each latest observation is one of `history`: its value is shared (the view of a
-        // statistic is most of a profile's conversion to template values).
-        let latest: Vec<tera::Value> = latest
-            .iter()
-            .map(|l| match history.iter().position(|h| std::ptr::eq(*h, *l)) {
-                Some(i) => history_values[i].clone(),
-                None => super::to_value(&self.stat(c, l)),
-            })
-            .collect();
+        // Each latest observation is a row of the history: it shares that row's value (the
+        // view of a statistic is most of a profile's conversion to template values).
+        let mut row = vec![0; stats.len()];
+        for (r, &i) in history.iter().enumerate() {
+            row[i] = r;
+        }
+        let latest: Vec<tera::Value> = latest.iter().map(|&i| history_values[row[i]].clone()).collect();
 
         let listings = c
             .listings

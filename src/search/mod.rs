@@ -489,7 +489,14 @@ impl Dictionary {
             let w = &words[(key & 0xFFFF_FFFF) as usize];
             let id = match short_word(w) {
                 Some(k) => self.short.get_or_insert(k, next),
-                None => *self.words.entry(w.clone()).or_insert(next),
+                // Looked up first: a word already there needs no copy of its text.
+                None => match self.words.get(w.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        self.words.insert(w.clone(), next);
+                        next
+                    }
+                },
             };
             if id == next {
                 self.terms.push(Key::Word(w.clone()));
