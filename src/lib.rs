@@ -107,6 +107,9 @@ pub struct Checked {
     pub warnings: Diagnostics,
     /// How long each stage of the check took.
     pub timings: Vec<(&'static str, Duration)>,
+    /// When the links of the bodies that are rendered are left to be checked as they are
+    /// rendered (by a build): what checking them needs. A build that finds a broken one fails.
+    pub links: Option<validate::LinkCheck>,
 }
 
 /// The time since the last lap, stage by stage.
@@ -130,6 +133,12 @@ impl Laps {
 
 /// Loads, validates and links the site and compiles its templates: every problem in one run.
 pub fn check(options: &Options) -> Result<Checked, Failure> {
+    check_with(options, false)
+}
+
+/// [`check`]; with `defer_links`, the links of the bodies that the build renders are left to
+/// be checked as they are rendered ([`Checked::links`]), unless the check fails anyway.
+fn check_with(options: &Options, defer_links: bool) -> Result<Checked, Failure> {
     let root = &options.root;
     let mut laps = Laps::new();
     let (site_doc, mut diags) = load::load_site_yaml(root).map_err(|e| Failure::Usage(e.to_string()))?;
@@ -169,7 +178,8 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
     laps.lap("content");
     let theme = render::load_theme(root, &config);
     laps.lap("theme");
-    let (site, d) = validate::validate(loaded, &config, validate::Options { drafts: options.drafts });
+    let (site, d, links) =
+        validate::validate(loaded, &config, validate::Options { drafts: options.drafts, defer_links });
     diags.extend(d);
     laps.lap("validate");
     let theme = match theme {
@@ -184,9 +194,15 @@ pub fn check(options: &Options) -> Result<Checked, Failure> {
         (Some(site), Some(theme)) if !diags.has_errors() => {
             let index = link::link(&site);
             laps.lap("links");
-            Ok(Checked { site, index, theme, warnings: diags, timings: laps.laps })
+            Ok(Checked { site, index, theme, warnings: diags, timings: laps.laps, links })
         }
-        _ => Err(Failure::Content(diags)),
+        (site, _) => {
+            // The links left to the build are checked now, so that every problem is reported.
+            if let (Some(site), Some(links)) = (&site, &links) {
+                links.check_rendered(site, &mut diags);
+            }
+            Err(Failure::Content(diags))
+        }
     }
 }
 
@@ -233,7 +249,8 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     // Remember what was generated, for the sitemap and to catch static files that clash.
     let recorder = Recorder { inner: sink, paths: std::sync::Mutex::new(Vec::new()) };
-    let mut renderer = render::Renderer::new(site, index, &checked.theme);
+    let links = checked.links.as_ref().map(|l| l.of(site));
+    let mut renderer = render::Renderer::new(site, index, &checked.theme).checking_links(links.as_ref());
     for f in renderer.assets() {
         recorder.file(f).map_err(io)?;
     }
@@ -266,8 +283,10 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
     );
     let mut problems = pages.map_err(io)?;
     problems.extend(item_problems.into_inner().unwrap_or_else(|e| e.into_inner()));
-    problems.sort();
     if problems.has_errors() {
+        // With the check's warnings, as a check that found these problems would report them.
+        problems.extend(checked.warnings.clone());
+        problems.sort();
         return Err(Failure::Content(problems));
     }
     rest.map_err(io)?;
@@ -384,7 +403,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     // Fingerprinted before anything is read, so an edit made during the build is noticed next time.
     let inputs = fresh::settled_inputs(options);
     progress(Stage::Checking);
-    let checked = check(options)?;
+    let checked = check_with(options, true)?;
     let checked_at = start.elapsed();
     let s = &checked.site;
     let (complexes, reports) = (s.complexes.len(), s.reports.len());

@@ -15,6 +15,10 @@ use rayon::prelude::*;
 pub struct Options {
     /// Keep content marked `draft: true`.
     pub drafts: bool,
+    /// Leave the links of the bodies a build renders to be checked as they are rendered
+    /// ([`LinkCheck`]), so that each body is parsed once. When anything else is wrong they
+    /// are checked here after all, so that every problem is still reported in one run.
+    pub defer_links: bool,
 }
 
 /// Builds a YAML path: `p!["listings", i, "year"]`.
@@ -1162,36 +1166,6 @@ fn check_references(
         }
         diags.extend(Diagnostics::from(cx.finish()));
     }
-    // Shared from here on, so the bodies' links can be checked in parallel.
-    let site: &Site = site;
-    let left_out = |section: Section, ids: &HashSet<String>, kept: usize| {
-        ids.len() > kept + known.drafts.iter().filter(|(s, _)| *s == section).count()
-    };
-    let lists = Lists {
-        site,
-        complexes_left_out: left_out(Section::Complexes, &known.complexes, site.complexes.len()),
-        reports_left_out: left_out(Section::Reports, &known.reports, site.reports.len()),
-        folders: term_lists(&site.config.vocab).iter().map(|(r, _, _)| term_folder(r, "")).collect(),
-        written: std::sync::OnceLock::new(),
-        drafts: (&known.draft_complexes, &known.draft_reports),
-        drafts_written: std::sync::OnceLock::new(),
-    };
-    let bodies: Vec<&BodyPart> = site
-        .complexes
-        .iter()
-        .flat_map(|c| &c.body.parts)
-        .chain(site.reports.iter().flat_map(|r| &r.body.parts))
-        .chain(site.pages.iter().flat_map(|p| &p.body.parts))
-        .collect();
-    let found: Vec<Diagnostics> = bodies
-        .par_iter()
-        .map(|part| {
-            let mut d = Diagnostics::new();
-            check_markdown_links(part, site, known, &lists, &mut d);
-            d
-        })
-        .collect();
-    found.into_iter().for_each(|d| diags.extend(d));
 }
 
 /// A relative path that stays inside its folder.
@@ -1202,156 +1176,260 @@ pub fn safe_relative(rel: &str) -> bool {
         && rel.split('/').all(|s| !s.is_empty() && s != "." && s != "..")
 }
 
-/// Every `@/…` link must name existing content; every link from the site's root to a page or
-/// a list must lead to one that the build writes; every link to a local file must exist in
-/// static/.
-fn check_markdown_links(part: &BodyPart, site: &Site, known: &Known, lists: &Lists<'_>, diags: &mut Diagnostics) {
-    use pulldown_cmark::{Event, Parser, Tag};
-    let text = match part.text() {
-        Ok(text) => text,
-        Err(changed) => return diags.push(changed.diagnostic(part)),
-    };
-    let md: &str = &text;
-    let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
-    // Where the last link was, so that many links on one long line are counted from each
-    // other rather than each from the start of the line.
-    let mut last = (0, 0, 1);
-    let mut position = |offset: usize| -> (usize, usize, &str) {
-        let line = line_starts.partition_point(|&s| s <= offset) - 1;
-        let (line_start, end) = (line_starts[line], line_starts.get(line + 1).map_or(md.len(), |&e| e - 1));
-        let (from, col) = if last.1 == line && last.0 <= offset { (last.0, last.2) } else { (line_start, 1) };
-        let col = col + md[from..offset].chars().count();
-        last = (offset, line, col);
-        (part.first_line + line, col, &md[line_start..end])
-    };
-    let candidates = |section: &str| -> Vec<String> {
-        match section {
-            "complexes" => site.complexes.iter().map(|c| c.id.to_string()).collect(),
-            "reports" => site.reports.iter().map(|c| c.id.to_string()).collect(),
-            "pages" => site.pages.iter().map(|c| c.id.to_string()).collect(),
-            _ => Vec::new(),
-        }
-    };
-    // Why a link to `id` in `section` leads nowhere, as a hint (a did-you-mean followed by
-    // `more`); None when it leads to a published page.
-    let unpublished = |section: &str, id: &str, more: &str| -> Option<String> {
-        let (kind, ids) = known.section(section)?;
-        if ids.contains(id) && !known.drafts.contains(&(kind, id.to_string())) {
-            return None;
-        }
-        let c = candidates(section);
-        Some(match did_you_mean(id, c.iter().map(String::as_str)) {
-            _ if ids.contains(id) => "that file is a draft: publish it, or build with --drafts".to_string(),
-            Some(s) => format!("did you mean \"@/{section}/{s}\"?{more}"),
-            None => format!("there is no file content/{section}/{id}.*"),
-        })
-    };
-    for (event, range) in Parser::new_ext(md, crate::markdown_options()).into_offset_iter() {
-        let dest = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                dest_url.to_string()
-            }
-            _ => continue,
+/// What checking the links in bodies needs beyond the site: kept by a build that checks the
+/// links of the bodies it renders as it renders them ([`Options::defer_links`]).
+pub struct LinkCheck {
+    known: Known,
+    /// Whether complexes, or reports, with errors of their own were left out of the site.
+    complexes_left_out: bool,
+    reports_left_out: bool,
+}
+
+impl LinkCheck {
+    fn new(site: &Site, known: Known) -> LinkCheck {
+        let left_out = |section: Section, ids: &HashSet<String>, kept: usize| {
+            ids.len() > kept + known.drafts.iter().filter(|(s, _)| *s == section).count()
         };
-        let src_text = &md[range.clone()];
-        let at = src_text.find(dest.as_str()).map_or(range.start, |i| range.start + i);
-        let (line, col, line_text) = position(at);
-        let line_at = at - line_starts[line - part.first_line];
-        if let Some(r) = crate::link::parse_internal_ref(&dest) {
-            if !matches!(r.section, "complexes" | "reports" | "pages") {
+        LinkCheck {
+            complexes_left_out: left_out(Section::Complexes, &known.complexes, site.complexes.len()),
+            reports_left_out: left_out(Section::Reports, &known.reports, site.reports.len()),
+            known,
+        }
+    }
+
+    /// The checker of `site`'s bodies' links.
+    pub fn of<'s>(&'s self, site: &'s Site) -> BodyLinks<'s> {
+        let known = &self.known;
+        BodyLinks {
+            site,
+            known,
+            lists: Lists {
+                site,
+                complexes_left_out: self.complexes_left_out,
+                reports_left_out: self.reports_left_out,
+                folders: term_lists(&site.config.vocab).iter().map(|(r, _, _)| term_folder(r, "")).collect(),
+                written: std::sync::OnceLock::new(),
+                drafts: (&known.draft_complexes, &known.draft_reports),
+                drafts_written: std::sync::OnceLock::new(),
+            },
+        }
+    }
+
+    /// Checks the links of the bodies a build renders, which [`validate`] left to the build:
+    /// for when the build stops before rendering them.
+    pub fn check_rendered(&self, site: &Site, diags: &mut Diagnostics) {
+        self.check_all(site, &body_parts(site, |rendered| rendered), diags);
+        diags.sort();
+    }
+
+    /// Checks the links of the bodies in `parts`, in parallel.
+    fn check_all(&self, site: &Site, parts: &[&BodyPart], diags: &mut Diagnostics) {
+        let links = self.of(site);
+        let found: Vec<Diagnostics> = parts
+            .par_iter()
+            .map(|part| {
+                let mut d = Diagnostics::new();
+                links.check_parsing(part, &mut d);
+                d
+            })
+            .collect();
+        found.into_iter().for_each(|d| diags.extend(d));
+    }
+}
+
+/// The parts of the site's bodies for which `wanted` holds, given whether a build renders the
+/// part.
+fn body_parts(site: &Site, wanted: impl Fn(bool) -> bool) -> Vec<&BodyPart> {
+    let langs = &site.config.languages;
+    let bodies = site.complexes.iter().map(|c| &c.body);
+    let bodies = bodies.chain(site.reports.iter().map(|r| &r.body)).chain(site.pages.iter().map(|p| &p.body));
+    bodies.flat_map(|b| b.parts.iter().filter(|p| wanted(rendered(b, p, langs)))).collect()
+}
+
+/// Whether a build renders `part` of `body`: whether it is the part the body gives in one of
+/// the site's `languages`.
+pub fn rendered(body: &Body, part: &BodyPart, languages: &[String]) -> bool {
+    languages.iter().any(|l| body.get(l).is_some_and(|p| std::ptr::eq(p, part)))
+}
+
+/// Checks the links in bodies: every `@/…` link must name existing content; every link from
+/// the site's root to a page or a list must lead to one that the build writes; every link to
+/// a local file must exist in static/.
+pub struct BodyLinks<'s> {
+    site: &'s Site,
+    known: &'s Known,
+    lists: Lists<'s>,
+}
+
+impl BodyLinks<'_> {
+    /// Parses `part` to find its links, and checks them.
+    fn check_parsing(&self, part: &BodyPart, diags: &mut Diagnostics) {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let text = match part.text() {
+            Ok(text) => text,
+            Err(changed) => return diags.push(changed.diagnostic(part)),
+        };
+        let links = Parser::new_ext(&text, crate::markdown_options()).into_offset_iter().filter_map(
+            |(event, range)| match event {
+                Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
+                    Some((dest_url.to_string(), range))
+                }
+                _ => None,
+            },
+        );
+        self.check(part, &text, links, diags);
+    }
+
+    /// Checks the links of `part`, whose Markdown is `md`: each one's destination, and where
+    /// the link is written in `md`, in the order they come in.
+    pub fn check(
+        &self,
+        part: &BodyPart,
+        md: &str,
+        links: impl IntoIterator<Item = (String, std::ops::Range<usize>)>,
+        diags: &mut Diagnostics,
+    ) {
+        let (site, known, lists) = (self.site, self.known, &self.lists);
+        let mut links = links.into_iter().peekable();
+        if links.peek().is_none() {
+            return;
+        }
+        let line_starts: Vec<usize> = std::iter::once(0).chain(md.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // Where the last link was, so that many links on one long line are counted from each
+        // other rather than each from the start of the line.
+        let mut last = (0, 0, 1);
+        let mut position = |offset: usize| -> (usize, usize, &str) {
+            let line = line_starts.partition_point(|&s| s <= offset) - 1;
+            let (line_start, end) = (line_starts[line], line_starts.get(line + 1).map_or(md.len(), |&e| e - 1));
+            let (from, col) = if last.1 == line && last.0 <= offset { (last.0, last.2) } else { (line_start, 1) };
+            let col = col + md[from..offset].chars().count();
+            last = (offset, line, col);
+            (part.first_line + line, col, &md[line_start..end])
+        };
+        let candidates = |section: &str| -> Vec<String> {
+            match section {
+                "complexes" => site.complexes.iter().map(|c| c.id.to_string()).collect(),
+                "reports" => site.reports.iter().map(|c| c.id.to_string()).collect(),
+                "pages" => site.pages.iter().map(|c| c.id.to_string()).collect(),
+                _ => Vec::new(),
+            }
+        };
+        // Why a link to `id` in `section` leads nowhere, as a hint (a did-you-mean followed by
+        // `more`); None when it leads to a published page.
+        let unpublished = |section: &str, id: &str, more: &str| -> Option<String> {
+            let (kind, ids) = known.section(section)?;
+            if ids.contains(id) && !known.drafts.contains(&(kind, id.to_string())) {
+                return None;
+            }
+            let c = candidates(section);
+            Some(match did_you_mean(id, c.iter().map(String::as_str)) {
+                _ if ids.contains(id) => "that file is a draft: publish it, or build with --drafts".to_string(),
+                Some(s) => format!("did you mean \"@/{section}/{s}\"?{more}"),
+                None => format!("there is no file content/{section}/{id}.*"),
+            })
+        };
+        for (dest, range) in links {
+            let at = md.get(range.clone()).and_then(|t| t.find(dest.as_str())).map_or(range.start, |i| range.start + i);
+            let (line, col, line_text) = position(at);
+            let line_at = at - line_starts[line - part.first_line];
+            if let Some(r) = crate::link::parse_internal_ref(&dest) {
+                if !matches!(r.section, "complexes" | "reports" | "pages") {
+                    diags.push(
+                        Diagnostic::error(
+                            &part.path,
+                            line,
+                            col,
+                            format!("broken internal link \"{dest}\": there is no section \"{}\"", r.section),
+                        )
+                        .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
+                        .with_source_at(line_text, line_at),
+                    );
+                } else if let Some(hint) = unpublished(r.section, r.id, "") {
+                    diags.push(
+                        Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))
+                            .with_hint(hint)
+                            .with_source_at(line_text, line_at),
+                    );
+                }
+                continue;
+            }
+            // A link from the root to a page's index.html is a link to the page.
+            let (path, after) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
+            let page_dest = match path.strip_suffix("index.html") {
+                Some(folder) if dest.starts_with('/') && folder.ends_with('/') => format!("{folder}{after}"),
+                _ => dest.clone(),
+            };
+            let default = site.config.default_language();
+            if let Some(rest) =
+                page_dest.strip_prefix('/').and_then(|p| p.strip_prefix(default)).and_then(|p| p.strip_prefix('/'))
+                && !site.statics.contains(&static_index(&page_dest))
+            {
                 diags.push(
                     Diagnostic::error(
                         &part.path,
                         line,
                         col,
-                        format!("broken internal link \"{dest}\": there is no section \"{}\"", r.section),
+                        format!("broken link \"{dest}\": the site's default language, {default}, has no folder"),
                     )
-                    .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
+                    .with_hint(format!("link to \"/{rest}\": the pages in {default} are at the site's root"))
                     .with_source_at(line_text, line_at),
                 );
-            } else if let Some(hint) = unpublished(r.section, r.id, "") {
-                diags.push(
-                    Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))
+                continue;
+            }
+            // The lists first: what is left under complexes/ and reports/ names a profile or report.
+            if let Some(link) = list_link(&page_dest, &site.config.languages, &lists.folders) {
+                if let Some((message, hint)) = lists.problem(&link, &dest) {
+                    diags.push(
+                        Diagnostic::error(&part.path, line, col, message)
+                            .with_hint(hint)
+                            .with_source_at(line_text, line_at),
+                    );
+                }
+                continue;
+            }
+            if let Some((section, id)) = page_link(&page_dest, &site.config.languages) {
+                if !site.statics.contains(&static_index(&page_dest))
+                    && let Some(hint) =
+                        unpublished(section, id, " a link written so is checked too, and follows the page's language")
+                {
+                    let singular = match section {
+                        "complexes" => "complex",
+                        "reports" => "report",
+                        _ => "page",
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            &part.path,
+                            line,
+                            col,
+                            format!("broken link \"{dest}\": there is no {singular} \"{id}\""),
+                        )
                         .with_hint(hint)
                         .with_source_at(line_text, line_at),
-                );
+                    );
+                }
+                continue;
             }
-            continue;
-        }
-        // A link from the root to a page's index.html is a link to the page.
-        let (path, after) = dest.split_at(dest.find(['#', '?']).unwrap_or(dest.len()));
-        let page_dest = match path.strip_suffix("index.html") {
-            Some(folder) if dest.starts_with('/') && folder.ends_with('/') => format!("{folder}{after}"),
-            _ => dest.clone(),
-        };
-        let default = site.config.default_language();
-        if let Some(rest) =
-            page_dest.strip_prefix('/').and_then(|p| p.strip_prefix(default)).and_then(|p| p.strip_prefix('/'))
-            && !site.statics.contains(&static_index(&page_dest))
-        {
-            diags.push(
-                Diagnostic::error(
+            let problem = match local_file_link(&dest).map(|l| inside_static(&l)) {
+                Some(None) => Diagnostic::error(
                     &part.path,
                     line,
                     col,
-                    format!("broken link \"{dest}\": the site's default language, {default}, has no folder"),
+                    format!("linked file \"{dest}\" is outside static/"),
                 )
-                .with_hint(format!("link to \"/{rest}\": the pages in {default} are at the site's root"))
-                .with_source_at(line_text, line_at),
-            );
-            continue;
+                .with_hint(
+                    "only files under static/ are published: link to one as /files/plan.pdf for static/files/plan.pdf",
+                ),
+                Some(Some(local))
+                    if !site.statics.contains(&local) && !generated_file(&local, &site.config.languages) =>
+                {
+                    Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
+                        .with_hint(format!("put the file at static/{local}, or fix the link"))
+                }
+                _ => continue,
+            };
+            diags.push(problem.with_source_at(line_text, line_at));
         }
-        // The lists first: what is left under complexes/ and reports/ names a profile or report.
-        if let Some(link) = list_link(&page_dest, &site.config.languages, &lists.folders) {
-            if let Some((message, hint)) = lists.problem(&link, &dest) {
-                diags.push(
-                    Diagnostic::error(&part.path, line, col, message)
-                        .with_hint(hint)
-                        .with_source_at(line_text, line_at),
-                );
-            }
-            continue;
-        }
-        if let Some((section, id)) = page_link(&page_dest, &site.config.languages) {
-            if !site.statics.contains(&static_index(&page_dest))
-                && let Some(hint) =
-                    unpublished(section, id, " a link written so is checked too, and follows the page's language")
-            {
-                let singular = match section {
-                    "complexes" => "complex",
-                    "reports" => "report",
-                    _ => "page",
-                };
-                diags.push(
-                    Diagnostic::error(
-                        &part.path,
-                        line,
-                        col,
-                        format!("broken link \"{dest}\": there is no {singular} \"{id}\""),
-                    )
-                    .with_hint(hint)
-                    .with_source_at(line_text, line_at),
-                );
-            }
-            continue;
-        }
-        let problem = match local_file_link(&dest).map(|l| inside_static(&l)) {
-            Some(None) => Diagnostic::error(
-                &part.path,
-                line,
-                col,
-                format!("linked file \"{dest}\" is outside static/"),
-            )
-            .with_hint(
-                "only files under static/ are published: link to one as /files/plan.pdf for static/files/plan.pdf",
-            ),
-            Some(Some(local)) if !site.statics.contains(&local) && !generated_file(&local, &site.config.languages) => {
-                Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
-                    .with_hint(format!("put the file at static/{local}, or fix the link"))
-            }
-            _ => continue,
-        };
-        diags.push(problem.with_source_at(line_text, line_at));
     }
 }
 
@@ -1696,9 +1774,14 @@ fn local_file_link(dest: &str) -> Option<String> {
     Some(path.to_string())
 }
 
-/// Validates all content against the configuration: raw in, the strict site out, or every
-/// problem found.
-pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Option<Site>, Diagnostics) {
+/// Validates all content against the configuration, and links the loaded content: the site, if nothing is wrong, every problem
+/// found, and with [`Options::defer_links`] what the build needs to check the links of the
+/// bodies it renders.
+pub fn validate(
+    mut loaded: Loaded,
+    config: &Config,
+    options: Options,
+) -> (Option<Site>, Diagnostics, Option<LinkCheck>) {
     use rayon::prelude::*;
     let mut diags = Diagnostics::new();
     check_duplicates("complexes", loaded.complexes.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
@@ -1774,9 +1857,14 @@ pub fn validate(mut loaded: Loaded, config: &Config, options: Options) -> (Optio
     attach_translations(&mut site, translations, &loaded, &mut diags);
     let report_docs: HashMap<String, &Doc<RawReport>> = loaded.reports.iter().map(|d| (d.stem.clone(), d)).collect();
     check_references(&mut site, &report_docs, &known, config, &mut diags);
+    let links = LinkCheck::new(&site, known);
+    let defer = options.defer_links && !diags.has_errors();
+    links.check_all(&site, &body_parts(&site, |rendered| !(defer && rendered)), &mut diags);
     diags.sort();
-    let ok = !diags.has_errors();
-    (ok.then_some(site), diags)
+    if diags.has_errors() {
+        return (None, diags, None);
+    }
+    (Some(site), diags, defer.then_some(links))
 }
 
 /// Adds each translation to its document's body. The site's lists are sorted by id here, so

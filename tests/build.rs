@@ -633,3 +633,60 @@ fn a_feed_without_reports_is_dated_by_the_newest_date_the_site_carries() {
     built(&site, &[]);
     assert!(site.read("public/en/atom.xml").contains("  <updated>2026-11-28T00:00:00+08:00</updated>"));
 }
+
+/// What a failed run printed about the site's problems: every diagnostic and the count, without
+/// the closing line, which says what a build did with the output.
+fn reported(site: &TestSite, command: &str) -> (Option<i32>, String) {
+    let out = site.run(&[command]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let end = stderr.find(" warnings\n").or_else(|| stderr.find(" warning\n")).map_or(stderr.len(), |i| i + 9);
+    (out.status.code(), stderr[..end].to_string())
+}
+
+#[test]
+fn a_build_reports_each_broken_link_as_check_does_and_writes_nothing() {
+    let site = TestSite::fixture("basic");
+    built(&site, &[]);
+    let before = snapshot(&site.path("public"));
+    // A broken link of each kind, in a body, in a translation, and after emphasis that the
+    // renderer marks with joiners before it parses, so that its columns are counted again.
+    site.edit("content/reports/meeting.md", "(@/complexes/alpha-moulds#statistics)", "(@/complexes/alpha-mould)");
+    site.edit("content/complexes/beta-valves.en.md", "@/complexes/alpha-moulds", "@/reports/nothing");
+    site.edit(
+        "content/pages/about.md",
+        "关于本站。",
+        "**注意：**本站 [a](/abuot/) [b](/zh/cities/taizhou/) ![c](/files/nothing.png) [d](/cities/nowhere/)。\n\n",
+    );
+    let expect = |errors: usize| {
+        let (code, checked) = reported(&site, "check");
+        assert_eq!(code, Some(1), "{checked}");
+        assert!(checked.contains(&format!("{errors} errors, ")), "{checked}");
+        let (code, built) = reported(&site, "build");
+        assert_eq!(code, Some(1), "{built}");
+        assert_eq!(built, checked, "the build reports what the check reports");
+        assert_eq!(snapshot(&site.path("public")), before, "a failed build writes nothing");
+        checked
+    };
+    let checked = expect(6);
+    for (message, at) in [
+        ("broken internal link \"@/complexes/alpha-mould\"", "content/reports/meeting.md:23:18"),
+        ("broken internal link \"@/reports/nothing\"", "content/complexes/beta-valves.en.md:3:13"),
+        ("broken link \"/abuot/\"", "content/pages/about.md:5:15"),
+        ("broken link \"/zh/cities/taizhou/\"", "content/pages/about.md:5:28"),
+        ("linked file \"/files/nothing.png\" does not exist", "content/pages/about.md:5:54"),
+        ("broken link \"/cities/nowhere/\"", "content/pages/about.md:5:78"),
+    ] {
+        assert!(checked.contains(&format!("{at}: error: {message}")), "{message} at {at}:\n{checked}");
+    }
+    // With a problem of another kind the build stops before it renders anything; the links
+    // are reported all the same.
+    site.edit("content/complexes/alpha-moulds.yaml", "level: provincial", "level: nowhere");
+    assert!(expect(7).contains("is not a known level"));
+    // And so they are when it is the templates that fail.
+    site.edit("content/complexes/alpha-moulds.yaml", "level: nowhere", "level: provincial");
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.title {% endblock content %}",
+    );
+    assert!(expect(7).contains("templates/page.html"));
+}

@@ -157,17 +157,23 @@ pub fn render_markdown(
     path: &Path,
     first_line: usize,
 ) -> (BodyHtml, Vec<Diagnostic>) {
-    let (html, diags, _) = render_markdown_keeping_text(markdown, cx, path, first_line, false);
+    let (html, diags, _) = render_markdown_keeping_text(markdown, cx, path, first_line, false, None);
     (html, diags)
 }
 
-/// [`render_markdown`], and if `keep_text`, the body's [`plain_text`] from the same parse.
+/// A link or image found in Markdown: its destination, and where it is written.
+pub type FoundLink = (String, Range<usize>);
+
+/// [`render_markdown`], and if `keep_text`, the body's [`plain_text`] from the same parse;
+/// with `links`, every link and image in the body is added to it, in order, so that they can
+/// be checked without parsing the body again.
 pub fn render_markdown_keeping_text(
     markdown: &str,
     cx: &MarkdownContext,
     path: &Path,
     first_line: usize,
     keep_text: bool,
+    links: Option<&mut Vec<FoundLink>>,
 ) -> (BodyHtml, Vec<Diagnostic>, Option<String>) {
     let stem = (0..)
         .map(|n| format!("FULCRUM{n}SLOT"))
@@ -178,6 +184,14 @@ pub fn render_markdown_keeping_text(
 
     let events: Vec<(Event, Range<usize>)> =
         Parser::new_ext(&text, crate::markdown_options()).into_offset_iter().collect();
+    if let Some(links) = links {
+        for (event, range) in &events {
+            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+                let at = to_source(range.start)..to_source(range.end).min(markdown.len());
+                links.push((dest_url.replace(JOINER, ""), at));
+            }
+        }
+    }
     // Sanitising re-parses the whole HTML; only input with raw HTML or a link whose scheme is
     // not plainly safe can produce anything to remove.
     let needs_sanitizing = cx.site.config.sanitize_html && events.iter().any(|(e, _)| may_be_unsafe(e));
@@ -639,10 +653,10 @@ mod tests {
                 site: &site, index: &index, anchor_label: "本节链接：{title}", cjk_lang: Some("zh")
             };
         let path = Path::new("content/complexes/huangyan-moulds.md");
-        let (_, _, kept) = render_markdown_keeping_text(md, &cx, path, 1, true);
+        let (_, _, kept) = render_markdown_keeping_text(md, &cx, path, 1, true, None);
         let kept = kept.expect("the text is kept when asked for");
         assert_eq!(kept, plain_text(md), "{md}");
-        assert!(render_markdown_keeping_text(md, &cx, path, 1, false).2.is_none());
+        assert!(render_markdown_keeping_text(md, &cx, path, 1, false, None).2.is_none());
         kept
     }
 

@@ -31,6 +31,7 @@ use crate::diagnostics::Diagnostics;
 use crate::link::{self, Index, Route};
 use crate::model::{Body, BodyTexts, Complex, ItemAt, PartialDate, Site};
 use crate::output::{OutputError, OutputFile, Sink};
+use crate::validate::BodyLinks;
 use markdown::MarkdownContext;
 use view::*;
 
@@ -105,6 +106,8 @@ pub struct Renderer<'a> {
     /// Unique to this renderer, so that a body kept by [`LAST_BODY`] is never taken for the
     /// body of another site (`serve` makes a renderer for each change).
     id: u64,
+    /// Checks the links of each body it renders, when the check left them to the build.
+    links: Option<&'a BodyLinks<'a>>,
 }
 
 /// Tells renderers apart.
@@ -124,11 +127,17 @@ thread_local! {
 pub struct PageJob(usize, Job);
 
 impl<'a> Renderer<'a> {
+    /// The renderer, checking the links of each body it renders with `links`: a broken one is
+    /// reported as the page's problem.
+    pub fn checking_links(self, links: Option<&'a BodyLinks<'a>>) -> Renderer<'a> {
+        Renderer { links, ..self }
+    }
+
     pub fn new(site: &'a Site, index: &'a Index, theme: &'a Theme) -> Renderer<'a> {
         let catalog = Catalog::new(site, &index.reports_newest_first);
         let langs = site.config.languages.par_iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
         let id = RENDERERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Renderer { site, index, theme, catalog, langs, id }
+        Renderer { site, index, theme, catalog, langs, id, links: None }
     }
 
     /// The theme's static assets (style sheet, scripts).
@@ -981,13 +990,27 @@ impl Renderer<'_> {
         };
         let (html, problems) = match part.text() {
             Ok(markdown) => {
+                let mut found = self.links.map(|_| Vec::new());
                 let (body, problems, text) = markdown::render_markdown_keeping_text(
                     &markdown,
                     &cx,
                     &part.path,
                     part.first_line,
                     texts.is_some(),
+                    found.as_mut(),
                 );
+                // A broken link is reported as the check reports it; a problem the check
+                // would have found stops it first, so the render's own are not shown then.
+                let mut checked = Diagnostics::new();
+                if let (Some(links), Some(found)) = (self.links, found) {
+                    links.check(part, &markdown, found, &mut checked);
+                }
+                let problems = if checked.is_empty() {
+                    problems
+                } else {
+                    diags.extend(checked);
+                    Vec::new()
+                };
                 if let (Some(texts), Some(text)) = (texts, text) {
                     texts.push((std::ptr::from_ref(part) as usize, text));
                 }
