@@ -94,6 +94,42 @@ pub fn outputs(out: &Path) -> u64 {
     tree(out, out, &|depth, name| !(depth == 1 && name.to_str().is_some_and(crate::output::kept))).0
 }
 
+/// What [`outputs`] gives for a folder that holds just `files` (each one's path relative to
+/// the folder, length and modification time) and the folders they are in, without looking
+/// at the folder: for a build that has just written every file of its output.
+pub fn outputs_of(files: Vec<(String, u64, SystemTime)>) -> u64 {
+    let mut files: Vec<(Vec<&str>, &str, u64, SystemTime)> = files
+        .iter()
+        .filter(|(rel, ..)| rel.split('/').next().is_some_and(|first| !crate::output::kept(first)))
+        .map(|(rel, len, time)| (rel.split('/').collect(), rel.as_str(), *len, *time))
+        .collect();
+    // A folder's entries in name order, as `entry` takes them.
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    folder_of("", &files, 0)
+}
+
+/// [`entry`] for the folder `rel` at `depth`, whose files (and those of its folders) are
+/// `files`, in order.
+fn folder_of(rel: &str, files: &[(Vec<&str>, &str, u64, SystemTime)], depth: usize) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    Path::new(rel).hash(&mut h);
+    true.hash(&mut h);
+    let mut i = 0;
+    while i < files.len() {
+        let (steps, path, len, time) = &files[i];
+        let name = steps[depth];
+        let n = files[i..].iter().take_while(|f| f.0[depth] == name).count();
+        if steps.len() == depth + 1 {
+            h.write_u64(hash_of(&(Path::new(path), false, Some((*len, *time)))));
+        } else {
+            let folder = &path[..steps[..=depth].iter().map(|s| s.len() + 1).sum::<usize>() - 1];
+            h.write_u64(folder_of(folder, &files[i..i + n], depth + 1));
+        }
+        i += n;
+    }
+    h.finish()
+}
+
 /// The stamp in `out`, if it is there and still describes the output folder's files.
 pub fn current(out: &Path, inputs: u64) -> Option<Stamp> {
     let stamp = Stamp::parse(&std::fs::read_to_string(out.join(STAMP)).ok()?)?;

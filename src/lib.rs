@@ -429,11 +429,14 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let rendered_at = start.elapsed();
     let (files, bytes) = staging.written();
     progress(Stage::Writing { files });
-    staging.commit().map_err(io)?;
+    let outputs = staging.commit().map_err(io)?;
     // Without a stamp that matches, the next build is simply a full one, so failing to write
     // it is harmless.
     let stamp = match inputs {
-        Some(inputs) => fresh::Stamp { inputs, outputs: fresh::outputs(&out), pages, files, bytes }.to_text(),
+        Some(inputs) => {
+            let outputs = outputs.unwrap_or_else(|| fresh::outputs(&out));
+            fresh::Stamp { inputs, outputs, pages, files, bytes }.to_text()
+        }
         None => fresh::UNSTAMPED.to_string(),
     };
     let _ = output::write_stamp(&out, &stamp);

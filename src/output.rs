@@ -219,6 +219,10 @@ pub struct Staging {
     paths: Mutex<Vec<String>>,
     /// The paths written into the staging folder (all of them when there is no previous output).
     staged: Mutex<Vec<String>>,
+    /// Each file written into the staging folder, with its length and modification time as
+    /// it was written: without a previous output, the output folder's fingerprint
+    /// ([`crate::fresh::outputs_of`]).
+    written: Mutex<Vec<(String, u64, std::time::SystemTime)>>,
     bytes: AtomicU64,
     committed: bool,
 }
@@ -260,6 +264,7 @@ impl Staging {
             folders: Mutex::new(HashSet::new()),
             paths: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
+            written: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
             committed: false,
         })
@@ -277,6 +282,11 @@ impl Staging {
         check_relative(rel)?;
         self.paths.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         Ok(())
+    }
+
+    /// Notes that `rel` was written into the staging folder with this length and time.
+    fn wrote(&self, rel: String, len: u64, modified: std::time::SystemTime) {
+        self.written.lock().unwrap_or_else(|e| e.into_inner()).push((rel, len, modified));
     }
 
     /// The staging path for `rel`, with its folder made (each folder once per build).
@@ -320,7 +330,10 @@ impl Staging {
     }
 
     /// Puts the new site in place of the output folder.
-    pub fn commit(mut self) -> Result<(), OutputError> {
+    /// Puts the new site in the output folder's place. Returns the output folder's
+    /// fingerprint ([`crate::fresh::outputs`]) when it follows from what was written: when
+    /// there was no previous output, the folder is the staging folder renamed.
+    pub fn commit(mut self) -> Result<Option<u64>, OutputError> {
         let mut paths = std::mem::take(&mut *self.paths.lock().unwrap_or_else(|e| e.into_inner()));
         paths.par_sort_unstable();
         if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
@@ -333,13 +346,15 @@ impl Staging {
                 std::fs::write(&stamp, crate::fresh::UNSTAMPED).map_err(io_err(&stamp))?;
                 std::fs::rename(&self.tmp, &self.out).map_err(io_err(&self.out))?;
                 self.committed = true;
+                let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+                Ok(Some(crate::fresh::outputs_of(written)))
             }
             Some(out) => {
                 let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
                 update_in_place(out, &self.tmp, &self.aside, &self.listing, &paths, &staged, self.fault)?;
+                Ok(None)
             }
         }
-        Ok(())
     }
 }
 
@@ -596,7 +611,9 @@ impl Sink for Staging {
             return Ok(());
         }
         let path = self.target(&file.path)?;
-        std::fs::write(&path, &file.bytes).map_err(io_err(&path))
+        let (len, modified) = write_file(&path, &file.bytes).map_err(io_err(&path))?;
+        self.wrote(file.path, len, modified);
+        Ok(())
     }
     fn copy(&self, copy: CopiedFile) -> Result<(), OutputError> {
         self.note(&copy.path)?;
@@ -610,8 +627,20 @@ impl Sink for Staging {
         let path = self.target(&copy.path)?;
         let n = std::fs::copy(&copy.from, &path).map_err(io_err(&copy.from))?;
         self.bytes.fetch_add(n, Ordering::Relaxed);
+        let m = std::fs::metadata(&path).map_err(io_err(&path))?;
+        self.wrote(copy.path, m.len(), m.modified().map_err(io_err(&path))?);
         Ok(())
     }
+}
+
+/// Writes `bytes` to a new file at `path`; returns its length and modification time, read
+/// from the open file.
+fn write_file(path: &Path, bytes: &[u8]) -> io::Result<(u64, std::time::SystemTime)> {
+    use std::io::Write as _;
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(bytes)?;
+    let m = f.metadata()?;
+    Ok((m.len(), m.modified()?))
 }
 
 /// Writes the build stamp (see [`crate::fresh`]) into a committed output folder.
@@ -684,8 +713,9 @@ fn remove_tree(dir: &Path) {
 }
 
 /// Writes the whole site to `out`: first to a temporary sibling folder, then swapped in.
-/// On any error the temporary folder is removed and `out` is untouched.
-pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<(), OutputError> {
+/// On any error the temporary folder is removed and `out` is untouched. Returns what
+/// [`Staging::commit`] returns.
+pub fn write_site(out: &Path, files: &[OutputFile], copies: &[CopiedFile]) -> Result<Option<u64>, OutputError> {
     let staging = Staging::new(out)?;
     files.par_iter().try_for_each(|f| staging.file(f.clone()))?;
     copies.par_iter().try_for_each(|c| staging.copy(c.clone()))?;
@@ -702,6 +732,26 @@ mod tests {
         for bad in ["../x", "/etc/passwd", "a/../../x", "a//b", "a\\b", "C:/x", ""] {
             assert!(check_relative(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_first_build_knows_its_outputs_fingerprint_without_looking_at_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let from = dir.path().join("plan.pdf");
+        std::fs::write(&from, "%PDF").unwrap();
+        // Names whose order as whole paths differs from their order folder by folder ("a-b"
+        // sorts before "a/…" as a path, after "a" as a name), at several depths.
+        let files: Vec<OutputFile> =
+            ["a/index.html", "a-b/index.html", "a.b", "a/b/c/index.html", "a/b-c.html", "z.html"]
+                .iter()
+                .map(|&p| OutputFile::new(p, format!("<p>{p}</p>")))
+                .collect();
+        let copies = [CopiedFile { path: "a/b/plan.pdf".into(), from }];
+        let known = write_site(&out, &files, &copies).unwrap();
+        assert_eq!(known, Some(crate::fresh::outputs(&out)));
+        // With a previous output the folder is updated in place, and is looked at instead.
+        assert_eq!(write_site(&out, &files[1..], &[]).unwrap(), None);
     }
 
     #[test]
