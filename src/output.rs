@@ -329,8 +329,7 @@ impl Staging {
         (self.paths.lock().unwrap_or_else(|e| e.into_inner()).len(), self.bytes.load(Ordering::Relaxed))
     }
 
-    /// Puts the new site in place of the output folder.
-    /// Puts the new site in the output folder's place. Returns the output folder's
+    /// Puts the new site in place of the output folder. Returns the output folder's
     /// fingerprint ([`crate::fresh::outputs`]) when it follows from what was written: when
     /// there was no previous output, the folder is the staging folder renamed.
     pub fn commit(mut self) -> Result<Option<u64>, OutputError> {
