@@ -265,7 +265,7 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
     let renderer = &renderer;
     let item_problems = std::sync::Mutex::new(Diagnostics::new());
     let render_items = |items: &[model::ItemAt]| -> Result<Vec<model::BodyTexts>, output::OutputError> {
-        items
+        let texts = items
             .par_iter()
             .map(|&item| {
                 let (d, texts) = renderer.render_item_to(item, &recorder)?;
@@ -274,7 +274,12 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
                 }
                 Ok(texts)
             })
-            .collect()
+            .collect();
+        // A broken link fails the build: it stops here, and the check finds the others below.
+        if renderer.found_broken_link() {
+            return Err(output::OutputError::Stopped);
+        }
+        texts
     };
     // The feeds and data files are made beside the index, each filling the other's idle time.
     let (rest, indexed) = rayon::join(
@@ -284,6 +289,10 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
     let mut problems = pages.map_err(io)?;
     problems.extend(item_problems.into_inner().unwrap_or_else(|e| e.into_inner()));
     if problems.has_errors() {
+        // Every broken link, as the check would have found them, when the build stopped at one.
+        if let (true, Some(links)) = (renderer.found_broken_link(), &checked.links) {
+            links.check_rendered(site, &mut problems);
+        }
         // With the check's warnings, as a check that found these problems would report them.
         problems.extend(checked.warnings.clone());
         problems.sort();

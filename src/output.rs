@@ -52,6 +52,9 @@ pub enum OutputError {
     NotPutBack { failure: Box<OutputError>, kept: String },
     #[error("{0}: build again once the file is saved")]
     SourceChanged(crate::model::BodyChanged),
+    /// The build stopped making files because a page had a problem the check reports.
+    #[error("the build stopped at a broken link")]
+    Stopped,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {

@@ -56,3 +56,30 @@ fn a_generated_corpus_checks_and_builds_clean_and_alike_on_one_thread_and_four()
     assert!(again.status.success());
     assert_eq!(site_files("four"), four);
 }
+
+#[test]
+fn a_build_stopped_by_a_broken_link_still_reports_every_broken_link() {
+    let dir = tempfile::tempdir().unwrap();
+    // More items than the build renders in one batch, with a broken link in the first batch
+    // and one in the last.
+    corpus::generate(60, 300, dir.path());
+    let site = dir.path().join("fulcrum");
+    for report in ["r000000", "r000299"] {
+        let path = site.join(format!("content/reports/{report}.md"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("](@/complexes/"), "{report} links to a complex");
+        std::fs::write(&path, text.replacen("](@/complexes/", "](@/complexes/missing-", 1)).unwrap();
+    }
+    let reported = |command: &str| {
+        let out = fulcrum(&site, &[command], "2");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let end = stderr.find(" warnings\n").map_or(stderr.len(), |i| i + 9);
+        (out.status.code(), stderr[..end].to_string())
+    };
+    let (code, checked) = reported("check");
+    assert_eq!(code, Some(1), "{checked}");
+    assert!(checked.contains("2 errors, 0 warnings"), "{checked}");
+    assert!(checked.contains("r000000.md") && checked.contains("r000299.md"), "{checked}");
+    assert_eq!(reported("build"), (Some(1), checked));
+    assert!(!site.join("public").exists(), "a failed build leaves no output");
+}

@@ -108,6 +108,8 @@ pub struct Renderer<'a> {
     id: u64,
     /// Checks the links of each body it renders, when the check left them to the build.
     links: Option<&'a BodyLinks<'a>>,
+    /// Whether a body it rendered had a broken link.
+    broken_link: std::sync::atomic::AtomicBool,
 }
 
 /// Tells renderers apart.
@@ -133,11 +135,16 @@ impl<'a> Renderer<'a> {
         Renderer { links, ..self }
     }
 
+    /// Whether a body it rendered had a broken link, found by [`Renderer::checking_links`].
+    pub fn found_broken_link(&self) -> bool {
+        self.broken_link.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     pub fn new(site: &'a Site, index: &'a Index, theme: &'a Theme) -> Renderer<'a> {
         let catalog = Catalog::new(site, &index.reports_newest_first);
         let langs = site.config.languages.par_iter().map(|l| LangViews::new(site, index, theme, &catalog, l)).collect();
         let id = RENDERERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Renderer { site, index, theme, catalog, langs, id, links: None }
+        Renderer { site, index, theme, catalog, langs, id, links: None, broken_link: Default::default() }
     }
 
     /// The theme's static assets (style sheet, scripts).
@@ -1008,6 +1015,7 @@ impl Renderer<'_> {
                 let problems = if checked.is_empty() {
                     problems
                 } else {
+                    self.broken_link.store(true, std::sync::atomic::Ordering::Relaxed);
                     diags.extend(checked);
                     Vec::new()
                 };
