@@ -7,8 +7,9 @@
 # SITE is a Fulcrum site (for example DIR/c50000/fulcrum from bench/run.sh, or a corpus made
 # with `cargo run --release --example corpus`). The build goes into a new folder beside SITE,
 # on the same file system, removed afterwards; --keep keeps perf's data in FILE. Each sample
-# is counted once, in the first group in the list below that a function on its stack
-# belongs to.
+# is counted once, in the group of the innermost function on its stack that belongs to one
+# of the list below (the first in the list that it matches), so that pages rendered on a
+# thread that is making the search index count as rendering, not as the index.
 #
 # Needs Debian's linux-perf package: apt-get install -y linux-perf
 set -euo pipefail
@@ -47,7 +48,8 @@ commit="$(git -C "$repo" describe --always --dirty 2>/dev/null || echo "not a gi
 echo "# $(date -u +%Y-%m-%dT%H:%MZ), $("$fulcrum" --version) at $commit, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# perf record -F $freq --call-graph dwarf of a clean build of $site: $(printf '%.1f' "$wall") s wall under perf"
 # Each group: its name, a tab, and the pattern a frame of a sample's stack must match. A sample
-# counts in the first group it falls in, in this order.
+# counts in the group of its innermost frame that matches one; a frame matching two counts in
+# the first of them, in this order.
 groups="$(printf '%s\t%s\n' \
   "The search index, made and written" "fulcrum::search::" \
   "The open data files" "fulcrum::data::" \
@@ -74,7 +76,8 @@ perf script --no-inline -i "$data" -F comm,ip,sym 2>/dev/null | awk -v groups="$
   function flush(   i, j) {
     if (!have) return
     total++
-    for (i = 1; i <= n; i++) for (j = 1; j <= nf; j++) if (f[j] ~ p[i]) { count[g[i]]++; have = 0; nf = 0; return }
+    # perf script prints a stack from its innermost frame out.
+    for (j = 1; j <= nf; j++) for (i = 1; i <= n; i++) if (f[j] ~ p[i]) { count[g[i]]++; have = 0; nf = 0; return }
     count[other]++; have = 0; nf = 0
   }
   /^[^ \t]/ { flush(); have = 1; next }
