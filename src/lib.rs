@@ -36,6 +36,8 @@ use rayon::prelude::*;
 /// Hash maps keyed by the site's own names and terms: a fast hash matters more than
 /// resistance to chosen keys, and a fixed seed keeps runs alike.
 pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+/// An [`indexmap::IndexMap`] (entries in the order they were put in) with the same hash.
+pub(crate) type FastIndexMap<K, V> = indexmap::IndexMap<K, V, foldhash::fast::FixedState>;
 
 /// The Markdown extensions the site uses: CommonMark plus tables, footnotes, strikethrough
 /// and heading attributes (`## Title {#id}`). Shared by the link checker, the renderer and

@@ -204,7 +204,8 @@ pub fn render_markdown_keeping_text(
         out
     });
 
-    let mut used: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    // The ids the body's headings took; the templates' own ([`RESERVED_IDS`]) are never taken.
+    let mut used: HashSet<String> = HashSet::new();
     let mut em = Emitter {
         out: Vec::with_capacity(events.len()),
         links: Vec::new(),
@@ -432,11 +433,12 @@ pub fn slugify(title: &str) -> String {
     if trimmed.is_empty() { "section".to_string() } else { trimmed.to_string() }
 }
 
-/// `wanted`, or `wanted-1`, `wanted-2`… when that id is taken on the page.
+/// `wanted`, or `wanted-1`, `wanted-2`… when that id is taken on the page: by a heading
+/// before it (`used`) or by the templates ([`RESERVED_IDS`]).
 fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
     let mut id = wanted.to_string();
     let mut n = 0;
-    while used.contains(&id) {
+    while used.contains(&id) || RESERVED_IDS.contains(&id.as_str()) {
         n += 1;
         id = format!("{wanted}-{n}");
     }

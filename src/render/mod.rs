@@ -484,9 +484,9 @@ impl Catalog {
 /// Views shared by every page of one language, built once.
 struct LangViews<'a> {
     lang: &'a str,
-    strings: IndexMap<String, String>,
+    strings: crate::FastIndexMap<String, String>,
     /// Cards by index into site.reports.
-    complex_links: IndexMap<String, LinkV>,
+    complex_links: crate::FastIndexMap<String, LinkV>,
     /// The same cards, and `site` and `s`, converted to template values once: the values
     /// share their data, so a list page costs a pointer per card, not a copy.
     complex_values: Vec<tera::Value>,
@@ -515,7 +515,8 @@ impl<'a> LangViews<'a> {
 
         // Each card becomes a template value as soon as it is made: only the values are kept.
         let mut shared = SharedValues::default();
-        let mut complex_links: IndexMap<String, LinkV> = IndexMap::with_capacity(site.complexes.len());
+        let mut complex_links: crate::FastIndexMap<String, LinkV> =
+            crate::FastIndexMap::with_capacity_and_hasher(site.complexes.len(), Default::default());
         let complex_values: Vec<tera::Value> = site
             .complexes
             .iter()
@@ -662,7 +663,7 @@ impl<'a> LangViews<'a> {
             site_value,
             strings_value,
             complex_html,
-            strings,
+            strings: strings.into_iter().collect(),
             complex_links,
             complex_values,
             report_values,
@@ -806,12 +807,15 @@ pub(super) fn to_value<T: serde::Serialize>(view: &T) -> tera::Value {
 /// Values share their data, so the templates see exactly the same values.
 #[derive(Default)]
 struct SharedValues {
-    links: HashMap<LinkV, tera::Value>,
-    texts: HashMap<Txt, tera::Value>,
+    links: crate::FastMap<LinkV, tera::Value>,
+    texts: crate::FastMap<Txt, tera::Value>,
 }
 
 /// The value of `key` in `values`, converted the first time it is asked for.
-fn shared<K: Serialize + Clone + Eq + std::hash::Hash>(values: &mut HashMap<K, tera::Value>, key: &K) -> tera::Value {
+fn shared<K: Serialize + Clone + Eq + std::hash::Hash>(
+    values: &mut crate::FastMap<K, tera::Value>,
+    key: &K,
+) -> tera::Value {
     if let Some(v) = values.get(key) {
         return v.clone();
     }
@@ -1272,7 +1276,7 @@ impl Renderer<'_> {
 
     /// Counts of `members` by another facet, for a browse page.
     fn totals(&self, lv: &LangViews, vw: &Viewer, facet: Facet, members: &[usize]) -> CountGroupV {
-        let mut counts: IndexMap<&str, usize> = IndexMap::new();
+        let mut counts: crate::FastIndexMap<&str, usize> = crate::FastIndexMap::default();
         for &i in members {
             for t in facet.terms(&self.site.complexes[i]) {
                 *counts.entry(t).or_default() += 1;

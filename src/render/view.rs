@@ -3,7 +3,6 @@
 //! formatted, links already resolved; templates only arrange them. docs/templates.md lists
 //! what each template receives.
 
-use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::format::{format_date, format_number, format_quantity, group_thousands, html_lang, in_base_unit};
@@ -571,7 +570,7 @@ impl<'a> Viewer<'a> {
     }
 
     /// `complex_names` holds each complex's name link by id, for the complexes a report names.
-    pub fn report_card(&self, r: &Report, complex_links: &IndexMap<String, LinkV>) -> ReportCardV {
+    pub fn report_card(&self, r: &Report, complex_links: &crate::FastIndexMap<String, LinkV>) -> ReportCardV {
         ReportCardV {
             id: r.id.to_string(),
             url: self.url(Route::Report(r.id.as_str())),
@@ -617,7 +616,7 @@ impl<'a> Viewer<'a> {
         // Statistics by their index in `c.statistics`. Latest per indicator: one pass,
         // keeping the newest date (the later entry on ties).
         let stats = &c.statistics;
-        let mut latest: IndexMap<&str, usize> = IndexMap::new();
+        let mut latest: crate::FastIndexMap<&str, usize> = crate::FastIndexMap::default();
         for (i, s) in stats.iter().enumerate() {
             let e = latest.entry(s.indicator.as_str()).or_insert(i);
             if s.when.date() >= stats[*e].when.date() {
@@ -743,7 +742,7 @@ impl<'a> Viewer<'a> {
         &self,
         r: &Report,
         body: (String, Option<String>),
-        complex_links: &IndexMap<String, LinkV>,
+        complex_links: &crate::FastIndexMap<String, LinkV>,
         city_pages: &dyn Fn(&str) -> bool,
     ) -> ReportV {
         let v = &self.site.config.vocab;
