@@ -1090,8 +1090,8 @@ impl Known {
     }
 }
 
-/// Checks references between files: reports name complexes that must exist; photos and
-/// linked files must exist; Markdown internal links must resolve.
+/// Checks references between files: reports name complexes that must exist; photos must
+/// exist. The links in bodies are checked by [`BodyLinks`].
 fn check_references(
     site: &mut Site,
     docs: &HashMap<String, &Doc<RawReport>>,
@@ -1216,7 +1216,7 @@ impl LinkCheck {
     }
 
     /// Checks the links of the bodies a build renders, which [`validate`] left to the build:
-    /// for when the build stops before rendering them.
+    /// for when the build stops before it has rendered them all.
     pub fn check_rendered(&self, site: &Site, diags: &mut Diagnostics) {
         self.check_all(site, &body_parts(site, |rendered| rendered), diags);
         diags.sort();
@@ -1329,7 +1329,13 @@ impl BodyLinks<'_> {
             })
         };
         for (dest, range) in links {
-            let at = md.get(range.clone()).and_then(|t| t.find(dest.as_str())).map_or(range.start, |i| range.start + i);
+            let mut at =
+                md.get(range.clone()).and_then(|t| t.find(dest.as_str())).map_or(range.start, |i| range.start + i);
+            // A place that is not between two characters (never expected) is taken to the one before.
+            at = at.min(md.len());
+            while !md.is_char_boundary(at) {
+                at -= 1;
+            }
             let (line, col, line_text) = position(at);
             let line_at = at - line_starts[line - part.first_line];
             if let Some(r) = crate::link::parse_internal_ref(&dest) {
@@ -1931,4 +1937,34 @@ pub(crate) fn empty_texts<'m>(
         };
         (lang.as_str(), format!("the \"{lang}\" text is empty"), hint)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_said_to_start_inside_a_character_is_reported_at_that_character() {
+        let site = crate::render::testutil::small_site();
+        let ids = |ids: Vec<String>| ids.into_iter().collect::<HashSet<String>>();
+        let known = Known {
+            complexes: ids(site.complexes.iter().map(|c| c.id.to_string()).collect()),
+            reports: ids(site.reports.iter().map(|r| r.id.to_string()).collect()),
+            pages: ids(site.pages.iter().map(|p| p.id.to_string()).collect()),
+            drafts: HashSet::new(),
+            draft_complexes: Vec::new(),
+            draft_reports: Vec::new(),
+        };
+        let check = LinkCheck::new(&site, known);
+        let links = check.of(&site);
+        let part = site.reports.iter().find_map(|r| r.body.parts.first()).expect("a report with a body");
+        let md = "参见[甲](@/complexes/nothing)";
+        let mut found = Diagnostics::new();
+        // Byte 1 is inside "参": the place is taken back to the character's start.
+        links.check(part, md, [("@/complexes/nothing".to_string(), 1..md.len())], &mut found);
+        let d = found.items();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!((d[0].line, d[0].column), (part.first_line, 1), "{d:?}");
+        assert!(d[0].message.contains("broken internal link \"@/complexes/nothing\""), "{d:?}");
+    }
 }
