@@ -6,7 +6,9 @@
 //! modification time; the `fulcrum` binary itself; the options that change output) and
 //! one of the output (every file, by path, length and modification time). A later build
 //! with the same inputs skips rendering only if the output is still exactly as that build
-//! left it; anything edited, added or removed on either side means a full build.
+//! left it; anything edited, added or removed on either side means a full build. When that
+//! build had no warnings, the later one skips the check as well: with the same inputs, the
+//! same binary and the same options, it would find nothing again.
 
 use std::ffi::OsStr;
 use std::hash::{Hash, Hasher};
@@ -33,13 +35,18 @@ pub struct Stamp {
     pub pages: usize,
     pub files: usize,
     pub bytes: u64,
+    pub complexes: usize,
+    pub reports: usize,
+    /// How many warnings the build printed: a build that had some checks again, to show them.
+    pub warnings: usize,
 }
 
 impl Stamp {
     pub fn to_text(&self) -> String {
         format!(
-            "fulcrum-build 1\ninputs {:016x}\noutputs {:016x}\npages {}\nfiles {}\nbytes {}\n",
-            self.inputs, self.outputs, self.pages, self.files, self.bytes
+            "fulcrum-build 1\ninputs {:016x}\noutputs {:016x}\npages {}\nfiles {}\nbytes {}\ncomplexes {}\nreports {}\n\
+             warnings {}\n",
+            self.inputs, self.outputs, self.pages, self.files, self.bytes, self.complexes, self.reports, self.warnings
         )
     }
 
@@ -57,7 +64,10 @@ impl Stamp {
         let pages = field("pages")?.parse().ok()?;
         let files = field("files")?.parse().ok()?;
         let bytes = field("bytes")?.parse().ok()?;
-        Some(Stamp { inputs, outputs, pages, files, bytes })
+        let complexes = field("complexes")?.parse().ok()?;
+        let reports = field("reports")?.parse().ok()?;
+        let warnings = field("warnings")?.parse().ok()?;
+        Some(Stamp { inputs, outputs, pages, files, bytes, complexes, reports, warnings })
     }
 }
 
@@ -206,8 +216,20 @@ mod tests {
 
     #[test]
     fn a_stamp_reads_back_and_rejects_other_text() {
-        let s = Stamp { inputs: 0xabc, outputs: u64::MAX, pages: 3, files: 9, bytes: 1234 };
-        assert_eq!(Stamp::parse(&s.to_text()), Some(s));
+        let s = Stamp {
+            inputs: 0xabc,
+            outputs: u64::MAX,
+            pages: 3,
+            files: 9,
+            bytes: 1234,
+            complexes: 2,
+            reports: 5,
+            warnings: 1,
+        };
+        assert_eq!(Stamp::parse(&s.to_text()), Some(s.clone()));
+        // A stamp of a build before the counts were recorded is not taken for a current one.
+        let old = s.to_text();
+        assert_eq!(Stamp::parse(&old[..old.find("complexes").unwrap()]), None);
         assert_eq!(Stamp::parse("fulcrum-build 2\n"), None);
         assert_eq!(Stamp::parse("fulcrum-build 1\ninputs zz\n"), None);
         assert_eq!(Stamp::parse(""), None);

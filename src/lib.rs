@@ -413,12 +413,30 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
         output::check_output_dir(&options.root, &options.output_dir()).map_err(|e| Failure::Usage(e.to_string()))?;
     // Fingerprinted before anything is read, so an edit made during the build is noticed next time.
     let inputs = fresh::settled_inputs(options);
+    let current = inputs.filter(|_| !options.force).and_then(|i| fresh::current(&out, i));
+    // The same inputs, binary and options as a build that had nothing to report: the check
+    // would find nothing again, so it is skipped too.
+    if let Some(stamp) = current.as_ref().filter(|s| s.warnings == 0) {
+        return Ok(Summary {
+            pages: stamp.pages,
+            files: stamp.files,
+            bytes: stamp.bytes,
+            complexes: stamp.complexes,
+            reports: stamp.reports,
+            elapsed: start.elapsed(),
+            timings: vec![("up to date", start.elapsed())],
+            output: out,
+            warnings: Diagnostics::new(),
+            up_to_date: true,
+        });
+    }
     progress(Stage::Checking);
     let checked = check_with(options, true)?;
     let checked_at = start.elapsed();
     let s = &checked.site;
     let (complexes, reports) = (s.complexes.len(), s.reports.len());
-    if let Some(stamp) = inputs.filter(|_| !options.force).and_then(|i| fresh::current(&out, i)) {
+    // Its warnings are shown again.
+    if let Some(stamp) = current {
         return Ok(Summary {
             pages: stamp.pages,
             files: stamp.files,
@@ -446,7 +464,8 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let stamp = match inputs {
         Some(inputs) => {
             let outputs = outputs.unwrap_or_else(|| fresh::outputs(&out));
-            fresh::Stamp { inputs, outputs, pages, files, bytes }.to_text()
+            let warnings = checked.warnings.items().len();
+            fresh::Stamp { inputs, outputs, pages, files, bytes, complexes, reports, warnings }.to_text()
         }
         None => fresh::UNSTAMPED.to_string(),
     };
