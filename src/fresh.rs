@@ -6,9 +6,10 @@
 //! modification time; the `fulcrum` binary itself; the options that change output) and
 //! one of the output (every file, by path, length and modification time). A later build
 //! with the same inputs skips rendering only if the output is still exactly as that build
-//! left it; anything edited, added or removed on either side means a full build. When that
-//! build had no warnings, the later one skips the check as well: with the same inputs, the
-//! same binary and the same options, it would find nothing again.
+//! left it; anything edited, added or removed on either side means a full build. The later
+//! build skips the check as well: with the same inputs, the same binary and the same options
+//! it would find what that build found, so the warnings that build printed, kept in the
+//! stamp, are printed again instead.
 
 use std::ffi::OsStr;
 use std::hash::{Hash, Hasher};
@@ -18,6 +19,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use crate::Options;
+use crate::diagnostics::{Diagnostic, Severity};
 
 /// The stamp's file name inside the output folder. Its presence marks a folder a build made
 /// (see [`crate::output::check_output_dir`]).
@@ -37,17 +39,51 @@ pub struct Stamp {
     pub bytes: u64,
     pub complexes: usize,
     pub reports: usize,
-    /// How many warnings the build printed: a build that had some checks again, to show them.
-    pub warnings: usize,
+    /// The warnings the build printed, to be printed again by a build that finds it current.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A warning as the stamp keeps it: one JSON object on a line.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct KeptWarning {
+    path: String,
+    line: usize,
+    column: usize,
+    message: String,
+    hint: Option<String>,
+    source_line: Option<String>,
+    caret: usize,
 }
 
 impl Stamp {
     pub fn to_text(&self) -> String {
-        format!(
+        let mut text = format!(
             "fulcrum-build 1\ninputs {:016x}\noutputs {:016x}\npages {}\nfiles {}\nbytes {}\ncomplexes {}\nreports {}\n\
              warnings {}\n",
-            self.inputs, self.outputs, self.pages, self.files, self.bytes, self.complexes, self.reports, self.warnings
-        )
+            self.inputs,
+            self.outputs,
+            self.pages,
+            self.files,
+            self.bytes,
+            self.complexes,
+            self.reports,
+            self.warnings.len()
+        );
+        for w in &self.warnings {
+            let kept = KeptWarning {
+                path: crate::diagnostics::display_path(&w.path),
+                line: w.line,
+                column: w.column,
+                message: w.message.clone(),
+                hint: w.hint.clone(),
+                source_line: w.source_line.clone(),
+                caret: w.caret,
+            };
+            // A struct of strings and numbers always serialises, on one line.
+            text.push_str(&serde_json::to_string(&kept).unwrap_or_default());
+            text.push('\n');
+        }
+        text
     }
 
     pub fn parse(text: &str) -> Option<Stamp> {
@@ -66,7 +102,22 @@ impl Stamp {
         let bytes = field("bytes")?.parse().ok()?;
         let complexes = field("complexes")?.parse().ok()?;
         let reports = field("reports")?.parse().ok()?;
-        let warnings = field("warnings")?.parse().ok()?;
+        let count: usize = field("warnings")?.parse().ok()?;
+        let warnings = (0..count)
+            .map(|_| {
+                let k: KeptWarning = serde_json::from_str(lines.next()?).ok()?;
+                Some(Diagnostic {
+                    severity: Severity::Warning,
+                    path: k.path.into(),
+                    line: k.line,
+                    column: k.column,
+                    message: k.message,
+                    hint: k.hint,
+                    source_line: k.source_line,
+                    caret: k.caret,
+                })
+            })
+            .collect::<Option<Vec<Diagnostic>>>()?;
         Some(Stamp { inputs, outputs, pages, files, bytes, complexes, reports, warnings })
     }
 }
@@ -224,7 +275,12 @@ mod tests {
             bytes: 1234,
             complexes: 2,
             reports: 5,
-            warnings: 1,
+            warnings: vec![
+                Diagnostic::warning("site.yaml", 3, 11, "base_url has no host")
+                    .with_hint("set base_url")
+                    .with_source_at("base_url: /zj/ # \"引号\"", 10),
+                Diagnostic::warning("content/reports/a.md", 0, 0, "two\nlines"),
+            ],
         };
         assert_eq!(Stamp::parse(&s.to_text()), Some(s.clone()));
         // A stamp of a build before the counts were recorded is not taken for a current one.

@@ -414,9 +414,9 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     // Fingerprinted before anything is read, so an edit made during the build is noticed next time.
     let inputs = fresh::settled_inputs(options);
     let current = inputs.filter(|_| !options.force).and_then(|i| fresh::current(&out, i));
-    // The same inputs, binary and options as a build that had nothing to report: the check
-    // would find nothing again, so it is skipped too.
-    if let Some(stamp) = current.as_ref().filter(|s| s.warnings == 0) {
+    // The same inputs, binary and options as a build whose output is still as it left it:
+    // the check would find what that build found, so its warnings are shown again instead.
+    if let Some(stamp) = current {
         return Ok(Summary {
             pages: stamp.pages,
             files: stamp.files,
@@ -426,7 +426,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
             elapsed: start.elapsed(),
             timings: vec![("up to date", start.elapsed())],
             output: out,
-            warnings: Diagnostics::new(),
+            warnings: Diagnostics::from(stamp.warnings),
             up_to_date: true,
         });
     }
@@ -435,21 +435,6 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let checked_at = start.elapsed();
     let s = &checked.site;
     let (complexes, reports) = (s.complexes.len(), s.reports.len());
-    // Its warnings are shown again.
-    if let Some(stamp) = current {
-        return Ok(Summary {
-            pages: stamp.pages,
-            files: stamp.files,
-            bytes: stamp.bytes,
-            complexes,
-            reports,
-            elapsed: start.elapsed(),
-            timings: with_check(&checked, [("up to date", start.elapsed() - checked_at)]),
-            output: out,
-            warnings: checked.warnings,
-            up_to_date: true,
-        });
-    }
     progress(Stage::Rendering { pages_from: s.complexes.len() + s.reports.len() + s.pages.len() });
     let io = |e: output::OutputError| Failure::Usage(e.to_string());
     // Pages are written as they are rendered; the staging folder is removed if anything fails.
@@ -464,7 +449,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let stamp = match inputs {
         Some(inputs) => {
             let outputs = outputs.unwrap_or_else(|| fresh::outputs(&out));
-            let warnings = checked.warnings.items().len();
+            let warnings = checked.warnings.items().to_vec();
             fresh::Stamp { inputs, outputs, pages, files, bytes, complexes, reports, warnings }.to_text()
         }
         None => fresh::UNSTAMPED.to_string(),
