@@ -152,7 +152,13 @@ fn inputs_and_newest(options: &Options) -> (u64, SystemTime) {
 
 /// The fingerprint of the output folder's files, the stamp and a `.git` folder aside.
 pub fn outputs(out: &Path) -> u64 {
-    tree(out, out, &|depth, name| !(depth == 1 && name.to_str().is_some_and(crate::output::kept))).0
+    tree(out, out, &|depth, name| counted_output(depth, name.to_str())).0
+}
+
+/// Whether the output's fingerprint counts an entry at `depth` (1 at the top) called `name`:
+/// not the stamp, a `.git` folder nor a staging folder at the top ([`crate::output::kept`]).
+fn counted_output(depth: usize, name: Option<&str>) -> bool {
+    !(depth == 1 && name.is_some_and(crate::output::kept))
 }
 
 /// What [`outputs`] gives for a folder that holds just `files` (each one's path relative to
@@ -161,7 +167,7 @@ pub fn outputs(out: &Path) -> u64 {
 pub fn outputs_of(files: Vec<(String, u64, SystemTime)>) -> u64 {
     let mut files: Vec<(Vec<&str>, &str, u64, SystemTime)> = files
         .iter()
-        .filter(|(rel, ..)| rel.split('/').next().is_some_and(|first| !crate::output::kept(first)))
+        .filter(|(rel, ..)| counted_output(1, rel.split('/').next()))
         .map(|(rel, len, time)| (rel.split('/').collect(), rel.as_str(), *len, *time))
         .collect();
     // A folder's entries in name order, as `entry` takes them.
@@ -183,8 +189,7 @@ fn folder_of(rel: &str, files: &[(Vec<&str>, &str, u64, SystemTime)], depth: usi
         if steps.len() == depth + 1 {
             h.write_u64(hash_of(&(Path::new(path), false, Some((*len, *time)))));
         } else {
-            let folder = &path[..steps[..=depth].iter().map(|s| s.len() + 1).sum::<usize>() - 1];
-            h.write_u64(folder_of(folder, &files[i..i + n], depth + 1));
+            h.write_u64(folder_of(&steps[..=depth].join("/"), &files[i..i + n], depth + 1));
         }
         i += n;
     }

@@ -202,6 +202,7 @@ fn check_with(options: &Options, defer_links: bool) -> Result<Checked, Failure> 
             // The links left to the build are checked now, so that every problem is reported.
             if let (Some(site), Some(links)) = (&site, &links) {
                 links.check_rendered(site, &mut diags);
+                diags.sort();
             }
             Err(Failure::Content(diags))
         }

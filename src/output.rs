@@ -220,12 +220,11 @@ pub struct Staging {
     folders: Mutex<HashSet<String>>,
     /// Every path of the new site.
     paths: Mutex<Vec<String>>,
-    /// The paths written into the staging folder (all of them when there is no previous output).
-    staged: Mutex<Vec<String>>,
-    /// Each file written into the staging folder, with its length and modification time as
-    /// it was written: without a previous output, the output folder's fingerprint
+    /// Each file written into the staging folder (all of them when there is no previous
+    /// output), with its length and modification time as it was written: what an update moves
+    /// into place, or else what the output folder's fingerprint follows from
     /// ([`crate::fresh::outputs_of`]).
-    written: Mutex<Vec<(String, u64, std::time::SystemTime)>>,
+    staged: Mutex<Vec<(String, u64, std::time::SystemTime)>>,
     bytes: AtomicU64,
     committed: bool,
 }
@@ -267,7 +266,6 @@ impl Staging {
             folders: Mutex::new(HashSet::new()),
             paths: Mutex::new(Vec::new()),
             staged: Mutex::new(Vec::new()),
-            written: Mutex::new(Vec::new()),
             bytes: AtomicU64::new(0),
             committed: false,
         })
@@ -289,7 +287,7 @@ impl Staging {
 
     /// Notes that `rel` was written into the staging folder with this length and time.
     fn wrote(&self, rel: String, len: u64, modified: std::time::SystemTime) {
-        self.written.lock().unwrap_or_else(|e| e.into_inner()).push((rel, len, modified));
+        self.staged.lock().unwrap_or_else(|e| e.into_inner()).push((rel, len, modified));
     }
 
     /// The staging path for `rel`, with its folder made (each folder once per build).
@@ -316,7 +314,6 @@ impl Staging {
                 }
             }
         }
-        self.staged.lock().unwrap_or_else(|e| e.into_inner()).push(rel.to_string());
         Ok(path)
     }
 
@@ -341,6 +338,7 @@ impl Staging {
         if let Some(w) = paths.windows(2).find(|w| w[0] == w[1]) {
             return Err(OutputError::Clash(w[0].clone()));
         }
+        let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
         match &self.previous {
             None => {
                 // Stamped at once as a build's folder; the build writes the stamp's text after.
@@ -348,11 +346,10 @@ impl Staging {
                 std::fs::write(&stamp, crate::fresh::UNSTAMPED).map_err(io_err(&stamp))?;
                 std::fs::rename(&self.tmp, &self.out).map_err(io_err(&self.out))?;
                 self.committed = true;
-                let written = std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
-                Ok(Some(crate::fresh::outputs_of(written)))
+                Ok(Some(crate::fresh::outputs_of(staged)))
             }
             Some(out) => {
-                let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+                let staged: Vec<String> = staged.into_iter().map(|(rel, ..)| rel).collect();
                 update_in_place(out, &self.tmp, &self.aside, &self.listing, &paths, &staged, self.fault)?;
                 Ok(None)
             }

@@ -1219,7 +1219,6 @@ impl LinkCheck {
     /// for when the build stops before it has rendered them all.
     pub fn check_rendered(&self, site: &Site, diags: &mut Diagnostics) {
         self.check_all(site, &body_parts(site, |rendered| rendered), diags);
-        diags.sort();
     }
 
     /// Checks the links of the bodies in `parts`, in parallel.
@@ -1264,19 +1263,13 @@ pub struct BodyLinks<'s> {
 impl BodyLinks<'_> {
     /// Parses `part` to find its links, and checks them.
     fn check_parsing(&self, part: &BodyPart, diags: &mut Diagnostics) {
-        use pulldown_cmark::{Event, Parser, Tag};
         let text = match part.text() {
             Ok(text) => text,
             Err(changed) => return diags.push(changed.diagnostic(part)),
         };
-        let links = Parser::new_ext(&text, crate::markdown_options()).into_offset_iter().filter_map(
-            |(event, range)| match event {
-                Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. }) => {
-                    Some((dest_url.to_string(), range))
-                }
-                _ => None,
-            },
-        );
+        let links = pulldown_cmark::Parser::new_ext(&text, crate::markdown_options())
+            .into_offset_iter()
+            .filter_map(|(event, range)| Some((crate::render::markdown::link_destination(&event)?.to_string(), range)));
         self.check(part, &text, links, diags);
     }
 

@@ -6,7 +6,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::{TestSite, snapshot};
+use common::{TestSite, printed_problems, snapshot};
 
 fn built(site: &TestSite, args: &[&str]) -> String {
     let out = site.build(args);
@@ -475,9 +475,9 @@ fn a_build_with_nothing_changed_skips_the_check_and_shows_the_last_builds_warnin
     assert!(warned.contains("base_url has no host") && warned.contains("Built "), "{warned}");
     let again = built(&site, &["--verbose"]);
     assert!(again.contains("Up to date: ") && !again.contains("content "), "{again}");
-    let problems = |out: &str| out[..out.find("0 errors, 1 warning\n").map_or(0, |i| i + 19)].to_string();
-    assert!(problems(&warned).contains("site.yaml:3:11: warning: base_url has no host"), "{warned}");
-    assert_eq!(problems(&again), problems(&warned));
+    assert!(printed_problems(&warned).contains("site.yaml:3:11: warning: base_url has no host"), "{warned}");
+    assert!(printed_problems(&warned).ends_with("0 errors, 1 warning\n"), "{warned}");
+    assert_eq!(printed_problems(&again), printed_problems(&warned));
 }
 
 #[test]
@@ -656,13 +656,10 @@ fn a_feed_without_reports_is_dated_by_the_newest_date_the_site_carries() {
     assert!(site.read("public/en/atom.xml").contains("  <updated>2026-11-28T00:00:00+08:00</updated>"));
 }
 
-/// What a failed run printed about the site's problems: every diagnostic and the count, without
-/// the closing line, which says what a build did with the output.
+/// How a run of `command` ended, and what it printed about the site's problems.
 fn reported(site: &TestSite, command: &str) -> (Option<i32>, String) {
     let out = site.run(&[command]);
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let end = stderr.find(" warnings\n").or_else(|| stderr.find(" warning\n")).map_or(stderr.len(), |i| i + 9);
-    (out.status.code(), stderr[..end].to_string())
+    (out.status.code(), printed_problems(&String::from_utf8_lossy(&out.stderr)))
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 #[path = "../examples/corpus.rs"]
 mod corpus;
 
-use common::snapshot;
+use common::{printed_problems, snapshot};
 
 fn fulcrum(root: &std::path::Path, args: &[&str], threads: &str) -> std::process::Output {
     assert_cmd::Command::cargo_bin("fulcrum")
@@ -72,9 +72,7 @@ fn a_build_stopped_by_a_broken_link_still_reports_every_broken_link() {
     }
     let reported = |command: &str| {
         let out = fulcrum(&site, &[command], "2");
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        let end = stderr.find(" warnings\n").map_or(stderr.len(), |i| i + 9);
-        (out.status.code(), stderr[..end].to_string())
+        (out.status.code(), printed_problems(&String::from_utf8_lossy(&out.stderr)))
     };
     let (code, checked) = reported("check");
     assert_eq!(code, Some(1), "{checked}");

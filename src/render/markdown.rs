@@ -164,6 +164,14 @@ pub fn render_markdown(
 /// A link or image found in Markdown: its destination, and where it is written.
 pub type FoundLink = (String, Range<usize>);
 
+/// The destination of `event` when it starts a link or an image: what the link check looks at.
+pub fn link_destination<'e>(event: &'e Event<'_>) -> Option<&'e str> {
+    match event {
+        Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some(dest_url),
+        _ => None,
+    }
+}
+
 /// [`render_markdown`], and if `keep_text`, the body's [`plain_text`] from the same parse;
 /// with `links`, every link and image in the body is added to it, in order, so that they can
 /// be checked without parsing the body again.
@@ -186,9 +194,9 @@ pub fn render_markdown_keeping_text(
         Parser::new_ext(&text, crate::markdown_options()).into_offset_iter().collect();
     if let Some(links) = links {
         for (event, range) in &events {
-            if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = event {
+            if let Some(dest) = link_destination(event) {
                 let at = to_source(range.start)..to_source(range.end).min(markdown.len());
-                links.push((dest_url.replace(JOINER, ""), at));
+                links.push((dest.replace(JOINER, ""), at));
             }
         }
     }

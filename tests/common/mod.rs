@@ -171,3 +171,18 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// What a run printed to stderr about the site's problems: every diagnostic and the closing
+/// count ("2 errors, 1 warning"), without what follows (what a build did with the output,
+/// and `--verbose`'s stages).
+pub fn printed_problems(stderr: &str) -> String {
+    let mut end = 0;
+    for line in stderr.split_inclusive('\n') {
+        end += line.len();
+        let count = line.trim_end();
+        if count.starts_with(|c: char| c.is_ascii_digit()) && count.contains(" error") && count.contains(" warning") {
+            return stderr[..end].to_string();
+        }
+    }
+    stderr.to_string()
+}
