@@ -235,14 +235,11 @@ fn render_human(diags: &Diagnostics, color: bool) -> String {
                 let prefix: String = src
                     .chars()
                     .take(d.caret - 1)
-                    .map(|c| {
-                        if c == '\t' {
-                            '\t'
-                        } else if is_wide(c) {
-                            '　'
-                        } else {
-                            ' '
-                        }
+                    .filter_map(|c| match (c, columns(c)) {
+                        ('\t', _) => Some('\t'),
+                        (_, 0) => None,
+                        (_, 1) => Some(' '),
+                        _ => Some('　'),
                     })
                     .collect();
                 let _ = writeln!(out, "     {pad} | {prefix}{}", paint(color, "1;31", "^"));
@@ -293,14 +290,13 @@ fn excerpt(line: &str, at: usize) -> (String, usize) {
     while !line.is_char_boundary(at) {
         at -= 1;
     }
-    let width = |c: char| if is_wide(c) { 2 } else { 1 };
     let mut before = line[..at].char_indices().rev().peekable();
     let (mut start, mut used) = (at, 0);
     let mut extend_back = |budget: usize, start: &mut usize, used: &mut usize| {
         while let Some(&(i, c)) = before.peek()
-            && *used + width(c) <= budget
+            && *used + columns(c) <= budget
         {
-            *used += width(c);
+            *used += columns(c);
             *start = i;
             before.next();
         }
@@ -308,10 +304,10 @@ fn excerpt(line: &str, at: usize) -> (String, usize) {
     extend_back(EXCERPT_BEFORE, &mut start, &mut used);
     let mut end = at;
     for (i, c) in line[at..].char_indices() {
-        if used + width(c) > EXCERPT_WIDTH {
+        if used + columns(c) > EXCERPT_WIDTH {
             break;
         }
-        used += width(c);
+        used += columns(c);
         end = at + i + c.len_utf8();
     }
     // Near the end of the line, what is left of the width goes before the problem.
@@ -323,8 +319,11 @@ fn excerpt(line: &str, at: usize) -> (String, usize) {
     (format!("{head}{}{tail}", &line[start..end]), caret)
 }
 
-fn is_wide(c: char) -> bool {
-    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x20000..=0x3FFFD)
+/// How many columns a character takes in a terminal or editor: two for CJK, full-width forms
+/// and emoji, none for a combining mark, one for the rest (a control character too, since it
+/// is shown as `?`).
+pub(crate) fn columns(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(1)
 }
 
 /// "2 errors, 1 warning" or "no problems".
@@ -421,6 +420,21 @@ mod tests {
         assert!(out.contains("  |        ^"), "{out}");
         assert!(out.contains("hint: use x"));
         assert!(out.ends_with("1 error, 0 warnings\n"));
+    }
+
+    #[test]
+    fn the_caret_stays_under_its_character_after_emoji_and_combining_marks() {
+        // Column 9 is the "x": an emoji takes two columns, a combining accent none, a CJK
+        // character two, so the caret's line holds a full-width space for each wide one.
+        let d = Diagnostic::error("content/a.yaml", 1, 9, "bad value").with_source("a: 🏭e\u{301}文 x\n");
+        let out = render(&Diagnostics::from(vec![d]), Format::Human, false);
+        assert!(out.contains("     1 | a: 🏭e\u{301}文 x\n"), "{out}");
+        assert!(out.contains("  |    　 　 ^\n"), "{out}");
+        // The excerpt's budget counts columns the same way: 40 emoji fill 80 of 100.
+        let line = format!("{}: y{}", "🏭".repeat(60), "z".repeat(100));
+        let (shown, caret) = excerpt(&line, "🏭".len() * 60);
+        assert_eq!(shown, format!("...{}: y{}...", "🏭".repeat(20), "z".repeat(57)));
+        assert_eq!(caret, 3 + 20 + 1);
     }
 
     #[test]

@@ -299,15 +299,10 @@ impl Lines {
         self.0.push('\n');
     }
     fn line(&mut self, code: &str, comment: &str) {
-        let width: usize = code.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum();
+        let width: usize = code.chars().map(crate::diagnostics::columns).sum();
         let pad = COMMENT_COLUMN.saturating_sub(width).max(1);
         let _ = writeln!(self.0, "{code}{:pad$}# {comment}", "");
     }
-}
-
-/// Whether a character takes two columns in a terminal or editor (CJK and full-width forms).
-fn is_wide(c: char) -> bool {
-    matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
 }
 
 /// A new profile: every field of `RawComplex`, required ones filled in.
@@ -487,6 +482,24 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(new_id(Section::Complexes, "wenling-pumps-2").unwrap(), "wenling-pumps-2");
+    }
+
+    #[test]
+    fn comments_line_up_whatever_the_code_holds() {
+        let mut y = Lines::new();
+        y.line("a: x", "ascii");
+        y.line("b: 台州", "CJK, two columns each");
+        y.line("c: 🏭", "an emoji, two columns");
+        y.line("d: e\u{301}", "a combining accent, none");
+        // Every comment starts at the same column on screen: 30 less the code's columns.
+        let pad = |n: usize| " ".repeat(n);
+        let expected = [
+            format!("a: x{}# ascii", pad(26)),
+            format!("b: 台州{}# CJK, two columns each", pad(23)),
+            format!("c: 🏭{}# an emoji, two columns", pad(25)),
+            format!("d: e\u{301}{}# a combining accent, none", pad(26)),
+        ];
+        assert_eq!(y.0.lines().collect::<Vec<_>>(), expected);
     }
 
     #[test]
