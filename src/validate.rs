@@ -1343,6 +1343,25 @@ impl BodyLinks<'_> {
                         .with_hint("write @/complexes/<id>, @/reports/<id> or @/pages/<id>")
                         .with_source_at(line_text, line_at),
                     );
+                } else if r.id.is_empty() {
+                    let (what, files, list) = match r.section {
+                        "complexes" => ("profile", ".yaml or .md", " (the list of complexes is /complexes/)"),
+                        "reports" => ("report", ".md", " (the list of reports is /reports/)"),
+                        _ => ("page", ".md", ""),
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            &part.path,
+                            line,
+                            col,
+                            format!("broken internal link \"{dest}\": it names no {what}"),
+                        )
+                        .with_hint(format!(
+                            "add the {what}'s id after the slash, its file name without {files}: @/{}/<id>{list}",
+                            r.section
+                        ))
+                        .with_source_at(line_text, line_at),
+                    );
                 } else if let Some(hint) = unpublished(r.section, r.id, "") {
                     diags.push(
                         Diagnostic::error(&part.path, line, col, format!("broken internal link \"{dest}\""))

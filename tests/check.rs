@@ -426,6 +426,30 @@ fn a_link_from_the_root_to_a_pages_index_html_is_checked_as_a_link_to_the_page()
 }
 
 /// The plain page content/pages/about.md with one link on each line from line 5 on.
+#[test]
+fn an_internal_link_without_an_id_says_what_to_add() {
+    let site = TestSite::fixture("basic");
+    about_with_links(&site, &["@/reports/", "@/complexes#list", "@/pages/"]);
+    let about = "content/pages/about.md";
+    site.expect_problem("broken internal link \"@/reports/\": it names no report")
+        .error()
+        .at(about, 5, 5)
+        .hint_contains("add the report's id after the slash, its file name without .md: @/reports/<id> (the list of reports is /reports/)");
+    site.expect_problem("broken internal link \"@/complexes#list\": it names no profile")
+        .error()
+        .at(about, 6, 5)
+        .hint_contains("its file name without .yaml or .md: @/complexes/<id> (the list of complexes is /complexes/)");
+    site.expect_problem("broken internal link \"@/pages/\": it names no page")
+        .error()
+        .at(about, 7, 5)
+        .hint_contains("add the page's id after the slash, its file name without .md: @/pages/<id>");
+    // A build says the same, and writes nothing.
+    let build = site.run(&["build"]);
+    assert_eq!(build.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert!(stderr.contains("error: broken internal link \"@/reports/\": it names no report"), "{stderr}");
+}
+
 fn about_with_links(site: &TestSite, links: &[&str]) {
     let lines: Vec<String> = links.iter().map(|l| format!("[x]({l})\n")).collect();
     site.write(
