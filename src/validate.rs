@@ -1013,14 +1013,25 @@ fn validate_page(
     (page, diags)
 }
 
-/// Two files with one id in a section.
+/// The id and path of each document.
+fn docs_of<T>(docs: &[Doc<T>]) -> impl Iterator<Item = (&str, &std::path::Path)> {
+    docs.iter().map(|d| (d.stem.as_str(), d.path.as_path()))
+}
+
+/// Two files with one id in a section, whether they parsed or not (`unparsed`, of every
+/// section), each reported on the later of the two paths.
 fn check_duplicates<'a>(
-    section: &str,
+    section: Section,
     docs: impl Iterator<Item = (&'a str, &'a std::path::Path)>,
+    unparsed: &'a [(Section, String, std::path::PathBuf)],
     diags: &mut Diagnostics,
 ) {
+    let mut files: Vec<(&str, &std::path::Path)> = docs.collect();
+    files.extend(unparsed.iter().filter(|u| u.0 == section).map(|(_, stem, path)| (stem.as_str(), path.as_path())));
+    files.sort_by_key(|&(_, path)| path);
+    let section = section.folder();
     let mut seen: HashMap<&str, &std::path::Path> = HashMap::new();
-    for (stem, path) in docs {
+    for (stem, path) in files {
         if let Some(first) = seen.get(stem) {
             diags.push(
                 Diagnostic::error(
@@ -1066,7 +1077,7 @@ impl Known {
             draft_complexes: Vec::new(),
             draft_reports: Vec::new(),
         };
-        for (section, stem) in &loaded.unparsed {
+        for (section, stem, _) in &loaded.unparsed {
             known.ids_mut(*section).insert(stem.clone());
         }
         known
@@ -1802,9 +1813,9 @@ pub fn validate(
 ) -> (Option<Site>, Diagnostics, Option<LinkCheck>) {
     use rayon::prelude::*;
     let mut diags = Diagnostics::new();
-    check_duplicates("complexes", loaded.complexes.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
-    check_duplicates("reports", loaded.reports.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
-    check_duplicates("pages", loaded.pages.iter().map(|d| (d.stem.as_str(), d.path.as_path())), &mut diags);
+    check_duplicates(Section::Complexes, docs_of(&loaded.complexes), &loaded.unparsed, &mut diags);
+    check_duplicates(Section::Reports, docs_of(&loaded.reports), &loaded.unparsed, &mut diags);
+    check_duplicates(Section::Pages, docs_of(&loaded.pages), &loaded.unparsed, &mut diags);
 
     // Bodies move into the site instead of being copied: the loaded documents stay alive
     // until the end (their YAML locates problems), and a copy would double the text held.
@@ -1913,7 +1924,7 @@ fn attach_translations(site: &mut Site, translations: Vec<Translation>, loaded: 
                     Section::Complexes => loaded.complexes.iter().any(|d| d.stem == t.stem),
                     Section::Reports => loaded.reports.iter().any(|d| d.stem == t.stem),
                     Section::Pages => loaded.pages.iter().any(|d| d.stem == t.stem),
-                } || loaded.unparsed.iter().any(|(s, stem)| *s == t.section && *stem == t.stem);
+                } || loaded.unparsed.iter().any(|(s, stem, _)| *s == t.section && *stem == t.stem);
                 if !exists {
                     diags.push(
                         Diagnostic::error(

@@ -192,6 +192,12 @@ fn wrong_type() {
     let site = TestSite::fixture("basic");
     site.edit("content/complexes/alpha-moulds.yaml", "    value: 77900", "    value: many");
     site.expect_problem("wrong type").error().at("content/complexes/alpha-moulds.yaml", 23, 12);
+    // A figure written as the page shows it: the hint gives the number to write.
+    site.edit("content/complexes/alpha-moulds.yaml", "    value: many", "    value: 77,900家");
+    site.expect_problem("wrong type: string \"77,900家\", expected a number (in statistics[0].value)")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 23, 12)
+        .hint_contains("write the number alone, 77900, and its unit in unit: 家");
 }
 
 #[test]
@@ -269,6 +275,15 @@ fn two_files_with_the_same_id() {
         format!("---\n{}---\n", site.read("content/complexes/alpha-moulds.yaml")),
     );
     site.expect_problem("two complexes have the id \"alpha-moulds\"").error().hint_contains("rename");
+    // Still reported, in the same run, when one of the two files cannot be parsed.
+    site.write("content/complexes/alpha-moulds.yaml", "name: [\n");
+    site.expect_problem("two complexes have the id \"alpha-moulds\": this file and content/complexes/alpha-moulds.md")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 1, 1);
+    site.expect_problem("YAML syntax error")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 1, 7)
+        .hint_contains("a [ opened here is never closed");
 }
 
 #[test]

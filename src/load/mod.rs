@@ -92,9 +92,10 @@ pub struct Loaded {
     pub reports: Vec<Doc<RawReport>>,
     pub pages: Vec<Doc<RawPage>>,
     pub translations: Vec<Translation>,
-    /// Ids of the files that were found but could not be read or parsed. They exist, so
-    /// a reference to one of them is not an error of its own: the file's problem is.
-    pub unparsed: Vec<(Section, String)>,
+    /// Ids and paths of the files that were found but could not be read or parsed. They
+    /// exist, so a reference to one of them is not an error of its own: the file's problem
+    /// is; and another file with the same id is still a problem of its own.
+    pub unparsed: Vec<(Section, String, PathBuf)>,
     pub statics: StaticFiles,
 }
 
@@ -249,7 +250,7 @@ pub fn load_content(
             Some(Item::Report(doc)) => loaded.reports.push(*doc),
             Some(Item::Page(doc)) => loaded.pages.push(doc),
             Some(Item::Translation(t)) => loaded.translations.push(t),
-            Some(Item::Unparsed(section, stem)) => loaded.unparsed.push((section, stem)),
+            Some(Item::Unparsed(section, stem, path)) => loaded.unparsed.push((section, stem, path)),
             None => {}
         }
     }
@@ -300,8 +301,8 @@ enum Item {
     Report(Box<Doc<RawReport>>),
     Page(Doc<RawPage>),
     Translation(Translation),
-    /// A file of the section that holds problems instead: its id.
-    Unparsed(Section, String),
+    /// A file of the section that holds problems instead: its id and path.
+    Unparsed(Section, String, PathBuf),
 }
 
 /// A content file as [`load_content`] read it: its length and hash, and what it held.
@@ -403,7 +404,7 @@ fn parse_content(
         Section::Pages => parse_file::<RawPage>(&rel, bytes, md, file, &mut d).map(Item::Page),
     };
     let stem = || rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    (item.or_else(|| Some(Item::Unparsed(section, stem()))), d)
+    (item.or_else(|| Some(Item::Unparsed(section, stem(), rel.clone()))), d)
 }
 
 /// A translation holds only the text of a body: its title, summary and every other field are
@@ -668,12 +669,30 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
         return (at(format!("missing required field \"{name}\"")), Some(format!("add {name}: …")));
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
-        return (
-            at(format!("wrong type: {rest}")),
-            Some("check the value's form: text, a number, a list (- item) or a map (key: value)".into()),
-        );
+        let hint = rest
+            .strip_prefix("string \"")
+            .and_then(|r| r.strip_suffix("\", expected a number"))
+            .and_then(number_hint)
+            .unwrap_or_else(|| "check the value's form: text, a number, a list (- item) or a map (key: value)".into());
+        return (at(format!("wrong type: {rest}")), Some(hint));
     }
     (at(m.to_string()), None)
+}
+
+/// How to write `written`, text where a number belongs, when it starts with one: without
+/// thousands separators, with its unit in `unit:`, with "more than" as `at_least: true`.
+fn number_hint(written: &str) -> Option<String> {
+    let s = written.trim();
+    let end = s.find(|c: char| !(c.is_ascii_digit() || ".,，".contains(c))).unwrap_or(s.len());
+    let number: String = s[..end].chars().filter(|&c| c != ',' && c != '，').collect();
+    number.parse::<f64>().ok()?;
+    Some(match s[end..].trim() {
+        "" => format!("write the number without separators: {number}"),
+        "+" | "多" | "余" | "以上" | "多个" | "余个" => {
+            format!("write the number alone, {number}, and add at_least: true for \"more than\"")
+        }
+        unit => format!("write the number alone, {number}, and its unit in unit: {unit}"),
+    })
 }
 
 /// For a syntax error that has no better hint.
@@ -693,6 +712,28 @@ mod tests {
         assert_eq!(split_front_matter("no front matter"), Ok(None));
         let crlf = split_front_matter("---\r\ntitle: x\r\n---\r\nbody").unwrap().unwrap();
         assert_eq!(crlf.body, "body");
+    }
+
+    #[test]
+    fn text_where_a_number_belongs_gets_the_number_to_write() {
+        let hint = |v: &str| {
+            explain_yaml_error(&format!("statistics[0].value: invalid type: string \"{v}\", expected a number")).1
+        };
+        let (m, _) = explain_yaml_error("statistics[0].value: invalid type: string \"1,200\", expected a number");
+        assert_eq!(m, "wrong type: string \"1,200\", expected a number (in statistics[0].value)");
+        assert_eq!(hint("1,200").as_deref(), Some("write the number without separators: 1200"));
+        assert_eq!(hint("12，345.5").as_deref(), Some("write the number without separators: 12345.5"));
+        assert_eq!(hint("1200家").as_deref(), Some("write the number alone, 1200, and its unit in unit: 家"));
+        assert_eq!(hint("3.5 亿元").as_deref(), Some("write the number alone, 3.5, and its unit in unit: 亿元"));
+        assert_eq!(
+            hint("1200余").as_deref(),
+            Some("write the number alone, 1200, and add at_least: true for \"more than\"")
+        );
+        // Nothing to suggest: the general hint.
+        let general = Some("check the value's form: text, a number, a list (- item) or a map (key: value)");
+        assert_eq!(hint("many").as_deref(), general);
+        assert_eq!(hint("约1200").as_deref(), general);
+        assert_eq!(hint("1.2.3").as_deref(), general);
     }
 
     #[test]
