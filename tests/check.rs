@@ -287,6 +287,18 @@ fn two_files_with_the_same_id() {
 }
 
 #[test]
+fn a_yaml_profile_written_like_a_markdown_file_is_pointed_at_its_second_document() {
+    let site = TestSite::fixture("basic");
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.write(file, format!("---\n{}---\n一段正文。\n", site.read(file)));
+    let lines = site.read(file).lines().count();
+    site.expect_problem("the file holds a second YAML document, which starts here")
+        .error()
+        .at(file, lines - 1, 1)
+        .hint_contains("name the file alpha-moulds.md and put the fields between two --- lines");
+}
+
+#[test]
 fn id_that_is_not_a_safe_slug() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/Taizhou Meeting.md", site.read("content/reports/older-news.md"));

@@ -616,6 +616,23 @@ fn parse_file<T: DeserializeOwned>(
     let lines: Vec<&str> = if parsed.problems.is_empty() { Vec::new() } else { text.lines().collect() };
     for e in parsed.problems {
         let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
+        if e.message.contains("more than one document") {
+            let line = second_document(&yaml).map_or(line, |l| l + yaml_offset);
+            let hint = if markdown {
+                "remove this --- line: the front matter is one set of fields".to_string()
+            } else {
+                format!(
+                    "a .yaml file is one set of fields: remove this --- line and what follows it; for a text below the fields, name the file {stem}.md and put the fields between two --- lines"
+                )
+            };
+            let d = Diagnostic::error(rel, line, 1, "the file holds a second YAML document, which starts here")
+                .with_hint(hint);
+            diags.push(match line.checked_sub(1).and_then(|i| lines.get(i)) {
+                Some(source) => d.with_source_line(source),
+                None => d,
+            });
+            continue;
+        }
         let (message, hint) = if e.syntax {
             (format!("YAML syntax error: {}", e.message), Some(e.hint.unwrap_or_else(|| SYNTAX_HINT.to_string())))
         } else {
@@ -633,6 +650,24 @@ fn parse_file<T: DeserializeOwned>(
     let raw = parsed.value?;
     let index = yaml::LazyIndex::new(parsed.index);
     Some(Doc { stem, path: rel.to_path_buf(), yaml, index, yaml_offset, raw, body, skipped: parsed.skipped })
+}
+
+/// The line of `yaml` (from 1) where a second document starts: a `---` after the fields or
+/// after another `---`.
+fn second_document(yaml: &str) -> Option<usize> {
+    let mut started = false;
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || line.starts_with("--- ") {
+            if started {
+                return Some(i + 1);
+            }
+            started = true;
+        } else if !trimmed.is_empty() && !trimmed.trim_start().starts_with('#') {
+            started = true;
+        }
+    }
+    None
 }
 
 /// Turns serde's messages into plain words with a hint.
