@@ -78,7 +78,9 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        // The scalar's text, not the number the YAML parser would make of it (2019.10 is not
+        // 2019.1, and a phone number keeps its leading 0).
+        d.deserialize_str(V)
     }
 }
 
@@ -517,6 +519,18 @@ mod tests {
 
     fn number(text: &str) -> RawNumber {
         crate::load::yaml::parse::<RawNumber>(text).unwrap_or_else(|e| panic!("{text}: {e:?}"))
+    }
+
+    #[test]
+    fn a_scalar_is_the_text_as_written() {
+        let scalar =
+            |text: &str| crate::load::yaml::parse::<Scalar>(text).unwrap_or_else(|e| panic!("{text}: {e:?}")).0;
+        // YAML would read these as numbers: 2019.1, 576888888 (or an octal), 1000, 5.
+        for text in ["2019.10", "0576888888", "1e3", "+5", "2018", "2019-04-29", "第三批"] {
+            assert_eq!(scalar(text), text);
+        }
+        assert_eq!(scalar("\"2019-04\""), "2019-04");
+        assert!(crate::load::yaml::parse::<Scalar>("[2019]").is_err());
     }
 
     #[test]

@@ -299,6 +299,34 @@ fn a_yaml_profile_written_like_a_markdown_file_is_pointed_at_its_second_document
 }
 
 #[test]
+fn slips_of_a_chinese_keyboard_are_named_with_what_to_write() {
+    let site = TestSite::fixture("basic");
+    let write = |name: &str, front: &str| {
+        site.write(&format!("content/reports/{name}.md"), format!("---\n{front}---\n正文。\n"))
+    };
+    write("dates", "title: {zh: 测试, en: Test}\nkind: news\npublished: 2019年4月29日\ncomplexes: alpha-moulds\n");
+    write("colon", "title: {zh: 测试, en: Test}\nkind： news\npublished: 2019-04-29\n");
+    write("comma", "title: {zh: 测试，en: Test}\nkind: news\npublished: 2019-04-29\n");
+    site.expect_problem("\"2019年4月29日\" is not written as a date: write 2019-04-29").error().at(
+        "content/reports/dates.md",
+        4,
+        12,
+    );
+    site.expect_problem("wrong type: string \"alpha-moulds\", expected a sequence (in complexes)")
+        .error()
+        .at("content/reports/dates.md", 5, 12)
+        .hint_contains("write a list, even of one item: [alpha-moulds]");
+    // The parser stops on the line after the slip; the problem is shown where the slip is.
+    site.expect_problem("YAML syntax error: the colon after \"kind\" is the full-width \"：\"")
+        .error()
+        .at("content/reports/colon.md", 3, 5)
+        .hint_contains("write the colon \":\" and a space: kind: …");
+    site.expect_problem("YAML syntax error: \"，\" is a full-width comma, which YAML reads as part of the text")
+        .error()
+        .at("content/reports/comma.md", 2, 15);
+}
+
+#[test]
 fn id_that_is_not_a_safe_slug() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/Taizhou Meeting.md", site.read("content/reports/older-news.md"));

@@ -704,10 +704,14 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
         return (at(format!("missing required field \"{name}\"")), Some(format!("add {name}: …")));
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
-        let hint = rest
-            .strip_prefix("string \"")
+        let text = rest.strip_prefix("string \"");
+        let hint = text
             .and_then(|r| r.strip_suffix("\", expected a number"))
             .and_then(number_hint)
+            .or_else(|| {
+                let item = text?.strip_suffix("\", expected a sequence")?;
+                Some(format!("write a list, even of one item: [{item}]"))
+            })
             .unwrap_or_else(|| "check the value's form: text, a number, a list (- item) or a map (key: value)".into());
         return (at(format!("wrong type: {rest}")), Some(hint));
     }
@@ -769,6 +773,13 @@ mod tests {
         assert_eq!(hint("many").as_deref(), general);
         assert_eq!(hint("约1200").as_deref(), general);
         assert_eq!(hint("1.2.3").as_deref(), general);
+    }
+
+    #[test]
+    fn one_value_where_a_list_belongs_gets_the_list_to_write() {
+        let (m, h) = explain_yaml_error("complexes: invalid type: string \"huangyan-moulds\", expected a sequence");
+        assert_eq!(m, "wrong type: string \"huangyan-moulds\", expected a sequence (in complexes)");
+        assert_eq!(h.as_deref(), Some("write a list, even of one item: [huangyan-moulds]"));
     }
 
     #[test]

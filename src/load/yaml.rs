@@ -219,12 +219,79 @@ pub fn syntax_error(text: &str) -> Option<YamlError> {
         };
         return Some(YamlError { line: at.0, column: at.1, message, syntax: true, hint: Some(hint) });
     }
+    if let Some(found) = typographic(&lines, e.at) {
+        return Some(found);
+    }
     let (line, column) = match last {
         // Past the end of the text: the end of its last line that has something on it.
         Some(i) if past_end => (i + 1, lines[i].chars().count() + 1),
         _ => e.at,
     };
     Some(YamlError { line, column, message, syntax: true, hint: None })
+}
+
+/// The typing slip behind a syntax error at `at`, when there is one that YAML's own message
+/// does not name: a full-width colon after a key (on the error's line, or on the line before,
+/// where the parser only notices it on the next line), a tab in the indentation, or a
+/// full-width comma between the entries of a list or map in brackets.
+fn typographic(lines: &[&str], at: events::Pos) -> Option<YamlError> {
+    let found = |line: usize, column: usize, message: String, hint: String| {
+        Some(YamlError { line, column, message, syntax: true, hint: Some(hint) })
+    };
+    let (here, before) =
+        (at.0.checked_sub(1).and_then(|i| lines.get(i)), at.0.checked_sub(2).and_then(|i| lines.get(i)));
+    for (line, text, alone) in [(at.0, here, false), (at.0.wrapping_sub(1), before, true)] {
+        let Some(text) = text else { continue };
+        // On the line before, only a line that cannot be a key and value: no ASCII colon.
+        if alone && text.contains(':') {
+            continue;
+        }
+        let indent = text.len() - text.trim_start().len();
+        if let Some(tab) = text[..indent].find('\t') {
+            return found(
+                line,
+                text[..tab].chars().count() + 1,
+                "this line is indented with a tab".into(),
+                "YAML indents with spaces only: replace the tab with spaces".into(),
+            );
+        }
+        let key_end = indent
+            + text[indent..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                .unwrap_or(text.len() - indent);
+        let after = text[key_end..].trim_start_matches(' ');
+        if key_end > indent && after.starts_with('：') {
+            let key = &text[indent..key_end];
+            return found(
+                line,
+                text[..text.len() - after.len()].chars().count() + 1,
+                format!("the colon after \"{key}\" is the full-width \"：\""),
+                format!("write the colon \":\" and a space: {key}: …"),
+            );
+        }
+    }
+    // A full-width comma up to the error, outside quotes and inside brackets.
+    let text = here?;
+    let (mut depth, mut quote) = (0usize, None);
+    for (column, c) in text.chars().enumerate().take(at.1) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => depth += 1,
+            (None, ']' | '}') => depth = depth.saturating_sub(1),
+            (None, '，') if depth > 0 => {
+                return found(
+                    at.0,
+                    column + 1,
+                    "\"，\" is a full-width comma, which YAML reads as part of the text".into(),
+                    "write \",\" and a space between two entries; if the comma belongs to the text, put the text in quotes".into(),
+                );
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The quotes, `[` and `{` that are never closed, in the order they were opened, each with
@@ -1308,6 +1375,35 @@ mod tests {
         let (l, c, hint) = at("a: 1\nb: &\n\n").unwrap();
         assert_eq!((l, c, hint.as_str()), (2, 5, ""));
         assert_eq!(at("a: [1, 2]\nb: 'it''s'\n"), None);
+    }
+
+    #[test]
+    fn typing_slips_are_named_where_they_are() {
+        let at = |text: &str| {
+            let e = syntax_error(text).unwrap();
+            (e.line, e.column, e.message, e.hint.unwrap_or_default())
+        };
+        // A full-width colon after a key, on the error's line or the line before it.
+        let (l, c, m, h) = at("title：{zh: 测试, en: Test}\nkind: news\n");
+        assert_eq!(
+            (l, c, m.as_str(), h.as_str()),
+            (1, 6, "the colon after \"title\" is the full-width \"：\"", "write the colon \":\" and a space: title: …")
+        );
+        let (l, c, m, _) = at("title: x\nkind ： news\npublished: 2019\n");
+        assert_eq!((l, c, m.as_str()), (2, 6, "the colon after \"kind\" is the full-width \"：\""));
+        // A tab in the indentation.
+        let (l, c, m, h) = at("sources:\n  \t- {id: a}\n");
+        assert_eq!((l, c, m.as_str()), (2, 3, "this line is indented with a tab"));
+        assert!(h.contains("spaces only"), "{h}");
+        // A full-width comma between the entries of a map in brackets, but not one in quotes.
+        let (l, c, m, _) = at("title: {zh: 测试，en: Test}\n");
+        assert_eq!((l, c), (1, 15), "{m}");
+        assert!(m.contains("full-width comma"), "{m}");
+        let e = syntax_error("title: {zh: \"测试，更多\", en: Test, x}}\n").unwrap();
+        assert!(!e.message.contains("full-width"), "{e:?}");
+        // A full-width colon inside a text that is fine is no slip: the error is elsewhere.
+        let e = syntax_error("- 注意：重要\nb: [\n").unwrap();
+        assert!(!e.message.contains("full-width"), "{e:?}");
     }
 
     #[test]

@@ -13,8 +13,21 @@ pub struct PartialDate {
 
 impl PartialDate {
     /// Parses ISO 8601 calendar dates of any of the three precisions; refuses impossible
-    /// ones such as 2019-02-30 with a reason.
+    /// ones such as 2019-02-30 with a reason, and a date written another way (2019年4月29日,
+    /// 2019/4/29, 2019-4-29) with the way to write it.
     pub fn parse(s: &str) -> Result<PartialDate, String> {
+        Self::parse_iso(s).map_err(|e| {
+            let s = s.trim();
+            match iso_form(s).map(|iso| (Self::parse_iso(&iso), iso)) {
+                Some((Ok(_), iso)) => format!("\"{s}\" is not written as a date: write {iso}"),
+                // What is wrong with the date, named as the editor wrote it.
+                Some((Err(e), iso)) => e.replace(&format!("\"{iso}\""), &format!("\"{s}\"")),
+                None => e,
+            }
+        })
+    }
+
+    fn parse_iso(s: &str) -> Result<PartialDate, String> {
         let s = s.trim();
         let parts: Vec<&str> = s.split('-').collect();
         let num = |p: &str, len: usize, what: &str| -> Result<u32, String> {
@@ -90,6 +103,26 @@ impl PartialDate {
     }
 }
 
+/// `s` written as an ISO date when it is a year, month and day in another common form: a
+/// four-digit year, then a month and a day of one or two digits, apart by 年 月 日, `/`, `.`
+/// or `-` (2019年4月29日, 2019/4/29, 2019.04, 2019-4-29).
+fn iso_form(s: &str) -> Option<String> {
+    let s = s.strip_suffix('日').unwrap_or(s);
+    let parts: Vec<&str> = s.split(['年', '月', '/', '.', '-']).map(str::trim).collect();
+    let (year, rest) = parts.split_first()?;
+    if year.len() != 4 || rest.len() > 2 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut iso = year.to_string();
+    for p in rest.iter().filter(|p| !p.is_empty()) {
+        if !(1..=2).contains(&p.len()) || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        iso.push_str(&format!("-{p:0>2}"));
+    }
+    Some(iso)
+}
+
 impl fmt::Display for PartialDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.iso())
@@ -145,6 +178,23 @@ mod tests {
         assert!(PartialDate::parse("19-04-01").is_err());
         assert!(PartialDate::parse("2019/04/01").is_err());
         assert!(PartialDate::parse("").is_err());
+    }
+
+    #[test]
+    fn a_date_written_another_way_is_refused_with_the_way_to_write_it() {
+        let e = |s: &str| PartialDate::parse(s).unwrap_err();
+        assert_eq!(e("2019年4月29日"), "\"2019年4月29日\" is not written as a date: write 2019-04-29");
+        assert_eq!(e("2019年4月"), "\"2019年4月\" is not written as a date: write 2019-04");
+        assert_eq!(e("2019年"), "\"2019年\" is not written as a date: write 2019");
+        assert_eq!(e("2019/4/29"), "\"2019/4/29\" is not written as a date: write 2019-04-29");
+        assert_eq!(e("2019.04"), "\"2019.04\" is not written as a date: write 2019-04");
+        assert_eq!(e(" 2019-4-9 "), "\"2019-4-9\" is not written as a date: write 2019-04-09");
+        // No form to suggest, or an impossible date: the reason as before.
+        assert_eq!(e("2019年2月30日"), "\"2019年2月30日\" is an impossible date: month 2 of 2019 has no day 30");
+        assert_eq!(e("2019/13"), "\"2019/13\" has no month 13");
+        assert_eq!(e("19/4/29"), "\"19/4/29\" is not a date: the year must be 4 digits");
+        assert_eq!(e("2019-13"), "\"2019-13\" has no month 13");
+        assert_eq!(e("2019/4/29/1"), "\"2019/4/29/1\" is not a date: the year must be 4 digits");
     }
 
     #[test]
