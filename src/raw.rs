@@ -78,8 +78,8 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar(v.to_string()))
             }
         }
-        // The scalar's text, not the number the YAML parser would make of it (2019.10 is not
-        // 2019.1, and a phone number keeps its leading 0).
+        // The scalar's text, not the number the YAML parser would make of it: 2019.10 is not
+        // 2019.1, nor 1e3 1000.
         d.deserialize_str(V)
     }
 }
@@ -525,7 +525,7 @@ mod tests {
     fn a_scalar_is_the_text_as_written() {
         let scalar =
             |text: &str| crate::load::yaml::parse::<Scalar>(text).unwrap_or_else(|e| panic!("{text}: {e:?}")).0;
-        // YAML would read these as numbers: 2019.1, 576888888 (or an octal), 1000, 5.
+        // Not as the numbers YAML could read them as (2019.1, 1000, 5).
         for text in ["2019.10", "0576888888", "1e3", "+5", "2018", "2019-04-29", "第三批"] {
             assert_eq!(scalar(text), text);
         }

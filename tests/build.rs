@@ -188,6 +188,23 @@ fn statistics_csv_carries_each_figures_scope_and_notes_in_both_languages() {
 }
 
 #[test]
+fn a_phone_number_and_a_month_keep_the_digits_written() {
+    let site = TestSite::fixture("basic");
+    // Plain digits that YAML could read as numbers keep every digit: the phone's leading 0,
+    // and the 0 of October, which a number would lose (2019.1).
+    let file = "content/complexes/alpha-moulds.yaml";
+    site.edit(file, "mode: government-led", "mode: government-led\ncontact: {phone: 057612345678}");
+    site.edit(file, "last_reviewed: 2026-11-27", "last_reviewed: 2019.10");
+    let (code, json) = site.check_json();
+    assert_eq!((code, json["errors"].as_u64()), (1, Some(1)), "{json:#}");
+    site.expect_problem("\"2019.10\" is not written as a date: write 2019-10").error().at(file, 41, 16);
+    site.edit(file, "last_reviewed: 2019.10", "last_reviewed: 2019-10");
+    built(&site, &[]);
+    let page = site.read("public/complexes/alpha-moulds/index.html");
+    assert!(page.contains("<a href=\"tel:057612345678\">057612345678</a>"), "{page}");
+}
+
+#[test]
 fn static_files_are_copied() {
     let site = TestSite::fixture("basic");
     built(&site, &[]);
