@@ -170,10 +170,17 @@ impl<'a, T> Cx<'a, T> {
             }
             None => format!("use one of: {}", list(vocab)),
         };
-        // Editors often write the Chinese label; say which id it is.
-        let by_label = vocab.terms.iter().find(|t| t.label.values().iter().any(|(_, l)| l == v));
+        // Editors often write the Chinese label, or its short form (台州 for 台州市); say
+        // which id it is. A short form counts when it begins one label only.
+        let labels = || vocab.terms.iter().flat_map(|t| t.label.values().iter().map(move |(_, l)| (t, l)));
+        let by_label = labels().find(|(_, l)| l.eq_ignore_ascii_case(v)).map(|(t, l)| (t, l, true)).or_else(|| {
+            let mut starts = labels().filter(|(_, l)| v.chars().count() >= 2 && l.starts_with(v.as_str()));
+            let first = starts.next()?;
+            starts.all(|(t, _)| t.id == first.0.id).then_some((first.0, first.1, false))
+        });
         let hint = match by_label {
-            Some(t) => format!("write the id \"{}\" rather than its label", t.id),
+            Some((t, _, true)) => format!("write the id \"{}\" rather than its label", t.id),
+            Some((t, label, false)) => format!("write the id \"{}\", whose label is {label}", t.id),
             None => hint,
         };
         self.err(path, format!("\"{v}\" is not a known {} value", vocab.term_name()), Some(hint));

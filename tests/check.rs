@@ -232,6 +232,15 @@ fn vocabulary_label_instead_of_id() {
         .error()
         .at("content/complexes/alpha-moulds.yaml", 6, 9)
         .hint_contains("\"taizhou\"");
+    // The short form of a label, when one label only begins with it; English in any case.
+    site.edit("content/complexes/alpha-moulds.yaml", "  city: 台州市", "  city: 台州");
+    site.expect_problem("\"台州\" is not a known city")
+        .error()
+        .at("content/complexes/alpha-moulds.yaml", 6, 9)
+        .hint_contains("write the id \"taizhou\", whose label is 台州市");
+    site.edit("content/complexes/alpha-moulds.yaml", "  city: 台州", "  city: TAIZHOU");
+    site.expect_problem("\"TAIZHOU\" is not a known city")
+        .hint_contains("write the id \"taizhou\" rather than its label");
 }
 
 #[test]
