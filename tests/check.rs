@@ -316,6 +316,7 @@ fn slips_of_a_chinese_keyboard_are_named_with_what_to_write() {
     write("dates", "title: {zh: 测试, en: Test}\nkind: news\npublished: 2019年4月29日\ncomplexes: alpha-moulds\n");
     write("colon", "title: {zh: 测试, en: Test}\nkind： news\npublished: 2019-04-29\n");
     write("comma", "title: {zh: 测试，en: Test}\nkind: news\npublished: 2019-04-29\n");
+    write("space", "title: {zh: 测试, en: Test}\nkind:news\npublished: 2019-04-29\n");
     site.expect_problem("\"2019年4月29日\" is not written as a date: write 2019-04-29").error().at(
         "content/reports/dates.md",
         4,
@@ -333,6 +334,10 @@ fn slips_of_a_chinese_keyboard_are_named_with_what_to_write() {
     site.expect_problem("YAML syntax error: \"，\" is a full-width comma, which YAML reads as part of the text")
         .error()
         .at("content/reports/comma.md", 2, 15);
+    site.expect_problem("YAML syntax error: the colon after \"kind\" has no space after it")
+        .error()
+        .at("content/reports/space.md", 3, 6)
+        .hint_contains("write a space after the colon: kind: news");
 }
 
 #[test]

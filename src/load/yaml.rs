@@ -219,15 +219,20 @@ pub fn syntax_error(text: &str) -> Option<YamlError> {
         };
         return Some(YamlError { line: at.0, column: at.1, message, syntax: true, hint: Some(hint) });
     }
-    if let Some(found) = typographic(&lines, e.at) {
-        return Some(found);
-    }
     let (line, column) = match last {
         // Past the end of the text: the end of its last line that has something on it.
         Some(i) if past_end => (i + 1, lines[i].chars().count() + 1),
         _ => e.at,
     };
+    if let Some(found) = typographic(&lines, (line, column)) {
+        return Some(found);
+    }
     Some(YamlError { line, column, message, syntax: true, hint: None })
+}
+
+/// Whether the line has a colon that YAML reads as one: followed by a space or ending it.
+fn has_key_colon(text: &str) -> bool {
+    text.contains(": ") || text.trim_end().ends_with(':')
 }
 
 /// The typing slip behind a syntax error at `at`, when there is one that YAML's own message
@@ -242,8 +247,9 @@ fn typographic(lines: &[&str], at: events::Pos) -> Option<YamlError> {
         (at.0.checked_sub(1).and_then(|i| lines.get(i)), at.0.checked_sub(2).and_then(|i| lines.get(i)));
     for (line, text, alone) in [(at.0, here, false), (at.0.wrapping_sub(1), before, true)] {
         let Some(text) = text else { continue };
-        // On the line before, only a line that cannot be a key and value: no ASCII colon.
-        if alone && text.contains(':') {
+        // On the line before, only a line that cannot be a key and value: no colon followed
+        // by a space (or ending the line).
+        if alone && has_key_colon(text) {
             continue;
         }
         let indent = text.len() - text.trim_start().len();
@@ -260,6 +266,15 @@ fn typographic(lines: &[&str], at: events::Pos) -> Option<YamlError> {
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
                 .unwrap_or(text.len() - indent);
         let after = text[key_end..].trim_start_matches(' ');
+        if key_end > indent && !has_key_colon(text) && text[key_end..].starts_with(':') {
+            let key = &text[indent..key_end];
+            return found(
+                line,
+                text[..key_end].chars().count() + 2,
+                format!("the colon after \"{key}\" has no space after it"),
+                format!("write a space after the colon: {key}: {}", &text[key_end + 1..]),
+            );
+        }
         if key_end > indent && after.starts_with('：') {
             let key = &text[indent..key_end];
             return found(
@@ -1391,6 +1406,14 @@ mod tests {
         );
         let (l, c, m, _) = at("title: x\nkind ： news\npublished: 2019\n");
         assert_eq!((l, c, m.as_str()), (2, 6, "the colon after \"kind\" is the full-width \"：\""));
+        // A colon with no space after it, on the error's line or the line before it.
+        let (l, c, m, h) = at("title: x\nkind:news\npublished: 2019\n");
+        assert_eq!(
+            (l, c, m.as_str(), h.as_str()),
+            (2, 6, "the colon after \"kind\" has no space after it", "write a space after the colon: kind: news")
+        );
+        let (l, _, m, _) = at("title: {zh: x}\nwebsite:https://example.org\n  - a\n");
+        assert_eq!((l, m.as_str()), (2, "the colon after \"website\" has no space after it"));
         // A tab in the indentation.
         let (l, c, m, h) = at("sources:\n  \t- {id: a}\n");
         assert_eq!((l, c, m.as_str()), (2, 3, "this line is indented with a tab"));
