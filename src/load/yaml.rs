@@ -236,20 +236,21 @@ fn has_key_colon(text: &str) -> bool {
 }
 
 /// The typing slip behind a syntax error at `at`, when there is one that YAML's own message
-/// does not name: a full-width colon after a key (on the error's line, or on the line before,
-/// where the parser only notices it on the next line), a tab in the indentation, or a
-/// full-width comma between the entries of a list or map in brackets.
+/// does not name: after a key, a colon with no space after it or a full-width colon (on the
+/// error's line, or on the line before, where the parser only notices it on the next line);
+/// a tab in the indentation; or a full-width comma between the entries of a list or map in
+/// brackets.
 fn typographic(lines: &[&str], at: events::Pos) -> Option<YamlError> {
     let found = |line: usize, column: usize, message: String, hint: String| {
         Some(YamlError { line, column, message, syntax: true, hint: Some(hint) })
     };
     let (here, before) =
         (at.0.checked_sub(1).and_then(|i| lines.get(i)), at.0.checked_sub(2).and_then(|i| lines.get(i)));
-    for (line, text, alone) in [(at.0, here, false), (at.0.wrapping_sub(1), before, true)] {
+    for (line, text, previous) in [(at.0, here, false), (at.0.wrapping_sub(1), before, true)] {
         let Some(text) = text else { continue };
         // On the line before, only a line that cannot be a key and value: no colon followed
         // by a space (or ending the line).
-        if alone && has_key_colon(text) {
+        if previous && has_key_colon(text) {
             continue;
         }
         let indent = text.len() - text.trim_start().len();
