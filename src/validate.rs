@@ -1254,6 +1254,38 @@ impl LinkCheck {
     }
 }
 
+/// Warns of the raw HTML in the published bodies that sanitising removes (`<iframe>`,
+/// `<script>`, …), once per element and body, where it is first written. Only bodies with a
+/// `<` are read.
+fn check_raw_html(site: &Site, diags: &mut Diagnostics) {
+    if !site.config.sanitize_html {
+        return;
+    }
+    let parts: Vec<&BodyPart> = body_parts(site, |rendered| rendered);
+    let found: Vec<Diagnostics> = parts
+        .par_iter()
+        .filter(|part| part.markdown.may_hold_html())
+        .map(|part| {
+            let mut d = Diagnostics::new();
+            // A body that cannot be read is reported where it is rendered.
+            let Ok(md) = part.text() else { return d };
+            for (name, at) in crate::render::markdown::removed_html(&md) {
+                let line_start = md[..at].rfind('\n').map_or(0, |i| i + 1);
+                let line_end = md[at..].find('\n').map_or(md.len(), |i| at + i);
+                let line = part.first_line + md[..line_start].matches('\n').count();
+                let column = md[line_start..at].chars().count() + 1;
+                d.push(
+                    Diagnostic::warning(&part.path, line, column, format!("the <{name}> here is removed when the page is published"))
+                        .with_hint("sanitize_html (site.yaml) keeps only safe HTML: link to the page or video instead, or set sanitize_html: false if every editor is trusted")
+                        .with_source_at(&md[line_start..line_end], at - line_start),
+                );
+            }
+            d
+        })
+        .collect();
+    found.into_iter().for_each(|d| diags.extend(d));
+}
+
 /// The parts of the site's bodies for which `wanted` holds, given whether a build renders the
 /// part.
 fn body_parts(site: &Site, wanted: impl Fn(bool) -> bool) -> Vec<&BodyPart> {
@@ -1896,6 +1928,7 @@ pub fn validate(
     let links = LinkCheck::new(&site, known);
     let defer = options.defer_links && !diags.has_errors();
     links.check_all(&site, &body_parts(&site, |rendered| !(defer && rendered)), &mut diags);
+    check_raw_html(&site, &mut diags);
     diags.sort();
     if diags.has_errors() {
         return (None, diags, None);

@@ -341,6 +341,33 @@ fn slips_of_a_chinese_keyboard_are_named_with_what_to_write() {
 }
 
 #[test]
+fn raw_html_that_is_removed_when_published_is_a_warning() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    site.edit(
+        file,
+        "(@/complexes/alpha-moulds#statistics)。",
+        "(@/complexes/alpha-moulds#statistics)。\n视频：<iframe src=\"https://v.example/1\"></iframe>",
+    );
+    let line = site.read(file).lines().position(|l| l.contains("<iframe")).unwrap() + 1;
+    site.expect_problem("the <iframe> here is removed when the page is published")
+        .warning()
+        .at(file, line, 4)
+        .hint_contains("sanitize_html");
+    // A build says the same, and publishes the page without it.
+    let out = site.build(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains(&format!("{file}:{line}:4: warning: the <iframe> here is removed")), "{stderr}");
+    let page = site.read("public/reports/meeting/index.html");
+    assert!(page.contains("视频：") && !page.contains("<iframe"), "{page}");
+    // With sanitising off the element stays, and nothing is said.
+    site.edit("site.yaml", "title:", "sanitize_html: false\ntitle:");
+    let (code, json) = site.check_json();
+    assert_eq!((code, &json["diagnostics"]), (0, &serde_json::json!([])), "{json:#}");
+}
+
+#[test]
 fn id_that_is_not_a_safe_slug() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/Taizhou Meeting.md", site.read("content/reports/older-news.md"));

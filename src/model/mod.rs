@@ -218,8 +218,9 @@ pub enum Markdown {
     /// Shared, so that a copy of a parsed file (serve keeps one, see `load::ParseCache`)
     /// shares its body.
     Held(std::sync::Arc<str>),
-    /// The last `len` bytes of `file`, whose hash was `hash` when the site was checked.
-    InFile { file: PathBuf, len: usize, hash: u64, blank: bool },
+    /// The last `len` bytes of `file`, whose hash was `hash` when the site was checked;
+    /// `tags` when the text has a `<`, so may hold raw HTML.
+    InFile { file: PathBuf, len: usize, hash: u64, blank: bool, tags: bool },
 }
 
 /// A body's file no longer holds the Markdown that was checked.
@@ -259,6 +260,14 @@ impl Markdown {
         }
     }
 
+    /// Whether the text may hold raw HTML: it has a `<`.
+    pub fn may_hold_html(&self) -> bool {
+        match self {
+            Markdown::Held(s) => s.contains('<'),
+            Markdown::InFile { tags, .. } => *tags,
+        }
+    }
+
     /// The Markdown text. `shown` names the file in the error if it has changed since.
     pub fn read(&self, shown: &Path) -> Result<std::borrow::Cow<'_, str>, BodyChanged> {
         match self {
@@ -287,6 +296,7 @@ impl Markdown {
                 len: text.len(),
                 hash: content_hash(text.as_bytes()),
                 blank: text.trim().is_empty(),
+                tags: memchr::memchr(b'<', text.as_bytes()).is_some(),
             },
         }
     }

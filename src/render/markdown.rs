@@ -566,6 +566,34 @@ fn may_be_unsafe(event: &Event) -> bool {
     }
 }
 
+/// The raw HTML elements in `markdown` that sanitising removes, each once, with the byte
+/// offset of its first appearance, in the order they appear.
+pub fn removed_html(markdown: &str) -> Vec<(String, usize)> {
+    let mut removed: Vec<(String, usize)> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, crate::markdown_options()).into_offset_iter() {
+        let (Event::Html(html) | Event::InlineHtml(html)) = event else { continue };
+        let (written, kept) = (opening_tags(&html), opening_tags(&sanitize(&html)));
+        let count = |tags: &[(String, usize)], name: &str| tags.iter().filter(|(n, _)| n == name).count();
+        let start = markdown.get(range.clone()).and_then(|t| t.find(&*html)).map_or(range.start, |i| range.start + i);
+        for (name, at) in &written {
+            if count(&kept, name) < count(&written, name) && !removed.iter().any(|(n, _)| n == name) {
+                removed.push((name.clone(), start + at));
+            }
+        }
+    }
+    removed
+}
+
+/// The names of the elements `html` opens, in lower case, each with its byte offset.
+fn opening_tags(html: &str) -> Vec<(String, usize)> {
+    html.match_indices('<')
+        .filter_map(|(at, _)| {
+            let name: String = html[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+            (name.starts_with(|c: char| c.is_ascii_alphabetic())).then(|| (name.to_ascii_lowercase(), at))
+        })
+        .collect()
+}
+
 fn sanitize(html: &str) -> String {
     let mut b = ammonia::Builder::default();
     b.add_generic_attributes(["id", "class", "dir", "aria-label", "aria-hidden", "role"])
@@ -808,6 +836,22 @@ mod tests {
         assert!(!html.contains("onclick"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert!(html.contains("<span lang=\"en\">ok</span>"), "{html}");
+    }
+
+    #[test]
+    fn the_raw_html_that_sanitising_removes_is_named_once_where_it_first_is() {
+        let md = "视频：<iframe src=\"https://v.example/1\"></iframe> <b>粗</b>\n\n<script>x()</script>\n\n\
+                  <div class=\"a\"><font color=red>红</font><!-- note --></div>\n\n<iframe src=\"2\"></iframe>\n";
+        let removed = removed_html(md);
+        let names: Vec<&str> = removed.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["iframe", "script", "font"]);
+        for (name, at) in &removed {
+            assert!(md[*at..].to_ascii_lowercase().starts_with(&format!("<{name}")), "{name} at {at}");
+        }
+        assert_eq!(removed[0].1, md.find("<iframe").unwrap());
+        // What it keeps is not named.
+        assert!(removed_html("<span lang=\"en\">ok</span> <abbr title=\"x\">X</abbr> <sup>1</sup>").is_empty());
+        assert!(removed_html("a < b and `<script>` in code").is_empty());
     }
 
     #[test]
