@@ -334,6 +334,11 @@ fn slips_of_a_chinese_keyboard_are_named_with_what_to_write() {
     site.expect_problem("YAML syntax error: \"，\" is a full-width comma, which YAML reads as part of the text")
         .error()
         .at("content/reports/comma.md", 2, 15);
+    write("chinese-key", "标题: {zh: 测试, en: Test}\nkind: news\npublished: 2019-04-29\n");
+    site.expect_problem("unknown key \"标题\"")
+        .error()
+        .at("content/reports/chinese-key.md", 2, 1)
+        .hint_contains("keys are written in English: title (标题)");
     site.expect_problem("YAML syntax error: the colon after \"kind\" has no space after it")
         .error()
         .at("content/reports/space.md", 3, 6)

@@ -684,10 +684,14 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        let hint = match crate::diagnostics::did_you_mean(name, expected.iter().copied()) {
-            Some(s) => format!("did you mean \"{s}\"?"),
-            None if expected.is_empty() => "remove it".to_string(),
-            None => format!("the known keys here are: {}", expected.join(", ")),
+        let hint = match (
+            key_for_chinese(name, &expected),
+            crate::diagnostics::did_you_mean(name, expected.iter().copied()),
+        ) {
+            (Some(key), _) => format!("keys are written in English: {key} ({name})"),
+            (None, Some(s)) => format!("did you mean \"{s}\"?"),
+            (None, None) if expected.is_empty() => "remove it".to_string(),
+            (None, None) => format!("the known keys here are: {}", expected.join(", ")),
         };
         return (at(format!("unknown key \"{name}\"")), Some(hint));
     }
@@ -716,6 +720,29 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
         return (at(format!("wrong type: {rest}")), Some(hint));
     }
     (at(m.to_string()), None)
+}
+
+/// The key among `expected` that `name` names in Chinese, as the field tables of
+/// docs/content-model.md give each key's Chinese name (`title` 标题): the one whose name is
+/// `name`, else the only one whose name begins with it.
+fn key_for_chinese<'e>(name: &str, expected: &[&'e str]) -> Option<&'e str> {
+    const MODEL: &str = include_str!("../../docs/content-model.md");
+    if name.is_ascii() {
+        return None;
+    }
+    let names = || {
+        MODEL.lines().filter_map(|l| {
+            let (key, rest) = l.strip_prefix("| `")?.split_once("` ")?;
+            let zh = rest.split([' ', '|']).next()?;
+            Some((expected.iter().find(|e| **e == key)?, zh))
+        })
+    };
+    if let Some((key, _)) = names().find(|(_, zh)| *zh == name) {
+        return Some(key);
+    }
+    let mut starts = names().filter(|(_, zh)| name.chars().count() >= 2 && zh.starts_with(name));
+    let (first, _) = starts.next()?;
+    starts.all(|(key, _)| key == first).then_some(*first)
 }
 
 /// How to write `written`, text where a number belongs, when it starts with one: without
@@ -780,6 +807,21 @@ mod tests {
         let (m, h) = explain_yaml_error("complexes: invalid type: string \"huangyan-moulds\", expected a sequence");
         assert_eq!(m, "wrong type: string \"huangyan-moulds\", expected a sequence (in complexes)");
         assert_eq!(h.as_deref(), Some("write a list, even of one item: [huangyan-moulds]"));
+    }
+
+    #[test]
+    fn a_key_written_in_chinese_gets_its_english_name() {
+        let report = "unknown field `{}`, expected one of `title`, `kind`, `event`, `source`, `published`";
+        let hint = |name: &str| explain_yaml_error(&report.replace("{}", name)).1;
+        assert_eq!(hint("标题").as_deref(), Some("keys are written in English: title (标题)"));
+        assert_eq!(hint("发布日期").as_deref(), Some("keys are written in English: published (发布日期)"));
+        // 活动时间 is event's name; 来源 names source here, sources in a profile.
+        assert_eq!(hint("活动").as_deref(), Some("keys are written in English: event (活动)"));
+        assert_eq!(hint("来源").as_deref(), Some("keys are written in English: source (来源)"));
+        let profile = "unknown field `来源`, expected one of `name`, `sources`, `summary`";
+        assert_eq!(explain_yaml_error(profile).1.as_deref(), Some("keys are written in English: sources (来源)"));
+        // Not a field's name: the known keys.
+        assert!(hint("作者").unwrap().starts_with("the known keys here are"), "{:?}", hint("作者"));
     }
 
     #[test]
