@@ -869,6 +869,30 @@ fn a_page_open_when_serve_restarts_with_another_base_path_hears_of_it() {
     assert_eq!(after.get("/__fulcrum/status").status, 404);
 }
 
+/// Back from a base path to none across a restart: the new run learns the old base path
+/// from the page's reload stream, so the page's old address is sent on too.
+#[test]
+fn a_page_open_when_serve_restarts_without_its_base_path_is_sent_on() {
+    let site = TestSite::fixture("basic");
+    site.edit("site.yaml", "base_url: https://example.org/", "base_url: https://example.org/zj/");
+    let before = Server::start(&site, &[]);
+    let mut events = Events::open(&before, "/zj/__fulcrum/events?page=%2Fzj%2Freports%2Fmeeting%2F");
+    let old = events.next();
+    drop(events);
+    drop(before);
+
+    site.edit("site.yaml", "base_url: https://example.org/zj/", "base_url: https://example.org/");
+    let after = Server::start(&site, &[]);
+    // Before the page's stream is heard, the old address is unknown.
+    assert_eq!(after.get("/zj/reports/meeting/").status, 404);
+    let mut events = Events::open(&after, "/zj/__fulcrum/events?page=%2Fzj%2Freports%2Fmeeting%2F");
+    assert!(events.next() > old);
+    let r = after.get("/zj/reports/meeting/");
+    assert_eq!((r.status, r.header("location")), (307, Some("/reports/meeting/")));
+    // Only pages the site has are sent on.
+    assert_eq!(after.get("/zj/no/such/page/").status, 404);
+}
+
 #[test]
 fn a_client_that_never_reads_does_not_hold_up_rebuilds_or_others() {
     let site = TestSite::fixture("basic");

@@ -25,6 +25,25 @@ struct App {
     site: watch::Receiver<Arc<Snapshot>>,
     open: Arc<OpenPages>,
     report: Reporter,
+    /// Base paths that pages of an earlier run asked for their reload stream under, the
+    /// latest first: that run's base paths, which this run cannot otherwise know.
+    heard: Arc<Mutex<Vec<String>>>,
+}
+
+/// How many base paths heard from pages are kept.
+const HEARD_BASES: usize = 8;
+
+impl App {
+    fn hear(&self, base: &str) {
+        let mut heard = self.heard.lock().unwrap_or_else(|e| e.into_inner());
+        heard.retain(|b| b != base);
+        heard.insert(0, base.to_string());
+        heard.truncate(HEARD_BASES);
+    }
+
+    fn heard(&self) -> Vec<String> {
+        self.heard.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
 }
 
 pub async fn run(
@@ -33,7 +52,7 @@ pub async fn run(
     open: Arc<OpenPages>,
     report: Reporter,
 ) -> std::io::Result<()> {
-    let app = Router::new().fallback(handle).with_state(App { site, open, report });
+    let app = Router::new().fallback(handle).with_state(App { site, open, report, heard: Arc::default() });
     axum::serve(listener, app).await
 }
 
@@ -111,7 +130,13 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
     let base = snap.base_path.as_str();
     let rel = match path.strip_prefix(base) {
         Some(rel) if rel.starts_with(LIVE_PATH) => Some(rel),
-        rel => reload_stream(path).or(rel),
+        rel => match reload_stream(path) {
+            Some((asked_under, live)) => {
+                app.hear(asked_under);
+                Some(live)
+            }
+            None => rel,
+        },
     };
     let Some(rel) = rel else {
         // "/" and "/a/b" lead to the site at "/a/b/".
@@ -121,7 +146,7 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         // A page left open while site.yaml's base path changed: nothing of the site lies
         // outside the base path, so the same page under it is the one meant, whether it was
         // under a base path this run used before or under none.
-        if let Some(r) = moved(snap, path, uri.query(), true) {
+        if let Some(r) = moved(snap, &app.heard(), path, uri.query(), true) {
             return Some(r);
         }
         return not_found(snap, "", head).await;
@@ -165,7 +190,7 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
         Found::Missing => {
             // A page left open under a base path this run used before, which the new one
             // contains ("/zj/" when the base path is "/" again).
-            return match moved(snap, path, uri.query(), false) {
+            return match moved(snap, &app.heard(), path, uri.query(), false) {
                 Some(r) => Some(r),
                 None => not_found(snap, rel, head).await,
             };
@@ -174,22 +199,22 @@ async fn respond(app: &App, snap: &Arc<Snapshot>, method: &Method, uri: &Uri, pa
 }
 
 /// The reload stream or long poll that `path` asks for under another base path than the
-/// current one: a page left open while serve was stopped and started again with another
-/// base path asks for it under the old one. It is answered, so that the page hears of the
-/// new run and reloads, to be sent to its new address (see [`moved`]).
-fn reload_stream(path: &str) -> Option<&str> {
+/// current one, and that base path: a page left open while serve was stopped and started
+/// again with another base path asks for it under the old one. It is answered, so that the
+/// page hears of the new run and reloads, to be sent to its new address (see [`moved`]).
+fn reload_stream(path: &str) -> Option<(&str, &str)> {
     let at = path.rfind(LIVE_PATH)?;
-    let live = &path[at..];
-    (path[..at].ends_with('/') && matches!(&live[LIVE_PATH.len()..], "events" | "poll")).then_some(live)
+    let (base, live) = path.split_at(at);
+    (base.ends_with('/') && matches!(&live[LIVE_PATH.len()..], "events" | "poll")).then_some((base, live))
 }
 
-/// A redirect (307) from `path` under a base path this run used before, or if `from_root`
-/// under none, to the same file under the base path, if the site has it.
-fn moved(snap: &Snapshot, path: &str, query: Option<&str>, from_root: bool) -> Option<Response> {
+/// A redirect (307) from `path` under a base path this run used before or `heard` of, or
+/// if `from_root` under none, to the same file under the base path, if the site has it.
+fn moved(snap: &Snapshot, heard: &[String], path: &str, query: Option<&str>, from_root: bool) -> Option<Response> {
     if snap.failure.is_some() {
         return None;
     }
-    let mut bases = snap.former_base_paths.iter().map(String::as_str).chain(from_root.then_some("/"));
+    let mut bases = snap.former_base_paths.iter().chain(heard).map(String::as_str).chain(from_root.then_some("/"));
     let under = bases.find_map(|b| path.strip_prefix(b).filter(|u| snap.files.knows(&file_key(u))))?;
     let mut r = redirect(&format!("{}{under}", snap.base_path), query);
     *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
