@@ -1242,15 +1242,7 @@ impl LinkCheck {
     /// Checks the links of the bodies in `parts`, in parallel.
     fn check_all(&self, site: &Site, parts: &[&BodyPart], diags: &mut Diagnostics) {
         let links = self.of(site);
-        let found: Vec<Diagnostics> = parts
-            .par_iter()
-            .map(|part| {
-                let mut d = Diagnostics::new();
-                links.check_parsing(part, &mut d);
-                d
-            })
-            .collect();
-        found.into_iter().for_each(|d| diags.extend(d));
+        each_part(parts, diags, |part, d| links.check_parsing(part, d));
     }
 }
 
@@ -1261,25 +1253,34 @@ fn check_raw_html(site: &Site, diags: &mut Diagnostics) {
     if !site.config.sanitize_html {
         return;
     }
-    let parts: Vec<&BodyPart> = body_parts(site, |rendered| rendered);
+    let mut parts = body_parts(site, |rendered| rendered);
+    parts.retain(|part| part.markdown.may_hold_html());
+    each_part(&parts, diags, |part, d| {
+        // A body that cannot be read is reported where it is rendered.
+        let Ok(md) = part.text() else { return };
+        for (name, at) in crate::render::markdown::removed_html(&md) {
+            let place = crate::render::markdown::Place::of(&md, at);
+            d.push(
+                Diagnostic::warning(
+                    &part.path,
+                    part.first_line + place.line - 1,
+                    place.column,
+                    format!("the <{name}> here is removed when the page is published"),
+                )
+                .with_hint("sanitize_html (site.yaml) keeps only safe HTML: link to the page or video instead, or set sanitize_html: false if every editor is trusted")
+                .with_source_at(place.text, place.at),
+            );
+        }
+    });
+}
+
+/// Runs `check` on each of `parts` in parallel, adding what each finds to `diags`.
+fn each_part(parts: &[&BodyPart], diags: &mut Diagnostics, check: impl Fn(&BodyPart, &mut Diagnostics) + Sync) {
     let found: Vec<Diagnostics> = parts
         .par_iter()
-        .filter(|part| part.markdown.may_hold_html())
         .map(|part| {
             let mut d = Diagnostics::new();
-            // A body that cannot be read is reported where it is rendered.
-            let Ok(md) = part.text() else { return d };
-            for (name, at) in crate::render::markdown::removed_html(&md) {
-                let line_start = md[..at].rfind('\n').map_or(0, |i| i + 1);
-                let line_end = md[at..].find('\n').map_or(md.len(), |i| at + i);
-                let line = part.first_line + md[..line_start].matches('\n').count();
-                let column = md[line_start..at].chars().count() + 1;
-                d.push(
-                    Diagnostic::warning(&part.path, line, column, format!("the <{name}> here is removed when the page is published"))
-                        .with_hint("sanitize_html (site.yaml) keeps only safe HTML: link to the page or video instead, or set sanitize_html: false if every editor is trusted")
-                        .with_source_at(&md[line_start..line_end], at - line_start),
-                );
-            }
+            check(part, &mut d);
             d
         })
         .collect();

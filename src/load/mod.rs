@@ -616,8 +616,7 @@ fn parse_file<T: DeserializeOwned>(
     let lines: Vec<&str> = if parsed.problems.is_empty() { Vec::new() } else { text.lines().collect() };
     for e in parsed.problems {
         let (line, col) = if e.line == 0 { (yaml_offset.max(1), 1) } else { (e.line + yaml_offset, e.column) };
-        if e.message.contains("more than one document") {
-            let line = second_document(&yaml).map_or(line, |l| l + yaml_offset);
+        let ((line, col), message, hint) = if e.message.contains("more than one document") {
             let hint = if markdown {
                 "remove this --- line: the front matter is one set of fields".to_string()
             } else {
@@ -625,20 +624,15 @@ fn parse_file<T: DeserializeOwned>(
                     "a .yaml file is one set of fields: remove this --- line and what follows it; for a text below the fields, name the file {stem}.md and put the fields between two --- lines"
                 )
             };
-            let d = Diagnostic::error(rel, line, 1, "the file holds a second YAML document, which starts here")
-                .with_hint(hint);
-            diags.push(match line.checked_sub(1).and_then(|i| lines.get(i)) {
-                Some(source) => d.with_source_line(source),
-                None => d,
-            });
-            continue;
-        }
-        let (message, hint) = if e.syntax {
-            (format!("YAML syntax error: {}", e.message), Some(e.hint.unwrap_or_else(|| SYNTAX_HINT.to_string())))
+            let at = (second_document(&yaml).map_or(line, |l| l + yaml_offset), 1);
+            (at, "the file holds a second YAML document, which starts here".to_string(), Some(hint))
+        } else if e.syntax {
+            let hint = e.hint.unwrap_or_else(|| SYNTAX_HINT.to_string());
+            ((line, col), format!("YAML syntax error: {}", e.message), Some(hint))
         } else {
             match explain_yaml_error(&e.message) {
-                (message, None) => (message, e.hint),
-                explained => explained,
+                (message, None) => ((line, col), message, e.hint),
+                (message, hint) => ((line, col), message, hint),
             }
         };
         let d = Diagnostic::error(rel, line, col, message).hint_opt(hint);

@@ -266,9 +266,8 @@ fn typographic(lines: &[&str], at: events::Pos) -> Option<YamlError> {
             + text[indent..]
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
                 .unwrap_or(text.len() - indent);
-        let after = text[key_end..].trim_start_matches(' ');
-        if key_end > indent && !has_key_colon(text) && text[key_end..].starts_with(':') {
-            let key = &text[indent..key_end];
+        let (key, after) = (&text[indent..key_end], text[key_end..].trim_start_matches(' '));
+        if !key.is_empty() && !has_key_colon(text) && text[key_end..].starts_with(':') {
             return found(
                 line,
                 text[..key_end].chars().count() + 2,
@@ -276,8 +275,7 @@ fn typographic(lines: &[&str], at: events::Pos) -> Option<YamlError> {
                 format!("write a space after the colon: {key}: {}", &text[key_end + 1..]),
             );
         }
-        if key_end > indent && after.starts_with('：') {
-            let key = &text[indent..key_end];
+        if !key.is_empty() && after.starts_with('：') {
             return found(
                 line,
                 text[..text.len() - after.len()].chars().count() + 1,

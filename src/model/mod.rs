@@ -219,8 +219,8 @@ pub enum Markdown {
     /// shares its body.
     Held(std::sync::Arc<str>),
     /// The last `len` bytes of `file`, whose hash was `hash` when the site was checked;
-    /// `tags` when the text has a `<`, so may hold raw HTML.
-    InFile { file: PathBuf, len: usize, hash: u64, blank: bool, tags: bool },
+    /// `html` when the text has a `<`, so may hold raw HTML.
+    InFile { file: PathBuf, len: usize, hash: u64, blank: bool, html: bool },
 }
 
 /// A body's file no longer holds the Markdown that was checked.
@@ -264,7 +264,7 @@ impl Markdown {
     pub fn may_hold_html(&self) -> bool {
         match self {
             Markdown::Held(s) => s.contains('<'),
-            Markdown::InFile { tags, .. } => *tags,
+            Markdown::InFile { html, .. } => *html,
         }
     }
 
@@ -296,7 +296,7 @@ impl Markdown {
                 len: text.len(),
                 hash: content_hash(text.as_bytes()),
                 blank: text.trim().is_empty(),
-                tags: memchr::memchr(b'<', text.as_bytes()).is_some(),
+                html: memchr::memchr(b'<', text.as_bytes()).is_some(),
             },
         }
     }

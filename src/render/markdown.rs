@@ -352,15 +352,13 @@ impl<'a> Emitter<'a, '_> {
                         // Point at the target itself when it is written inside the link.
                         let at =
                             source.get(start..end).and_then(|s| s.find(dest.as_str())).map_or(start, |p| start + p);
-                        let (line, column) = line_column(source, at);
-                        let line_start = source[..at].rfind('\n').map_or(0, |p| p + 1);
-                        let source_line = source[line_start..].lines().next().unwrap_or("");
+                        let place = Place::of(source, at);
                         diags.push(
-                            Diagnostic::error(path, first_line + line - 1, column, message)
+                            Diagnostic::error(path, first_line + place.line - 1, place.column, message)
                                 .with_hint(
                                     "link to an existing file as @/complexes/<id>, @/reports/<id> or @/pages/<id>",
                                 )
-                                .with_source_at(source_line, at - line_start),
+                                .with_source_at(place.text, place.at),
                         );
                     }
                 }
@@ -410,14 +408,27 @@ fn heading_number(level: HeadingLevel) -> usize {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `text`.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
+/// Where a byte of a text is, to show a problem there.
+pub struct Place<'t> {
+    /// 1-based line, and column in characters.
+    pub line: usize,
+    pub column: usize,
+    /// The line's text, and the byte's offset in it.
+    pub text: &'t str,
+    pub at: usize,
+}
+
+impl<'t> Place<'t> {
+    /// The place of byte `offset` in `text`.
+    pub fn of(text: &'t str, offset: usize) -> Place<'t> {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let column = before[line_start..].chars().count() + 1;
+        let text = text[line_start..].lines().next().unwrap_or("");
+        Place { line, column, text, at: before.len() - line_start }
+    }
 }
 
 /// Maps an offset in the marked text back to the editor's text.
