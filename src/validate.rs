@@ -1258,20 +1258,43 @@ fn check_raw_html(site: &Site, diags: &mut Diagnostics) {
     each_part(&parts, diags, |part, d| {
         // A body that cannot be read is reported where it is rendered.
         let Ok(md) = part.text() else { return };
-        for (name, at) in crate::render::markdown::removed_html(&md) {
+        for (removed, at) in crate::render::markdown::removed_html(&md) {
             let place = crate::render::markdown::Place::of(&md, at);
+            let (message, hint) = removed_html_message(&removed);
             d.push(
-                Diagnostic::warning(
-                    &part.path,
-                    part.first_line + place.line - 1,
-                    place.column,
-                    format!("the <{name}> here is removed when the page is published"),
-                )
-                .with_hint("sanitize_html (site.yaml) keeps only safe HTML: link to the page or video instead, or set sanitize_html: false if every editor is trusted")
-                .with_source_at(place.text, place.at),
+                Diagnostic::warning(&part.path, part.first_line + place.line - 1, place.column, message)
+                    .with_hint(hint)
+                    .with_source_at(place.text, place.at),
             );
         }
     });
+}
+
+/// The warning about raw HTML that sanitising removes, and its hint.
+fn removed_html_message(removed: &crate::render::markdown::Removed) -> (String, String) {
+    use crate::render::markdown::Removed;
+    let trusted = "or set sanitize_html: false in site.yaml if every editor is trusted";
+    match removed {
+        Removed::Element(name) => (
+            format!("the <{name}> here is removed when the page is published"),
+            format!("sanitize_html (site.yaml) keeps only safe HTML: link to the page or video instead, {trusted}"),
+        ),
+        Removed::Attribute { element, attribute } => {
+            let why = match attribute.as_str() {
+                "style" => "the theme sets colours, sizes and spacing; for emphasis write **bold** or *italic*",
+                a if a.starts_with("on") => "scripts never run on the published site",
+                "target" => "a link opens where the reader chooses to open it",
+                "href" | "src" => {
+                    "only addresses that begin with http:, https:, mailto: or tel:, and paths within the site, are kept"
+                }
+                _ => "sanitize_html (site.yaml) keeps only the attributes that are safe",
+            };
+            (
+                format!("the {attribute} attribute of this <{element}> is removed when the page is published"),
+                format!("{why}, {trusted}"),
+            )
+        }
+    }
 }
 
 /// Runs `check` on each of `parts` in parallel, adding what each finds to `diags`.

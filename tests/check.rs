@@ -373,6 +373,43 @@ fn raw_html_that_is_removed_when_published_is_a_warning() {
 }
 
 #[test]
+fn an_attribute_that_sanitising_removes_is_a_warning_where_it_is_written() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    site.edit(
+        file,
+        "(@/complexes/alpha-moulds#statistics)。",
+        "(@/complexes/alpha-moulds#statistics)。\n重点：<span style=\"color:red\" class=\"x\">红字</span>，<a href=\"javascript:go()\">坏链接</a>\n\n\
+         <div class=\"box\"\n  onclick=\"go()\">框</div>\n",
+    );
+    let text = site.read(file);
+    let line = text.lines().position(|l| l.starts_with("重点：")).unwrap() + 1;
+    // Columns count characters: 重点： is three.
+    site.expect_problem("the style attribute of this <span> is removed when the page is published")
+        .warning()
+        .at(file, line, 10)
+        .hint_contains("**bold**");
+    site.expect_problem("the href attribute of this <a> is removed when the page is published")
+        .warning()
+        .at(file, line, 51)
+        .hint_contains("https:");
+    // An HTML block is read whole, so an attribute on the tag's second line is found there.
+    site.expect_problem("the onclick attribute of this <div> is removed when the page is published")
+        .warning()
+        .at(file, line + 3, 3)
+        .hint_contains("scripts never run");
+    // What is kept is not named; a build says the same and publishes the page without them.
+    let out = site.build(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr.matches("warning:").count(), 3, "{stderr}");
+    assert!(!stderr.contains("class attribute"), "{stderr}");
+    let page = site.read("public/reports/meeting/index.html");
+    assert!(page.contains("<span class=\"x\">红字</span>") && page.contains("<div class=\"box\">框</div>"), "{page}");
+    assert!(!page.contains("onclick") && !page.contains("javascript:") && !page.contains("color:red"), "{page}");
+}
+
+#[test]
 fn id_that_is_not_a_safe_slug() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/Taizhou Meeting.md", site.read("content/reports/older-news.md"));

@@ -577,22 +577,150 @@ fn may_be_unsafe(event: &Event) -> bool {
     }
 }
 
-/// The raw HTML elements in `markdown` that sanitising removes, each once, with the byte
-/// offset of its first appearance, in the order they appear.
-pub fn removed_html(markdown: &str) -> Vec<(String, usize)> {
-    let mut removed: Vec<(String, usize)> = Vec::new();
-    for (event, range) in Parser::new_ext(markdown, crate::markdown_options()).into_offset_iter() {
-        let (Event::Html(html) | Event::InlineHtml(html)) = event else { continue };
-        let (written, kept) = (opening_tags(&html), opening_tags(&sanitize(&html)));
-        let count = |tags: &[(String, usize)], name: &str| tags.iter().filter(|(n, _)| n == name).count();
-        let start = markdown.get(range.clone()).and_then(|t| t.find(&*html)).map_or(range.start, |i| range.start + i);
-        for (name, at) in &written {
-            if count(&kept, name) < count(&written, name) && !removed.iter().any(|(n, _)| n == name) {
-                removed.push((name.clone(), start + at));
+/// Something of a body's raw HTML that sanitising removes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removed {
+    /// An element (its tags, and also its content if it is a script, a style sheet or the like).
+    Element(String),
+    /// An attribute of an element that is kept.
+    Attribute { element: String, attribute: String },
+}
+
+/// What sanitising removes from the raw HTML in `markdown`: each element once, and each
+/// attribute once for each element name, with the byte offset of its first appearance (the
+/// element's `<`, or the attribute's name), in the order they appear.
+pub fn removed_html(markdown: &str) -> Vec<(Removed, usize)> {
+    let mut removed: Vec<(Removed, usize)> = Vec::new();
+    for fragment in html_fragments(markdown) {
+        let html = fragment.text.as_str();
+        let (written, kept) = (start_tags(html), start_tags(&sanitize(html)));
+        let places = opening_tags(html);
+        // The place of the `n`th start tag of `name`, as written.
+        let place = |name: &str, n: usize| places.iter().filter(|(p, _)| p == name).nth(n).map_or(0, |(_, at)| *at);
+        let mut seen: crate::FastMap<&str, usize> = crate::FastMap::default();
+        for (name, attributes) in &written {
+            let n = *seen.entry(name).and_modify(|n| *n += 1).or_insert(0);
+            let tag = place(name, n);
+            // Elements are removed by name, so the `n`th of a name kept is the `n`th written.
+            let Some((_, kept_attributes)) = kept.iter().filter(|(k, _)| k == name).nth(n) else {
+                let what = Removed::Element(name.clone());
+                if !removed.iter().any(|(r, _)| *r == what) {
+                    removed.push((what, fragment.offset(tag)));
+                }
+                continue;
+            };
+            for attribute in attributes.iter().filter(|a| !kept_attributes.contains(a)) {
+                let what = Removed::Attribute { element: name.clone(), attribute: attribute.clone() };
+                if !removed.iter().any(|(r, _)| *r == what) {
+                    removed.push((what, fragment.offset(attribute_at(html, tag, attribute))));
+                }
             }
         }
     }
     removed
+}
+
+/// A piece of raw HTML as the renderer sanitises it: an inline tag, or a whole HTML block
+/// (which pulldown-cmark hands over line by line), with where each of its lines is in the
+/// Markdown.
+#[derive(Default)]
+struct HtmlFragment {
+    text: String,
+    /// (offset in `text`, offset in the Markdown) of each piece it was made of.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl HtmlFragment {
+    /// The offset in the Markdown of the byte at `at` in the fragment.
+    fn offset(&self, at: usize) -> usize {
+        let i = self.pieces.partition_point(|&(start, _)| start <= at).saturating_sub(1);
+        self.pieces.get(i).map_or(0, |&(start, md)| md + (at - start))
+    }
+}
+
+/// The raw HTML of `markdown`: each inline tag, and each HTML block joined from its lines.
+fn html_fragments(markdown: &str) -> Vec<HtmlFragment> {
+    let mut fragments = Vec::new();
+    let mut block: Option<HtmlFragment> = None;
+    for (event, range) in Parser::new_ext(markdown, crate::markdown_options()).into_offset_iter() {
+        let (html, inline) = match event {
+            Event::Start(Tag::HtmlBlock) => {
+                block = Some(HtmlFragment::default());
+                continue;
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                fragments.extend(block.take());
+                continue;
+            }
+            Event::Html(html) => (html, false),
+            Event::InlineHtml(html) => (html, true),
+            _ => continue,
+        };
+        // Where the text is in the Markdown: past a container's marker (`> `, a list item's
+        // indent) that its range may begin with.
+        let md = markdown.get(range.clone()).and_then(|t| t.find(&*html)).map_or(range.start, |i| range.start + i);
+        if inline {
+            fragments.push(HtmlFragment { text: html.to_string(), pieces: vec![(0, md)] });
+            continue;
+        }
+        let fragment = block.get_or_insert_with(HtmlFragment::default);
+        fragment.pieces.push((fragment.text.len(), md));
+        fragment.text.push_str(&html);
+    }
+    fragments.extend(block);
+    fragments
+}
+
+/// The start tags of `html` as an HTML tokenizer reads them (html5ever's, the one that
+/// sanitising parses with): each element's name and its attributes' names, in lower case,
+/// in order.
+fn start_tags(html: &str) -> Vec<(String, Vec<String>)> {
+    use html5ever::tokenizer::states::RawKind;
+    use html5ever::tokenizer::{BufferQueue, Tag as HtmlTag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
+
+    struct Tags(std::cell::RefCell<Vec<(String, Vec<String>)>>);
+    impl TokenSink for Tags {
+        type Handle = ();
+        fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+            let Token::TagToken(HtmlTag { kind: TagKind::StartTag, name, attrs, .. }) = token else {
+                return TokenSinkResult::Continue;
+            };
+            // What follows these is text up to their end tag, as a browser reads it.
+            let raw = match &*name {
+                "script" => Some(RawKind::ScriptData),
+                "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => Some(RawKind::Rawtext),
+                "textarea" | "title" => Some(RawKind::Rcdata),
+                _ => None,
+            };
+            let attributes = attrs.iter().map(|a| a.name.local.to_string()).collect();
+            self.0.borrow_mut().push((name.to_string(), attributes));
+            raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
+        }
+    }
+
+    let tokenizer = Tokenizer::new(Tags(Default::default()), Default::default());
+    let input = BufferQueue::default();
+    input.push_back(html5ever::tendril::StrTendril::from_slice(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.take()
+}
+
+/// Where `attribute` is written in the start tag at `tag` in `html`: its name, or the tag's
+/// `<` if it cannot be told.
+fn attribute_at(html: &str, tag: usize, attribute: &str) -> usize {
+    let rest = &html[tag..];
+    let end = rest.find('>').unwrap_or(rest.len());
+    let lower = rest[..end].to_ascii_lowercase();
+    lower
+        .match_indices(attribute)
+        .find(|&(i, _)| {
+            let before = lower[..i].ends_with(|c: char| c.is_ascii_whitespace() || c == '"' || c == '\'' || c == '/');
+            let after =
+                lower[i + attribute.len()..].starts_with(|c: char| c == '=' || c.is_ascii_whitespace() || c == '/');
+            before && (after || i + attribute.len() == lower.len())
+        })
+        .map_or(tag, |(i, _)| tag + i)
 }
 
 /// The names of the elements `html` opens, in lower case, each with its byte offset.
@@ -854,15 +982,49 @@ mod tests {
         let md = "视频：<iframe src=\"https://v.example/1\"></iframe> <b>粗</b>\n\n<script>x()</script>\n\n\
                   <div class=\"a\"><font color=red>红</font><!-- note --></div>\n\n<iframe src=\"2\"></iframe>\n";
         let removed = removed_html(md);
-        let names: Vec<&str> = removed.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = removed
+            .iter()
+            .map(|(r, _)| match r {
+                Removed::Element(n) => n.as_str(),
+                Removed::Attribute { .. } => panic!("{r:?}"),
+            })
+            .collect();
         assert_eq!(names, ["iframe", "script", "font"]);
-        for (name, at) in &removed {
+        for (r, at) in &removed {
+            let Removed::Element(name) = r else { unreachable!() };
             assert!(md[*at..].to_ascii_lowercase().starts_with(&format!("<{name}")), "{name} at {at}");
         }
         assert_eq!(removed[0].1, md.find("<iframe").unwrap());
         // What it keeps is not named.
         assert!(removed_html("<span lang=\"en\">ok</span> <abbr title=\"x\">X</abbr> <sup>1</sup>").is_empty());
         assert!(removed_html("a < b and `<script>` in code").is_empty());
+    }
+
+    #[test]
+    fn the_attributes_that_sanitising_removes_are_named_once_per_element_where_they_first_are() {
+        let md = "<span STYLE=\"color:red\" class=\"a\">红</span> <span style=\"x\">又</span>\n\n\
+                  > <p\n> align=\"center\" title=\"t\">引用</p>\n\n\
+                  <script>if (a<b) {}</script>\n\n\
+                  <a href=\"javascript:x()\" onclick=\"y()\" hreflang=\"en\">a</a> <a href=\"https://example.org\">b</a>\n";
+        let removed = removed_html(md);
+        let attribute = |e: &str, a: &str| Removed::Attribute { element: e.into(), attribute: a.into() };
+        let what: Vec<&Removed> = removed.iter().map(|(r, _)| r).collect();
+        assert_eq!(
+            what,
+            [
+                &attribute("span", "style"),
+                &attribute("p", "align"),
+                &Removed::Element("script".into()),
+                &attribute("a", "href"),
+                &attribute("a", "onclick"),
+            ],
+            "the <b> inside the script is not an element; a kept href is not named"
+        );
+        let at = |r: &Removed| removed.iter().find(|(x, _)| x == r).unwrap().1;
+        assert_eq!(at(&attribute("span", "style")), md.find("STYLE").unwrap());
+        // On the second line of a tag in a block quote: the block's lines are read together.
+        assert_eq!(at(&attribute("p", "align")), md.find("align").unwrap());
+        assert_eq!(at(&attribute("a", "onclick")), md.find("onclick").unwrap());
     }
 
     #[test]
