@@ -2,6 +2,8 @@
 
 use std::fmt::Write as _;
 
+use rayon::prelude::*;
+
 use crate::link::{Index, Route, absolute_url};
 use crate::model::{Site, Text};
 use crate::output::OutputFile;
@@ -137,43 +139,63 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> Vec<OutputFile> {
         c.languages.iter().map(|l| (c.lang_prefix(l), xml_escape(html_lang(l)))).collect();
     // Each page's address, written once however many entries name it.
     let locs: Vec<String> = paths
-        .iter()
+        .par_iter()
         .map(|p| xml_escape(&format!("{}{}", c.base_url, p.strip_suffix("index.html").unwrap_or(p))))
         .collect();
-    let mut entries: Vec<String> = Vec::with_capacity(paths.len());
-    // The page's translations, as (language, page number).
-    let mut translations: Vec<(usize, usize)> = Vec::with_capacity(langs.len());
-    let mut other = String::new();
-    for (n, &p) in paths.iter().enumerate() {
-        // The page's path without its language's prefix: the key its translations share.
-        let rest = langs
-            .iter()
-            .filter(|(prefix, _)| !prefix.is_empty())
-            .find_map(|(prefix, _)| p.strip_prefix(prefix.as_str()))
-            .unwrap_or(p);
-        translations.clear();
-        for (l, (prefix, _)) in langs.iter().enumerate() {
-            other.clear();
-            other.push_str(prefix);
-            other.push_str(rest);
-            if let Ok(t) = paths.binary_search(&other.as_str()) {
-                translations.push((l, t));
-            }
-        }
-        let mut x = format!("  <url><loc>{}</loc>\n", locs[n]);
-        if translations.len() > 1 {
-            for &(l, t) in &translations {
-                let _ =
-                    writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>", langs[l].1, locs[t]);
-            }
-            // The first language is the default one, whose folder has no prefix.
-            if let Some(&(0, t)) = translations.first() {
-                let _ = writeln!(x, "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>", locs[t]);
-            }
-        }
-        x.push_str("  </url>\n");
-        entries.push(x);
-    }
+    // Each page's number, by path.
+    let number: crate::FastMap<&str, usize> = paths.iter().enumerate().map(|(i, &p)| (p, i)).collect();
+    // Each page's entry, on every thread: the time it takes grows with the site, and it comes
+    // after every page is made, when nothing else is left to run beside it.
+    let entries: Vec<String> = paths
+        .par_iter()
+        .enumerate()
+        .map_init(
+            // The page's translations, as (language, page number), and a path being looked up.
+            || (Vec::with_capacity(langs.len()), String::new()),
+            |(translations, other), (n, &p)| {
+                // The page's path without its language's prefix: the key its translations share.
+                let rest = langs
+                    .iter()
+                    .filter(|(prefix, _)| !prefix.is_empty())
+                    .find_map(|(prefix, _)| p.strip_prefix(prefix.as_str()))
+                    .unwrap_or(p);
+                translations.clear();
+                for (l, (prefix, _)) in langs.iter().enumerate() {
+                    other.clear();
+                    other.push_str(prefix);
+                    other.push_str(rest);
+                    if let Some(&t) = number.get(other.as_str()) {
+                        translations.push((l, t));
+                    }
+                }
+                // The entry's text, written piece by piece into a string sized for it.
+                let links = if translations.len() > 1 { translations.len() + 1 } else { 0 };
+                let room: usize = translations.iter().map(|&(_, t)| locs[t].len() + 64).sum();
+                let mut x = String::with_capacity(locs[n].len() + 32 + room + links * 8);
+                x.push_str("  <url><loc>");
+                x.push_str(&locs[n]);
+                x.push_str("</loc>\n");
+                let mut link = |hreflang: &str, t: usize| {
+                    x.push_str("    <xhtml:link rel=\"alternate\" hreflang=\"");
+                    x.push_str(hreflang);
+                    x.push_str("\" href=\"");
+                    x.push_str(&locs[t]);
+                    x.push_str("\"/>\n");
+                };
+                if links > 0 {
+                    for &(l, t) in translations.iter() {
+                        link(&langs[l].1, t);
+                    }
+                    // The first language is the default one, whose folder has no prefix.
+                    if let Some(&(0, t)) = translations.first() {
+                        link("x-default", t);
+                    }
+                }
+                x.push_str("  </url>\n");
+                x
+            },
+        )
+        .collect();
     sitemap_files(&c.base_url, &entries, SITEMAP_URLS, SITEMAP_BYTES)
 }
 
@@ -182,14 +204,22 @@ pub fn render_sitemap(site: &Site, html_paths: &[&str]) -> Vec<OutputFile> {
 fn sitemap_files(base_url: &str, entries: &[String], max_urls: usize, max_bytes: usize) -> Vec<OutputFile> {
     let room = max_bytes - URLSET_START.len() - URLSET_END.len();
     let mut parts: Vec<String> = Vec::new();
-    let mut part = String::from(URLSET_START);
+    // A part's text, with room for what is left to write or for a whole part.
+    let mut left: usize = entries.iter().map(String::len).sum();
+    let start = |left: usize| {
+        let mut part = String::with_capacity(URLSET_START.len() + left.min(room) + URLSET_END.len());
+        part.push_str(URLSET_START);
+        part
+    };
+    let mut part = start(left);
     let (mut urls, mut bytes) = (0, 0);
     for e in entries {
         if urls > 0 && (urls == max_urls || bytes + e.len() > room) {
             part.push_str(URLSET_END);
-            parts.push(std::mem::replace(&mut part, String::from(URLSET_START)));
+            parts.push(std::mem::replace(&mut part, start(left)));
             (urls, bytes) = (0, 0);
         }
+        left -= e.len();
         part.push_str(e);
         (urls, bytes) = (urls + 1, bytes + e.len());
     }

@@ -166,32 +166,42 @@ fn counted_output(depth: usize, name: Option<&str>) -> bool {
 /// at the folder: for a build that has just written every file of its output.
 pub fn outputs_of(files: Vec<(String, u64, SystemTime)>) -> u64 {
     let mut files: Vec<(Vec<&str>, &str, u64, SystemTime)> = files
-        .iter()
+        .par_iter()
         .filter(|(rel, ..)| counted_output(1, rel.split('/').next()))
         .map(|(rel, len, time)| (rel.split('/').collect(), rel.as_str(), *len, *time))
         .collect();
     // A folder's entries in name order, as `entry` takes them.
-    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     folder_of("", &files, 0)
 }
 
 /// [`entry`] for the folder `rel` at `depth`, whose files (and those of its folders) are
-/// `files`, in order.
+/// `files`, in order. A large folder's entries are hashed on all threads.
 fn folder_of(rel: &str, files: &[(Vec<&str>, &str, u64, SystemTime)], depth: usize) -> u64 {
     let mut h = std::hash::DefaultHasher::new();
     Path::new(rel).hash(&mut h);
     true.hash(&mut h);
+    // Each entry of the folder: the run of files under one name at this depth.
+    let mut entries = Vec::new();
     let mut i = 0;
     while i < files.len() {
-        let (steps, path, len, time) = &files[i];
-        let name = steps[depth];
+        let name = files[i].0[depth];
         let n = files[i..].iter().take_while(|f| f.0[depth] == name).count();
-        if steps.len() == depth + 1 {
-            h.write_u64(hash_of(&(Path::new(path), false, Some((*len, *time)))));
-        } else {
-            h.write_u64(folder_of(&steps[..=depth].join("/"), &files[i..i + n], depth + 1));
-        }
+        entries.push(&files[i..i + n]);
         i += n;
+    }
+    let part = |run: &&[(Vec<&str>, &str, u64, SystemTime)]| {
+        let (steps, path, len, time) = &run[0];
+        if steps.len() == depth + 1 {
+            hash_of(&(Path::new(path), false, Some((*len, *time))))
+        } else {
+            folder_of(&steps[..=depth].join("/"), run, depth + 1)
+        }
+    };
+    let parts: Vec<u64> =
+        if entries.len() > 64 { entries.par_iter().map(part).collect() } else { entries.iter().map(part).collect() };
+    for p in parts {
+        h.write_u64(p);
     }
     h.finish()
 }

@@ -265,7 +265,8 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
     let jobs = if search { renderer.list_jobs() } else { renderer.jobs() };
     let pages = renderer.render_to(&jobs, &recorder);
     renderer.forget_lists();
-    let renderer = &renderer;
+    let owned = renderer;
+    let renderer = &owned;
     let item_problems = std::sync::Mutex::new(Diagnostics::new());
     let render_items = |items: &[model::ItemAt]| -> Result<Vec<model::BodyTexts>, output::OutputError> {
         let texts = items
@@ -304,7 +305,8 @@ fn publish_with(checked: &Checked, sink: &dyn output::Sink, search: bool) -> Res
     rest.map_err(io)?;
     indexed.map_err(io)?;
     let taken = recorder.paths.into_inner().unwrap_or_else(|e| e.into_inner());
-    finish(checked, taken, sink)
+    // The renderer's lists, cards and strings are freed beside the last steps, not before them.
+    rayon::join(move || drop(owned), || finish(checked, taken, sink)).1
 }
 
 /// The part of [`publish`] that follows the pages: feeds, data, robots.txt, the search
@@ -402,11 +404,6 @@ pub enum Stage {
     Writing { files: usize },
 }
 
-/// The check's stages, then `rest`.
-fn with_check<const N: usize>(checked: &Checked, rest: [(&'static str, Duration); N]) -> Vec<(&'static str, Duration)> {
-    checked.timings.iter().copied().chain(rest).collect()
-}
-
 /// `build`, calling `progress` as each stage begins.
 pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Result<Summary, Failure> {
     let start = Instant::now();
@@ -444,20 +441,24 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let rendered_at = start.elapsed();
     let (files, bytes) = staging.written();
     progress(Stage::Writing { files });
-    let outputs = staging.commit().map_err(io)?;
+    let (warnings, check_timings) = (checked.warnings.clone(), checked.timings.clone());
+    // The checked site is freed beside the commit, not after it.
+    let outputs = rayon::join(move || drop(checked), || staging.commit()).1.map_err(io)?;
     // Without a stamp that matches, the next build is simply a full one, so failing to write
     // it is harmless.
     let stamp = match inputs {
         Some(inputs) => {
             let outputs = outputs.unwrap_or_else(|| fresh::outputs(&out));
-            let warnings = checked.warnings.items().to_vec();
+            let warnings = warnings.items().to_vec();
             fresh::Stamp { inputs, outputs, pages, files, bytes, complexes, reports, warnings }.to_text()
         }
         None => fresh::UNSTAMPED.to_string(),
     };
     let _ = output::write_stamp(&out, &stamp);
-    let timings =
-        with_check(&checked, [("render+write", rendered_at - checked_at), ("commit", start.elapsed() - rendered_at)]);
+    let timings = check_timings
+        .into_iter()
+        .chain([("render+write", rendered_at - checked_at), ("commit", start.elapsed() - rendered_at)])
+        .collect();
     Ok(Summary {
         pages,
         files,
@@ -467,7 +468,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
         elapsed: start.elapsed(),
         timings,
         output: out,
-        warnings: checked.warnings,
+        warnings,
         up_to_date: false,
     })
 }

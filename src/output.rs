@@ -741,11 +741,13 @@ mod tests {
         std::fs::write(&from, "%PDF").unwrap();
         // Names whose order as whole paths differs from their order folder by folder ("a-b"
         // sorts before "a/…" as a path, after "a" as a name), at several depths.
-        let files: Vec<OutputFile> =
+        let mut files: Vec<OutputFile> =
             ["a/index.html", "a-b/index.html", "a.b", "a/b/c/index.html", "a/b-c.html", "z.html"]
                 .iter()
                 .map(|&p| OutputFile::new(p, format!("<p>{p}</p>")))
                 .collect();
+        // A folder with many entries, which are hashed on several threads.
+        files.extend((0..150).map(|i| OutputFile::new(format!("m/{i}/index.html"), format!("<p>{i}</p>"))));
         let copies = [CopiedFile { path: "a/b/plan.pdf".into(), from }];
         let known = write_site(&out, &files, &copies).unwrap();
         assert_eq!(known, Some(crate::fresh::outputs(&out)));

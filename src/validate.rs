@@ -1112,77 +1112,87 @@ impl Known {
 /// exist. The links in bodies are checked by [`BodyLinks`].
 fn check_references(
     site: &mut Site,
-    docs: &HashMap<String, &Doc<RawReport>>,
+    docs: &crate::FastMap<&str, &Doc<RawReport>>,
     known: &Known,
     config: &Config,
     diags: &mut Diagnostics,
 ) {
+    use rayon::prelude::*;
     let published: Vec<String> = {
         let mut v: Vec<String> = site.complexes.iter().map(|c| c.id.to_string()).collect();
-        v.sort();
+        v.par_sort_unstable();
         v
     };
-    for report in &mut site.reports {
-        let Some(doc) = docs.get(report.id.as_str()) else {
-            continue;
-        };
-        let mut cx = Cx::new(*doc, config);
-        let resolve = |cx: &mut Cx<'_, RawReport>, id: &str, at: &[Seg]| -> Option<Id> {
-            if published.binary_search_by(|p| p.as_str().cmp(id)).is_ok() {
-                return Id::parse(id);
-            }
-            let hint = if known.drafts.contains(&(Section::Complexes, id.to_string())) {
-                "that complex is a draft: publish it, or build with --drafts".to_string()
-            } else if known.complexes.contains(id) {
-                // The file exists but has errors of its own, reported there.
-                return None;
-            } else {
-                match did_you_mean(id, published.iter().map(String::as_str)) {
-                    Some(s) => format!("did you mean \"{s}\"?"),
-                    None => "ids are the file names in content/complexes/, without .yaml or .md".to_string(),
-                }
+    let statics = &site.statics;
+    // Each report on its own, on every thread; the problems in the reports' order.
+    let found: Vec<Vec<Diagnostic>> = site
+        .reports
+        .par_iter_mut()
+        .map(|report| {
+            let Some(doc) = docs.get(report.id.as_str()) else {
+                return Vec::new();
             };
-            cx.err(at, format!("unknown complex \"{id}\""), Some(hint));
-            None
-        };
-        let mut complexes = Vec::new();
-        let mut named: HashSet<&str> = HashSet::new();
-        for (i, c) in doc.raw.complexes.iter().enumerate() {
-            if !named.insert(c.as_str()) {
-                cx.warn(
-                    &p!["complexes", i],
-                    format!("complex \"{c}\" is named twice"),
-                    Some("remove the repetition: the report's page shows each complex once".to_string()),
-                );
-            } else if let Some(id) = resolve(&mut cx, c, &p!["complexes", i]) {
-                complexes.push(id);
+            let mut cx = Cx::new(*doc, config);
+            let resolve = |cx: &mut Cx<'_, RawReport>, id: &str, at: &[Seg]| -> Option<Id> {
+                if published.binary_search_by(|p| p.as_str().cmp(id)).is_ok() {
+                    return Id::parse(id);
+                }
+                let hint = if known.drafts.contains(&(Section::Complexes, id.to_string())) {
+                    "that complex is a draft: publish it, or build with --drafts".to_string()
+                } else if known.complexes.contains(id) {
+                    // The file exists but has errors of its own, reported there.
+                    return None;
+                } else {
+                    match did_you_mean(id, published.iter().map(String::as_str)) {
+                        Some(s) => format!("did you mean \"{s}\"?"),
+                        None => "ids are the file names in content/complexes/, without .yaml or .md".to_string(),
+                    }
+                };
+                cx.err(at, format!("unknown complex \"{id}\""), Some(hint));
+                None
+            };
+            let mut complexes = Vec::new();
+            let mut named: HashSet<&str> = HashSet::new();
+            for (i, c) in doc.raw.complexes.iter().enumerate() {
+                if !named.insert(c.as_str()) {
+                    cx.warn(
+                        &p!["complexes", i],
+                        format!("complex \"{c}\" is named twice"),
+                        Some("remove the repetition: the report's page shows each complex once".to_string()),
+                    );
+                } else if let Some(id) = resolve(&mut cx, c, &p!["complexes", i]) {
+                    complexes.push(id);
+                }
             }
-        }
-        report.complexes = complexes;
-        report.location_complex = doc
-            .raw
-            .location
-            .as_ref()
-            .and_then(|l| l.complex.as_ref())
-            .and_then(|c| resolve(&mut cx, c, &p!["location", "complex"]));
-        for (i, ph) in doc.raw.photos.iter().enumerate() {
-            let Some(file) = &ph.file else { continue };
-            let rel = file.trim_start_matches('/');
-            if !safe_relative(rel) {
-                cx.err(
-                    &p!["photos", i, "file"],
-                    format!("\"{file}\" is not a path inside static/"),
-                    Some("write a path such as photos/2019/meeting.jpg".to_string()),
-                );
-            } else if !site.statics.contains(rel) {
-                cx.err(
-                    &p!["photos", i, "file"],
-                    format!("photo \"{file}\" does not exist"),
-                    Some(format!("put the file at static/{rel}")),
-                );
+            report.complexes = complexes;
+            report.location_complex = doc
+                .raw
+                .location
+                .as_ref()
+                .and_then(|l| l.complex.as_ref())
+                .and_then(|c| resolve(&mut cx, c, &p!["location", "complex"]));
+            for (i, ph) in doc.raw.photos.iter().enumerate() {
+                let Some(file) = &ph.file else { continue };
+                let rel = file.trim_start_matches('/');
+                if !safe_relative(rel) {
+                    cx.err(
+                        &p!["photos", i, "file"],
+                        format!("\"{file}\" is not a path inside static/"),
+                        Some("write a path such as photos/2019/meeting.jpg".to_string()),
+                    );
+                } else if !statics.contains(rel) {
+                    cx.err(
+                        &p!["photos", i, "file"],
+                        format!("photo \"{file}\" does not exist"),
+                        Some(format!("put the file at static/{rel}")),
+                    );
+                }
             }
-        }
-        diags.extend(Diagnostics::from(cx.finish()));
+            cx.finish()
+        })
+        .collect();
+    for d in found {
+        diags.extend(Diagnostics::from(d));
     }
 }
 
@@ -1886,7 +1896,9 @@ pub fn validate(
         (take_bodies(&mut loaded.complexes), take_bodies(&mut loaded.reports), take_bodies(&mut loaded.pages));
     // A profile's parsed form is not needed once validated (its text stays, to locate later
     // problems), so it is freed as soon as each is done rather than with all the others.
-    let complexes: Vec<_> = loaded
+    // Each document's item and its problems apart, so that the items become the site's lists
+    // where they are, without being moved again.
+    let (complexes, complex_problems): (Vec<_>, Vec<_>) = loaded
         .complexes
         .par_iter_mut()
         .zip(cb)
@@ -1895,17 +1907,15 @@ pub fn validate(
             d.raw = RawComplex::default();
             c
         })
-        .collect();
-    let reports: Vec<_> = loaded.reports.par_iter().zip(rb).map(|(d, b)| validate_report(d, b, config)).collect();
-    let pages: Vec<_> = loaded.pages.par_iter().zip(pb).map(|(d, b)| validate_page(d, b, config)).collect();
+        .unzip();
+    let (reports, report_problems): (Vec<_>, Vec<_>) =
+        loaded.reports.par_iter().zip(rb).map(|(d, b)| validate_report(d, b, config)).unzip();
+    let (pages, page_problems): (Vec<_>, Vec<_>) =
+        loaded.pages.par_iter().zip(pb).map(|(d, b)| validate_page(d, b, config)).unzip();
+    for d in complex_problems.into_iter().chain(report_problems).chain(page_problems) {
+        diags.extend(Diagnostics::from(d));
+    }
 
-    let mut site = Site {
-        config: config.clone(),
-        complexes: Vec::new(),
-        reports: Vec::new(),
-        pages: Vec::new(),
-        statics: loaded.statics.clone(),
-    };
     let mut known = Known::of(&loaded);
     let mut keep = |section: Section, id: &Id, draft: bool| {
         let keep = options.drafts || !draft;
@@ -1915,26 +1925,30 @@ pub fn validate(
         keep
     };
     let (mut draft_complexes, mut draft_reports) = (Vec::new(), Vec::new());
-    for (c, d) in complexes {
-        diags.extend(Diagnostics::from(d));
-        match c {
-            Some(c) if keep(Section::Complexes, &c.id, c.draft) => site.complexes.push(c),
-            Some(c) => draft_complexes.push(c),
-            None => {}
-        }
-    }
-    for (r, d) in reports {
-        diags.extend(Diagnostics::from(d));
-        match r {
-            Some(r) if keep(Section::Reports, &r.id, r.draft) => site.reports.push(r),
-            Some(r) => draft_reports.push(r),
-            None => {}
-        }
-    }
-    for (p, d) in pages {
-        diags.extend(Diagnostics::from(d));
-        site.pages.extend(p.filter(|p| keep(Section::Pages, &p.id, p.draft)));
-    }
+    let complexes = complexes
+        .into_iter()
+        .filter_map(|c: Option<Complex>| {
+            let c = c?;
+            if keep(Section::Complexes, &c.id, c.draft) {
+                return Some(c);
+            }
+            draft_complexes.push(c);
+            None
+        })
+        .collect();
+    let reports = reports
+        .into_iter()
+        .filter_map(|r: Option<Report>| {
+            let r = r?;
+            if keep(Section::Reports, &r.id, r.draft) {
+                return Some(r);
+            }
+            draft_reports.push(r);
+            None
+        })
+        .collect();
+    let pages = pages.into_iter().flatten().filter(|p: &Page| keep(Section::Pages, &p.id, p.draft)).collect();
+    let mut site = Site { config: config.clone(), complexes, reports, pages, statics: loaded.statics.clone() };
     // Duplicate ids leave the first file only.
     site.complexes.sort_by(|a, b| a.id.cmp(&b.id).then_with(|| a.origin.path.cmp(&b.origin.path)));
     site.complexes.dedup_by(|a, b| a.id == b.id);
@@ -1947,7 +1961,8 @@ pub fn validate(
     known.draft_reports = draft_reports;
     let translations = std::mem::take(&mut loaded.translations);
     attach_translations(&mut site, translations, &loaded, &mut diags);
-    let report_docs: HashMap<String, &Doc<RawReport>> = loaded.reports.iter().map(|d| (d.stem.clone(), d)).collect();
+    let report_docs: crate::FastMap<&str, &Doc<RawReport>> =
+        loaded.reports.iter().map(|d| (d.stem.as_str(), d)).collect();
     check_references(&mut site, &report_docs, &known, config, &mut diags);
     let links = LinkCheck::new(&site, known);
     let defer = options.defer_links && !diags.has_errors();

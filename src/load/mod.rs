@@ -222,7 +222,14 @@ pub fn load_content(
         })
         .collect();
 
-    let mut loaded = Loaded::default();
+    // Room for every file of a section, so that the documents are moved into place once.
+    let in_section = |s: Section| files.iter().filter(|(f, _)| *f == s).count();
+    let mut loaded = Loaded {
+        complexes: Vec::with_capacity(in_section(Section::Complexes)),
+        reports: Vec::with_capacity(in_section(Section::Reports)),
+        pages: Vec::with_capacity(in_section(Section::Pages)),
+        ..Loaded::default()
+    };
     let mut kept = FastMap::default();
     let mut reused = 0;
     for (r, (_, abs)) in results.into_iter().zip(files) {
