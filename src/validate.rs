@@ -1925,28 +1925,8 @@ pub fn validate(
         keep
     };
     let (mut draft_complexes, mut draft_reports) = (Vec::new(), Vec::new());
-    let complexes = complexes
-        .into_iter()
-        .filter_map(|c: Option<Complex>| {
-            let c = c?;
-            if keep(Section::Complexes, &c.id, c.draft) {
-                return Some(c);
-            }
-            draft_complexes.push(c);
-            None
-        })
-        .collect();
-    let reports = reports
-        .into_iter()
-        .filter_map(|r: Option<Report>| {
-            let r = r?;
-            if keep(Section::Reports, &r.id, r.draft) {
-                return Some(r);
-            }
-            draft_reports.push(r);
-            None
-        })
-        .collect();
+    let complexes = published(complexes, |c| keep(Section::Complexes, &c.id, c.draft), &mut draft_complexes);
+    let reports = published(reports, |r| keep(Section::Reports, &r.id, r.draft), &mut draft_reports);
     let pages = pages.into_iter().flatten().filter(|p: &Page| keep(Section::Pages, &p.id, p.draft)).collect();
     let mut site = Site { config: config.clone(), complexes, reports, pages, statics: loaded.statics.clone() };
     // Duplicate ids leave the first file only.
@@ -1973,6 +1953,22 @@ pub fn validate(
         return (None, diags, None);
     }
     (Some(site), diags, defer.then_some(links))
+}
+
+/// The items that `keep` keeps, in order, where they are (the list is reused, not copied);
+/// the others go to `left_out`.
+fn published<T>(items: Vec<Option<T>>, mut keep: impl FnMut(&T) -> bool, left_out: &mut Vec<T>) -> Vec<T> {
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let item = item?;
+            if keep(&item) {
+                return Some(item);
+            }
+            left_out.push(item);
+            None
+        })
+        .collect()
 }
 
 /// Adds each translation to its document's body. The site's lists are sorted by id here, so

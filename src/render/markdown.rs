@@ -620,9 +620,8 @@ pub fn removed_html(markdown: &str) -> Vec<(Removed, usize)> {
     removed
 }
 
-/// A piece of raw HTML as the renderer sanitises it: an inline tag, or a whole HTML block
-/// (which pulldown-cmark hands over line by line), with where each of its lines is in the
-/// Markdown.
+/// A piece of raw HTML read on its own: an inline tag, or a whole HTML block (which
+/// pulldown-cmark hands over line by line), with where each of its lines is in the Markdown.
 #[derive(Default)]
 struct HtmlFragment {
     text: String,
