@@ -595,14 +595,23 @@ pub fn removed_html(markdown: &str) -> Vec<(Removed, usize)> {
         let html = fragment.text.as_str();
         let (written, kept) = (start_tags(html), start_tags(&sanitize(html)));
         let places = opening_tags(html);
-        // The place of the `n`th start tag of `name`, as written.
-        let place = |name: &str, n: usize| places.iter().filter(|(p, _)| p == name).nth(n).map_or(0, |(_, at)| *at);
+        // By element name, in order: where each start tag is written, and the attributes each
+        // kept one has.
+        let mut places_of: crate::FastMap<&str, Vec<usize>> = crate::FastMap::default();
+        for (name, at) in &places {
+            places_of.entry(name).or_default().push(*at);
+        }
+        let mut kept_of: crate::FastMap<&str, Vec<&Vec<String>>> = crate::FastMap::default();
+        for (name, attributes) in &kept {
+            kept_of.entry(name).or_default().push(attributes);
+        }
         let mut seen: crate::FastMap<&str, usize> = crate::FastMap::default();
         for (name, attributes) in &written {
             let n = *seen.entry(name).and_modify(|n| *n += 1).or_insert(0);
-            let tag = place(name, n);
+            // The place of the `n`th start tag of `name`, as written.
+            let tag = places_of.get(name.as_str()).and_then(|p| p.get(n)).copied().unwrap_or(0);
             // Elements are removed by name, so the `n`th of a name kept is the `n`th written.
-            let Some((_, kept_attributes)) = kept.iter().filter(|(k, _)| k == name).nth(n) else {
+            let Some(kept_attributes) = kept_of.get(name.as_str()).and_then(|k| k.get(n)) else {
                 let what = Removed::Element(name.clone());
                 if !removed.iter().any(|(r, _)| *r == what) {
                     removed.push((what, fragment.offset(tag)));
@@ -1024,6 +1033,21 @@ mod tests {
         // On the second line of a tag in a block quote: the block's lines are read together.
         assert_eq!(at(&attribute("p", "align")), md.find("align").unwrap());
         assert_eq!(at(&attribute("a", "onclick")), md.find("onclick").unwrap());
+    }
+
+    #[test]
+    fn a_large_html_block_is_read_tag_by_tag_and_each_removal_found_where_it_is() {
+        // A pasted table of 3,000 rows, one cell of the last row with an onclick: each start tag
+        // is matched with its sanitised form by name and number, not by scanning the others.
+        let mut md = String::from("<table>\n");
+        for i in 0..3000 {
+            let extra = if i == 2999 { " onclick=\"go()\"" } else { "" };
+            md.push_str(&format!("<tr><td style=\"text-align:right\">{i}</td><td{extra}>x</td></tr>\n"));
+        }
+        md.push_str("</table>\n");
+        let removed = removed_html(&md);
+        let onclick = Removed::Attribute { element: "td".into(), attribute: "onclick".into() };
+        assert_eq!(removed, [(onclick, md.find("onclick").unwrap())]);
     }
 
     #[test]
