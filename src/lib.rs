@@ -429,7 +429,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
         });
     }
     progress(Stage::Checking);
-    let checked = check_with(options, true)?;
+    let mut checked = check_with(options, true)?;
     let checked_at = start.elapsed();
     let s = &checked.site;
     let (complexes, reports) = (s.complexes.len(), s.reports.len());
@@ -441,7 +441,7 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     let rendered_at = start.elapsed();
     let (files, bytes) = staging.written();
     progress(Stage::Writing { files });
-    let (warnings, check_timings) = (checked.warnings.clone(), checked.timings.clone());
+    let (warnings, check_timings) = (std::mem::take(&mut checked.warnings), std::mem::take(&mut checked.timings));
     // The checked site is freed beside the commit, not after it.
     let outputs = rayon::join(move || drop(checked), || staging.commit()).1.map_err(io)?;
     // Without a stamp that matches, the next build is simply a full one, so failing to write

@@ -1894,10 +1894,10 @@ pub fn validate(
     // until the end (their YAML locates problems), and a copy would double the text held.
     let (cb, rb, pb) =
         (take_bodies(&mut loaded.complexes), take_bodies(&mut loaded.reports), take_bodies(&mut loaded.pages));
-    // A profile's parsed form is not needed once validated (its text stays, to locate later
-    // problems), so it is freed as soon as each is done rather than with all the others.
     // Each document's item and its problems apart, so that the items become the site's lists
-    // where they are, without being moved again.
+    // where they are, without being moved again. A profile's parsed form is not needed once
+    // validated (its text stays, to locate later problems), so it is freed as soon as each is
+    // done rather than with all the others.
     let (complexes, complex_problems): (Vec<_>, Vec<_>) = loaded
         .complexes
         .par_iter_mut()

@@ -594,13 +594,8 @@ pub fn removed_html(markdown: &str) -> Vec<(Removed, usize)> {
     for fragment in html_fragments(markdown) {
         let html = fragment.text.as_str();
         let (written, kept) = (start_tags(html), start_tags(&sanitize(html)));
-        let places = opening_tags(html);
-        // By element name, in order: where each start tag is written, and the attributes each
-        // kept one has.
-        let mut places_of: crate::FastMap<&str, Vec<usize>> = crate::FastMap::default();
-        for (name, at) in &places {
-            places_of.entry(name).or_default().push(*at);
-        }
+        let places_of = opening_tags(html);
+        // By element name, in order: the attributes of each start tag kept.
         let mut kept_of: crate::FastMap<&str, Vec<&Vec<String>>> = crate::FastMap::default();
         for (name, attributes) in &kept {
             kept_of.entry(name).or_default().push(attributes);
@@ -731,14 +726,16 @@ fn attribute_at(html: &str, tag: usize, attribute: &str) -> usize {
         .map_or(tag, |(i, _)| tag + i)
 }
 
-/// The names of the elements `html` opens, in lower case, each with its byte offset.
-fn opening_tags(html: &str) -> Vec<(String, usize)> {
-    html.match_indices('<')
-        .filter_map(|(at, _)| {
-            let name: String = html[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-            (name.starts_with(|c: char| c.is_ascii_alphabetic())).then(|| (name.to_ascii_lowercase(), at))
-        })
-        .collect()
+/// Where `html` opens an element (its `<`), by the element's name in lower case, in order.
+fn opening_tags(html: &str) -> crate::FastMap<String, Vec<usize>> {
+    let mut places: crate::FastMap<String, Vec<usize>> = crate::FastMap::default();
+    for (at, _) in html.match_indices('<') {
+        let name: String = html[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            places.entry(name.to_ascii_lowercase()).or_default().push(at);
+        }
+    }
+    places
 }
 
 fn sanitize(html: &str) -> String {
