@@ -35,7 +35,7 @@ pub enum Command {
     Build(BuildArgs),
     /// Check every content file and report all problems, without writing anything
     #[command(
-        after_help = "Exit status: 0 no errors (warnings allowed), 1 content errors, 2 usage or I/O errors.\n\nExamples:\n  fulcrum check\n  fulcrum check --format github    annotations for a GitHub pull request\n  fulcrum check --format json      for other tools"
+        after_help = "Exit status: 0 no errors (warnings allowed, unless --strict), 1 content errors, 2 usage or I/O errors.\n\nExamples:\n  fulcrum check\n  fulcrum check --strict           warnings fail the check too\n  fulcrum check --format github    annotations for a GitHub pull request\n  fulcrum check --format json      for other tools"
     )]
     Check(CheckArgs),
     /// Preview the site: build it in memory, serve it, rebuild and reload on every change
@@ -122,6 +122,9 @@ pub struct BuildArgs {
     /// Render and write every page even if nothing changed since the last build
     #[arg(long)]
     pub force: bool,
+    /// Count warnings as errors: write nothing if there is any
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub site: SiteArgs,
 }
@@ -131,6 +134,9 @@ pub struct CheckArgs {
     /// How to print problems
     #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
+    /// Count warnings as errors (exit status 1), for a CI that allows none
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub site: SiteArgs,
 }

@@ -159,6 +159,23 @@ impl Diagnostics {
         });
         self.items.dedup();
     }
+
+    /// Every warning made an error, for `--strict`: the message stays, and the hint says why
+    /// it stops the run.
+    pub fn strict(self) -> Diagnostics {
+        let items = self.items.into_iter().map(|mut d| {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                let why = "--strict counts this warning as an error";
+                d.hint = Some(match d.hint {
+                    Some(h) => format!("{h}\n{why}"),
+                    None => why.to_string(),
+                });
+            }
+            d
+        });
+        Diagnostics { items: items.collect() }
+    }
 }
 
 impl From<Vec<Diagnostic>> for Diagnostics {
@@ -478,5 +495,25 @@ mod tests {
             out,
             "  1. content/a\\nb.yaml:1:2: error: unknown key \"a\\r\\u{1b}[2Jb\"\n     1 | x?y: 1\n       |  ^\n     hint: first line\n           second line\n1 error, 0 warnings\n"
         );
+    }
+
+    #[test]
+    fn strict_makes_each_warning_an_error_and_says_why_after_its_hint() {
+        let d = Diagnostics::from(vec![
+            Diagnostic::error("a.md", 1, 1, "broken").with_hint("fix it"),
+            Diagnostic::warning("b.md", 2, 3, "removed").with_hint("write **bold**"),
+            Diagnostic::warning("c.md", 0, 0, "ignored"),
+        ])
+        .strict();
+        let got: Vec<(Severity, Option<&str>)> = d.items().iter().map(|d| (d.severity, d.hint.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                (Severity::Error, Some("fix it")),
+                (Severity::Error, Some("write **bold**\n--strict counts this warning as an error")),
+                (Severity::Error, Some("--strict counts this warning as an error")),
+            ]
+        );
+        assert_eq!((d.error_count(), d.warning_count()), (3, 0));
     }
 }

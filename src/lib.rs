@@ -69,6 +69,8 @@ pub struct Options {
     pub hold_bodies: bool,
     /// Content files parsed by earlier checks, reused while their bytes are the same (serve).
     pub parse_cache: Option<std::sync::Arc<load::ParseCache>>,
+    /// Warnings count as errors: the check fails and a build writes nothing.
+    pub strict: bool,
 }
 
 impl Options {
@@ -144,8 +146,10 @@ fn check_with(options: &Options, defer_links: bool) -> Result<Checked, Failure> 
     let root = &options.root;
     let mut laps = Laps::new();
     let (site_doc, mut diags) = load::load_site_yaml(root).map_err(|e| Failure::Usage(e.to_string()))?;
+    // With --strict, every warning found is an error.
+    let strictly = |d: Diagnostics| if options.strict { d.strict() } else { d };
     let Some(site_doc) = site_doc else {
-        return Err(Failure::Content(diags));
+        return Err(Failure::Content(strictly(diags)));
     };
     let locate = |path: &[&str]| {
         let segs: Vec<load::Seg> =
@@ -155,6 +159,7 @@ fn check_with(options: &Options, defer_links: bool) -> Result<Checked, Failure> 
     let (config, d) = config::validate_site(site_doc.raw.clone(), &site_doc.path, &locate);
     diags.extend(d);
     let Some(mut config) = config else {
+        let mut diags = strictly(diags);
         diags.sort();
         return Err(Failure::Content(diags));
     };
@@ -191,6 +196,7 @@ fn check_with(options: &Options, defer_links: bool) -> Result<Checked, Failure> 
             None
         }
     };
+    let mut diags = strictly(diags);
     diags.sort();
     match (site, theme) {
         (Some(site), Some(theme)) if !diags.has_errors() => {
@@ -415,6 +421,9 @@ pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Resul
     // The same inputs, binary and options as a build whose output is still as it left it:
     // the check would find what that build found, so its warnings are shown again instead.
     if let Some(stamp) = current {
+        if options.strict && !stamp.warnings.is_empty() {
+            return Err(Failure::Content(Diagnostics::from(stamp.warnings).strict()));
+        }
         return Ok(Summary {
             pages: stamp.pages,
             files: stamp.files,

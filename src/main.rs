@@ -62,6 +62,7 @@ fn main() -> ExitCode {
                 force: args.force,
                 hold_bodies: false,
                 parse_cache: None,
+                strict: args.strict,
             };
             run_build(&cli, &options, terminal)
         }
@@ -74,6 +75,7 @@ fn main() -> ExitCode {
                 force: false,
                 hold_bodies: false,
                 parse_cache: None,
+                strict: args.strict,
             };
             run_check(&cli, &options, format, color)
         }
@@ -370,6 +372,7 @@ fn run_serve(cli: &Cli, args: &cli::ServeArgs, color: bool) -> u8 {
             force: false,
             hold_bodies: true,
             parse_cache: None,
+            strict: false,
         },
         bind: args.bind,
         port: args.port,

@@ -410,6 +410,72 @@ fn an_attribute_that_sanitising_removes_is_a_warning_where_it_is_written() {
 }
 
 #[test]
+fn strict_counts_warnings_as_errors_and_then_nothing_is_written() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    site.edit(
+        file,
+        "(@/complexes/alpha-moulds#statistics)。",
+        "(@/complexes/alpha-moulds#statistics)。\n<b onclick=\"go()\">重点</b>\n",
+    );
+    let line = site.read(file).lines().position(|l| l.starts_with("<b ")).unwrap() + 1;
+    // Without --strict the warning lets the check pass and the build write.
+    let out = site.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = site.build(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let before = common::snapshot(&site.path("public"));
+    assert!(!before.is_empty());
+
+    // With it, the same warning is an error, where it is written, with the reason in its hint.
+    let out = site.run(&["check", "--strict"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{file}:{line}:4: error: the onclick attribute of this <b> is removed")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--strict counts this warning as an error") && stderr.contains("1 error, 0 warnings"),
+        "{stderr}"
+    );
+    let out = site.run(&["check", "--strict", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (out.status.code(), json["errors"].as_u64(), json["warnings"].as_u64()),
+        (Some(1), Some(1), Some(0)),
+        "{json:#}"
+    );
+    let out = site.run(&["check", "--strict", "--format", "github"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains(&format!("::error file={file},line={line},col=4::the onclick attribute")), "{stdout}");
+    assert!(!stdout.contains("::warning"), "{stdout}");
+
+    // A build with nothing changed since the one that wrote the warning fails as well, and
+    // so does a full one; the output stays as the last build left it.
+    for args in [&["--strict"][..], &["--strict", "--force"]] {
+        let out = site.build(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error: the onclick attribute") && stderr.contains("Nothing was written"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(common::snapshot(&site.path("public")), before, "{args:?}");
+    }
+
+    // Every problem in one run: a broken link in a body, which a build checks as it renders,
+    // is reported beside the warning made an error.
+    site.edit(file, "<b onclick", "[坏链接](@/reports/no-such-report)\n<b onclick");
+    let out = site.build(&["--strict"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no-such-report") && stderr.contains("the onclick attribute"), "{stderr}");
+    assert!(stderr.contains("2 errors, 0 warnings"), "{stderr}");
+    assert_eq!(common::snapshot(&site.path("public")), before);
+}
+
+#[test]
 fn id_that_is_not_a_safe_slug() {
     let site = TestSite::fixture("basic");
     site.write("content/reports/Taizhou Meeting.md", site.read("content/reports/older-news.md"));
