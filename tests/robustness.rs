@@ -1,7 +1,8 @@
-//! Bad input never panics: the example site's content files and the default theme's
-//! templates, damaged in many ways an editor's keyboard, a bad merge or a cut-off save can
-//! damage them, must each give a report (exit 0 or 1) from `check` and `build`, never a crash
-//! or a hang. The damage is drawn from a fixed seed, so every run tries the same cases.
+//! Bad input never panics: the example site's settings and content files and the default
+//! theme's templates, strings and map, damaged in many ways an editor's keyboard, a bad merge
+//! or a cut-off save can damage them, must each give a report (exit 0 or 1) from `check` and
+//! `build`, never a crash or a hang. The damage is drawn from a fixed seed, so every run tries
+//! the same cases.
 
 mod common;
 
@@ -196,6 +197,22 @@ fn damaged_templates_are_reported_never_crash() {
         let damaged = damage(&text, TEMPLATE_PIECES, &mut draw);
         // The site's own templates/ folder replaces the theme's file of the same name.
         site.write(&file, &damaged);
+        assert_reported(&site, &format!("case {case}, {file}:\n{damaged}"));
+    }
+}
+
+#[test]
+fn damaged_site_settings_and_theme_files_are_reported_never_crash() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // site.yaml, and the theme's strings and map as a site's own theme folder holds them.
+    let files = ["site.yaml", "themes/default/strings.yaml", "themes/default/map.yaml"];
+    let mut draw = Draw(0x5eed_f00d_cafe_0003);
+    for case in 0..24 {
+        let site = TestSite::example();
+        let file = files[case % files.len()];
+        let text = std::fs::read_to_string(repo.join(file)).unwrap();
+        let damaged = damage(&text, CONTENT_PIECES, &mut draw);
+        site.write(file, &damaged);
         assert_reported(&site, &format!("case {case}, {file}:\n{damaged}"));
     }
 }
