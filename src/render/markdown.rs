@@ -727,15 +727,67 @@ fn attribute_at(html: &str, tag: usize, attribute: &str) -> usize {
 }
 
 /// Where `html` opens an element (its `<`), by the element's name in lower case, in order.
+/// Read as the tokenizer of [`start_tags`] reads it, so that the `n`th place of a name is
+/// that of the `n`th start tag it gives: a `<` in a comment, in a quoted attribute value or
+/// in the text of a script, style or other raw-text element opens nothing.
 fn opening_tags(html: &str) -> crate::FastMap<String, Vec<usize>> {
     let mut places: crate::FastMap<String, Vec<usize>> = crate::FastMap::default();
-    for (at, _) in html.match_indices('<') {
-        let name: String = html[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
-        if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            places.entry(name.to_ascii_lowercase()).or_default().push(at);
+    let mut from = 0;
+    while let Some(found) = html[from..].find('<') {
+        let at = from + found;
+        let rest = &html[at + 1..];
+        if let Some(comment) = rest.strip_prefix("!--") {
+            from = comment.find("-->").map_or(html.len(), |end| at + 4 + end + 3);
+            continue;
         }
+        let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            from = at + 1;
+            continue;
+        }
+        let name = name.to_ascii_lowercase();
+        from = tag_end(html, at + 1 + name.len());
+        // The text of these runs to their end tag (the kinds `start_tags` hands the tokenizer).
+        if matches!(
+            name.as_str(),
+            "script" | "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" | "textarea" | "title"
+        ) {
+            from = end_tag(html, from, &name);
+        }
+        places.entry(name).or_default().push(at);
     }
     places
+}
+
+/// Where the first end tag of `name` (lower case) at or after `from` in `html` begins.
+fn end_tag(html: &str, from: usize, name: &str) -> usize {
+    html[from..]
+        .match_indices("</")
+        .map(|(i, _)| from + i)
+        .find(|&i| html.as_bytes()[i + 2..].get(..name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())))
+        .unwrap_or(html.len())
+}
+
+/// Where the tag whose attributes start at `from` in `html` ends: past its `>`, skipping a
+/// `>` inside a quoted attribute value.
+fn tag_end(html: &str, from: usize) -> usize {
+    let bytes = html.as_bytes();
+    let mut i = from;
+    let mut after_equals = false;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'>' => return i + 1,
+            quote @ (b'"' | b'\'') if after_equals => {
+                i = html[i + 1..].find(quote as char).map_or(html.len(), |j| i + 1 + j);
+                after_equals = false;
+            }
+            b'=' => after_equals = true,
+            c if c.is_ascii_whitespace() => {}
+            _ => after_equals = false,
+        }
+        i += 1;
+    }
+    html.len()
 }
 
 fn sanitize(html: &str) -> String {
@@ -1030,6 +1082,26 @@ mod tests {
         // On the second line of a tag in a block quote: the block's lines are read together.
         assert_eq!(at(&attribute("p", "align")), md.find("align").unwrap());
         assert_eq!(at(&attribute("a", "onclick")), md.find("onclick").unwrap());
+    }
+
+    #[test]
+    fn a_tag_in_a_comment_a_script_or_an_attribute_value_does_not_move_where_a_removal_is() {
+        // Each of these holds a `<b` that the tokenizer does not read as an element; the
+        // onclick of the one <b> that is an element is found at that element.
+        for before in [
+            "<!-- <b> -->",
+            "<script>if (a <b) {}</script>",
+            "<SCRIPT>x = '<b>'</Script >",
+            "<style>/* <b> */</style>",
+            "<textarea><b></textarea>",
+            "<span title=\"<b>\">t</span>",
+            "<span title='a > <b>'>t</span>",
+        ] {
+            let md = format!("{before}\n<b onclick=\"go()\">重点</b>\n");
+            let onclick = Removed::Attribute { element: "b".into(), attribute: "onclick".into() };
+            let at = removed_html(&md).into_iter().find(|(r, _)| *r == onclick).map(|(_, at)| at);
+            assert_eq!(at, md.find("onclick"), "{md}");
+        }
     }
 
     #[test]
