@@ -196,12 +196,21 @@ fn output_problem(output: &Path) -> Option<String> {
     ))
 }
 
-/// `word` as a POSIX shell reads it back: quoted when it holds anything but plain
-/// letters, digits and `-_./`, so that the printed command can be pasted as it is.
+/// `word` as the shell reads it back, quoted when it holds anything but plain letters,
+/// digits and `-_./`, so that the printed command can be pasted as it is.
 fn shell_word(word: &str) -> String {
+    quote_word(word, cfg!(windows))
+}
+
+/// [`shell_word`] for a POSIX shell (single quotes), or for Windows: double quotes, which
+/// both cmd.exe and PowerShell read, and which a Windows file name cannot hold (PowerShell
+/// would still read a `$` inside them as the start of a variable).
+fn quote_word(word: &str, windows: bool) -> String {
     let plain = |c: char| c.is_alphanumeric() || "-_./".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
+    } else if windows {
+        format!("\"{word}\"")
     } else {
         format!("'{}'", word.replace('\'', "'\\''"))
     }
@@ -478,10 +487,14 @@ mod tests {
 
     #[test]
     fn shell_words_are_quoted_when_needed() {
-        assert_eq!(shell_word("my-site/站点_1.0"), "my-site/站点_1.0");
-        assert_eq!(shell_word("my site"), "'my site'");
-        assert_eq!(shell_word("Tom's"), "'Tom'\\''s'");
-        assert_eq!(shell_word("$HOME"), "'$HOME'");
-        assert_eq!(shell_word(""), "''");
+        assert_eq!(quote_word("my-site/站点_1.0", false), "my-site/站点_1.0");
+        assert_eq!(quote_word("my site", false), "'my site'");
+        assert_eq!(quote_word("Tom's", false), "'Tom'\\''s'");
+        assert_eq!(quote_word("$HOME", false), "'$HOME'");
+        assert_eq!(quote_word("", false), "''");
+        // Windows: one quoting that cmd.exe and PowerShell both read.
+        assert_eq!(quote_word("my-site", true), "my-site");
+        assert_eq!(quote_word("My Sites/Tom's site", true), "\"My Sites/Tom's site\"");
+        assert_eq!(quote_word("", true), "\"\"");
     }
 }
