@@ -180,7 +180,8 @@ pub fn internal_target<'d>(index: &Index, dest: &'d str) -> Result<(Route<'d>, O
     Ok((route, r.fragment))
 }
 
-fn singular(section: &str) -> &str {
+/// What one item of a section is called in a message: "complex", "report" or "page".
+pub(crate) fn singular(section: &str) -> &str {
     match section {
         "complexes" => "complex",
         "reports" => "report",

@@ -1494,11 +1494,7 @@ impl BodyLinks<'_> {
                     && let Some(hint) =
                         unpublished(section, id, " a link written so is checked too, and follows the page's language")
                 {
-                    let singular = match section {
-                        "complexes" => "complex",
-                        "reports" => "report",
-                        _ => "page",
-                    };
+                    let singular = crate::link::singular(section);
                     diags.push(
                         Diagnostic::error(
                             &part.path,
