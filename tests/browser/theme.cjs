@@ -33,6 +33,8 @@ const PAGES = [
   ['report', 'reports/taizhou-site-promotion-meeting-2019/'],
   ['plain page', 'accessibility/'],
   ['search', 'search/'],
+  // With a query: the results and their filters, as search.js draws them.
+  ['search', 'search/?q=%E5%8F%B0%E5%B7%9E'],
 ];
 
 const failures = [];
@@ -41,6 +43,12 @@ const summary = { base, checks: 0, pages: 0, axe: { runs: 0, violations: 0, pass
 function check(ok, what) {
   summary.checks++;
   if (!ok) failures.push(what);
+}
+
+// Goes to a page and, with JavaScript on, waits for a search's results to be drawn.
+async function open(page, url, js = true) {
+  await page.goto(url);
+  if (js && url.includes('?q=')) await page.waitForSelector('.search-results li');
 }
 
 function urls() {
@@ -155,8 +163,11 @@ async function structure(page, where, lang, type) {
   check(s.newWindows === 0, `${where}: links that open new windows`);
   for (const i of s.imgs) check(i.w && i.h && i.lazy === 'lazy', `${where}: image ${i.src} lacks width, height or lazy loading`);
   const isSearch = type === 'search';
-  // One inline script on every page makes "/" focus the search box; the search page has its loader too.
-  check(s.scripts.length === (isSearch ? 2 : 1) && s.scripts.every((x) => x === 'inline'), `${where}: scripts ${JSON.stringify(s.scripts)}`);
+  // One inline script on every page makes "/" focus the search box; the search page has its
+  // loader too, which brings the site's own search client once there is a query.
+  const inline = s.scripts.filter((x) => x === 'inline'), loaded = s.scripts.filter((x) => x !== 'inline');
+  const client = (x) => isSearch && new URL(x).origin === new URL(base).origin && new URL(x).pathname.endsWith('/assets/search.js');
+  check(inline.length === (isSearch ? 2 : 1) && loaded.every(client), `${where}: scripts ${JSON.stringify(s.scripts)}`);
   if (type !== '404') {
     check(s.hreflang >= 3, `${where}: hreflang alternates ${s.hreflang}`);
     check(s.updated, `${where}: shows when it was last updated`);
@@ -205,7 +216,7 @@ async function keyboard(page, where) {
 async function reflow(browser, target, width) {
   const ctx = await browser.newContext({ viewport: { width, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(target.url);
+  await open(page, target.url);
   const w = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
   check(w.scroll <= w.client, `${target.url}: scrolls sideways at ${width}px (${w.scroll} > ${w.client})`);
   await ctx.close();
@@ -220,7 +231,7 @@ async function reflowLargeText(browser, width, size) {
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Page.setFontSizes', { fontSizes: { standard: size, fixed: size } });
   for (const t of urls()) {
-    await page.goto(t.url);
+    await open(page, t.url);
     const w = await page.evaluate(() => {
       const client = document.documentElement.clientWidth;
       const out = Array.from(document.querySelectorAll('body *'))
@@ -264,7 +275,7 @@ async function main() {
       for (const t of urls()) {
         const where = `${t.url} (JS ${js ? 'on' : 'off'})`;
         if (process.env.THEME_TRACE) console.error(where, Date.now() - started);
-        await page.goto(t.url);
+        await open(page, t.url, js);
         summary.pages++;
         const axe = await runAxe(page);
         summary.axe.runs++;
@@ -311,6 +322,25 @@ async function main() {
       check(onMap, 'Tab reaches the map');
       await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
       check(page.url().endsWith(mapLinks[0]), `Enter on the map follows the link: ${page.url()}`);
+      await ctx.close();
+    }
+
+    // Search results: on a wide screen the filters stand beside the results, on a phone
+    // above them; every filter checkbox is at least 24 by 24 CSS pixels (WCAG 2.5.8).
+    for (const [width, beside] of [[1280, true], [390, false]]) {
+      const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+      const page = await ctx.newPage();
+      await open(page, base + 'en/search/?q=%E5%8F%B0%E5%B7%9E');
+      const box = await page.evaluate(() => {
+        const r = (e) => e.getBoundingClientRect();
+        const facets = r(document.querySelector('.search-facets')), results = r(document.querySelector('.search-results'));
+        const boxes = Array.from(document.querySelectorAll('.search-facets input')).filter((b) => b.offsetParent).map((b) => [r(b).width, r(b).height]);
+        return { facets: [facets.left, facets.right, facets.top, facets.bottom], results: [results.left, results.top], boxes };
+      });
+      const [fl, fr, ft, fb] = box.facets, [rl, rt] = box.results;
+      if (beside) check(fr <= rl && Math.abs(ft - rt) < 60, `search at ${width}px: the filters ${box.facets} are not beside the results ${box.results}`);
+      else check(fb <= rt && fl < 40, `search at ${width}px: the filters ${box.facets} are not above the results ${box.results}`);
+      check(box.boxes.length >= 3 && box.boxes.every(([w, h]) => w >= 24 && h >= 24), `search at ${width}px: filter checkboxes ${JSON.stringify(box.boxes)}, not all 24 by 24`);
       await ctx.close();
     }
 
