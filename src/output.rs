@@ -76,7 +76,10 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<PathBuf, OutputError>
     let root = std::path::absolute(root).map_err(io_err(root))?;
     let out_abs = std::path::absolute(out).map_err(io_err(out))?;
     let (root, out_abs) = (resolve(&root), resolve(&out_abs));
-    let shown = crate::diagnostics::display_path(out);
+    // As the editor wrote it, without `.` steps: `--output .` from the site folder is ".",
+    // not "./.".
+    let plain: PathBuf = out.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    let shown = if plain.as_os_str().is_empty() { ".".to_string() } else { crate::diagnostics::display_path(&plain) };
     if root.starts_with(&out_abs) {
         return Err(OutputError::Refused(shown, "it holds the site itself; choose a folder such as public/"));
     }

@@ -253,6 +253,11 @@ fn refuses_an_output_folder_that_holds_the_site() {
         assert_eq!(out.status.code(), Some(2), "--output {bad}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("refusing to write"));
     }
+    // The folder is named as written, without a `.` step ("site/." was shown before).
+    let out = site.build(&["--output", "."]);
+    let root = fulcrum::diagnostics::display_path(site.root());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("refusing to write to {root}: it holds the site itself")), "{stderr}");
     assert!(site.path("content/complexes/alpha-moulds.yaml").is_file());
 }
 
