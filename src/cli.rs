@@ -13,7 +13,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     after_help = "Examples:\n  fulcrum serve                 preview the site at http://127.0.0.1:1111/, reloading on every save\n  fulcrum check                 check every file and report all problems\n  fulcrum build                 build the site into public/\n  fulcrum new report taizhou-meeting-2019 --title 全省现场推进会在台州召开\n  fulcrum init my-site          start a new site\n  fulcrum --root my-site build --base-url https://example.org/complexes/"
 )]
 pub struct Cli {
-    /// The site folder, holding site.yaml (default: the current folder)
+    /// The site folder, holding site.yaml (default: the current folder, or the nearest one
+    /// above it that holds site.yaml)
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
     /// Print only problems

@@ -28,7 +28,16 @@ macro_rules! say_part {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // As git and cargo do: run from a folder inside the site (content/reports/, say), the
+    // site is the nearest folder above that holds site.yaml.
+    if !matches!(cli.command, Command::Init(_))
+        && cli.root == Path::new(".")
+        && !Path::new("site.yaml").exists()
+        && let Some(up) = site_above()
+    {
+        cli.root = up;
+    }
     let terminal = Terminal::of_stderr();
     let color = terminal.color;
     // How problems are printed: `check` may print them for a machine.
@@ -167,6 +176,20 @@ fn fail(failure: Failure, format: Format, color: bool) -> u8 {
         }
     }
     failure.exit_code() as u8
+}
+
+/// The nearest folder above the current one that holds site.yaml, as a path of `..` steps
+/// (so that the paths printed from it are paths from where the editor is).
+fn site_above() -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let mut up = PathBuf::new();
+    for dir in cwd.ancestors().skip(1) {
+        up.push("..");
+        if dir.join("site.yaml").is_file() {
+            return Some(up);
+        }
+    }
+    None
 }
 
 /// Why `root` cannot be a site folder, when that is plain before anything is read.

@@ -308,6 +308,39 @@ fn new_tells_how_to_preview_from_the_folder_the_editor_is_in() {
 }
 
 #[test]
+fn run_from_a_folder_inside_the_site_the_site_is_found_above() {
+    let repo = repository_with_a_site();
+    let reports = repo.path().join("site/content/reports");
+    // The problem is found and annotated as from the site's folder in the repository.
+    let out =
+        fulcrum(&reports).env("GITHUB_WORKSPACE", repo.path()).args(["check", "--format", "github"]).output().unwrap();
+    assert_eq!(
+        (out.status.code(), text(&out.stdout)),
+        (Some(1), LEVEL_ANNOTATION.to_string()),
+        "{}",
+        text(&out.stderr)
+    );
+    // Paths printed are paths from where the editor is.
+    let out = fulcrum(&reports).args(["new", "report", "gamma-news"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with("Created ../../content/reports/gamma-news.md "), "{}", text(&out.stderr));
+    assert!(reports.join("gamma-news.md").is_file());
+    // The build goes to the site's public/, not to one under the editor's folder.
+    let profile = repo.path().join("site/content/complexes/example-complex.yaml");
+    let yaml = std::fs::read_to_string(&profile).unwrap().replacen("level: provinical", "level: provincial", 1);
+    std::fs::write(&profile, yaml).unwrap();
+    let out = fulcrum(&reports).args(["build"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("into ../../public in"), "{}", text(&out.stderr));
+    assert!(repo.path().join("site/public/index.html").is_file() && !reports.join("public").exists());
+    // With no site.yaml above, the message is the one it was.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = fulcrum(elsewhere.path()).args(["check"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains(". has no site.yaml"), "{}", text(&out.stderr));
+}
+
+#[test]
 fn a_closed_stderr_does_not_change_the_exit_status() {
     // As in `fulcrum check 2>&1 | head -1`: the reader goes away before the problems are printed.
     let repo = repository_with_a_site();
