@@ -30,8 +30,8 @@ fn every_page_type_passes_axe_and_the_theme_checks_in_chromium() {
     let shots_arg = shots.to_string_lossy();
     let summary = run_browser_script(&["theme.cjs", &url, &shots_arg], &format!("theme checks at {url}"));
     // 10 page types and the search page with a query's results, in two languages, and the
-    // 404 page, with JavaScript on and off.
-    assert_eq!(summary["axe"]["runs"], 46, "{summary}");
+    // 404 page, with JavaScript on and off, and in the dark scheme.
+    assert_eq!(summary["axe"]["runs"], 69, "{summary}");
     assert_eq!(summary["axe"]["violations"], 0, "{summary}");
     assert!(summary["checks"].as_u64().unwrap() > 500, "{summary}");
     assert!(summary["focusable"].as_u64().unwrap() > 300, "{summary}");

@@ -378,6 +378,41 @@ async function main() {
       await ctx.close();
     }
 
+    // The dark scheme, as the reader's system asks for it: axe (its contrast rules included)
+    // on every page type in both languages, the page dark and its text light; the skip link,
+    // the map's tiles and the focused tile's label readable; print keeps the light scheme.
+    {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'dark' });
+      const page = await ctx.newPage();
+      for (const t of urls()) {
+        await open(page, t.url);
+        const axe = await runAxe(page);
+        summary.axe.runs++;
+        summary.axe.passes += axe.passes;
+        summary.axe.violations += axe.violations.length;
+        check(axe.violations.length === 0, `${t.url} (dark): axe: ${JSON.stringify(axe.violations, null, 1)}`);
+        const body = await page.evaluate(() => [getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]);
+        check(body[0] === 'rgb(18, 20, 22)' && body[1] === 'rgb(230, 230, 230)', `${t.url} (dark): the page is ${body[1]} on ${body[0]}`);
+      }
+      await page.goto(base);
+      await page.keyboard.press('Tab');
+      const skip = await page.evaluate(() => { const cs = getComputedStyle(document.activeElement); return [cs.color, cs.backgroundColor]; });
+      check(contrast(rgba(skip[0]), rgba(skip[1])) >= 4.5, `dark: the skip link is ${skip[0]} on ${skip[1]}`);
+      const tiles = await page.$$eval('svg.map .map-city.has', (cs) => cs.map((c) => [getComputedStyle(c.querySelector('polygon, rect')).fill, getComputedStyle(c.querySelector('text')).fill]));
+      for (const [fill, label] of tiles) check(contrast(rgba(label), rgba(fill)) >= 4.5, `dark: a map tile's label is ${label} on ${fill}`);
+      let onMap = false;
+      for (let i = 0; i < 60 && !onMap; i++) {
+        await page.keyboard.press('Tab');
+        onMap = await page.evaluate(() => !!document.activeElement.closest('svg.map'));
+      }
+      const focused = await page.evaluate(() => { const a = document.activeElement; return [getComputedStyle(a.querySelector('polygon, rect')).fill, getComputedStyle(a.querySelector('text')).fill]; });
+      check(onMap && contrast(rgba(focused[1]), rgba(focused[0])) >= 4.5, `dark: the focused map tile's label is ${focused[1]} on ${focused[0]}`);
+      await page.emulateMedia({ media: 'print' });
+      const printed = await page.evaluate(() => getComputedStyle(document.body).color);
+      check(printed === 'rgb(27, 27, 27)', `dark: printed text is ${printed}, not the light scheme's`);
+      await ctx.close();
+    }
+
     // prefers-contrast: more darkens secondary text; prefers-reduced-motion leaves nothing moving.
     {
       const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
