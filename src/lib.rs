@@ -405,13 +405,37 @@ pub fn build(options: &Options) -> Result<Summary, Failure> {
 /// The stages of a build, reported as each begins so a terminal can show progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
+    /// Another build of the site is running: this one waits for it to end.
+    Waiting,
     Checking,
-    Rendering { pages_from: usize },
-    Writing { files: usize },
+    Rendering {
+        pages_from: usize,
+    },
+    Writing {
+        files: usize,
+    },
+}
+
+/// One build of a site at a time: a second one waits until the first has ended, then finds
+/// the output as the first left it. (A build removes the staging folders an interrupted build
+/// left behind, which would otherwise be the running build's.) The lock is the site folder's
+/// own, held while the returned file is open; where a folder cannot be locked (or opened as a
+/// file, as on Windows) builds are not kept apart.
+fn lock_site(root: &std::path::Path, progress: &dyn Fn(Stage)) -> Option<std::fs::File> {
+    let folder = std::fs::File::open(root).ok()?;
+    match folder.try_lock() {
+        Ok(()) => Some(folder),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            progress(Stage::Waiting);
+            folder.lock().ok().map(|()| folder)
+        }
+        Err(_) => None,
+    }
 }
 
 /// `build`, calling `progress` as each stage begins.
 pub fn build_with_progress(options: &Options, progress: &dyn Fn(Stage)) -> Result<Summary, Failure> {
+    let _one_at_a_time = lock_site(&options.root, progress);
     let start = Instant::now();
     let out =
         output::check_output_dir(&options.root, &options.output_dir()).map_err(|e| Failure::Usage(e.to_string()))?;

@@ -332,10 +332,18 @@ fn run_build(cli: &Cli, options: &Options, terminal: Terminal) -> u8 {
     let show = terminal.progress && !cli.quiet;
     // On a terminal, one status line that each stage overwrites, cleared at the end.
     let progress = |stage: fulcrum::Stage| {
+        // Said in a log too: a build that seems to hang is waiting for another.
+        if stage == fulcrum::Stage::Waiting {
+            if !cli.quiet {
+                say!("Waiting for another build of this site to finish…");
+            }
+            return;
+        }
         if !show {
             return;
         }
         let text = match stage {
+            fulcrum::Stage::Waiting => return,
             fulcrum::Stage::Checking => "[1/3] checking content…".to_string(),
             fulcrum::Stage::Rendering { pages_from } => format!("[2/3] rendering pages from {pages_from} files…"),
             fulcrum::Stage::Writing { files } => format!("[3/3] writing {files} files…"),

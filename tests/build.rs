@@ -246,6 +246,31 @@ fn stale_files_do_not_survive_a_build() {
 }
 
 #[test]
+fn a_second_build_of_a_site_waits_for_the_first_to_end() {
+    let site = TestSite::fixture("basic");
+    // Held here as a running build holds it.
+    let folder = std::fs::File::open(site.root()).unwrap();
+    folder.lock().unwrap();
+    let mut build = std::process::Command::new(env!("CARGO_BIN_EXE_fulcrum"))
+        .arg("--root")
+        .arg(site.root())
+        .arg("build")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let waited = build.try_wait().unwrap().is_none();
+    let wrote = site.path("public").exists();
+    folder.unlock().unwrap();
+    let out = build.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(waited && !wrote, "the build went on while another held the site: {stderr}");
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.starts_with("Waiting for another build of this site to finish…\nBuilt "), "{stderr}");
+    assert!(site.path("public/index.html").is_file());
+}
+
+#[test]
 fn refuses_an_output_folder_that_holds_the_site() {
     let site = TestSite::fixture("basic");
     for bad in [".", "content", ".."] {
