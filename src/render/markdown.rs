@@ -678,7 +678,6 @@ fn html_fragments(markdown: &str) -> Vec<HtmlFragment> {
 /// sanitising parses with): each element's name and its attributes' names, in lower case,
 /// in order.
 fn start_tags(html: &str) -> Vec<(String, Vec<String>)> {
-    use html5ever::tokenizer::states::RawKind;
     use html5ever::tokenizer::{BufferQueue, Tag as HtmlTag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
 
     struct Tags(std::cell::RefCell<Vec<(String, Vec<String>)>>);
@@ -688,13 +687,7 @@ fn start_tags(html: &str) -> Vec<(String, Vec<String>)> {
             let Token::TagToken(HtmlTag { kind: TagKind::StartTag, name, attrs, .. }) = token else {
                 return TokenSinkResult::Continue;
             };
-            // What follows these is text up to their end tag, as a browser reads it.
-            let raw = match &*name {
-                "script" => Some(RawKind::ScriptData),
-                "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => Some(RawKind::Rawtext),
-                "textarea" | "title" => Some(RawKind::Rcdata),
-                _ => None,
-            };
+            let raw = raw_text(&name);
             let attributes = attrs.iter().map(|a| a.name.local.to_string()).collect();
             self.0.borrow_mut().push((name.to_string(), attributes));
             raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
@@ -707,6 +700,18 @@ fn start_tags(html: &str) -> Vec<(String, Vec<String>)> {
     let _ = tokenizer.feed(&input);
     tokenizer.end();
     tokenizer.sink.0.take()
+}
+
+/// Whether what follows a start tag of `name` (lower case) is text up to its end tag, as a
+/// browser reads it, and which kind of text.
+fn raw_text(name: &str) -> Option<html5ever::tokenizer::states::RawKind> {
+    use html5ever::tokenizer::states::RawKind;
+    match name {
+        "script" => Some(RawKind::ScriptData),
+        "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => Some(RawKind::Rawtext),
+        "textarea" | "title" => Some(RawKind::Rcdata),
+        _ => None,
+    }
 }
 
 /// Where `attribute` is written in the start tag at `tag` in `html`: its name, or the tag's
@@ -747,11 +752,7 @@ fn opening_tags(html: &str) -> crate::FastMap<String, Vec<usize>> {
         }
         let name = name.to_ascii_lowercase();
         from = tag_end(html, at + 1 + name.len());
-        // The text of these runs to their end tag (the kinds `start_tags` hands the tokenizer).
-        if matches!(
-            name.as_str(),
-            "script" | "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" | "textarea" | "title"
-        ) {
+        if raw_text(&name).is_some() {
             from = end_tag(html, from, &name);
         }
         places.entry(name).or_default().push(at);
