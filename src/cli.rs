@@ -17,6 +17,9 @@ pub struct Cli {
     /// above it that holds site.yaml)
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]
     pub root: PathBuf,
+    /// Whether `root` was found above the current folder rather than given.
+    #[arg(skip)]
+    pub found_above: bool,
     /// Print only problems
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
         && let Some(up) = site_above()
     {
         cli.root = up;
+        cli.found_above = true;
     }
     let terminal = Terminal::of_stderr();
     let color = terminal.color;
@@ -99,7 +100,7 @@ fn main() -> ExitCode {
                     if !cli.quiet {
                         // The preview command works from the folder the editor is in.
                         let root = match cli.root.as_os_str() {
-                            r if r == "." => String::new(),
+                            r if r == "." || cli.found_above => String::new(),
                             _ => format!("--root {} ", shell_word(&display_path(&cli.root))),
                         };
                         say!(

@@ -323,7 +323,10 @@ fn run_from_a_folder_inside_the_site_the_site_is_found_above() {
     // Paths printed are paths from where the editor is.
     let out = fulcrum(&reports).args(["new", "report", "gamma-news"]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).starts_with("Created ../../content/reports/gamma-news.md "), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stderr),
+        "Created ../../content/reports/gamma-news.md (a draft: preview it with `fulcrum serve --drafts`, delete `draft: true` to publish)\n"
+    );
     assert!(reports.join("gamma-news.md").is_file());
     // The build goes to the site's public/, not to one under the editor's folder.
     let profile = repo.path().join("site/content/complexes/example-complex.yaml");
