@@ -286,3 +286,28 @@ fn chinese_words_in_an_english_body_are_marked_as_chinese() {
     let en = site.read("public/en/accessibility/index.html");
     has(&en, "<span lang=\"zh-CN\">适老化</span>");
 }
+
+#[test]
+fn one_complex_is_counted_in_the_singular() {
+    let site = TestSite::example();
+    built(&site);
+    let one = site.read("public/en/complexes/industry/moulds/index.html");
+    has(&one, "<p>1 complex</p>");
+    let six = site.read("public/en/complexes/level/provincial/index.html");
+    has(&six, "<p>6 complexes</p>");
+    // A site of one complex, as `fulcrum init` makes it: its totals too.
+    let dir = tempfile::tempdir().unwrap();
+    let init = Command::new(env!("CARGO_BIN_EXE_fulcrum")).arg("init").arg(dir.path().join("s")).output().unwrap();
+    assert!(init.status.success());
+    let build = Command::new(env!("CARGO_BIN_EXE_fulcrum"))
+        .args(["-q", "--root"])
+        .arg(dir.path().join("s"))
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    for page in ["public/en/index.html", "public/en/complexes/index.html"] {
+        let html = std::fs::read_to_string(dir.path().join("s").join(page)).unwrap();
+        assert!(html.contains("1 complex in all") && !html.contains("1 complexes"), "{page}: {html}");
+    }
+}
