@@ -1508,7 +1508,32 @@ impl BodyLinks<'_> {
                 }
                 continue;
             }
-            let problem = match local_file_link(&dest).map(|l| inside_static(&l)) {
+            let file = local_file_link(&dest);
+            // A page's own content file ("x.md", "../reports/x.md") is published as its page.
+            let page_of_file = file.as_deref().and_then(|f| {
+                let id = f.rsplit('/').next()?.strip_suffix(".md")?;
+                let id = id.split('.').next().unwrap_or(id);
+                ["reports", "complexes", "pages"]
+                    .into_iter()
+                    .find(|&s| unpublished(s, id, "").is_none())
+                    .map(|s| (s, id))
+            });
+            if let Some((section, id)) = page_of_file {
+                diags.push(
+                    Diagnostic::error(&part.path, line, col, format!("link to a content file \"{dest}\""))
+                        .with_hint(format!("link to its page instead: @/{section}/{id}"))
+                        .with_source_at(line_text, line_at),
+                );
+                continue;
+            }
+            let problem = match file.as_deref().map(inside_static) {
+                _ if relative_page_link(&dest) && file.is_none() => Diagnostic::error(
+                    &part.path,
+                    line,
+                    col,
+                    format!("broken link \"{dest}\": without / at its start it leads from this page's own address"),
+                )
+                .with_hint(relative_link_hint(&dest)),
                 Some(None) => Diagnostic::error(
                     &part.path,
                     line,
@@ -1521,8 +1546,13 @@ impl BodyLinks<'_> {
                 Some(Some(local))
                     if !site.statics.contains(&local) && !generated_file(&local, &site.config.languages) =>
                 {
+                    let hint = match local.strip_prefix("static/") {
+                        Some(rest) => format!("write the path without static/: /{rest}"),
+                        None => web_address_hint(&dest)
+                            .unwrap_or_else(|| format!("put the file at static/{local}, or fix the link")),
+                    };
                     Diagnostic::error(&part.path, line, col, format!("linked file \"{dest}\" does not exist"))
-                        .with_hint(format!("put the file at static/{local}, or fix the link"))
+                        .with_hint(hint)
                 }
                 _ => continue,
             };
@@ -1840,8 +1870,32 @@ fn generated_file(path: &str, languages: &[String]) -> bool {
         || crate::feeds::is_sitemap_part(path)
 }
 
+/// Whether `dest` is a relative link ("reports/x/", "x"), which the browser takes from the
+/// page's own address: not from the site's root, not a fragment, an `@/` link or an address
+/// with a scheme (https:, mailto:).
+pub(crate) fn relative_page_link(dest: &str) -> bool {
+    !dest.is_empty() && !dest.starts_with(['/', '#', '?', '@']) && !dest.contains(':')
+}
+
+/// What to write instead of the relative link `dest`.
+fn relative_link_hint(dest: &str) -> String {
+    if let Some(hint) = web_address_hint(dest) {
+        return hint;
+    }
+    let path = dest.trim_start_matches("./").trim_start_matches("../");
+    format!(
+        "a page of the site is linked as @/reports/<id>, @/complexes/<id> or @/pages/<id>; from the site's root, \
+         start with /: /{path}"
+    )
+}
+
+/// For a link that is another site's address written without its scheme ("www.zj.gov.cn/…").
+fn web_address_hint(dest: &str) -> Option<String> {
+    dest.starts_with("www.").then(|| format!("a web address starts with https://: https://{dest}"))
+}
+
 /// A path under static/ with its `.` and `..` steps taken, or `None` when it leaves static/.
-fn inside_static(path: &str) -> Option<String> {
+pub(crate) fn inside_static(path: &str) -> Option<String> {
     let mut steps: Vec<&str> = Vec::new();
     for step in path.split('/') {
         match step {
@@ -1857,7 +1911,7 @@ fn inside_static(path: &str) -> Option<String> {
 
 /// A link to a file of the site itself ("/files/plan.pdf", "files/plan.pdf"), as a path
 /// under static/; None for web addresses, fragments, pretty page links and mail links.
-fn local_file_link(dest: &str) -> Option<String> {
+pub(crate) fn local_file_link(dest: &str) -> Option<String> {
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || dest.contains("://") || dest.contains(':')
     {
         return None;

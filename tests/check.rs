@@ -410,6 +410,47 @@ fn an_attribute_that_sanitising_removes_is_a_warning_where_it_is_written() {
 }
 
 #[test]
+fn links_written_from_the_pages_own_address_are_named_with_what_to_write() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    site.edit(
+        file,
+        "(@/complexes/alpha-moulds#statistics)。",
+        "(@/complexes/alpha-moulds#statistics)。\n\
+         甲[报道](reports/older-news/)，乙[报道](older-news.md)，丙[网站](www.zj.gov.cn/art.html)，\
+         丁![图](photos/meeting.jpg)，戊<b@example.org>。\n",
+    );
+    let line = site.read(file).lines().position(|l| l.starts_with("甲")).unwrap() + 1;
+    site.expect_problem(
+        "broken link \"reports/older-news/\": without / at its start it leads from this page's own address",
+    )
+    .error()
+    .at(file, line, 7)
+    .hint_contains("@/reports/<id>");
+    site.expect_problem("link to a content file \"older-news.md\"")
+        .error()
+        .at(file, line, 34)
+        .hint_contains("@/reports/older-news");
+    site.expect_problem("linked file \"www.zj.gov.cn/art.html\" does not exist")
+        .error()
+        .hint_contains("https://www.zj.gov.cn/art.html");
+    // A file of static/ written without its leading / is that file, and an e-mail address
+    // in angle brackets is no file at all: neither is a problem.
+    let (_, json) = site.check_json();
+    let messages: Vec<&str> =
+        json["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap()).collect();
+    assert_eq!(messages.len(), 3, "{messages:?}");
+    site.edit(file, "甲[报道](reports/older-news/)，乙[报道](older-news.md)，丙[网站](www.zj.gov.cn/art.html)，", "");
+    let out = site.build(&[]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let page = site.read("public/reports/meeting/index.html");
+    assert!(
+        page.contains("<img src=\"/photos/meeting.jpg\" alt=\"图\"") && page.contains("href=\"mailto:b@example.org\""),
+        "{page}"
+    );
+}
+
+#[test]
 fn strict_counts_warnings_as_errors_and_then_nothing_is_written() {
     let site = TestSite::fixture("basic");
     let file = "content/reports/meeting.md";

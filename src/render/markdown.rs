@@ -167,6 +167,8 @@ pub type FoundLink = (String, Range<usize>);
 /// The destination of `event` when it starts a link or an image: what the link check looks at.
 pub fn link_destination<'e>(event: &'e Event<'_>) -> Option<&'e str> {
     match event {
+        // An e-mail autolink (<name@host>) holds no scheme, but is no path either.
+        Event::Start(Tag::Link { link_type: LinkType::Email, .. }) => None,
         Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => Some(dest_url),
         _ => None,
     }
@@ -365,8 +367,11 @@ impl<'a> Emitter<'a, '_> {
             }
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 links.push(false);
-                let dest_url = if link_type == LinkType::Autolink { dest_url } else { strip_joiner(dest_url) };
-                let dest_url = under_base_path(dest_url, &cx.site.config.base_path);
+                // An autolink (<https://…>, <name@host>) is an address as written, never a path.
+                let dest_url = match link_type {
+                    LinkType::Autolink | LinkType::Email => dest_url,
+                    _ => under_base_path(strip_joiner(dest_url), &cx.site.config.base_path),
+                };
                 out.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
@@ -385,11 +390,21 @@ impl<'a> Emitter<'a, '_> {
 }
 
 /// Editors write files under static/ from the site root ("/files/plan.pdf"); the site may
-/// be served from a sub-path, so such links are put under the base path.
+/// be served from a sub-path, so such links are put under the base path. A file written
+/// without the leading / ("photos/a.jpg", as a profile's `photos:` names it) is the same file,
+/// as the check takes it: left relative, the browser would look for it under the page's own
+/// address.
 fn under_base_path<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
     match dest.strip_prefix('/') {
         Some(rest) if !rest.starts_with('/') && base_path != "/" => format!("{base_path}{rest}").into(),
-        _ => dest,
+        Some(_) => dest,
+        None => match crate::validate::local_file_link(&dest).and_then(|f| crate::validate::inside_static(&f)) {
+            Some(path) => {
+                let after = dest.find(['#', '?']).map_or("", |i| &dest[i..]);
+                format!("{base_path}{path}{after}").into()
+            }
+            None => dest,
+        },
     }
 }
 
@@ -1010,6 +1025,13 @@ mod tests {
         assert!(html.contains("<img src=\"/a/b/photos/a.jpg\" alt=\"图\""), "{html}");
         assert!(html.contains("<a href=\"https://example.org/x\">"), "{html}");
         assert!(html.contains("<a href=\"#a\">"), "{html}");
+        // A file of static/ written without its leading / is the same file, not one under the page.
+        let html =
+            render("![图](photos/a.jpg) [规划](./files/plan.pdf#p2) [邮件](mailto:a@example.org) <b@example.org>");
+        assert!(html.contains("<img src=\"/a/b/photos/a.jpg\" alt=\"图\""), "{html}");
+        assert!(html.contains("<a href=\"/a/b/files/plan.pdf#p2\">规划</a>"), "{html}");
+        assert!(html.contains("<a href=\"mailto:a@example.org\">"), "{html}");
+        assert!(html.contains("<a href=\"mailto:b@example.org\">"), "{html}");
     }
 
     #[test]
