@@ -308,6 +308,38 @@ fn a_yaml_profile_written_like_a_markdown_file_is_pointed_at_its_second_document
 }
 
 #[test]
+fn a_hash_or_a_full_width_colon_that_would_change_a_text_quietly_is_named() {
+    let site = TestSite::fixture("basic");
+    let write = |name: &str, front: &str| {
+        site.write(&format!("content/reports/{name}.md"), format!("---\n{front}---\n正文。\n"))
+    };
+    write("hash", "title:\n  zh: 第 #3 次会议\n  en: Meeting #3\nkind: news  # 类型\npublished: 2019-04-29\n");
+    write("colons", "title:\n  zh：测试\n  en：Test\nkind: news\npublished: 2019-04-29\n");
+    site.expect_problem("the text from this \"#\" on is a YAML comment, so \"zh\" ends before it")
+        .error()
+        .at("content/reports/hash.md", 3, 9)
+        .hint_contains("zh: \"第 #3 次会议\"");
+    site.expect_problem("the text from this \"#\" on is a YAML comment, so \"en\" ends before it").error().at(
+        "content/reports/hash.md",
+        4,
+        15,
+    );
+    site.expect_problem("the colon after \"zh\" is the full-width \"：\", so this line is read as text").error().at(
+        "content/reports/colons.md",
+        3,
+        5,
+    );
+    site.expect_problem("the colon after \"en\" is the full-width \"：\", so this line is read as text").error().at(
+        "content/reports/colons.md",
+        4,
+        5,
+    );
+    // A comment written as one, after "# ", is no slip.
+    let (_, json) = site.check_json();
+    assert_eq!(json["errors"], 4, "{json:#}");
+}
+
+#[test]
 fn slips_of_a_chinese_keyboard_are_named_with_what_to_write() {
     let site = TestSite::fixture("basic");
     let write = |name: &str, front: &str| {

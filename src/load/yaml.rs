@@ -807,6 +807,9 @@ pub fn parse_content<T: DeserializeOwned>(text: &str) -> Parsed<T> {
             });
         }
     }
+    if (text.contains('#') || text.contains('：')) && !parsed.problems.iter().any(|p| p.syntax) {
+        parsed.problems.extend(value_slips(text));
+    }
     if !keys.is_empty() {
         let index = parsed.index.get_or_insert_with(|| Index::build(text));
         for k in keys {
@@ -822,6 +825,70 @@ pub fn parse_content<T: DeserializeOwned>(text: &str) -> Parsed<T> {
         }
     }
     parsed
+}
+
+/// Slips that YAML reads without complaint but that change the text: a `#` after a space in
+/// a plain value, which starts a comment and cuts the value there ("第 #3 次" is "第"); and a
+/// line that goes on a plain value but starts like a key with a full-width colon
+/// ("  zh：全省…" under "title:" makes the title "zh：全省… en：…"). Block scalars (`|`, `>`)
+/// and quoted or bracketed values are text as written, and a comment written as one ("# …",
+/// with a space) is not taken for a slip.
+fn value_slips(text: &str) -> Vec<YamlError> {
+    let mut slips = Vec::new();
+    // The indentation of the line that started a block scalar: deeper lines belong to it.
+    let mut block: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(b) = block {
+            if line.trim().is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        let rest = line[indent..].strip_prefix("- ").map_or(&line[indent..], str::trim_start);
+        let key_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+        let (key, after) = rest.split_at(key_len);
+        if key.is_empty() || key.starts_with('-') {
+            continue;
+        }
+        let at = |part: &str| line[..line.len() - part.len()].chars().count() + 1;
+        if let Some(value) = after.strip_prefix(": ").or_else(|| after.strip_prefix(":\t")) {
+            let value = value.trim_start();
+            if value.starts_with(['|', '>']) {
+                block = Some(indent);
+                continue;
+            }
+            if value.starts_with(['"', '\'', '[', '{', '#', '&', '*', '!']) {
+                continue;
+            }
+            let cut = value.char_indices().find(|&(j, c)| {
+                c == '#'
+                    && value[..j].ends_with([' ', '\t'])
+                    && value[j + 1..].starts_with(|n: char| !n.is_whitespace() && n != '#')
+            });
+            if let Some((j, _)) = cut {
+                slips.push(YamlError {
+                    line: i + 1,
+                    column: at(&value[j..]),
+                    message: format!("the text from this \"#\" on is a YAML comment, so \"{key}\" ends before it"),
+                    syntax: false,
+                    hint: Some(format!(
+                        "if the # belongs to the text, put the text in quotes: {key}: \"{}\"; a comment goes on a line of its own",
+                        value.trim_end().replace('"', "\\\"")
+                    )),
+                });
+            }
+        } else if after.trim_start_matches(' ').starts_with('：') {
+            slips.push(YamlError {
+                line: i + 1,
+                column: at(after.trim_start_matches(' ')),
+                message: format!("the colon after \"{key}\" is the full-width \"：\", so this line is read as text"),
+                syntax: false,
+                hint: Some(format!("write the colon \":\" and a space: {key}: …")),
+            });
+        }
+    }
+    slips
 }
 
 fn is_blank(text: &str) -> bool {
@@ -1569,5 +1636,29 @@ mod tests {
             assert_eq!(l, vec![pair("zh", "二"), pair("en", "one")]);
         }
         assert!(matches!(parse::<RawText>("plain"), Ok(RawText::Plain(t)) if t == "plain"));
+    }
+
+    #[test]
+    fn a_hash_or_a_full_width_colon_that_yaml_takes_quietly_is_a_slip() {
+        let text = "title:\n  zh: 第 #3 次会议\n  en: Meeting  # a comment, as written\nsummary: |\n  正文 #3\n  zh：不是键\n\
+                    tags: [a, b] #x\nnote: \"第 #3 次\"\nlevel: provincial             # 级别\nlist:\n  - name: 甲 #乙\n\
+                    other:\n  zh：全省\n  en：Province\nurl: https://example.org/#top\n";
+        let slips = value_slips(text);
+        let found: Vec<(usize, usize, &str)> =
+            slips.iter().map(|e| (e.line, e.column, e.message.split(',').next().unwrap())).collect();
+        assert_eq!(
+            found,
+            [
+                (2, 9, "the text from this \"#\" on is a YAML comment"),
+                (11, 13, "the text from this \"#\" on is a YAML comment"),
+                (13, 5, "the colon after \"zh\" is the full-width \"：\""),
+                (14, 5, "the colon after \"en\" is the full-width \"：\""),
+            ]
+        );
+        let hint = slips[0].hint.clone().unwrap();
+        assert!(
+            hint.starts_with("if the # belongs to the text, put the text in quotes: zh: \"第 #3 次会议\""),
+            "{hint}"
+        );
     }
 }
