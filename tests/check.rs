@@ -340,6 +340,29 @@ fn a_hash_or_a_full_width_colon_that_would_change_a_text_quietly_is_named() {
 }
 
 #[test]
+fn a_value_of_the_wrong_form_is_named_in_the_editors_words_with_the_form_to_write() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/reports/forms.md",
+        "---\ntitle: {zh: 测试, en: Test}\nkind: news\npublished: 2019-04-29\ndraft: \"false\"\nevent: 2019-04-29\n\
+         location: 台州市\nattendees: 车俊\nphotos:\n  - {file: photos/meeting.jpg, alt: 图, width: 800px}\n---\n正文。\n",
+    );
+    let file = "content/reports/forms.md";
+    site.expect_problem("expected a boolean (in draft)")
+        .at(file, 5, 8)
+        .hint_contains("write true or false, without quotes");
+    site.expect_problem("wrong type: string \"2019-04-29\", expected the event's fields (in event)")
+        .at(file, 6, 8)
+        .hint_contains("event: {date: 2019-04-29");
+    site.expect_problem("expected the place's fields (in location)").at(file, 7, 11).hint_contains("{city: taizhou}");
+    site.expect_problem("expected a sequence (in attendees)").at(file, 8, 12).hint_contains("- name: {zh: 车俊");
+    site.expect_problem("expected a whole number (in photos[0].width)");
+    // No type is named as the program names it.
+    let (_, json) = site.check_json();
+    assert!(!json.to_string().contains("struct Raw") && !json.to_string().contains("u32"), "{json:#}");
+}
+
+#[test]
 fn slips_of_a_chinese_keyboard_are_named_with_what_to_write() {
     let site = TestSite::fixture("basic");
     let write = |name: &str, front: &str| {

@@ -710,17 +710,90 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
         let text = rest.strip_prefix("string \"");
+        let key = field.and_then(|f| f.rsplit('.').next()).map(|k| k.split('[').next().unwrap_or(k));
+        // What the field holds, in the editor's words, for the types serde names by their
+        // Rust name ("struct RawEvent", "u32").
+        let (rest, form) = match rest.rsplit_once(", expected ") {
+            Some((found, expected)) => match plain_form(expected) {
+                Some((words, example)) => (format!("{found}, expected {words}"), Some(example)),
+                None => (rest.to_string(), None),
+            },
+            None => (rest.to_string(), None),
+        };
         let hint = text
             .and_then(|r| r.strip_suffix("\", expected a number"))
             .and_then(number_hint)
             .or_else(|| {
                 let item = text?.strip_suffix("\", expected a sequence")?;
-                Some(format!("write a list, even of one item: [{item}]"))
+                // A list of fields gets an entry of fields, a list of texts or ids the item.
+                Some(match key.and_then(list_entry) {
+                    Some(entry) => format!("write a list of entries, one per line: - {entry}"),
+                    None => format!("write a list, even of one item: [{item}]"),
+                })
+            })
+            .or_else(|| {
+                let example = form?;
+                Some(match key {
+                    Some(k) => format!("write its fields: {k}: {example}"),
+                    None => format!("write its fields: {example}"),
+                })
+            })
+            .or_else(|| {
+                let written = text?.split('"').next()?;
+                rest.ends_with("expected a boolean")
+                    .then(|| format!("write true or false, without quotes (\"{written}\" is text)"))
             })
             .unwrap_or_else(|| "check the value's form: text, a number, a list (- item) or a map (key: value)".into());
         return (at(format!("wrong type: {rest}")), Some(hint));
     }
     (at(m.to_string()), None)
+}
+
+/// A type as serde names it ("struct RawEvent", "u32") in the editor's words, with an example
+/// of its form; None for the types serde already names plainly ("a sequence", "a number").
+fn plain_form(expected: &str) -> Option<(&'static str, &'static str)> {
+    Some(match expected {
+        "u32" | "u16" | "u64" | "i32" | "i64" => ("a whole number", "800"),
+        "f64" | "f32" => ("a number", "12.5"),
+        "struct RawEvent" => ("the event's fields", "{date: 2019-04-29, time: \"09:30\"}"),
+        "struct RawEventLocation" => {
+            ("the place's fields", "{city: taizhou} or {name: {zh: 台州市会议中心, en: Taizhou Conference Centre}}")
+        }
+        "struct RawLocation" => {
+            ("the location's fields", "{city: taizhou, district: {zh: 黄岩区, en: Huangyan District}}")
+        }
+        "struct RawCoordinates" => ("coordinates", "{lat: 28.65, lon: 121.26, datum: wgs84}"),
+        "struct RawIndustry" => ("the industry's fields", "{leading: {zh: 模具, en: Moulds}, tags: [moulds]}"),
+        "struct RawOperator" => ("the operator's fields", "{name: {zh: …, en: …}}"),
+        "struct RawFacilities" => ("the facilities' fields", "{floor_area: {value: 12000, unit: 平方米}}"),
+        "struct RawAmount" => ("an amount", "{value: 3.5, unit: 亿元}"),
+        "struct RawContact" => ("contact fields", "{phone: \"0576-8888 8888\", email: info@example.org}"),
+        "struct RawReportSource" => {
+            ("the source's fields", "{title: …, publisher: …, url: https://…, published: 2019-10-16}")
+        }
+        "struct RawListing" => ("a listing", "{year: 2018, level: provincial, list: creation}"),
+        "struct RawService" => ("a service", "{element: inspection-testing, description: {zh: …, en: …}}"),
+        "struct RawStatistic" => {
+            ("an observation", "{indicator: enterprises-served, value: 1200, as_of: 2019-04, source: s1}")
+        }
+        "struct RawSource" => ("a source", "{id: s1, title: …, publisher: …}"),
+        "struct RawAttendee" => ("a person's fields", "{name: {zh: 车俊, en: Che Jun}, role: speaks}"),
+        "struct RawPhoto" => ("a photo's fields", "{file: photos/meeting.jpg, alt: {zh: …, en: …}}"),
+        _ => return None,
+    })
+}
+
+/// For a list whose entries are fields, an entry as an editor writes it.
+fn list_entry(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "attendees" => "name: {zh: 车俊, en: Che Jun}  (then role:, title:, organisation: as needed)",
+        "photos" => "file: photos/meeting.jpg  (then alt: {zh: …, en: …})",
+        "statistics" => "indicator: enterprises-served  (then value:, as_of:, source:)",
+        "sources" => "id: s1  (then title:, publisher:, url:)",
+        "listings" => "year: 2018  (then level:, list:)",
+        "services" => "element: inspection-testing  (then description:)",
+        _ => return None,
+    })
 }
 
 /// The key among `expected` that `name` names in Chinese, as the field tables of
