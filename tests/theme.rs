@@ -311,3 +311,15 @@ fn one_complex_is_counted_in_the_singular() {
         assert!(html.contains("1 complex in all") && !html.contains("1 complexes"), "{page}: {html}");
     }
 }
+
+#[test]
+fn chinese_pages_join_a_label_and_its_value_with_the_full_width_colon() {
+    let site = TestSite::example();
+    built(&site);
+    let zh = site.read("public/complexes/industry/moulds/index.html");
+    has(&zh, "<meta name=\"description\" content=\"产业：模具\">");
+    has(&zh, "title=\"浙江省产业创新服务综合体：最新报道\">");
+    let en = site.read("public/en/complexes/industry/moulds/index.html");
+    has(&en, "<meta name=\"description\" content=\"Industry: Moulds\">");
+    has(&en, ": Latest reports\">");
+}

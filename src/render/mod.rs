@@ -1136,7 +1136,7 @@ impl Renderer<'_> {
                     with_cards(&browse, "complexes", members, &lv.complex_values, &lv.complex_html),
                 );
                 let title = term.text.clone();
-                let description = format!("{}: {}", browse.facet_title, title);
+                let description = format!("{}{}{}", browse.facet_title, lv.s("colon"), title);
                 PageSpec { template: "browse.html", title, description, section: "complexes" }
             }
             Job::Complex(i) => {
