@@ -181,7 +181,7 @@ impl<'a, T> Cx<'a, T> {
         let hint = match by_label {
             Some((t, _, true)) => format!("write the id \"{}\" rather than its label", t.id),
             Some((t, label, false)) => format!("write the id \"{}\", whose label is {label}", t.id),
-            None => hint,
+            None => full_width_separator_hint(v).unwrap_or(hint),
         };
         self.err(path, format!("\"{v}\" is not a known {} value", vocab.term_name()), Some(hint));
         None
@@ -1142,6 +1142,8 @@ fn check_references(
                 } else if known.complexes.contains(id) {
                     // The file exists but has errors of its own, reported there.
                     return None;
+                } else if let Some(hint) = full_width_separator_hint(id) {
+                    hint
                 } else {
                     match did_you_mean(id, published.iter().map(String::as_str)) {
                         Some(s) => format!("did you mean \"{s}\"?"),
@@ -1868,6 +1870,14 @@ fn generated_file(path: &str, languages: &[String]) -> bool {
         || [Route::Home, Route::Complexes, Route::Reports(1), Route::Search].into_iter().any(page)
         || [crate::feeds::SITEMAP, crate::feeds::ROBOTS, crate::render::NOT_FOUND].contains(&path)
         || crate::feeds::is_sitemap_part(path)
+}
+
+/// For ids run together with a full-width comma or enumeration comma ("a，b", "a、b"), which
+/// YAML reads as one id: the list to write.
+fn full_width_separator_hint(v: &str) -> Option<String> {
+    let sep = v.chars().find(|c| matches!(c, '，' | '、' | '；'))?;
+    let ids: Vec<&str> = v.split(['，', '、', '；']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    Some(format!("\"{sep}\" is a full-width separator, so YAML reads one id here: write [{}]", ids.join(", ")))
 }
 
 /// Whether `dest` is a relative link ("reports/x/", "x"), which the browser takes from the

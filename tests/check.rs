@@ -334,9 +334,17 @@ fn a_hash_or_a_full_width_colon_that_would_change_a_text_quietly_is_named() {
         4,
         5,
     );
+    // Ids run together with a full-width comma are one id to YAML: the list to write.
+    write(
+        "ids",
+        "title: {zh: 测试, en: Test}\nkind: news\npublished: 2019-04-29\ncomplexes: [alpha-moulds，beta-valves]\n",
+    );
+    site.expect_problem("unknown complex \"alpha-moulds，beta-valves\"")
+        .error()
+        .hint_contains("\"，\" is a full-width separator, so YAML reads one id here: write [alpha-moulds, beta-valves]");
     // A comment written as one, after "# ", is no slip.
     let (_, json) = site.check_json();
-    assert_eq!(json["errors"], 4, "{json:#}");
+    assert_eq!(json["errors"], 5, "{json:#}");
 }
 
 #[test]
