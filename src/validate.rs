@@ -1183,11 +1183,12 @@ fn check_references(
                         Some("write a path such as photos/2019/meeting.jpg".to_string()),
                     );
                 } else if !statics.contains(rel) {
-                    cx.err(
-                        &p!["photos", i, "file"],
-                        format!("photo \"{file}\" does not exist"),
-                        Some(format!("put the file at static/{rel}")),
-                    );
+                    // The path is from static/, so "static/" written in it is one folder too many.
+                    let hint = match rel.strip_prefix("static/") {
+                        Some(inner) if statics.contains(inner) => format!("write the path from static/: file: {inner}"),
+                        _ => format!("put the file at static/{rel}"),
+                    };
+                    cx.err(&p!["photos", i, "file"], format!("photo \"{file}\" does not exist"), Some(hint));
                 }
             }
             cx.finish()

@@ -339,9 +339,9 @@ fn a_hash_or_a_full_width_colon_that_would_change_a_text_quietly_is_named() {
         "ids",
         "title: {zh: 测试, en: Test}\nkind: news\npublished: 2019-04-29\ncomplexes: [alpha-moulds，beta-valves]\n",
     );
-    site.expect_problem("unknown complex \"alpha-moulds，beta-valves\"")
-        .error()
-        .hint_contains("\"，\" is a full-width separator, so YAML reads one id here: write [alpha-moulds, beta-valves]");
+    site.expect_problem("unknown complex \"alpha-moulds，beta-valves\"").error().hint_contains(
+        "\"，\" is a full-width separator, so YAML reads one id here: write [alpha-moulds, beta-valves]",
+    );
     // A comment written as one, after "# ", is no slip.
     let (_, json) = site.check_json();
     assert_eq!(json["errors"], 5, "{json:#}");
@@ -607,6 +607,25 @@ fn photo_that_does_not_exist() {
         .error()
         .at("content/reports/meeting.md", 12, 11)
         .hint_contains("static/photos/meeting.jpg");
+}
+
+#[test]
+fn a_photo_written_with_static_in_its_path_gets_the_path_from_static() {
+    let site = TestSite::fixture("basic");
+    site.edit("content/reports/meeting.md", "file: photos/meeting.jpg", "file: static/photos/meeting.jpg");
+    site.expect_problem("photo \"static/photos/meeting.jpg\" does not exist")
+        .error()
+        .hint_contains("write the path from static/: file: photos/meeting.jpg");
+    // In a body's link, the same.
+    let site = TestSite::fixture("basic");
+    site.edit(
+        "content/reports/meeting.md",
+        "(@/complexes/alpha-moulds#statistics)。",
+        "(@/complexes/alpha-moulds#statistics)。[规划](/static/files/plan.pdf)\n",
+    );
+    site.expect_problem("linked file \"/static/files/plan.pdf\" does not exist")
+        .error()
+        .hint_contains("write the path without static/: /files/plan.pdf");
 }
 
 #[test]
