@@ -852,7 +852,12 @@ fn validate_report(
         match Time::parse(&s.0) {
             Ok(t) => Some(t),
             Err(m) => {
-                cx.err(&p!["event", field], m, Some("quote it: time: \"09:30\"".to_string()));
+                let hint = if s.0.contains('：') {
+                    format!("\"：\" is a full-width colon: write {field}: \"{}\"", s.0.trim().replace('：', ":"))
+                } else {
+                    format!("write hours and minutes on a 24-hour clock, in quotes: {field}: \"09:30\"")
+                };
+                cx.err(&p!["event", field], m, Some(hint));
                 None
             }
         }

@@ -610,6 +610,19 @@ fn photo_that_does_not_exist() {
 }
 
 #[test]
+fn a_time_in_a_date_or_a_full_width_colon_in_a_time_gets_what_to_write() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/reports/timed.md",
+        "---\ntitle: {zh: 测试, en: Test}\nkind: news\npublished: 2019-04-29\nevent:\n  date: 2019-04-29T09:30:00+08:00\n  time: \"09：30\"\n---\n正文。\n",
+    );
+    site.expect_problem("\"2019-04-29T09:30:00+08:00\" holds a time of day, which a date does not: write 2019-04-29")
+        .error()
+        .at("content/reports/timed.md", 6, 9);
+    site.expect_problem("09：30").error().at("content/reports/timed.md", 7, 9).hint_contains("write time: \"09:30\"");
+}
+
+#[test]
 fn a_photo_written_with_static_in_its_path_gets_the_path_from_static() {
     let site = TestSite::fixture("basic");
     site.edit("content/reports/meeting.md", "file: photos/meeting.jpg", "file: static/photos/meeting.jpg");

@@ -18,6 +18,12 @@ impl PartialDate {
     pub fn parse(s: &str) -> Result<PartialDate, String> {
         Self::parse_iso(s).map_err(|e| {
             let s = s.trim();
+            // A time of day written into the date ("2019-04-29T09:30:00+08:00", "2019-04-29 09:30").
+            if let Some((date, _)) = s.split_once(['T', ' ']).filter(|(d, t)| t.contains(':') && Self::parse_iso(d).is_ok()) {
+                return format!(
+                    "\"{s}\" holds a time of day, which a date does not: write {date}, and the time apart (an event's time: \"09:30\")"
+                );
+            }
             match iso_form(s).map(|iso| (Self::parse_iso(&iso), iso)) {
                 Some((Ok(_), iso)) => format!("\"{s}\" is not written as a date: write {iso}"),
                 // What is wrong with the date, named as the editor wrote it.
@@ -184,6 +190,11 @@ mod tests {
     fn a_date_written_another_way_is_refused_with_the_way_to_write_it() {
         let e = |s: &str| PartialDate::parse(s).unwrap_err();
         assert_eq!(e("2019年4月29日"), "\"2019年4月29日\" is not written as a date: write 2019-04-29");
+        assert_eq!(
+            e("2019-04-29T09:30:00+08:00"),
+            "\"2019-04-29T09:30:00+08:00\" holds a time of day, which a date does not: write 2019-04-29, and the time apart (an event's time: \"09:30\")"
+        );
+        assert!(e("2019-04-29 09:30").starts_with("\"2019-04-29 09:30\" holds a time of day"));
         assert_eq!(e("2019年4月"), "\"2019年4月\" is not written as a date: write 2019-04");
         assert_eq!(e("2019年"), "\"2019年\" is not written as a date: write 2019");
         assert_eq!(e("2019/4/29"), "\"2019/4/29\" is not written as a date: write 2019-04-29");
