@@ -623,6 +623,18 @@ fn a_time_in_a_date_or_a_full_width_colon_in_a_time_gets_what_to_write() {
 }
 
 #[test]
+fn a_file_named_almost_as_content_gets_the_name_to_give_it() {
+    let site = TestSite::fixture("basic");
+    site.write("content/reports/meeting.EN.md", "The English text.\n");
+    site.write("content/reports/notes.MD", site.read("content/reports/older-news.md"));
+    site.expect_problem("the file has no front matter, and its name is not a translation's")
+        .error()
+        .at("content/reports/meeting.EN.md", 1, 1)
+        .hint_contains("rename it to meeting.en.md");
+    site.expect_problem("file ignored: this file type is not content").warning().hint_contains("rename it to notes.md");
+}
+
+#[test]
 fn a_photo_written_with_static_in_its_path_gets_the_path_from_static() {
     let site = TestSite::fixture("basic");
     site.edit("content/reports/meeting.md", "file: photos/meeting.jpg", "file: static/photos/meeting.jpg");

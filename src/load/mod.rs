@@ -185,7 +185,11 @@ pub fn load_content(
                     Section::Reports => "reports are <id>.md",
                     Section::Pages => "pages are <id>.md",
                 };
-                let (why, hint) = if !allowed {
+                let renamed = (!allowed).then(|| content_name(&name, section)).flatten();
+                let renamed = renamed.map(|n| format!("rename it to {n}"));
+                let (why, hint) = if let Some(rename) = &renamed {
+                    ("this file type is not content", rename.as_str())
+                } else if !allowed {
                     ("this file type is not content", hint)
                 } else if entry.file_type().is_symlink() {
                     ("symbolic links are not followed", "copy the file here instead")
@@ -403,6 +407,20 @@ fn parse_content(
         return (None, d);
     }
     let md = file_name.ends_with(".md");
+    // A translation whose name writes its language another way has no front matter: as a
+    // main file it would only be "a file with no front matter".
+    let front_matter = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes).starts_with(b"---");
+    if md
+        && !front_matter
+        && let Some(name) = translation_name(&file_name, languages)
+    {
+        d.push(
+            Diagnostic::error(&rel, 1, 1, "the file has no front matter, and its name is not a translation's")
+                .with_hint(format!("a translation is named <id>.<language>.md: rename it to {name}")),
+        );
+        let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        return (Some(Item::Unparsed(section, stem, rel.clone())), d);
+    }
     let item = match section {
         Section::Complexes => {
             parse_file::<RawComplex>(&rel, bytes, md, file, &mut d).map(|d| Item::Complex(Box::new(d)))
@@ -426,6 +444,35 @@ fn translation_front_matter(rel: &Path, section: Section, stem: &str, lang: &str
         .with_hint(format!(
             "delete the lines from this --- to the next ---, and write these fields in {main} as {{zh: …, {lang}: …}}, e.g. title: {{zh: 标题, {lang}: Title}}"
         ))
+}
+
+/// The name a content file was meant to have when its extension is written another way
+/// (`x.MD`, `x.markdown`, `x.md.txt`, `x.YAML`).
+fn content_name(name: &str, section: Section) -> Option<String> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let (stem, ext) = match stem.strip_suffix(".md") {
+        Some(inner) if ext.eq_ignore_ascii_case("txt") => (inner, "md".to_string()),
+        _ => (stem, ext.to_ascii_lowercase()),
+    };
+    let ext = match ext.as_str() {
+        "markdown" | "mdown" | "mkd" => "md",
+        "yml" | "yaml" if section == Section::Complexes => "yaml",
+        "md" => "md",
+        _ => return None,
+    };
+    (!stem.is_empty()).then(|| format!("{stem}.{ext}"))
+}
+
+/// The name of the translation a file without front matter was meant to be, when its name
+/// writes the language another way (`x.EN.md`, `x_en.md`, `x-en.md`).
+fn translation_name(file_name: &str, languages: &[String]) -> Option<String> {
+    let base = file_name.strip_suffix(".md")?;
+    languages.iter().skip(1).find_map(|lang| {
+        let cut = base.len().checked_sub(lang.len() + 1)?;
+        let (stem, tail) = base.split_at_checked(cut)?;
+        (tail[..1].contains(['.', '_', '-']) && tail[1..].eq_ignore_ascii_case(lang) && !stem.is_empty())
+            .then(|| format!("{stem}.{lang}.md"))
+    })
 }
 
 /// Backup, swap and lock files that editors leave behind.
@@ -841,6 +888,24 @@ const SYNTAX_HINT: &str = "check the indentation and quoting on this line; text 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_named_almost_as_content_gets_the_name_it_was_meant_to_have() {
+        let languages = vec!["zh".to_string(), "en".to_string()];
+        assert_eq!(translation_name("x-2019.EN.md", &languages).as_deref(), Some("x-2019.en.md"));
+        assert_eq!(translation_name("x_en.md", &languages).as_deref(), Some("x.en.md"));
+        assert_eq!(translation_name("x-en.md", &languages).as_deref(), Some("x.en.md"));
+        // Not a translation's name, and no panic inside a character.
+        assert_eq!(translation_name("报道en.md", &languages), None);
+        assert_eq!(translation_name("x.zh.md", &languages), None);
+        assert_eq!(translation_name("en.md", &languages), None);
+        assert_eq!(content_name("x.MD", Section::Reports).as_deref(), Some("x.md"));
+        assert_eq!(content_name("x.markdown", Section::Reports).as_deref(), Some("x.md"));
+        assert_eq!(content_name("x.md.txt", Section::Reports).as_deref(), Some("x.md"));
+        assert_eq!(content_name("x.YML", Section::Complexes).as_deref(), Some("x.yaml"));
+        assert_eq!(content_name("x.yaml", Section::Reports), None);
+        assert_eq!(content_name("x.docx", Section::Reports), None);
+    }
 
     #[test]
     fn front_matter_splits_with_line_numbers() {
