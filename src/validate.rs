@@ -55,6 +55,21 @@ impl<'a, T> Cx<'a, T> {
         }
     }
 
+    /// A required field without a value: "is empty" where its key is written with nothing
+    /// after it, else "is missing" against the map that should hold it.
+    fn missing(&mut self, parent: &[Seg], field: &str, hint: String) {
+        let mut path = parent.to_vec();
+        path.push(Seg::from(field));
+        match self.doc.key_written(&path) {
+            Some((line, col)) if !self.follows_from_skipped(&path) => self.diags.push(
+                Diagnostic::error(&self.doc.path, line, col, format!("required field \"{field}\" is empty"))
+                    .with_hint(hint),
+            ),
+            Some(_) => {}
+            None => self.err(parent, format!("required field \"{field}\" is missing"), Some(hint)),
+        }
+    }
+
     fn warn(&mut self, path: &[Seg], message: impl Into<String>, hint: impl Into<Option<String>>) {
         if !self.follows_from_skipped(path) {
             let d = self.at(path, false, message.into(), hint.into(), true);
@@ -133,12 +148,11 @@ impl<'a, T> Cx<'a, T> {
         at.push(Seg::from(field));
         let t = self.text(raw, &at);
         if t.is_empty() && !self.left_out(parent, field) {
-            let what = if raw.is_some() { "is empty" } else { "is missing" };
-            self.err(
-                if raw.is_some() { &at } else { parent },
-                format!("required field \"{field}\" {what}"),
-                Some(format!("add {field}: …")),
-            );
+            if raw.is_some() {
+                self.err(&at, format!("required field \"{field}\" is empty"), Some(format!("add {field}: …")));
+            } else {
+                self.missing(parent, field, format!("add {field}: …"));
+            }
         }
         t
     }
@@ -152,11 +166,7 @@ impl<'a, T> Cx<'a, T> {
         let Some(v) = value else {
             let parent = &path[..path.len().saturating_sub(1)];
             if required && !self.left_out(parent, &field) {
-                self.err(
-                    parent,
-                    format!("required field \"{field}\" is missing"),
-                    Some(format!("add {field}: one of {}", list(vocab))),
-                );
+                self.missing(parent, &field, format!("add {field}: one of {}", list(vocab)));
             }
             return None;
         };

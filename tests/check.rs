@@ -635,6 +635,20 @@ fn a_file_named_almost_as_content_gets_the_name_to_give_it() {
 }
 
 #[test]
+fn a_required_field_written_with_nothing_after_it_is_empty_where_it_is_written() {
+    let site = TestSite::fixture("basic");
+    site.write("content/reports/blank.md", "---\ntitle:\nkind:\npublished: 2019-04-29\n---\n正文。\n");
+    site.expect_problem("required field \"title\" is empty").error().at("content/reports/blank.md", 2, 1);
+    site.expect_problem("required field \"kind\" is empty")
+        .error()
+        .at("content/reports/blank.md", 3, 1)
+        .hint_contains("add kind: one of");
+    // Left out, it is missing from the map that should hold it.
+    site.write("content/reports/blank.md", "---\ntitle: {zh: 测试, en: Test}\npublished: 2019-04-29\n---\n正文。\n");
+    site.expect_problem("required field \"kind\" is missing").error().at("content/reports/blank.md", 2, 1);
+}
+
+#[test]
 fn a_photo_written_with_static_in_its_path_gets_the_path_from_static() {
     let site = TestSite::fixture("basic");
     site.edit("content/reports/meeting.md", "file: photos/meeting.jpg", "file: static/photos/meeting.jpg");

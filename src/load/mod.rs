@@ -36,6 +36,13 @@ pub struct Doc<T> {
 }
 
 impl<T> Doc<T> {
+    /// Where the key at the end of `path` is written, when it is (`kind:` with nothing after
+    /// it is a key written with no value).
+    pub fn key_written(&self, path: &[Seg]) -> Option<(usize, usize)> {
+        let (l, c) = self.index.get(&self.yaml).locate(path, true)?;
+        Some((l + self.yaml_offset, c))
+    }
+
     /// The editor's line and column of the value at `path` (or of its key), or, when it
     /// cannot be found, of the nearest map or list that holds it, or of the start of the YAML.
     /// The text is read once, however many positions are asked for.
