@@ -649,6 +649,23 @@ fn a_required_field_written_with_nothing_after_it_is_empty_where_it_is_written()
 }
 
 #[test]
+fn front_matter_from_other_site_generators_gets_this_formats_keys() {
+    let site = TestSite::fixture("basic");
+    site.write(
+        "content/reports/hugo.md",
+        "---\ntitle: {zh: 测试, en: Test}\nkind: news\ndate: 2019-04-29\nlastmod: 2019-05-01\ncategories: [会议]\n---\n正文。\n",
+    );
+    site.write("content/reports/toml.md", "+++\ntitle = \"测试\"\n+++\n正文。\n");
+    let file = "content/reports/hugo.md";
+    site.expect_problem("unknown key \"date\"").at(file, 4, 1).hint_contains("event: {date: 2019-04-29}");
+    site.expect_problem("unknown key \"lastmod\"").at(file, 5, 1).hint_contains("write updated:");
+    site.expect_problem("unknown key \"categories\"").at(file, 6, 1).hint_contains("kind:");
+    site.expect_problem("the file has no front matter")
+        .at("content/reports/toml.md", 1, 1)
+        .hint_contains("not TOML between +++");
+}
+
+#[test]
 fn a_photo_written_with_static_in_its_path_gets_the_path_from_static() {
     let site = TestSite::fixture("basic");
     site.edit("content/reports/meeting.md", "file: photos/meeting.jpg", "file: static/photos/meeting.jpg");

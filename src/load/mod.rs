@@ -653,10 +653,13 @@ fn parse_file<T: DeserializeOwned>(
                 Some((Markdown::new(fm.body, body_file), fm.body_line)),
             ),
             Ok(None) => {
+                let hint = if text.trim_start_matches('\u{feff}').starts_with("+++") {
+                    "the front matter is YAML between two --- lines, not TOML between +++ lines: write key: value"
+                } else {
+                    "start the file with a line ---, the fields in YAML, then another line ---"
+                };
                 diags.push(
-                    Diagnostic::error(rel, 1, 1, "the file has no front matter")
-                        .with_hint("start the file with a line ---, the fields in YAML, then another line ---")
-                        .with_source(&text),
+                    Diagnostic::error(rel, 1, 1, "the file has no front matter").with_hint(hint).with_source(&text),
                 );
                 return None;
             }
@@ -741,12 +744,14 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
         let hint = match (
             key_for_chinese(name, &expected),
+            key_from_elsewhere(name, &expected),
             crate::diagnostics::did_you_mean(name, expected.iter().copied()),
         ) {
-            (Some(key), _) => format!("keys are written in English: {key} ({name})"),
-            (None, Some(s)) => format!("did you mean \"{s}\"?"),
-            (None, None) if expected.is_empty() => "remove it".to_string(),
-            (None, None) => format!("the known keys here are: {}", expected.join(", ")),
+            (Some(key), _, _) => format!("keys are written in English: {key} ({name})"),
+            (None, Some(hint), _) => hint,
+            (None, None, Some(s)) => format!("did you mean \"{s}\"?"),
+            (None, None, None) if expected.is_empty() => "remove it".to_string(),
+            (None, None, None) => format!("the known keys here are: {}", expected.join(", ")),
         };
         return (at(format!("unknown key \"{name}\"")), Some(hint));
     }
@@ -801,6 +806,24 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
         return (at(format!("wrong type: {rest}")), Some(hint));
     }
     (at(m.to_string()), None)
+}
+
+/// For a key that other site generators' front matter has (Hugo, Jekyll, WordPress exports),
+/// this format's key for the same thing, when the map at hand has it.
+fn key_from_elsewhere(name: &str, expected: &[&str]) -> Option<String> {
+    let has = |k: &str| expected.contains(&k);
+    Some(match name {
+        "date" if has("event") && has("published") => {
+            "the day of the meeting is event: {date: 2019-04-29}; the day this site published the report is published: 2019-04-29".into()
+        }
+        "date" | "publishdate" | "publishDate" if has("published") => "write published: 2019-04-29".into(),
+        "lastmod" | "last_modified" | "modified" if has("updated") => "write updated: 2019-04-29".into(),
+        "description" | "excerpt" | "abstract" if has("summary") => "write summary: {zh: …, en: …}".into(),
+        "categories" | "category" | "type" if has("kind") => "a report's kind is one id: kind: site-promotion-meeting".into(),
+        "author" | "authors" if has("source") => "the report's authors are in its source: source: {authors: [name]}".into(),
+        "keywords" if has("tags") => "write tags: [台州, 现场推进会]".into(),
+        _ => return None,
+    })
 }
 
 /// A type as serde names it ("struct RawEvent", "u32") in the editor's words, with an example
