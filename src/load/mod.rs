@@ -477,8 +477,9 @@ fn translation_name(file_name: &str, languages: &[String]) -> Option<String> {
     languages.iter().skip(1).find_map(|lang| {
         let cut = base.len().checked_sub(lang.len() + 1)?;
         let (stem, tail) = base.split_at_checked(cut)?;
-        (tail[..1].contains(['.', '_', '-']) && tail[1..].eq_ignore_ascii_case(lang) && !stem.is_empty())
-            .then(|| format!("{stem}.{lang}.md"))
+        let written = matches!(tail.as_bytes().first(), Some(b'.' | b'_' | b'-'))
+            && tail.get(1..).is_some_and(|l| l.eq_ignore_ascii_case(lang));
+        (written && !stem.is_empty()).then(|| format!("{stem}.{lang}.md"))
     })
 }
 
@@ -792,7 +793,10 @@ fn explain_yaml_error(msg: &str) -> (String, Option<String>) {
             })
             .or_else(|| {
                 let example = form?;
+                // An entry of a list ("photos[0]") is written after its "- ".
+                let entry = field.is_some_and(|f| f.ends_with(']'));
                 Some(match key {
+                    Some(_) if entry => format!("write its fields: - {example}"),
                     Some(k) => format!("write its fields: {k}: {example}"),
                     None => format!("write its fields: {example}"),
                 })
@@ -927,6 +931,8 @@ mod tests {
         assert_eq!(translation_name("x-en.md", &languages).as_deref(), Some("x.en.md"));
         // Not a translation's name, and no panic inside a character.
         assert_eq!(translation_name("报道en.md", &languages), None);
+        assert_eq!(translation_name("x报.md", &languages), None);
+        assert_eq!(translation_name("报道-EN.md", &languages).as_deref(), Some("报道.en.md"));
         assert_eq!(translation_name("x.zh.md", &languages), None);
         assert_eq!(translation_name("en.md", &languages), None);
         assert_eq!(content_name("x.MD", Section::Reports).as_deref(), Some("x.md"));
