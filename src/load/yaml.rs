@@ -308,6 +308,33 @@ fn typographic(lines: &[&str], at: events::Pos) -> Option<YamlError> {
     None
 }
 
+/// Whether the lines read one after another are inside a block scalar (`|`, `>`): the
+/// lines indented deeper than the line that started it, and blank lines among them.
+#[derive(Default)]
+struct BlockScalar {
+    /// The indentation of the line that started the block scalar being read.
+    started_at: Option<usize>,
+}
+
+impl BlockScalar {
+    /// A block scalar starts after the line indented by `indent`.
+    fn starts_after(&mut self, indent: usize) {
+        self.started_at = Some(indent);
+    }
+
+    /// Whether `line`, indented by `indent`, is text of the block scalar; a line that is not
+    /// ends it.
+    fn holds(&mut self, line: &str, indent: usize) -> bool {
+        match self.started_at {
+            Some(b) if line.trim().is_empty() || indent > b => true,
+            _ => {
+                self.started_at = None;
+                false
+            }
+        }
+    }
+}
+
 /// The quotes, `[` and `{` that are never closed, in the order they were opened, each with
 /// its 1-based line and column, and how deep the brackets nest at most. Marks count only
 /// where a value can start (so "it's" opens nothing); comments and block scalars (`|`, `>`)
@@ -316,15 +343,11 @@ fn brackets(lines: &[&str]) -> (Vec<(events::Pos, char)>, usize) {
     let mut open: Vec<(events::Pos, char)> = Vec::new();
     let mut deepest = 0;
     let mut quote: Option<(events::Pos, char)> = None;
-    // The indentation of the line that started a block scalar: deeper lines belong to it.
-    let mut block: Option<usize> = None;
+    let mut block = BlockScalar::default();
     for (i, line) in lines.iter().enumerate() {
         let indent = line.len() - line.trim_start_matches(' ').len();
-        if let Some(b) = block {
-            if line.trim().is_empty() || indent > b {
-                continue;
-            }
-            block = None;
+        if block.holds(line, indent) {
+            continue;
         }
         let mut prev = ' ';
         let mut chars = line.chars().enumerate().peekable();
@@ -356,7 +379,7 @@ fn brackets(lines: &[&str]) -> (Vec<(events::Pos, char)>, usize) {
                             let rest: String = chars.clone().map(|(_, c)| c).collect();
                             let rest = rest.split(" #").next().unwrap_or("").trim();
                             if rest.chars().all(|c| matches!(c, '+' | '-' | '1'..='9')) {
-                                block = Some(indent);
+                                block.starts_after(indent);
                                 break;
                             }
                         }
@@ -835,15 +858,11 @@ pub fn parse_content<T: DeserializeOwned>(text: &str) -> Parsed<T> {
 /// with a space) is not taken for a slip.
 fn value_slips(text: &str) -> Vec<YamlError> {
     let mut slips = Vec::new();
-    // The indentation of the line that started a block scalar: deeper lines belong to it.
-    let mut block: Option<usize> = None;
+    let mut block = BlockScalar::default();
     for (i, line) in text.lines().enumerate() {
         let indent = line.len() - line.trim_start_matches(' ').len();
-        if let Some(b) = block {
-            if line.trim().is_empty() || indent > b {
-                continue;
-            }
-            block = None;
+        if block.holds(line, indent) {
+            continue;
         }
         let rest = line[indent..].strip_prefix("- ").map_or(&line[indent..], str::trim_start);
         let key_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
@@ -855,7 +874,7 @@ fn value_slips(text: &str) -> Vec<YamlError> {
         if let Some(value) = after.strip_prefix(": ").or_else(|| after.strip_prefix(":\t")) {
             let value = value.trim_start();
             if value.starts_with(['|', '>']) {
-                block = Some(indent);
+                block.starts_after(indent);
                 continue;
             }
             if value.starts_with(['"', '\'', '[', '{', '#', '&', '*', '!']) {
