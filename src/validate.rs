@@ -1298,6 +1298,34 @@ fn check_raw_html(site: &Site, diags: &mut Diagnostics) {
     });
 }
 
+/// Warns of the paragraphs that an indent of four spaces or a tab turns into a block of
+/// code (a monospaced box whose links are not links), as text pasted from a word processor
+/// often is. Only bodies with such a line are read.
+fn check_indented_code(site: &Site, diags: &mut Diagnostics) {
+    let mut parts = body_parts(site, |rendered| rendered);
+    parts.retain(|part| part.markdown.may_hold_indented_code());
+    each_part(&parts, diags, |part, d| {
+        // A body that cannot be read is reported where it is rendered.
+        let Ok(md) = part.text() else { return };
+        for at in crate::render::markdown::indented_code(&md) {
+            let place = crate::render::markdown::Place::of(&md, at);
+            d.push(
+                Diagnostic::warning(
+                    &part.path,
+                    part.first_line + place.line - 1,
+                    place.column,
+                    "this text is indented by four spaces or a tab, so it is published as a block of code",
+                )
+                .with_hint(
+                    "remove the spaces at the start of its lines to make it a paragraph (a blank line between \
+                     paragraphs is enough); to show code on purpose, put it between two ``` lines",
+                )
+                .with_source_at(place.text, place.at),
+            );
+        }
+    });
+}
+
 /// The warning about raw HTML that sanitising removes, and its hint.
 fn removed_html_message(removed: &crate::render::markdown::Removed) -> (String, String) {
     use crate::render::markdown::Removed;
@@ -2024,6 +2052,7 @@ pub fn validate(
     let defer = options.defer_links && !diags.has_errors();
     links.check_all(&site, &body_parts(&site, |rendered| !(defer && rendered)), &mut diags);
     check_raw_html(&site, &mut diags);
+    check_indented_code(&site, &mut diags);
     diags.sort();
     if diags.has_errors() {
         return (None, diags, None);

@@ -666,6 +666,27 @@ fn front_matter_from_other_site_generators_gets_this_formats_keys() {
 }
 
 #[test]
+fn a_paragraph_indented_as_a_word_processor_indents_it_is_a_warning_where_it_starts() {
+    let site = TestSite::fixture("basic");
+    let file = "content/reports/meeting.md";
+    site.edit(
+        file,
+        "(@/complexes/alpha-moulds#statistics)。",
+        "(@/complexes/alpha-moulds#statistics)。\n\n    缩进的一段。\n",
+    );
+    let line = site.read(file).lines().position(|l| l.contains("缩进的一段")).unwrap() + 1;
+    site.expect_problem("this text is indented by four spaces or a tab, so it is published as a block of code")
+        .warning()
+        .at(file, line, 5)
+        .hint_contains("between two ``` lines");
+    // A build says the same, and publishes it as the warning says.
+    let out = site.build(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.contains("published as a block of code"), "{stderr}");
+    assert!(site.read("public/reports/meeting/index.html").contains("<pre><code>缩进的一段。"));
+}
+
+#[test]
 fn a_photo_written_with_static_in_its_path_gets_the_path_from_static() {
     let site = TestSite::fixture("basic");
     site.edit("content/reports/meeting.md", "file: photos/meeting.jpg", "file: static/photos/meeting.jpg");

@@ -219,8 +219,9 @@ pub enum Markdown {
     /// shares its body.
     Held(std::sync::Arc<str>),
     /// The last `len` bytes of `file`, whose hash was `hash` when the site was checked;
-    /// `html` when the text has a `<`, so may hold raw HTML.
-    InFile { file: PathBuf, len: usize, hash: u64, blank: bool, html: bool },
+    /// `html` when the text has a `<`, so may hold raw HTML; `indented` when a line starts
+    /// with four spaces or a tab, so may be an indented code block.
+    InFile { file: PathBuf, len: usize, hash: u64, blank: bool, html: bool, indented: bool },
 }
 
 /// A body's file no longer holds the Markdown that was checked.
@@ -268,6 +269,14 @@ impl Markdown {
         }
     }
 
+    /// Whether a line starts with four spaces or a tab, as an indented code block does.
+    pub fn may_hold_indented_code(&self) -> bool {
+        match self {
+            Markdown::Held(s) => has_indented_line(s),
+            Markdown::InFile { indented, .. } => *indented,
+        }
+    }
+
     /// The Markdown text. `shown` names the file in the error if it has changed since.
     pub fn read(&self, shown: &Path) -> Result<std::borrow::Cow<'_, str>, BodyChanged> {
         match self {
@@ -297,9 +306,16 @@ impl Markdown {
                 hash: content_hash(text.as_bytes()),
                 blank: text.trim().is_empty(),
                 html: memchr::memchr(b'<', text.as_bytes()).is_some(),
+                indented: has_indented_line(text),
             },
         }
     }
+}
+
+/// Whether a line of `text` starts with four spaces or a tab.
+fn has_indented_line(text: &str) -> bool {
+    let found = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
+    text.starts_with("    ") || text.starts_with('\t') || found(b"\n    ") || found(b"\n\t")
 }
 
 /// The last `len` bytes of `file`, read without the part before them.

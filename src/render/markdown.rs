@@ -639,6 +639,23 @@ pub fn removed_html(markdown: &str) -> Vec<(Removed, usize)> {
     removed
 }
 
+/// Where each indented code block of `markdown` starts (the byte offset of its first
+/// character), in order.
+pub fn indented_code(markdown: &str) -> Vec<usize> {
+    use pulldown_cmark::CodeBlockKind;
+    Parser::new_ext(markdown, crate::markdown_options())
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                // The range starts at the indent: point at the first character after it.
+                let text = &markdown[range.clone()];
+                Some(range.start + (text.len() - text.trim_start().len()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// A piece of raw HTML read on its own: an inline tag, or a whole HTML block (which
 /// pulldown-cmark hands over line by line), with where each of its lines is in the Markdown.
 #[derive(Default)]
@@ -1125,6 +1142,15 @@ mod tests {
             let at = removed_html(&md).into_iter().find(|(r, _)| *r == onclick).map(|(_, at)| at);
             assert_eq!(at, md.find("onclick"), "{md}");
         }
+    }
+
+    #[test]
+    fn indented_code_is_found_where_its_text_starts_and_nothing_else_is_taken_for_it() {
+        let md = "正文。\n\n    缩进的一段\n\n```\n    fenced\n```\n\n\t制表符缩进\n\n- 列表\n\n    列表的第二段\n";
+        let found = indented_code(md);
+        assert_eq!(found, [md.find("缩进的一段").unwrap(), md.find("制表符缩进").unwrap()]);
+        assert!(crate::model::Markdown::new(md, None).may_hold_indented_code());
+        assert!(!crate::model::Markdown::new("正文。\n  两个空格\n", None).may_hold_indented_code());
     }
 
     #[test]
