@@ -1298,29 +1298,48 @@ fn check_raw_html(site: &Site, diags: &mut Diagnostics) {
     });
 }
 
-/// Warns of the paragraphs that an indent of four spaces or a tab turns into a block of
-/// code (a monospaced box whose links are not links), as text pasted from a word processor
-/// often is. Only bodies with such a line are read.
-fn check_indented_code(site: &Site, diags: &mut Diagnostics) {
+/// Warns of the lines of the published bodies that are laid out otherwise than they read
+/// ([`crate::render::markdown::LayoutSlip`]): a paragraph indented into a block of code, as
+/// text pasted from a word processor often is, `##标题` without its space, a full-width `＃`
+/// or `（` where Markdown needs `#` or `(`, lines numbered `1、`. Only bodies with such a line
+/// are read.
+fn check_layout(site: &Site, diags: &mut Diagnostics) {
+    use crate::render::markdown::LayoutSlip;
     let mut parts = body_parts(site, |rendered| rendered);
-    parts.retain(|part| part.markdown.may_hold_indented_code());
+    parts.retain(|part| part.markdown.may_be_laid_out_otherwise());
     each_part(&parts, diags, |part, d| {
         // A body that cannot be read is reported where it is rendered.
         let Ok(md) = part.text() else { return };
-        for at in crate::render::markdown::indented_code(&md) {
+        for (slip, at) in crate::render::markdown::layout_slips(&md) {
             let place = crate::render::markdown::Place::of(&md, at);
-            d.push(
-                Diagnostic::warning(
-                    &part.path,
-                    part.first_line + place.line - 1,
-                    place.column,
-                    "this text is indented by four spaces or a tab, so it is published as a block of code",
-                )
-                .with_hint(
+            let (message, hint) = match slip {
+                LayoutSlip::IndentedCode => (
+                    "this text is indented by four spaces or a tab, so it is published as a block of code".to_string(),
                     "remove the spaces at the start of its lines to make it a paragraph (a blank line between \
-                     paragraphs is enough); to show code on purpose, put it between two ``` lines",
-                )
-                .with_source_at(place.text, place.at),
+                     paragraphs is enough); to show code on purpose, put it between two ``` lines"
+                        .to_string(),
+                ),
+                LayoutSlip::HeadingWithoutSpace(hashes) => (
+                    format!("\"{hashes}\" with no space after it does not make a heading, so this line is published as it is written"),
+                    format!("write a space after the {hashes}: {hashes} 标题"),
+                ),
+                LayoutSlip::FullWidthHash => (
+                    "\"＃\" is a full-width #, so this line is not a heading".to_string(),
+                    "write the # of the keyboard's English mode and a space: ## 标题".to_string(),
+                ),
+                LayoutSlip::FullWidthLinkBracket => (
+                    "\"（\" is a full-width bracket, so this is not a link and is published as written".to_string(),
+                    "write the address in ( and ): [text](@/reports/<id>)".to_string(),
+                ),
+                LayoutSlip::NumberedWithEnumerationComma => (
+                    "lines numbered with \"、\" run together into one paragraph".to_string(),
+                    "for a list, number the lines 1. 2. with a space after the full stop; or leave a blank line between them".to_string(),
+                ),
+            };
+            d.push(
+                Diagnostic::warning(&part.path, part.first_line + place.line - 1, place.column, message)
+                    .with_hint(hint)
+                    .with_source_at(place.text, place.at),
             );
         }
     });
@@ -2052,7 +2071,7 @@ pub fn validate(
     let defer = options.defer_links && !diags.has_errors();
     links.check_all(&site, &body_parts(&site, |rendered| !(defer && rendered)), &mut diags);
     check_raw_html(&site, &mut diags);
-    check_indented_code(&site, &mut diags);
+    check_layout(&site, &mut diags);
     diags.sort();
     if diags.has_errors() {
         return (None, diags, None);

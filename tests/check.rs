@@ -666,19 +666,25 @@ fn front_matter_from_other_site_generators_gets_this_formats_keys() {
 }
 
 #[test]
-fn a_paragraph_indented_as_a_word_processor_indents_it_is_a_warning_where_it_starts() {
+fn lines_laid_out_otherwise_than_they_read_are_warnings_where_they_start() {
     let site = TestSite::fixture("basic");
     let file = "content/reports/meeting.md";
     site.edit(
         file,
         "(@/complexes/alpha-moulds#statistics)。",
-        "(@/complexes/alpha-moulds#statistics)。\n\n    缩进的一段。\n",
+        "(@/complexes/alpha-moulds#statistics)。\n\n    缩进的一段。\n\n##会议概况\n\n见[报道]（@/reports/older-news）。\n\n1、规划\n2、建设\n",
     );
     let line = site.read(file).lines().position(|l| l.contains("缩进的一段")).unwrap() + 1;
     site.expect_problem("this text is indented by four spaces or a tab, so it is published as a block of code")
         .warning()
         .at(file, line, 5)
         .hint_contains("between two ``` lines");
+    site.expect_problem("\"##\" with no space after it does not make a heading")
+        .warning()
+        .at(file, line + 2, 1)
+        .hint_contains("## 标题");
+    site.expect_problem("\"（\" is a full-width bracket, so this is not a link").warning().at(file, line + 4, 6);
+    site.expect_problem("lines numbered with \"、\" run together into one paragraph").warning().at(file, line + 7, 1);
     // A build says the same, and publishes it as the warning says.
     let out = site.build(&[]);
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -219,9 +219,9 @@ pub enum Markdown {
     /// shares its body.
     Held(std::sync::Arc<str>),
     /// The last `len` bytes of `file`, whose hash was `hash` when the site was checked;
-    /// `html` when the text has a `<`, so may hold raw HTML; `indented` when a line starts
-    /// with four spaces or a tab, so may be an indented code block.
-    InFile { file: PathBuf, len: usize, hash: u64, blank: bool, html: bool, indented: bool },
+    /// `html` when the text has a `<`, so may hold raw HTML; `layout` when a line may be laid
+    /// out otherwise than it reads ([`crate::render::markdown::may_be_laid_out_otherwise`]).
+    InFile { file: PathBuf, len: usize, hash: u64, blank: bool, html: bool, layout: bool },
 }
 
 /// A body's file no longer holds the Markdown that was checked.
@@ -269,11 +269,12 @@ impl Markdown {
         }
     }
 
-    /// Whether a line starts with four spaces or a tab, as an indented code block does.
-    pub fn may_hold_indented_code(&self) -> bool {
+    /// Whether a line may be laid out otherwise than it reads: see
+    /// [`crate::render::markdown::may_be_laid_out_otherwise`].
+    pub fn may_be_laid_out_otherwise(&self) -> bool {
         match self {
-            Markdown::Held(s) => has_indented_line(s),
-            Markdown::InFile { indented, .. } => *indented,
+            Markdown::Held(s) => crate::render::markdown::may_be_laid_out_otherwise(s),
+            Markdown::InFile { layout, .. } => *layout,
         }
     }
 
@@ -306,16 +307,10 @@ impl Markdown {
                 hash: content_hash(text.as_bytes()),
                 blank: text.trim().is_empty(),
                 html: memchr::memchr(b'<', text.as_bytes()).is_some(),
-                indented: has_indented_line(text),
+                layout: crate::render::markdown::may_be_laid_out_otherwise(text),
             },
         }
     }
-}
-
-/// Whether a line of `text` starts with four spaces or a tab.
-fn has_indented_line(text: &str) -> bool {
-    let found = |needle: &[u8]| memchr::memmem::find(text.as_bytes(), needle).is_some();
-    text.starts_with("    ") || text.starts_with('\t') || found(b"\n    ") || found(b"\n\t")
 }
 
 /// The last `len` bytes of `file`, read without the part before them.

@@ -639,21 +639,95 @@ pub fn removed_html(markdown: &str) -> Vec<(Removed, usize)> {
     removed
 }
 
-/// Where each indented code block of `markdown` starts (the byte offset of its first
-/// character), in order.
-pub fn indented_code(markdown: &str) -> Vec<usize> {
+/// A line of a body laid out otherwise than it reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayoutSlip {
+    /// Indented by four spaces or a tab: published as a block of code.
+    IndentedCode,
+    /// `##标题`: no space after the `#`s, so not a heading.
+    HeadingWithoutSpace(String),
+    /// `＃ 标题`: a full-width `＃`, so not a heading.
+    FullWidthHash,
+    /// `[text]（…）`: a full-width bracket after the `]`, so not a link.
+    FullWidthLinkBracket,
+    /// Lines numbered `1、` `2、` in one paragraph: they run together.
+    NumberedWithEnumerationComma,
+}
+
+/// Whether a line of `text` may be laid out otherwise than it reads (see [`LayoutSlip`]):
+/// one that starts with four spaces, a tab, `#` or `＃` or a number and `、`, or a `]（`.
+/// A cheap look at the bytes, so that only these bodies are parsed for [`layout_slips`].
+pub fn may_be_laid_out_otherwise(text: &str) -> bool {
+    if memchr::memmem::find(text.as_bytes(), "]（".as_bytes()).is_some() {
+        return true;
+    }
+    text.lines().any(|line| {
+        let hashes = line.bytes().take_while(|&b| b == b'#').count();
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        line.starts_with("    ")
+            || line.starts_with(['\t', '＃'])
+            || (hashes > 0 && line[hashes..].starts_with(|c: char| !c.is_whitespace()))
+            || (digits > 0 && line[digits..].starts_with('、'))
+    })
+}
+
+/// Where each line of `markdown` laid out otherwise than it reads starts (the byte offset
+/// of its first character), in order; what is in code is as the editor meant it.
+pub fn layout_slips(markdown: &str) -> Vec<(LayoutSlip, usize)> {
     use pulldown_cmark::CodeBlockKind;
-    Parser::new_ext(markdown, crate::markdown_options())
-        .into_offset_iter()
-        .filter_map(|(event, range)| match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
-                // The range starts at the indent: point at the first character after it.
-                let text = &markdown[range.clone()];
-                Some(range.start + (text.len() - text.trim_start().len()))
+    let mut slips = Vec::new();
+    let mut code: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut paragraphs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, crate::markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                if kind == CodeBlockKind::Indented {
+                    // The range starts at the indent: point at the first character after it.
+                    let text = &markdown[range.clone()];
+                    slips.push((LayoutSlip::IndentedCode, range.start + (text.len() - text.trim_start().len())));
+                }
+                code.push(range);
             }
-            _ => None,
-        })
-        .collect()
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => code.push(range),
+            Event::Start(Tag::Paragraph) => paragraphs.push(range),
+            _ => {}
+        }
+    }
+    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    for p in &paragraphs {
+        let text = &markdown[p.clone()];
+        let mut numbered = 0;
+        let mut offset = p.start;
+        for line in text.split_inclusive('\n') {
+            let start = offset + (line.len() - line.trim_start().len());
+            offset += line.len();
+            let line = line.trim();
+            if in_code(start) {
+                continue;
+            }
+            let hashes = line.bytes().take_while(|&b| b == b'#').count();
+            if (1..=6).contains(&hashes)
+                && !line[hashes..].is_empty()
+                && !line[hashes..].starts_with(char::is_whitespace)
+            {
+                slips.push((LayoutSlip::HeadingWithoutSpace(line[..hashes].to_string()), start));
+            } else if line.starts_with('＃') {
+                slips.push((LayoutSlip::FullWidthHash, start));
+            }
+            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && line[digits..].starts_with('、') {
+                numbered += 1;
+                if numbered == 2 {
+                    slips.push((LayoutSlip::NumberedWithEnumerationComma, start));
+                }
+            }
+            if let Some(i) = line.find("]（").filter(|&i| line[..i].contains('[') && !in_code(start + i)) {
+                slips.push((LayoutSlip::FullWidthLinkBracket, start + i + "]".len()));
+            }
+        }
+    }
+    slips.sort_by_key(|&(_, at)| at);
+    slips
 }
 
 /// A piece of raw HTML read on its own: an inline tag, or a whole HTML block (which
@@ -1145,12 +1219,28 @@ mod tests {
     }
 
     #[test]
-    fn indented_code_is_found_where_its_text_starts_and_nothing_else_is_taken_for_it() {
-        let md = "正文。\n\n    缩进的一段\n\n```\n    fenced\n```\n\n\t制表符缩进\n\n- 列表\n\n    列表的第二段\n";
-        let found = indented_code(md);
-        assert_eq!(found, [md.find("缩进的一段").unwrap(), md.find("制表符缩进").unwrap()]);
-        assert!(crate::model::Markdown::new(md, None).may_hold_indented_code());
-        assert!(!crate::model::Markdown::new("正文。\n  两个空格\n", None).may_hold_indented_code());
+    fn lines_laid_out_otherwise_than_they_read_are_found_where_they_start() {
+        let md = "正文。\n\n    缩进的一段\n\n```\n    fenced\n##在代码里\n```\n\n\t制表符缩进\n\n- 列表\n\n    列表的第二段\n\n\
+                  ##会议概况\n\n＃ 全角\n\n## 正确的标题\n\n见[报道]（@/reports/x）。`[a]（b）`\n\n\
+                  1、规划\n2、建设\n\n第1、2项\n";
+        let found = layout_slips(md);
+        let at = |s: &str| md.find(s).unwrap();
+        assert_eq!(
+            found,
+            [
+                (LayoutSlip::IndentedCode, at("缩进的一段")),
+                (LayoutSlip::IndentedCode, at("制表符缩进")),
+                (LayoutSlip::HeadingWithoutSpace("##".into()), at("##会议概况")),
+                (LayoutSlip::FullWidthHash, at("＃ 全角")),
+                (LayoutSlip::FullWidthLinkBracket, at("（@/reports/x）")),
+                (LayoutSlip::NumberedWithEnumerationComma, at("2、建设")),
+            ]
+        );
+        assert!(crate::model::Markdown::new(md, None).may_be_laid_out_otherwise());
+        let plain = "正文。\n  两个空格\n第1、2项，[链接](@/reports/x)。\n## 标题\n";
+        assert!(layout_slips(plain).is_empty());
+        // Headings written right are not even read for slips.
+        assert!(!may_be_laid_out_otherwise(plain));
     }
 
     #[test]
