@@ -396,6 +396,8 @@ const COMPLEX_COLUMNS: &[&str] = &[
     "website",
     "last_reviewed",
     "url",
+    // New columns go at the end, as in statistics.csv.
+    "district_en",
 ];
 /// The columns of statistics.csv, each with its Frictionless type and what it holds. New
 /// columns go at the end, so that readers that count columns keep working.
@@ -461,6 +463,7 @@ pub fn render_data(site: &Site, index: &Index, sink: &dyn Sink) -> Result<(), Ou
             c.website.clone().unwrap_or_default(),
             c.last_reviewed.map(|d| d.iso()).unwrap_or_default(),
             absolute_url(site, zh, Route::Complex(c.id.as_str())),
+            ex(&c.location.district, en),
         ]
     });
     let stat_rows = site.complexes.iter().flat_map(|c| {

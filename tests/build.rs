@@ -129,6 +129,14 @@ fn open_data_files() {
     assert!(csv.starts_with(b"\xEF\xBB\xBFid,name_zh,name_en,level,"), "the CSV starts with a BOM and a header");
     let csv = String::from_utf8(csv).unwrap();
     assert!(csv.contains("\r\nalpha-moulds,阿尔法模具产业创新服务综合体,Alpha Mould Industry Innovation Service Complex,provincial,creation,taizhou,"));
+    // The district in both languages, the English one in the last column (added last).
+    let header: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().next().unwrap().split(',').collect();
+    assert_eq!((header[6], header.last().copied()), ("district_zh", Some("district_en")));
+    assert!(csv.contains("/complexes/alpha-moulds/,Huangyan District\r\n"), "{csv}");
+    let dp: serde_json::Value = serde_json::from_str(&site.read("public/data/datapackage.json")).unwrap();
+    let fields = dp["resources"][0]["schema"]["fields"].as_array().unwrap();
+    let named: Vec<&str> = fields.iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert_eq!(named, header, "the schema lists the CSV's columns in order");
     let stats = String::from_utf8(std::fs::read(site.path("public/data/statistics.csv")).unwrap()).unwrap();
     let rows: Vec<&str> = stats.trim_start_matches('\u{feff}').lines().collect();
     assert_eq!(
