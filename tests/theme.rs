@@ -324,3 +324,14 @@ fn chinese_pages_join_a_label_and_its_value_with_the_full_width_colon() {
     has(&en, "<meta name=\"description\" content=\"Industry: Moulds\">");
     has(&en, ": Latest reports\">");
 }
+
+#[test]
+fn a_full_width_bracket_brings_its_own_space_and_an_english_one_gets_one() {
+    let site = TestSite::example();
+    built(&site);
+    let zh = site.read("public/complexes/huangyan-moulds/index.html");
+    has(&zh, "6,250</data> 家<span class=\"marker\">（累计）</span>");
+    assert!(!zh.contains(" <span class=\"marker\">"), "a space before a full-width bracket");
+    let en = site.read("public/en/complexes/huangyan-moulds/index.html");
+    has(&en, "6,250</data> <span class=\"marker\">(cumulative)</span>");
+}
