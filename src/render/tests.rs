@@ -90,7 +90,7 @@ fn profile_shows_facts_statistics_sources_and_backlinks() {
     // The latest observation per indicator, in 万, with its as-of date, marker and source.
     let latest = &html[html.find("id=\"statistics\"").unwrap()..html.find("id=\"history\"").unwrap()];
     assert!(
-        latest.contains("<data value=\"77900\">7.79万</data> 家 <span class=\"marker\">（累计）</span>"),
+        latest.contains("<data value=\"77900\">7.79万</data> 家<span class=\"marker\">（累计）</span>"),
         "{latest}"
     );
     assert!(!latest.contains("6万"), "older observation is only in the history: {latest}");
