@@ -1274,21 +1274,31 @@ impl LinkCheck {
     }
 }
 
-/// Warns of the raw HTML in the published bodies that sanitising removes (`<iframe>`,
-/// `<script>`, …), once per element and body, where it is first written. Only bodies with a
-/// `<` are read.
-fn check_raw_html(site: &Site, diags: &mut Diagnostics) {
-    if !site.config.sanitize_html {
-        return;
-    }
+/// Warns of what the published bodies show otherwise than their editors wrote it: the raw
+/// HTML that sanitising removes (`<iframe>`, `<script>`, a `style`), once per element or
+/// attribute and body, where it is first written; and the lines laid out otherwise than they
+/// read ([`crate::render::markdown::LayoutSlip`]): a paragraph indented into a block of code,
+/// as text pasted from a word processor often is, `##标题` without its space, a full-width `＃`
+/// or `（` where Markdown needs `#` or `(`, lines numbered `1、`. Only the bodies that may hold
+/// either (a `<`, or such a line) are read, each once.
+fn check_body_text(site: &Site, diags: &mut Diagnostics) {
+    use crate::render::markdown::{Place, layout_slips, removed_html};
+    let html = |part: &BodyPart| site.config.sanitize_html && part.markdown.may_hold_html();
+    let layout = |part: &BodyPart| part.markdown.may_be_laid_out_otherwise();
     let mut parts = body_parts(site, |rendered| rendered);
-    parts.retain(|part| part.markdown.may_hold_html());
+    parts.retain(|part| html(part) || layout(part));
     each_part(&parts, diags, |part, d| {
         // A body that cannot be read is reported where it is rendered.
         let Ok(md) = part.text() else { return };
-        for (removed, at) in crate::render::markdown::removed_html(&md) {
-            let place = crate::render::markdown::Place::of(&md, at);
-            let (message, hint) = removed_html_message(&removed);
+        let mut found: Vec<(usize, (String, String))> = Vec::new();
+        if html(part) {
+            found.extend(removed_html(&md).into_iter().map(|(removed, at)| (at, removed_html_message(&removed))));
+        }
+        if layout(part) {
+            found.extend(layout_slips(&md).into_iter().map(|(slip, at)| (at, layout_slip_message(&slip))));
+        }
+        for (at, (message, hint)) in found {
+            let place = Place::of(&md, at);
             d.push(
                 Diagnostic::warning(&part.path, part.first_line + place.line - 1, place.column, message)
                     .with_hint(hint)
@@ -1298,51 +1308,36 @@ fn check_raw_html(site: &Site, diags: &mut Diagnostics) {
     });
 }
 
-/// Warns of the lines of the published bodies that are laid out otherwise than they read
-/// ([`crate::render::markdown::LayoutSlip`]): a paragraph indented into a block of code, as
-/// text pasted from a word processor often is, `##标题` without its space, a full-width `＃`
-/// or `（` where Markdown needs `#` or `(`, lines numbered `1、`. Only bodies with such a line
-/// are read.
-fn check_layout(site: &Site, diags: &mut Diagnostics) {
+/// The warning about a line laid out otherwise than it reads, and its hint.
+fn layout_slip_message(slip: &crate::render::markdown::LayoutSlip) -> (String, String) {
     use crate::render::markdown::LayoutSlip;
-    let mut parts = body_parts(site, |rendered| rendered);
-    parts.retain(|part| part.markdown.may_be_laid_out_otherwise());
-    each_part(&parts, diags, |part, d| {
-        // A body that cannot be read is reported where it is rendered.
-        let Ok(md) = part.text() else { return };
-        for (slip, at) in crate::render::markdown::layout_slips(&md) {
-            let place = crate::render::markdown::Place::of(&md, at);
-            let (message, hint) = match slip {
-                LayoutSlip::IndentedCode => (
-                    "this text is indented by four spaces or a tab, so it is published as a block of code".to_string(),
-                    "remove the spaces at the start of its lines to make it a paragraph (a blank line between \
-                     paragraphs is enough); to show code on purpose, put it between two ``` lines"
-                        .to_string(),
-                ),
-                LayoutSlip::HeadingWithoutSpace(hashes) => (
-                    format!("\"{hashes}\" with no space after it does not make a heading, so this line is published as it is written"),
-                    format!("write a space after the {hashes}: {hashes} 标题"),
-                ),
-                LayoutSlip::FullWidthHash => (
-                    "\"＃\" is a full-width #, so this line is not a heading".to_string(),
-                    "write the # of the keyboard's English mode and a space: ## 标题".to_string(),
-                ),
-                LayoutSlip::FullWidthLinkBracket => (
-                    "\"（\" is a full-width bracket, so this is not a link and is published as written".to_string(),
-                    "write the address in ( and ): [text](@/reports/<id>)".to_string(),
-                ),
-                LayoutSlip::NumberedWithEnumerationComma => (
-                    "lines numbered with \"、\" run together into one paragraph".to_string(),
-                    "for a list, number the lines 1. 2. with a space after the full stop; or leave a blank line between them".to_string(),
-                ),
-            };
-            d.push(
-                Diagnostic::warning(&part.path, part.first_line + place.line - 1, place.column, message)
-                    .with_hint(hint)
-                    .with_source_at(place.text, place.at),
-            );
-        }
-    });
+    match slip {
+        LayoutSlip::IndentedCode => (
+            "this text is indented by four spaces or a tab, so it is published as a block of code".to_string(),
+            "remove the spaces at the start of its lines to make it a paragraph (a blank line between \
+             paragraphs is enough); to show code on purpose, put it between two ``` lines"
+                .to_string(),
+        ),
+        LayoutSlip::HeadingWithoutSpace(hashes) => (
+            format!(
+                "\"{hashes}\" with no space after it does not make a heading, so this line is published as it is written"
+            ),
+            format!("write a space after the {hashes}: {hashes} 标题"),
+        ),
+        LayoutSlip::FullWidthHash => (
+            "\"＃\" is a full-width #, so this line is not a heading".to_string(),
+            "write the # of the keyboard's English mode and a space: ## 标题".to_string(),
+        ),
+        LayoutSlip::FullWidthLinkBracket => (
+            "\"（\" is a full-width bracket, so this is not a link and is published as written".to_string(),
+            "write the address in ( and ): [text](@/reports/<id>)".to_string(),
+        ),
+        LayoutSlip::NumberedWithEnumerationComma => (
+            "lines numbered with \"、\" run together into one paragraph".to_string(),
+            "for a list, number the lines 1. 2. with a space after the full stop; or leave a blank line between them"
+                .to_string(),
+        ),
+    }
 }
 
 /// The warning about raw HTML that sanitising removes, and its hint.
@@ -1946,7 +1941,7 @@ fn full_width_separator_hint(v: &str) -> Option<String> {
 /// Whether `dest` is a relative link ("reports/x/", "x"), which the browser takes from the
 /// page's own address: not from the site's root, not a fragment, an `@/` link or an address
 /// with a scheme (https:, mailto:).
-pub(crate) fn relative_page_link(dest: &str) -> bool {
+fn relative_page_link(dest: &str) -> bool {
     !dest.is_empty() && !dest.starts_with(['/', '#', '?', '@']) && !dest.contains(':')
 }
 
@@ -2070,8 +2065,7 @@ pub fn validate(
     let links = LinkCheck::new(&site, known);
     let defer = options.defer_links && !diags.has_errors();
     links.check_all(&site, &body_parts(&site, |rendered| !(defer && rendered)), &mut diags);
-    check_raw_html(&site, &mut diags);
-    check_layout(&site, &mut diags);
+    check_body_text(&site, &mut diags);
     diags.sort();
     if diags.has_errors() {
         return (None, diags, None);

@@ -662,13 +662,23 @@ pub fn may_be_laid_out_otherwise(text: &str) -> bool {
         return true;
     }
     text.lines().any(|line| {
-        let hashes = line.bytes().take_while(|&b| b == b'#').count();
-        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-        line.starts_with("    ")
-            || line.starts_with(['\t', '＃'])
-            || (hashes > 0 && line[hashes..].starts_with(|c: char| !c.is_whitespace()))
-            || (digits > 0 && line[digits..].starts_with('、'))
+        line.starts_with(['\t', '＃'])
+            || line.starts_with("    ")
+            || heading_without_space(line).is_some()
+            || numbered_with_enumeration_comma(line)
     })
+}
+
+/// The `#`s that start `line` when no space follows them (`##标题`), which makes no heading.
+fn heading_without_space(line: &str) -> Option<&str> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    ((1..=6).contains(&hashes) && line[hashes..].starts_with(|c: char| !c.is_whitespace())).then(|| &line[..hashes])
+}
+
+/// Whether `line` is numbered as `1、`.
+fn numbered_with_enumeration_comma(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && line[digits..].starts_with('、')
 }
 
 /// Where each line of `markdown` laid out otherwise than it reads starts (the byte offset
@@ -693,7 +703,9 @@ pub fn layout_slips(markdown: &str) -> Vec<(LayoutSlip, usize)> {
             _ => {}
         }
     }
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    // The ranges come in the order of the text and do not overlap: the one that may hold
+    // `at` is the last that starts at or before it.
+    let in_code = |at: usize| code[..code.partition_point(|r| r.start <= at)].last().is_some_and(|r| r.contains(&at));
     for p in &paragraphs {
         let text = &markdown[p.clone()];
         let mut numbered = 0;
@@ -705,17 +717,12 @@ pub fn layout_slips(markdown: &str) -> Vec<(LayoutSlip, usize)> {
             if in_code(start) {
                 continue;
             }
-            let hashes = line.bytes().take_while(|&b| b == b'#').count();
-            if (1..=6).contains(&hashes)
-                && !line[hashes..].is_empty()
-                && !line[hashes..].starts_with(char::is_whitespace)
-            {
-                slips.push((LayoutSlip::HeadingWithoutSpace(line[..hashes].to_string()), start));
+            if let Some(hashes) = heading_without_space(line) {
+                slips.push((LayoutSlip::HeadingWithoutSpace(hashes.to_string()), start));
             } else if line.starts_with('＃') {
                 slips.push((LayoutSlip::FullWidthHash, start));
             }
-            let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-            if digits > 0 && line[digits..].starts_with('、') {
+            if numbered_with_enumeration_comma(line) {
                 numbered += 1;
                 if numbered == 2 {
                     slips.push((LayoutSlip::NumberedWithEnumerationComma, start));
